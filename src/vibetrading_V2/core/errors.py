@@ -1,0 +1,186 @@
+"""The typed error tree of vibetrading_V2.
+
+Callers branch on the class, never on the message. Errors are grouped by what the caller
+does next::
+
+    VibeTradingError                    base of everything we raise on purpose
+    ├── UserInputError                  stop and tell the user what to fix (exit code 2)
+    │   ├── StrategyLoadError           a strategy file cannot be loaded
+    │   │   ├── StrategyNotFoundError   no such strategy name or path
+    │   │   ├── StrategySyntaxError     the file does not parse
+    │   │   ├── ForbiddenImportError    the file imports outside the allow-list
+    │   │   ├── StrategyExportError     not exactly one of get_bundle() / BUNDLE
+    │   │   └── StrategyExecutionError  the module or get_bundle() raised
+    │   ├── BundleValidationError       the bundle is of the wrong shape or values
+    │   ├── ConfigError                 settings / YAML / environment are invalid
+    │   │   └── MissingCredentialsError live trading without its secrets
+    │   └── DataValidationError         curated data is missing or malformed
+    ├── StrategyError                   user strategy code failed at run time (skip, count)
+    │   └── SandboxViolationError       a callback tried file, network or process I/O
+    ├── RiskRejectedError               the risk gate refused an order (skip, record)
+    ├── ExecutionError                  a venue or simulator refused or failed (retry/inspect)
+    └── StateStoreError                 durable state cannot be read or written (stop)
+
+Every error carries a plain ``message``, and where known the ``path`` and ``line`` it is
+about and a ``hint`` saying how to fix it. ``str(error)`` renders all of them on one screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BundleValidationError",
+    "ConfigError",
+    "DataValidationError",
+    "ExecutionError",
+    "ForbiddenImport",
+    "ForbiddenImportError",
+    "MissingCredentialsError",
+    "RiskRejectedError",
+    "SandboxViolationError",
+    "StateStoreError",
+    "StrategyError",
+    "StrategyExecutionError",
+    "StrategyExportError",
+    "StrategyLoadError",
+    "StrategyNotFoundError",
+    "StrategySyntaxError",
+    "UserInputError",
+    "VibeTradingError",
+]
+
+
+class VibeTradingError(Exception):
+    """Base of every error the framework raises on purpose, so callers can catch ours only."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.field = field
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path if self.line is None else f"{self.path}:{self.line}"
+        parts = [f"{where}: {self.message}" if where else self.message]
+        if self.field is not None:
+            parts.append(f"  field: {self.field}")
+        if self.hint is not None:
+            parts.append(f"  fix: {self.hint}")
+        return "\n".join(parts)
+
+
+class UserInputError(VibeTradingError):
+    """Something the user wrote (strategy, config, data) is wrong: stop and say how to fix it."""
+
+
+class StrategyLoadError(UserInputError):
+    """A strategy file could not be turned into a bundle."""
+
+
+class StrategyNotFoundError(StrategyLoadError):
+    """No strategy file exists under the given name or path."""
+
+
+class StrategySyntaxError(StrategyLoadError):
+    """The strategy file is not valid Python."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForbiddenImport:
+    """One import outside the sandbox allow-list, with the line it stands on."""
+
+    module: str
+    line: int
+    reason: str
+
+
+class ForbiddenImportError(StrategyLoadError):
+    """The strategy imports modules it may not; ``violations`` lists every one of them."""
+
+    def __init__(self, path: str, violations: Sequence[ForbiddenImport]) -> None:
+        self.violations = tuple(violations)
+        listing = "\n".join(
+            f"    line {v.line}: {v.module} ({v.reason})" for v in self.violations
+        )
+        first_line = self.violations[0].line if self.violations else None
+        super().__init__(
+            f"forbidden import(s) in strategy file:\n{listing}",
+            path=path,
+            line=first_line,
+            hint=(
+                "strategies may import only vibetrading_V2.core, vibetrading_V2.strategy.base, "
+                "vibetrading_V2.strategy.bundle and pure-compute modules (numpy, pandas, math, "
+                "...); remove the listed imports"
+            ),
+        )
+
+
+class StrategyExportError(StrategyLoadError):
+    """The module does not export exactly one of ``get_bundle()`` or ``BUNDLE``."""
+
+
+class StrategyExecutionError(StrategyLoadError):
+    """Importing the module or calling ``get_bundle()`` raised."""
+
+
+class BundleValidationError(UserInputError):
+    """The bundle loaded but its type, meta, overrides or params are invalid."""
+
+
+class ConfigError(UserInputError):
+    """Settings, YAML layers or environment variables are invalid or unknown."""
+
+
+class MissingCredentialsError(ConfigError):
+    """Live trading was asked for without the secrets it needs; ``missing`` names them."""
+
+    def __init__(self, missing: Sequence[str], *, venue: str) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            f"live trading on {venue} needs credentials that are not set: "
+            + ", ".join(self.missing),
+            field=", ".join(self.missing),
+            hint="export them as environment variables; they are never read from files",
+        )
+
+
+class DataValidationError(UserInputError):
+    """A curated data file is missing, malformed or violates the bar invariants."""
+
+
+class StrategyError(VibeTradingError):
+    """User strategy code raised while running; the engine counts it and carries on."""
+
+
+class SandboxViolationError(StrategyError):
+    """A strategy callback attempted file, network or process I/O."""
+
+
+class RiskRejectedError(VibeTradingError):
+    """The risk gate refused an order; carries the machine-readable reason codes."""
+
+    def __init__(self, message: str, *, reasons: Sequence[str]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(message)
+
+
+class ExecutionError(VibeTradingError):
+    """An execution venue (or the simulator) refused or failed an operation."""
+
+
+class StateStoreError(VibeTradingError):
+    """Durable state could not be read or written; trading must not continue on guesses."""

@@ -1,0 +1,1 @@
+"""DataSource / MarketFeed adapters: the read-only curated parquet catalog and replay."""

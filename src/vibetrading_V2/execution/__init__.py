@@ -1,0 +1,1 @@
+"""Execution adapters that need no venue: the bar-driven fill simulator."""

@@ -1,0 +1,1 @@
+"""Operations adapters: structured logs, metrics, alerts, reports."""

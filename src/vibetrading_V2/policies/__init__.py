@@ -1,0 +1,1 @@
+"""Default cost / risk / sizing policies, the pure override merge and the one risk gate."""

@@ -1,0 +1,1 @@
+"""The ledger: cash, positions, PnL, fees and per-strategy attribution; statistics."""

@@ -1,0 +1,1 @@
+"""The event loop and the one pipeline; consumes ports and the bundle contract only."""

@@ -1,0 +1,1 @@
+"""StateStore adapters: in memory and SQLite."""

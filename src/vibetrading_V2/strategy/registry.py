@@ -1,0 +1,1 @@
+"""Strategy registry: load a strategy file by name or path, validate it, return its bundle."""

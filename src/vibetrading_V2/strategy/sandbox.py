@@ -1,0 +1,1 @@
+"""Strategy sandbox: refuses forbidden imports at load time and I/O in callbacks."""

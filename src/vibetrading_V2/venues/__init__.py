@@ -1,0 +1,1 @@
+"""One package per real venue (Bybit, IBKR), each filling the Execution port."""

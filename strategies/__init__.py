@@ -1,0 +1,1 @@
+"""User strategy files; each exports one StrategyBundle."""
