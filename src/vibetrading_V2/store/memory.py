@@ -1,0 +1,99 @@
+"""``InMemoryStateStore``: the ``StateStore`` port held in Python lists and dicts.
+
+Backtests and unit tests need the record-then-act trail without a file. This store has
+exactly the API and the write checks of ``SqliteStateStore``; it just forgets on exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vibetrading_V2.core.types import Fill, Intent, Order
+from vibetrading_V2.store.records import IntentRecord, VetoRecord, check_no_nan
+
+__all__ = ["InMemoryStateStore"]
+
+
+class InMemoryStateStore:
+    """Intents, orders (latest state and history), deduplicated fills, vetoes, controls.
+
+    Read accessors return fresh lists in recording order; ``orders()`` lists each client
+    order id once, at the position it was first recorded, in its latest state.
+    """
+
+    def __init__(self) -> None:
+        self._intents: list[IntentRecord] = []
+        self._orders: dict[str, Order] = {}
+        self._order_history: list[Order] = []
+        self._fills: dict[str, Fill] = {}
+        self._vetoes: list[VetoRecord] = []
+        self._controls: dict[str, str] = {}
+
+    # --- the StateStore port -------------------------------------------------------------
+
+    def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
+        check_no_nan("intent", intent)
+        self._intents.append(IntentRecord(ts_ns, strategy_id, intent))
+
+    def record_order(self, order: Order) -> None:
+        check_no_nan("order", order)
+        self._orders[order.client_order_id] = order
+        self._order_history.append(order)
+
+    def record_fill(self, fill: Fill) -> bool:
+        if fill.execution_id in self._fills:
+            return False
+        check_no_nan("fill", fill)
+        self._fills[fill.execution_id] = fill
+        return True
+
+    def record_veto(
+        self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
+    ) -> None:
+        self._vetoes.append(VetoRecord(ts_ns, strategy_id, symbol, tuple(reasons)))
+
+    def set_control(self, key: str, value: str) -> None:
+        self._controls[key] = value
+
+    def get_control(self, key: str) -> str | None:
+        return self._controls.get(key)
+
+    # --- read accessors for reports, reconciliation and tests ----------------------------
+
+    def intents(self) -> list[IntentRecord]:
+        return list(self._intents)
+
+    def orders(self) -> list[Order]:
+        return list(self._orders.values())
+
+    def order(self, client_order_id: str) -> Order | None:
+        return self._orders.get(client_order_id)
+
+    def open_orders(self) -> list[Order]:
+        return [o for o in self._orders.values() if not o.status.is_terminal]
+
+    def order_history(self, client_order_id: str | None = None) -> list[Order]:
+        if client_order_id is None:
+            return list(self._order_history)
+        return [o for o in self._order_history if o.client_order_id == client_order_id]
+
+    def fills(self) -> list[Fill]:
+        return list(self._fills.values())
+
+    def has_fill(self, execution_id: str) -> bool:
+        return execution_id in self._fills
+
+    def vetoes(self) -> list[VetoRecord]:
+        return list(self._vetoes)
+
+    def controls(self) -> dict[str, str]:
+        return dict(sorted(self._controls.items()))
+
+    def close(self) -> None:
+        """Nothing to release; present so both stores can be closed the same way."""
+
+    def __enter__(self) -> InMemoryStateStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
