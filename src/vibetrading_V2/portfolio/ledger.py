@@ -1,0 +1,199 @@
+"""The ledger: the framework's own book of cash, positions, PnL and fees, driven by fills.
+
+The venue is the truth, but the runner needs its own book to size orders, feed the risk
+gate and attribute PnL to strategies between reconciliations, and a backtest has no venue
+at all. The ledger is that book: deterministic, fed only by fills (deduplicated by
+``execution_id``) and marks.
+
+Two views of the same fills are kept:
+
+* per symbol, netted across strategies, as a venue would report it (``position``,
+  ``positions``, ``gross_notional``, ``equity``);
+* per (strategy, symbol), for attribution (``strategy_pnl``, ``strategy_position``,
+  ``trades``, and the totals ``realized_pnl`` / ``unrealized_pnl``).
+
+When two strategies hold opposite positions in one symbol, the venue-style symbol view
+nets them (and may realise PnL the strategy view still holds as unrealised); the total
+PnL is the same in both views. ``realized_pnl() + unrealized_pnl() - fees()`` always equals
+``equity() - initial_cash``. Realised PnL is gross; fees are reported apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.types import Fill, Position
+from vibetrading_V2.portfolio.netting import NetPosition
+from vibetrading_V2.portfolio.trades import RoundTrip, TradeTracker
+
+__all__ = ["Ledger", "StrategyPnl"]
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyPnl:
+    """PnL attributed to one strategy: realised (gross), unrealised, fees, closed trades."""
+
+    realized: float
+    unrealized: float
+    fees: float
+    n_trades: int
+
+    @property
+    def net(self) -> float:
+        """Realised plus unrealised, minus fees."""
+        return self.realized + self.unrealized - self.fees
+
+
+@dataclass(slots=True)
+class _StrategyBook:
+    position: NetPosition
+    tracker: TradeTracker
+
+
+class Ledger:
+    """Cash, net positions, realised/unrealised PnL and fees, per symbol and per strategy.
+
+    ``apply_fill`` moves cash by ``-(signed quantity * price + fee)`` and nets the fill into
+    the symbol's and the strategy's positions. ``mark`` sets the last price used for
+    valuation; a symbol never marked is valued at its last fill price.
+    """
+
+    def __init__(self, initial_cash: float) -> None:
+        if not math.isfinite(initial_cash):
+            raise ValueError(f"initial_cash must be a finite number, got {initial_cash!r}")
+        self._initial_cash = float(initial_cash)
+        self._cash = float(initial_cash)
+        self._fees = 0.0
+        self._seen: set[str] = set()
+        self._marks: dict[str, float] = {}
+        self._symbols: dict[str, NetPosition] = {}
+        self._books: dict[tuple[str, str], _StrategyBook] = {}
+        self._strategy_fees: dict[str, float] = {}
+        self._strategy_trades: dict[str, int] = {}
+        self._trades: list[RoundTrip] = []
+
+    @property
+    def initial_cash(self) -> float:
+        return self._initial_cash
+
+    def apply_fill(self, fill: Fill) -> bool:
+        """Book ``fill``; return ``False`` (and change nothing) if its id was already seen."""
+        _check_fill(fill)
+        if fill.execution_id in self._seen:
+            return False
+        self._seen.add(fill.execution_id)
+        signed = fill.side.sign * fill.quantity
+        self._cash -= signed * fill.price + fill.fee
+        self._fees += fill.fee
+        sid = fill.strategy_id
+        self._strategy_fees[sid] = self._strategy_fees.get(sid, 0.0) + fill.fee
+        self._marks.setdefault(fill.symbol, fill.price)
+        self._symbols.setdefault(fill.symbol, NetPosition()).apply(signed, fill.price)
+        book = self._books.get((sid, fill.symbol))
+        if book is None:
+            book = self._books[(sid, fill.symbol)] = _StrategyBook(NetPosition(), TradeTracker())
+        change = book.position.apply(signed, fill.price)
+        before = len(self._trades)
+        book.tracker.on_fill(fill, change, self._trades)
+        self._strategy_trades[sid] = self._strategy_trades.get(sid, 0) + len(self._trades) - before
+        return True
+
+    def mark(self, symbol: str, price: float) -> None:
+        """Set the last price of ``symbol`` used to value its position."""
+        if not math.isfinite(price):
+            raise ValueError(f"mark price of {symbol} must be finite, got {price!r}")
+        self._marks[symbol] = float(price)
+
+    def last_price(self, symbol: str) -> float | None:
+        """The price ``symbol`` is valued at, or ``None`` if it was never marked nor filled."""
+        return self._marks.get(symbol)
+
+    def cash(self) -> float:
+        return self._cash
+
+    def equity(self) -> float:
+        """Cash plus every net position valued at its mark."""
+        value = sum(
+            (p.quantity * self._marks[s] for s, p in sorted(self._symbols.items())), 0.0
+        )
+        return self._cash + value
+
+    def gross_notional(self) -> float:
+        """Sum of ``|quantity| * mark`` over the net positions of every symbol."""
+        return sum(
+            (abs(p.quantity * self._marks[s]) for s, p in sorted(self._symbols.items())), 0.0
+        )
+
+    def realized_pnl(self) -> float:
+        """Gross realised PnL, summed over every strategy's books."""
+        return sum((b.position.realized_pnl for _, b in self._sorted_books()), 0.0)
+
+    def unrealized_pnl(self) -> float:
+        """Mark-to-market PnL of every strategy's open positions."""
+        return sum(
+            (b.position.unrealized(self._marks[k[1]]) for k, b in self._sorted_books()), 0.0
+        )
+
+    def fees(self) -> float:
+        """Total fees paid (negative fees, i.e. rebates, reduce it)."""
+        return self._fees
+
+    def position(self, symbol: str) -> Position:
+        """The net position in ``symbol`` across strategies (flat if never traded)."""
+        net = self._symbols.get(symbol)
+        if net is None:
+            return Position(symbol, 0.0, 0.0, 0.0)
+        return Position(symbol, net.quantity, net.average_price, net.realized_pnl)
+
+    def positions(self) -> list[Position]:
+        """Every non-flat net position, sorted by symbol."""
+        return [self.position(s) for s in sorted(self._symbols) if self._symbols[s].quantity]
+
+    def strategy_position(self, strategy_id: str, symbol: str) -> Position:
+        """The position one strategy holds in ``symbol`` (flat if it never traded it)."""
+        book = self._books.get((strategy_id, symbol))
+        if book is None:
+            return Position(symbol, 0.0, 0.0, 0.0)
+        net = book.position
+        return Position(symbol, net.quantity, net.average_price, net.realized_pnl)
+
+    def strategy_ids(self) -> list[str]:
+        """Every strategy id seen in a fill, sorted."""
+        return sorted(self._strategy_fees)
+
+    def strategy_pnl(self, strategy_id: str) -> StrategyPnl:
+        """PnL attributed to ``strategy_id`` (all zeros if it never traded)."""
+        books = [(k, b) for k, b in self._sorted_books() if k[0] == strategy_id]
+        return StrategyPnl(
+            realized=sum((b.position.realized_pnl for _, b in books), 0.0),
+            unrealized=sum((b.position.unrealized(self._marks[k[1]]) for k, b in books), 0.0),
+            fees=self._strategy_fees.get(strategy_id, 0.0),
+            n_trades=self._strategy_trades.get(strategy_id, 0),
+        )
+
+    def trades(self) -> list[RoundTrip]:
+        """Closed round trips in the order they were closed."""
+        return list(self._trades)
+
+    def _sorted_books(self) -> list[tuple[tuple[str, str], _StrategyBook]]:
+        return sorted(self._books.items(), key=lambda item: item[0])
+
+
+def _check_fill(fill: Fill) -> None:
+    problem: tuple[str, str] | None = None
+    if not fill.execution_id:
+        problem = ("execution_id", "is empty; every fill needs a unique execution id")
+    elif not (math.isfinite(fill.quantity) and fill.quantity > 0.0):
+        problem = ("quantity", f"must be a positive finite number, got {fill.quantity!r}")
+    elif not math.isfinite(fill.price):
+        problem = ("price", f"must be finite, got {fill.price!r}")
+    elif not math.isfinite(fill.fee):
+        problem = ("fee", f"must be finite, got {fill.fee!r}")
+    if problem is not None:
+        raise ExecutionError(
+            f"fill {fill.execution_id!r} of {fill.symbol}: {problem[0]} {problem[1]}",
+            field=problem[0],
+            hint="the execution adapter must report fills with valid values",
+        )

@@ -1,0 +1,130 @@
+"""Round trips: the closed trades a trader reads, built from fills of one strategy book.
+
+A position's PnL lives in the ledger; a trade list answers a different question ("how did
+each entry and exit go?") and carries its share of the fees so that, once flat, the trades'
+net PnL adds up exactly to realised PnL minus fees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from vibetrading_V2.core.types import Direction, Fill
+from vibetrading_V2.portfolio.netting import NetChange
+
+__all__ = ["RoundTrip", "TradeTracker"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTrip:
+    """One closed trade (or the closed part of one): entry, exit, PnL and fees.
+
+    ``entry_price`` is the position's average entry price, ``exit_price`` the average price
+    of the closing fills. ``pnl`` is gross; ``fees`` is the closed quantity's pro-rata share
+    of the entry fees plus the closing fills' fees; ``net_pnl = pnl - fees``.
+    ``return_pct`` is ``net_pnl`` as a percentage of the entry notional
+    (``quantity * entry_price``); ``1.5`` means +1.5 %. ``entry_ts_ns`` is when the position
+    was opened from flat (adding to it does not move it). ``bars_held`` is left to a caller
+    that knows the bar timeline.
+    """
+
+    strategy_id: str
+    symbol: str
+    direction: Direction
+    entry_ts_ns: int
+    exit_ts_ns: int
+    quantity: float
+    entry_price: float
+    exit_price: float
+    pnl: float
+    fees: float
+    net_pnl: float
+    return_pct: float
+    bars_held: int | None = None
+
+
+def _return_pct(net_pnl: float, quantity: float, entry_price: float) -> float:
+    notional = abs(quantity * entry_price)
+    return 0.0 if notional == 0.0 else 100.0 * net_pnl / notional
+
+
+class TradeTracker:
+    """Turns the fills of one (strategy, symbol) book into round trips.
+
+    Every reducing fill closes a round trip for the quantity it closes; a flip closes the
+    old trade and opens a new one. Consecutive closing fills of the same order (partial
+    fills, same non-empty ``client_order_id``, nothing opened in between) are merged into
+    one round trip, so a trade count does not depend on how a venue split an order.
+    """
+
+    __slots__ = ("_entry_ts_ns", "_last_close_order", "_last_index", "_open_fees")
+
+    def __init__(self) -> None:
+        self._entry_ts_ns = 0
+        self._open_fees = 0.0
+        self._last_close_order = ""
+        self._last_index = -1
+
+    def on_fill(self, fill: Fill, change: NetChange, out: list[RoundTrip]) -> None:
+        """Record what ``fill`` did (``change``); append or update round trips in ``out``."""
+        moved = change.closed + change.opened
+        close_fee = fill.fee * change.closed / moved if moved > 0.0 else fill.fee
+        open_fee = fill.fee - close_fee
+        if change.closed > 0.0:
+            self._close(fill, change, close_fee, out)
+        if change.opened > 0.0:
+            if change.closed > 0.0 or change.quantity_before == 0.0:
+                self._entry_ts_ns = fill.ts_ns
+                self._open_fees = 0.0
+            self._open_fees += open_fee
+            self._last_close_order = ""
+            self._last_index = -1
+
+    def _close(self, fill: Fill, change: NetChange, fee: float, out: list[RoundTrip]) -> None:
+        held = abs(change.quantity_before)
+        share = self._open_fees if change.closed >= held else self._open_fees * change.closed / held
+        self._open_fees -= share
+        if change.closed >= held:
+            self._open_fees = 0.0
+        fees = share + fee
+        trade = RoundTrip(
+            strategy_id=fill.strategy_id,
+            symbol=fill.symbol,
+            direction=Direction.LONG if change.quantity_before > 0.0 else Direction.SHORT,
+            entry_ts_ns=self._entry_ts_ns,
+            exit_ts_ns=fill.ts_ns,
+            quantity=change.closed,
+            entry_price=change.entry_price,
+            exit_price=fill.price,
+            pnl=change.realized,
+            fees=fees,
+            net_pnl=change.realized - fees,
+            return_pct=_return_pct(change.realized - fees, change.closed, change.entry_price),
+        )
+        order = fill.client_order_id
+        if order and order == self._last_close_order and self._last_index >= 0:
+            out[self._last_index] = _merge(out[self._last_index], trade)
+        else:
+            self._last_index = len(out)
+            out.append(trade)
+        self._last_close_order = order
+
+
+def _merge(first: RoundTrip, second: RoundTrip) -> RoundTrip:
+    quantity = first.quantity + second.quantity
+    exit_price = (first.quantity * first.exit_price + second.quantity * second.exit_price) / (
+        quantity
+    )
+    pnl = first.pnl + second.pnl
+    fees = first.fees + second.fees
+    net = pnl - fees
+    return replace(
+        first,
+        exit_ts_ns=second.exit_ts_ns,
+        quantity=quantity,
+        exit_price=exit_price,
+        pnl=pnl,
+        fees=fees,
+        net_pnl=net,
+        return_pct=_return_pct(net, quantity, first.entry_price),
+    )
