@@ -41,9 +41,9 @@ class InMemoryStateStore:
         self._order_history.append(order)
 
     def record_fill(self, fill: Fill) -> bool:
+        check_no_nan("fill", fill)
         if fill.execution_id in self._fills:
             return False
-        check_no_nan("fill", fill)
         self._fills[fill.execution_id] = fill
         return True
 

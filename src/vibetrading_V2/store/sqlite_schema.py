@@ -1,0 +1,146 @@
+"""The SQLite state store's schema (version 1) and its row <-> core type mappings.
+
+Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
+in one place. A change to any table means a new ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from vibetrading_V2.core.types import (
+    Direction,
+    Fill,
+    Intent,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+)
+from vibetrading_V2.store.records import IntentRecord, VetoRecord
+
+__all__ = [
+    "FILL_COLUMNS",
+    "INTENT_COLUMNS",
+    "ORDER_COLUMNS",
+    "SCHEMA_STATEMENTS",
+    "SCHEMA_VERSION",
+    "fill_from_row",
+    "fill_row",
+    "intent_from_row",
+    "intent_row",
+    "order_from_row",
+    "order_row",
+    "veto_from_row",
+]
+
+SCHEMA_VERSION = 1
+
+ORDER_COLUMNS = (
+    "client_order_id, symbol, side, quantity, order_type, limit_price, stop_price, "
+    "time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group, created_ns, "
+    "status, filled_quantity, average_price, venue_order_id, reason, updated_ns"
+)
+INTENT_COLUMNS = (
+    "ts_ns, strategy_id, symbol, direction, quantity, notional, weight, confidence, "
+    "stop_loss, take_profit, rationale"
+)
+FILL_COLUMNS = (
+    "execution_id, client_order_id, symbol, side, quantity, price, fee, ts_ns, strategy_id, "
+    "liquidity"
+)
+
+_ORDER_DDL = """
+    client_order_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
+    quantity REAL NOT NULL, order_type TEXT NOT NULL, limit_price REAL, stop_price REAL,
+    time_in_force TEXT NOT NULL, reduce_only INTEGER NOT NULL, strategy_id TEXT NOT NULL,
+    stop_loss REAL, take_profit REAL, oco_group TEXT, created_ns INTEGER NOT NULL,
+    status TEXT NOT NULL, filled_quantity REAL NOT NULL, average_price REAL,
+    venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL
+"""
+
+SCHEMA_STATEMENTS = (
+    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+    """CREATE TABLE intents (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL,
+        strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
+        quantity REAL, notional REAL, weight REAL, confidence REAL NOT NULL, stop_loss REAL,
+        take_profit REAL, rationale TEXT NOT NULL)""",
+    f"""CREATE TABLE orders (
+        first_seq INTEGER NOT NULL, {_ORDER_DDL}, PRIMARY KEY (client_order_id))""",
+    f"CREATE TABLE order_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, {_ORDER_DDL})",
+    "CREATE INDEX order_history_by_id ON order_history (client_order_id, seq)",
+    """CREATE TABLE fills (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, execution_id TEXT NOT NULL UNIQUE,
+        client_order_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
+        quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL,
+        ts_ns INTEGER NOT NULL, strategy_id TEXT NOT NULL, liquidity TEXT NOT NULL)""",
+    """CREATE TABLE vetoes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL,
+        strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, reasons TEXT NOT NULL)""",
+    "CREATE TABLE controls (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+def order_row(order: Order) -> tuple[Any, ...]:
+    r = order.request
+    return (
+        r.client_order_id, r.symbol, r.side.value, r.quantity, r.order_type.value,
+        r.limit_price, r.stop_price, r.time_in_force.value, int(r.reduce_only), r.strategy_id,
+        r.stop_loss, r.take_profit, r.oco_group, r.created_ns, order.status.value,
+        order.filled_quantity, order.average_price, order.venue_order_id, order.reason,
+        order.updated_ns,
+    )  # fmt: skip
+
+
+def order_from_row(row: Sequence[Any]) -> Order:
+    request = OrderRequest(
+        client_order_id=row[0], symbol=row[1], side=Side(row[2]), quantity=row[3],
+        order_type=OrderType(row[4]), limit_price=row[5], stop_price=row[6],
+        time_in_force=TimeInForce(row[7]), reduce_only=bool(row[8]), strategy_id=row[9],
+        stop_loss=row[10], take_profit=row[11], oco_group=row[12], created_ns=row[13],
+    )  # fmt: skip
+    return Order(
+        request=request, status=OrderStatus(row[14]), filled_quantity=row[15],
+        average_price=row[16], venue_order_id=row[17], reason=row[18], updated_ns=row[19],
+    )  # fmt: skip
+
+
+def intent_row(ts_ns: int, strategy_id: str, intent: Intent) -> tuple[Any, ...]:
+    return (
+        ts_ns, strategy_id, intent.symbol, intent.direction.value, intent.quantity,
+        intent.notional, intent.weight, intent.confidence, intent.stop_loss,
+        intent.take_profit, json.dumps(list(intent.rationale)),
+    )  # fmt: skip
+
+
+def intent_from_row(row: Sequence[Any]) -> IntentRecord:
+    intent = Intent(
+        symbol=row[2], direction=Direction(row[3]), quantity=row[4], notional=row[5],
+        weight=row[6], confidence=row[7], stop_loss=row[8], take_profit=row[9],
+        rationale=tuple(json.loads(row[10])),
+    )  # fmt: skip
+    return IntentRecord(row[0], row[1], intent)
+
+
+def fill_row(fill: Fill) -> tuple[Any, ...]:
+    return (
+        fill.execution_id, fill.client_order_id, fill.symbol, fill.side.value, fill.quantity,
+        fill.price, fill.fee, fill.ts_ns, fill.strategy_id, fill.liquidity,
+    )  # fmt: skip
+
+
+def fill_from_row(row: Sequence[Any]) -> Fill:
+    return Fill(
+        execution_id=row[0], client_order_id=row[1], symbol=row[2], side=Side(row[3]),
+        quantity=row[4], price=row[5], fee=row[6], ts_ns=row[7], strategy_id=row[8],
+        liquidity=row[9],
+    )  # fmt: skip
+
+
+def veto_from_row(row: Sequence[Any]) -> VetoRecord:
+    return VetoRecord(row[0], row[1], row[2], tuple(json.loads(row[3])))
