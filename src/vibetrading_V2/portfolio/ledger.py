@@ -115,9 +115,7 @@ class Ledger:
 
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
-        value = sum(
-            (p.quantity * self._marks[s] for s, p in sorted(self._symbols.items())), 0.0
-        )
+        value = sum((p.quantity * self._marks[s] for s, p in sorted(self._symbols.items())), 0.0)
         return self._cash + value
 
     def gross_notional(self) -> float:
@@ -132,9 +130,7 @@ class Ledger:
 
     def unrealized_pnl(self) -> float:
         """Mark-to-market PnL of every strategy's open positions."""
-        return sum(
-            (b.position.unrealized(self._marks[k[1]]) for k, b in self._sorted_books()), 0.0
-        )
+        return sum((b.position.unrealized(self._marks[k[1]]) for k, b in self._sorted_books()), 0.0)
 
     def fees(self) -> float:
         """Total fees paid (negative fees, i.e. rebates, reduce it)."""
