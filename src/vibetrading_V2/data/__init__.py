@@ -1,1 +1,22 @@
 """DataSource / MarketFeed adapters: the read-only curated parquet catalog and replay."""
+
+from vibetrading_V2.data.catalog import ParquetCatalog
+from vibetrading_V2.data.ingest import import_bars_file, read_bars_file
+from vibetrading_V2.data.manifest import DatasetEntry
+from vibetrading_V2.data.memory import InMemoryBarSource
+from vibetrading_V2.data.replay import ReplayFeed
+from vibetrading_V2.data.schema import BarArrays
+from vibetrading_V2.data.validation import validate_bars
+from vibetrading_V2.data.writer import CatalogWriter
+
+__all__ = [
+    "BarArrays",
+    "CatalogWriter",
+    "DatasetEntry",
+    "InMemoryBarSource",
+    "ParquetCatalog",
+    "ReplayFeed",
+    "import_bars_file",
+    "read_bars_file",
+    "validate_bars",
+]

@@ -1,0 +1,223 @@
+"""The read-only curated parquet catalog: the ``DataSource`` of backtests and replays.
+
+Layout: ``<root>/<timeframe dir>/<SYMBOL>.parquet`` (``1h/EURUSD.parquet``,
+``1mo/BTCUSD.parquet``; see ``schema.timeframe_dirname``) plus an optional
+``<root>/manifest.json``. The catalog never writes: it opens files for reading only,
+checks each file against the manifest's sha256 when there is a manifest, and validates
+every load, so a corrupted or hand-edited file is refused instead of traded on.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.manifest import (
+    MANIFEST_NAME,
+    DatasetEntry,
+    entry_for_file,
+    read_manifest,
+)
+from vibetrading_V2.data.parquet_io import file_sha256, read_columns, schema_columns
+from vibetrading_V2.data.schema import (
+    BAR_COLUMNS,
+    TIMESTAMP,
+    BarArrays,
+    check_symbol,
+    check_timeframe,
+    dataset_relpath,
+    timeframe_from_dirname,
+)
+from vibetrading_V2.data.validation import check_bar_arrays
+
+__all__ = ["ParquetCatalog"]
+
+_REIMPORT = "re-import it with `python -m cli.data import FILE --symbol S --timeframe TF --replace`"
+
+
+class ParquetCatalog:
+    """Serve validated bars from a directory of curated parquet files, never modifying them.
+
+    ``start_ns`` is inclusive and ``end_ns`` exclusive, so consecutive ranges never
+    overlap. The time filter and the column projection are pushed into the parquet read.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        # sha256 already verified per file, keyed by (size, mtime) so an edit is re-checked.
+        self._verified: dict[Path, tuple[int, int, str]] = {}
+
+    # -- discovery -----------------------------------------------------------------------
+
+    def timeframes(self) -> list[str]:
+        """Timeframes that have at least one dataset."""
+        return sorted({tf for tf, _ in self._layout()})
+
+    def symbols(self, timeframe: str | None = None) -> list[str]:
+        """Symbols stored at ``timeframe`` (or at any timeframe), sorted."""
+        if timeframe is not None:
+            check_timeframe(timeframe)
+        return sorted({s for tf, s in self._layout() if timeframe in (None, tf)})
+
+    def entries(self) -> list[DatasetEntry]:
+        """One entry per dataset, from the manifest when it lists it, else from the file."""
+        manifest = self._manifest()
+        layout = self._layout()
+        if manifest is not None:
+            for key, entry in manifest.items():
+                if key not in layout:
+                    raise self._listed_but_missing(entry)
+        return [
+            manifest[key] if manifest is not None and key in manifest
+            else entry_for_file(self.root, key[1], key[0])
+            for key in sorted(layout)
+        ]
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load_arrays(
+        self,
+        symbol: str,
+        timeframe: str,
+        start_ns: int | None = None,
+        end_ns: int | None = None,
+    ) -> BarArrays:
+        """Validated OHLCV of one dataset as numpy arrays, without building a DataFrame."""
+        path = self._dataset_path(symbol, timeframe)
+        _check_range(start_ns, end_ns)
+        ts, cols = read_columns(path, BAR_COLUMNS, start_ns, end_ns)
+        bars = BarArrays(ts, *(cols[name] for name in BAR_COLUMNS))
+        check_bar_arrays(bars, source=str(path))
+        return bars
+
+    def load_bars(
+        self,
+        symbol: str,
+        timeframe: str,
+        start_ns: int | None = None,
+        end_ns: int | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Validated bars indexed by a UTC ``DatetimeIndex`` named ``timestamp``.
+
+        ``columns`` picks and orders the returned columns (default: every stored column).
+        OHLCV are always read, because the bar invariants are checked on every load.
+        """
+        path = self._dataset_path(symbol, timeframe)
+        _check_range(start_ns, end_ns)
+        stored = [c for c in schema_columns(path) if c != TIMESTAMP]
+        wanted = list(stored if columns is None else columns)
+        unknown = [c for c in wanted if c not in stored]
+        if unknown:
+            raise DataValidationError(
+                f"unknown column(s) {', '.join(unknown)}; {symbol} {timeframe} has "
+                f"{', '.join(stored)}",
+                path=str(path),
+                field="columns",
+                hint="ask only for stored columns",
+            )
+        extra = [c for c in dict.fromkeys(wanted) if c not in BAR_COLUMNS]
+        ts, cols = read_columns(path, [*BAR_COLUMNS, *extra], start_ns, end_ns)
+        check_bar_arrays(
+            BarArrays(ts, *(cols[name] for name in BAR_COLUMNS)), source=str(path)
+        )
+        index = pd.DatetimeIndex(pd.to_datetime(ts, unit="ns", utc=True), name=TIMESTAMP)
+        return pd.DataFrame({name: cols[name] for name in wanted}, index=index, copy=False)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _layout(self) -> dict[tuple[str, str], Path]:
+        found: dict[tuple[str, str], Path] = {}
+        if not self.root.is_dir():
+            return found
+        for folder in self.root.iterdir():
+            timeframe = timeframe_from_dirname(folder.name)
+            if timeframe is None or not folder.is_dir():
+                continue
+            for file in folder.glob("*.parquet"):
+                if not file.name.startswith(".") and file.is_file():
+                    found[(timeframe, file.stem)] = file
+        return found
+
+    def _manifest(self) -> dict[tuple[str, str], DatasetEntry] | None:
+        return read_manifest(self.root / MANIFEST_NAME)
+
+    def _dataset_path(self, symbol: str, timeframe: str) -> Path:
+        check_timeframe(timeframe)
+        check_symbol(symbol)
+        path = self.root / dataset_relpath(symbol, timeframe)
+        manifest = self._manifest()
+        entry = None if manifest is None else manifest.get((timeframe, symbol))
+        if not path.is_file():
+            if entry is not None:
+                raise self._listed_but_missing(entry)
+            raise self._unknown(symbol, timeframe)
+        if manifest is not None:
+            if entry is None:
+                raise DataValidationError(
+                    f"{symbol} {timeframe} is in the catalog but not in its manifest",
+                    path=str(self.root / MANIFEST_NAME),
+                    hint=f"the file was added by hand; {_REIMPORT}",
+                )
+            self._verify(path, entry)
+        return path
+
+    def _verify(self, path: Path, entry: DatasetEntry) -> None:
+        expected = dataset_relpath(entry.symbol, entry.timeframe)
+        if entry.path != expected:
+            raise DataValidationError(
+                f"the manifest places {entry.symbol} {entry.timeframe} at {entry.path!r}, "
+                f"but the catalog layout puts it at {expected!r}",
+                path=str(self.root / MANIFEST_NAME),
+                field="path",
+                hint=f"restore the manifest from git, or {_REIMPORT}",
+            )
+        stat = path.stat()
+        seen = self._verified.get(path)
+        if seen == (stat.st_size, stat.st_mtime_ns, entry.sha256):
+            return
+        actual = file_sha256(path)
+        if actual != entry.sha256:
+            raise DataValidationError(
+                f"manifest/sha256 mismatch: the manifest records {entry.sha256} but the file "
+                f"hashes to {actual}; the file changed after import",
+                path=str(path),
+                field="sha256",
+                hint=f"restore the file from git, or {_REIMPORT}",
+            )
+        self._verified[path] = (stat.st_size, stat.st_mtime_ns, entry.sha256)
+
+    def _listed_but_missing(self, entry: DatasetEntry) -> DataValidationError:
+        return DataValidationError(
+            f"the manifest lists {entry.symbol} {entry.timeframe} at {entry.path}, "
+            "but the file is missing",
+            path=str(self.root / MANIFEST_NAME),
+            hint=f"restore the file from git, or {_REIMPORT}",
+        )
+
+    def _unknown(self, symbol: str, timeframe: str) -> DataValidationError:
+        layout = self._layout()
+        here = sorted(s for tf, s in layout if tf == timeframe)
+        listing = ", ".join(f"{s} {tf}" for tf, s in sorted(layout)) or "nothing"
+        close = difflib.get_close_matches(symbol, here or [s for _, s in layout], n=1)
+        guess = f"; did you mean {close[0]!r}?" if close else ""
+        return DataValidationError(
+            f"no data for {symbol} at timeframe {timeframe}{guess} "
+            f"(catalog {self.root} holds: {listing})",
+            path=str(self.root / dataset_relpath(symbol, timeframe)),
+            field="symbol",
+            hint="import it with `python -m cli.data import FILE --symbol S --timeframe TF`",
+        )
+
+
+def _check_range(start_ns: int | None, end_ns: int | None) -> None:
+    if start_ns is not None and end_ns is not None and start_ns > end_ns:
+        raise DataValidationError(
+            f"start_ns {start_ns} is after end_ns {end_ns}",
+            field="start_ns",
+            hint="start_ns is inclusive and end_ns exclusive; pass start_ns <= end_ns",
+        )

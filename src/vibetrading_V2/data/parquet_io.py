@@ -1,0 +1,163 @@
+"""Parquet bytes in and out: a deterministic writer and a read-only, filtered reader.
+
+The writer pins every pyarrow option that shapes the file, and writes no pandas metadata,
+so the same bars give the same bytes (and the same sha256 in the manifest) with the same
+pyarrow version. The reader opens files for reading only and pushes column projection and
+the time-range filter into pyarrow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.problems import first_row, row_error
+from vibetrading_V2.data.schema import (
+    BAR_COLUMNS,
+    TIMESTAMP,
+    BarArrays,
+    Float64Array,
+    Int64Array,
+)
+
+__all__ = [
+    "TIMESTAMP_TYPE",
+    "file_sha256",
+    "read_columns",
+    "schema_columns",
+    "write_bars",
+]
+
+TIMESTAMP_TYPE = pa.timestamp("ns", tz="UTC")
+_ROW_GROUP_ROWS = 1 << 20
+_HASH_CHUNK = 1 << 20
+
+
+def write_bars(bars: BarArrays, path: Path) -> None:
+    """Write ``bars`` to ``path`` atomically (temp file, then rename) with fixed options."""
+    table = pa.table(
+        {
+            TIMESTAMP: pa.array(bars.ts_ns, type=pa.int64()).cast(TIMESTAMP_TYPE),
+            **{name: pa.array(getattr(bars, name), type=pa.float64()) for name in BAR_COLUMNS},
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        pq.write_table(
+            table,
+            str(tmp),
+            row_group_size=_ROW_GROUP_ROWS,
+            version="2.6",
+            use_dictionary=False,
+            compression="zstd",
+            compression_level=3,
+            write_statistics=True,
+            data_page_version="1.0",
+            store_schema=True,
+            sorting_columns=[pq.SortingColumn(0)],
+        )
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def schema_columns(path: Path) -> list[str]:
+    """Column names stored in a parquet file (reads the footer only)."""
+    with path.open("rb") as handle:
+        return list(pq.read_schema(handle).names)
+
+
+def read_columns(
+    path: Path,
+    columns: Sequence[str],
+    start_ns: int | None = None,
+    end_ns: int | None = None,
+) -> tuple[Int64Array, dict[str, Float64Array]]:
+    """Read ``timestamp`` and ``columns`` of rows with ``start_ns <= ts < end_ns``.
+
+    Returns the timestamps as int64 UTC nanoseconds and each column as float64 (nulls become
+    NaN, which the validator then refuses). Raises ``DataValidationError`` if the file is not
+    parquet or its timestamp column is not a UTC timestamp.
+    """
+    source = str(path)
+    try:
+        dataset = ds.dataset(source, format="parquet")
+        schema = dataset.schema
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise DataValidationError(
+            f"cannot read parquet file: {exc}",
+            path=source,
+            hint="re-import the dataset with `python -m cli.data import ... --replace`",
+        ) from None
+    ts_type = schema.field(TIMESTAMP).type if TIMESTAMP in schema.names else None
+    if not (isinstance(ts_type, pa.TimestampType) and ts_type.tz in ("UTC", "+00:00")):
+        raise DataValidationError(
+            f"column {TIMESTAMP!r} must be a UTC timestamp, found {ts_type}",
+            path=source,
+            field=TIMESTAMP,
+            hint="re-import the dataset with `python -m cli.data import ... --replace`",
+        )
+    ts_field = ds.field(TIMESTAMP)
+    condition = None
+    if start_ns is not None:
+        condition = ts_field >= pa.scalar(start_ns, type=pa.int64()).cast(ts_type)
+    if end_ns is not None:
+        upper = ts_field < pa.scalar(end_ns, type=pa.int64()).cast(ts_type)
+        condition = upper if condition is None else condition & upper
+    try:
+        table = dataset.to_table(columns=[TIMESTAMP, *columns], filter=condition)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise DataValidationError(
+            f"cannot read parquet file: {exc}", path=source, hint="re-import the dataset"
+        ) from None
+    return _timestamps(table.column(TIMESTAMP), source), {
+        name: _floats(table.column(name), name, source) for name in columns
+    }
+
+
+def _timestamps(column: pa.ChunkedArray, source: str) -> Int64Array:
+    if column.null_count:
+        found = first_row(np.asarray(pc.is_null(column)))
+        row, count = found if found is not None else (0, column.null_count)
+        raise row_error(
+            "missing timestamp",
+            row,
+            count,
+            at="timestamp null",
+            source=source,
+            field=TIMESTAMP,
+            hint="re-import the dataset from a source with a timestamp on every bar",
+        )
+    ns = pc.cast(column, pa.timestamp("ns", tz="UTC")).cast(pa.int64())
+    return np.ascontiguousarray(ns.to_numpy(), dtype=np.int64)
+
+
+def _floats(column: pa.ChunkedArray, name: str, source: str) -> Float64Array:
+    if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        raise DataValidationError(
+            f"column {name!r} has type {column.type}, not a number",
+            path=source,
+            field=name,
+            hint="re-import the dataset with `python -m cli.data import ... --replace`",
+        )
+    values = pc.cast(column, pa.float64()).to_numpy()
+    return np.ascontiguousarray(values, dtype=np.float64)

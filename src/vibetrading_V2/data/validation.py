@@ -1,0 +1,160 @@
+"""The curated-data check: refuse malformed bars with the file, row, timestamp and problem.
+
+Bad data is never repaired here. Every check is one vectorised numpy pass, so a million
+bars are checked in milliseconds; each failure names the first offending row and how many
+rows share the problem, so the user can fix the source and try again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.problems import first_row, row_error
+from vibetrading_V2.data.schema import (
+    BAR_COLUMNS,
+    TIMESTAMP,
+    BarArrays,
+    Float64Array,
+    format_ts,
+)
+from vibetrading_V2.data.timestamps import timestamps_ns
+
+__all__ = ["bar_arrays", "check_bar_arrays", "validate_bars"]
+
+Mask = npt.NDArray[np.bool_]
+Detail = Callable[[int], str]  # describes the values of one offending row
+
+
+def validate_bars(frame: pd.DataFrame, *, source: str, first_line: int | None = None) -> None:
+    """Raise ``DataValidationError`` unless ``frame`` holds well-formed OHLCV bars.
+
+    ``frame`` has columns ``open, high, low, close, volume`` and its timestamps either in a
+    ``timestamp`` column or in the index (datetimes, or ISO 8601 text as read from a CSV;
+    naive values are UTC). ``source`` is the file the frame came from and is named in the
+    error; ``first_line`` is that file's line of data row 0, if it has lines.
+    """
+    bar_arrays(frame, source=source, first_line=first_line)
+
+
+def bar_arrays(
+    frame: pd.DataFrame, *, source: str, first_line: int | None = None
+) -> BarArrays:
+    """Validate ``frame`` like :func:`validate_bars` and return its bars as numpy arrays."""
+    has_ts_column = TIMESTAMP in frame.columns
+    has_ts_index = frame.index.name == TIMESTAMP or isinstance(frame.index, pd.DatetimeIndex)
+    missing = [c for c in (TIMESTAMP, *BAR_COLUMNS) if c not in frame.columns]
+    if has_ts_column or has_ts_index:
+        missing = missing[1:]
+    if missing:
+        raise DataValidationError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+            path=source,
+            field=", ".join(missing),
+            hint=f"provide the columns {TIMESTAMP}, {', '.join(BAR_COLUMNS)}",
+        )
+    raw_ts = frame[TIMESTAMP] if has_ts_column else frame.index
+    ts = timestamps_ns(raw_ts, source=source, first_line=first_line)
+    columns = [_floats(frame[name], name, ts, source, first_line) for name in BAR_COLUMNS]
+    arrays = BarArrays(ts, *columns)
+    check_bar_arrays(arrays, source=source, first_line=first_line)
+    return arrays
+
+
+def check_bar_arrays(bars: BarArrays, *, source: str, first_line: int | None = None) -> None:
+    """Check the bar invariants on plain arrays; raise on the first problem found."""
+    ts, o, h, lo, c, v = bars
+
+    def fail(problem: str, mask: Mask, field: str, detail: Detail, hint: str) -> None:
+        found = first_row(mask)
+        if found is None:
+            return
+        row, count = found
+        raise row_error(
+            problem,
+            row,
+            count,
+            at=f"timestamp {format_ts(int(ts[row]))}{detail(row)}",
+            source=source,
+            field=field,
+            hint=hint,
+            first_line=first_line,
+        )
+
+    if ts.size > 1:
+        step = np.diff(ts)
+        fail("timestamps not sorted", _shifted(step < 0), TIMESTAMP, _previous(ts),
+             "sort the rows by timestamp, oldest first")
+        fail("duplicate timestamp", _shifted(step == 0), TIMESTAMP, lambda r: "",
+             "keep one bar per timestamp; remove the duplicates at the source")
+    prices = {"open": o, "high": h, "low": lo, "close": c}
+    for name, x in prices.items():
+        fail(f"NaN or infinite {name} price", ~np.isfinite(x), name, _value(name, x),
+             "complete or remove the rows without a price")
+    for name, x in prices.items():
+        fail(f"non-positive {name} price", x <= 0.0, name, _value(name, x),
+             "prices must be > 0; check the source")
+    fail("high < low", h < lo, "high", _bounds(h, lo, h, "high"),
+         "high must be >= low on every bar; check the source")
+    for name, x in (("open", o), ("close", c)):
+        fail(f"{name} outside [low, high]", (x < lo) | (x > h), name, _bounds(h, lo, x, name),
+             f"{name} must lie between low and high; check the source")
+    fail("NaN or infinite volume", ~np.isfinite(v), "volume", _value("volume", v),
+         "write 0 where a venue reports no volume")
+    fail("negative volume", v < 0.0, "volume", _value("volume", v),
+         "volume must be >= 0; check the source")
+
+
+def _shifted(step_mask: Mask) -> Mask:
+    """Mask over rows from a mask over ``np.diff`` steps: step i is about row i + 1."""
+    return np.concatenate((np.zeros(1, dtype=np.bool_), step_mask))
+
+
+def _previous(ts: npt.NDArray[np.int64]) -> Detail:
+    return lambda r: f", after {format_ts(int(ts[r - 1]))}"
+
+
+def _value(name: str, x: Float64Array) -> Detail:
+    return lambda r: f", {name}={float(x[r])!r}"
+
+
+def _bounds(h: Float64Array, lo: Float64Array, x: Float64Array, name: str) -> Detail:
+    return lambda r: f", {name}={float(x[r])!r} low={float(lo[r])!r} high={float(h[r])!r}"
+
+
+def _floats(
+    column: pd.Series, name: str, ts: npt.NDArray[np.int64], source: str, first_line: int | None
+) -> Float64Array:
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not (
+        pd.api.types.is_numeric_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    ):
+        raise DataValidationError(
+            f"column {name!r} has type {dtype}, not a number",
+            path=source,
+            field=name,
+            hint=f"store {name} as a floating-point number",
+        )
+    if pd.api.types.is_numeric_dtype(dtype):
+        return np.ascontiguousarray(column.to_numpy(dtype=np.float64, na_value=np.nan))
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    found = first_row(np.isnan(numbers) & ~column.isna().to_numpy())
+    if found is not None:
+        row, count = found
+        raise row_error(
+            f"unparseable number in column {name!r}",
+            row,
+            count,
+            at=f"timestamp {format_ts(int(ts[row]))}, value {column.iloc[row]!r}",
+            source=source,
+            field=name,
+            hint="write plain decimal numbers such as 1.0716",
+            first_line=first_line,
+        )
+    return np.ascontiguousarray(numbers)
