@@ -1,0 +1,232 @@
+"""The runtime guard: strategy callbacks may compute, never touch files, network or processes.
+
+The load-time sandbox sees what a file imports; it cannot see ``pd.read_csv(path)`` or
+``np.save`` inside ``on_bar``. :class:`RuntimeGuard` closes that gap with a CPython audit
+hook (``sys.addaudithook``): while ``guard.active`` is true, on the thread that armed it,
+file writes, reads outside the Python installation, directory listings outside it, network,
+process creation, ``ctypes`` and environment changes raise
+:class:`~vibetrading_V2.core.errors.SandboxViolationError`.
+
+Audit hooks cannot be removed, so each guard installs exactly one for its lifetime and the
+engine keeps one guard per run. Toggling is a plain attribute write; the hook's first line
+reads that attribute, so an idle guard costs one attribute check per audit event.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+import threading
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from vibetrading_V2.core.errors import SandboxViolationError
+
+__all__ = ["RuntimeGuard", "default_readable_roots"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+# exact audit event names -> what kind of I/O they are
+_REFUSED_EVENTS: dict[str, str] = {
+    "os.remove": "file deletion",
+    "os.rmdir": "file deletion",
+    "os.rename": "file rename",
+    "os.mkdir": "directory creation",
+    "os.chmod": "file permission change",
+    "os.chown": "file ownership change",
+    "os.link": "link creation",
+    "os.symlink": "link creation",
+    "os.truncate": "file write",
+    "os.utime": "file write",
+    "os.chdir": "working directory change",
+    "os.chflags": "file flags change",
+    "os.setxattr": "file write",
+    "os.removexattr": "file write",
+    "os.putenv": "environment change",
+    "os.unsetenv": "environment change",
+    "os.system": "process creation",
+    "os.exec": "process creation",
+    "os.posix_spawn": "process creation",
+    "os.spawn": "process creation",
+    "os.fork": "process creation",
+    "os.forkpty": "process creation",
+    "os.kill": "signalling a process",
+    "os.killpg": "signalling a process",
+    "os.startfile": "process creation",
+    "subprocess.Popen": "process creation",
+    "pty.spawn": "process creation",
+    "_thread.start_new_thread": "thread creation",
+    "urllib.Request": "network access",
+    "webbrowser.open": "process creation",
+    "mmap.__new__": "memory-mapped file",
+    "sqlite3.connect": "database access",
+    "builtins.input": "terminal input",
+    "builtins.breakpoint": "debugger",
+    "gc.get_objects": "object-graph introspection",
+    "gc.get_referrers": "object-graph introspection",
+    "gc.get_referents": "object-graph introspection",
+    "sys._current_frames": "frame introspection",
+    "glob.glob": "directory listing",
+    "glob.glob/2": "directory listing",
+    "pathlib.Path.glob": "directory listing",
+    "pathlib.Path.rglob": "directory listing",
+}
+
+# audit event prefixes -> what kind of I/O they are
+_REFUSED_PREFIXES: dict[str, str] = {
+    "socket.": "network access",
+    "http.client.": "network access",
+    "ftplib.": "network access",
+    "smtplib.": "network access",
+    "imaplib.": "network access",
+    "poplib.": "network access",
+    "nntplib.": "network access",
+    "telnetlib.": "network access",
+    "ssl.": "network access",
+    "ctypes.": "raw C access",
+    "shutil.": "file-system change",
+    "tempfile.": "temporary file creation",
+    "winreg.": "registry access",
+}
+_PREFIXES = tuple(_REFUSED_PREFIXES)
+
+
+class _BytecodeCacheRefused(PermissionError):
+    """Raised for ``__pycache__`` writes so the import system quietly skips caching."""
+
+
+def default_readable_roots() -> tuple[str, ...]:
+    """Directories a guarded callback may read: the interpreter, site-packages, tz data.
+
+    Lazy imports inside numpy and pandas read modules from these; nothing else is readable.
+    """
+    roots: list[str] = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    paths = sysconfig.get_paths()
+    roots.extend(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    roots.extend(zoneinfo.TZPATH)
+    # the framework's own package (an editable install lives outside site-packages)
+    roots.append(str(Path(__file__).resolve().parents[1]))
+    return _normalise(roots)
+
+
+def _normalise(roots: Iterable[str]) -> tuple[str, ...]:
+    out = {os.path.join(os.path.realpath(root), "") for root in roots if root}
+    return tuple(sorted(out))
+
+
+class RuntimeGuard:
+    """Refuses file, network and process I/O while ``active`` is true on the arming thread.
+
+    Why it exists: the engine runs user callbacks ~a million times per backtest and must
+    stop a strategy from reading files or calling out without paying per call. Arm it with
+    ``guard.active = True`` / ``False`` around a call (cheapest), ``with guard:`` or
+    ``guard.run(fn, *args)``. Other threads (a venue's socket reader, the logger) are never
+    affected. Every refusal is also appended to ``violations`` so a strategy that catches
+    the error is still found out.
+    """
+
+    def __init__(self, *, readable_roots: Iterable[str] | None = None) -> None:
+        self.active = False
+        self.thread_id = threading.get_ident()
+        self.violations: list[SandboxViolationError] = []
+        roots = default_readable_roots() if readable_roots is None else readable_roots
+        self._readable = _normalise(roots)
+        sys.addaudithook(self._audit)
+
+    def bind_to_current_thread(self) -> None:
+        """Make the calling thread the one whose callbacks are guarded."""
+        self.thread_id = threading.get_ident()
+
+    def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Call ``fn`` with the guard armed on this thread, and disarm it afterwards."""
+        with self:
+            return fn(*args, **kwargs)
+
+    def __enter__(self) -> RuntimeGuard:
+        self.thread_id = threading.get_ident()
+        self.active = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.active = False
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Temporarily lift the guard (for the engine's own I/O inside a guarded span)."""
+        was = self.active
+        self.active = False
+        try:
+            yield
+        finally:
+            self.active = was
+
+    def _audit(self, event: str, args: tuple[object, ...]) -> None:
+        if not self.active:
+            return
+        if threading.get_ident() != self.thread_id:
+            return
+        self.active = False  # the checks below must not re-enter the hook
+        try:
+            problem = self._problem(event, args)
+        finally:
+            self.active = True
+        if problem is not None:
+            error = SandboxViolationError(
+                f"strategy callback attempted {problem} ({event})",
+                hint="strategies only compute: data arrives through features(frame) and "
+                "on_bar(bar), orders leave as intents; remove the I/O",
+            )
+            self.violations.append(error)
+            raise error
+
+    def _problem(self, event: str, args: tuple[object, ...]) -> str | None:
+        kind = _REFUSED_EVENTS.get(event)
+        if kind is not None:
+            return kind
+        if event.startswith(_PREFIXES):
+            return next(v for k, v in _REFUSED_PREFIXES.items() if event.startswith(k))
+        if event == "open":
+            return self._open_problem(args)
+        if event in ("os.listdir", "os.scandir"):
+            target = args[0] if args and args[0] is not None else "."
+            return None if self._readable_path(target) else f"directory listing of {target!r}"
+        return None
+
+    def _open_problem(self, args: tuple[object, ...]) -> str | None:
+        path, mode, flags = (*args, None, None, None)[:3]
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & _WRITE_FLAGS != 0
+        )
+        if writing:
+            text = _as_text(path)
+            if text is not None and "__pycache__" in text and ".pyc" in text:
+                raise _BytecodeCacheRefused(f"bytecode cache write refused: {text}")
+            return f"writing file {path!r}"
+        if self._readable_path(path):
+            return None
+        return f"reading file {path!r}"
+
+    def _readable_path(self, path: object) -> bool:
+        text = _as_text(path)
+        if text is None:
+            return False
+        real = os.path.realpath(text)
+        return any(real.startswith(root) or real + os.sep == root for root in self._readable)
+
+
+def _as_text(path: object) -> str | None:
+    """The path as text, or ``None`` for file descriptors and other non-path objects."""
+    if isinstance(path, int | bool) or path is None:
+        return None
+    try:
+        fs = os.fspath(path)  # type: ignore[call-overload]
+    except TypeError:
+        return None
+    return os.fsdecode(fs)
