@@ -160,6 +160,11 @@ def test_equity_curve_when_given_arrays_then_leaves_them_writable() -> None:
         ({"close": [1.0, float("nan")]}, "NaN"),
         ({"symbol_index": [0, 2]}, "symbol_index must lie"),
         ({"fills": []}, "0 fills but 1 fill rows"),
+        ({"fills": [Fill("c", "", "C", Side.BUY, 1.0, 2.0, 0.0, 1)]}, "not in the timeline"),
+        (
+            {"fill_row": [1, 0], "fills": [Fill("x", "", "B", Side.BUY, 1.0, 2.0, 0.0, 1)] * 2},
+            "non-decreasing",
+        ),
         ({"close": [1.0]}, "differ in length"),
     ],
 )

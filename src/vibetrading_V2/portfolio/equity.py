@@ -52,7 +52,7 @@ def equity_curve(
     fills: Sequence[Fill],
     symbols: Sequence[str],
     initial_cash: float,
-    fill_row: Sequence[int],
+    fill_row: npt.ArrayLike,
 ) -> EquityCurve:
     """Rebuild the equity curve of a merged multi-symbol bar timeline.
 
