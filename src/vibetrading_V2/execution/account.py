@@ -1,0 +1,162 @@
+"""The simulated account: cash, netted positions, marks, and the cash / margin check.
+
+The simulator needs its own small book (it cannot import ``portfolio``), and it is the
+venue's truth in a backtest: the runner's ledger reconciles against what this reports.
+"""
+
+from __future__ import annotations
+
+from vibetrading_V2.core.types import AccountSnapshot, Position
+
+__all__ = ["QTY_TOL", "SimAccount"]
+
+QTY_TOL = 1e-9
+"""Relative size below which a quantity left over by float arithmetic counts as zero."""
+
+
+class _Holding:
+    """One symbol's netted position (mutable; never leaves this module)."""
+
+    __slots__ = ("average_price", "quantity", "realized_pnl")
+
+    def __init__(self) -> None:
+        self.quantity = 0.0
+        self.average_price = 0.0
+        self.realized_pnl = 0.0
+
+
+class SimAccount:
+    """Cash and netted positions of one simulated account, valued at the last marks.
+
+    ``cash -= signed_qty * price + fee`` on every fill; ``equity = cash + sum(qty * mark)``;
+    ``margin_used = gross notional / leverage``. Positions net long against short: adding
+    moves the average price to the size-weighted mean, reducing realises
+    ``closed * (price - average)`` (sign flipped for shorts) and keeps the average, and
+    crossing zero closes the old side in full and opens the rest at the fill price.
+    Realised PnL excludes fees; fees are summed apart in ``fees_paid``.
+    """
+
+    def __init__(
+        self, initial_cash: float, *, leverage: float, allow_short: bool, currency: str
+    ) -> None:
+        self.cash = initial_cash
+        self.fees_paid = 0.0
+        self._leverage = leverage
+        self._allow_short = allow_short
+        self._currency = currency
+        self._holdings: dict[str, _Holding] = {}
+        self._marks: dict[str, float] = {}
+
+    # -- marks and reads -------------------------------------------------------------------
+
+    def set_mark(self, symbol: str, price: float) -> None:
+        self._marks[symbol] = price
+
+    def mark_of(self, symbol: str) -> float | None:
+        return self._marks.get(symbol)
+
+    def quantity(self, symbol: str) -> float:
+        holding = self._holdings.get(symbol)
+        return 0.0 if holding is None else holding.quantity
+
+    def position(self, symbol: str) -> Position:
+        holding = self._holdings.get(symbol)
+        if holding is None:
+            return Position(symbol, 0.0, 0.0, 0.0)
+        return Position(
+            symbol, holding.quantity, holding.average_price, holding.realized_pnl
+        )
+
+    def positions(self) -> list[Position]:
+        """Open (non-flat) positions, sorted by symbol."""
+        return [
+            self.position(symbol)
+            for symbol in sorted(self._holdings)
+            if self._holdings[symbol].quantity != 0.0
+        ]
+
+    def equity(self) -> float:
+        value = self.cash
+        for symbol, holding in self._holdings.items():
+            if holding.quantity != 0.0:
+                value += holding.quantity * self._marks[symbol]
+        return value
+
+    def gross_notional(self) -> float:
+        gross = 0.0
+        for symbol, holding in self._holdings.items():
+            if holding.quantity != 0.0:
+                gross += abs(holding.quantity) * self._marks[symbol]
+        return gross
+
+    def snapshot(self) -> AccountSnapshot:
+        return AccountSnapshot(
+            cash=self.cash,
+            equity=self.equity(),
+            margin_used=self.gross_notional() / self._leverage,
+            currency=self._currency,
+            positions=tuple(self.positions()),
+        )
+
+    # -- the check and the booking ---------------------------------------------------------
+
+    def check(self, symbol: str, signed_qty: float, price: float, fee: float) -> str | None:
+        """Why a fill of ``signed_qty`` at ``price`` may not happen, or ``None`` if it may.
+
+        A fill that does not grow the absolute position in ``symbol`` is always allowed
+        (except that it may not leave a short when shorting is off). Otherwise the state
+        after the fill, with ``symbol`` valued at ``price`` and the rest at their marks,
+        must keep ``gross <= equity * leverage``, and with leverage 1 a buy must leave
+        cash non-negative.
+        """
+        before = self.quantity(symbol)
+        after = before + signed_qty
+        if not self._allow_short and after < -QTY_TOL * max(abs(before), abs(signed_qty)):
+            return "short_not_allowed"
+        if abs(after) <= abs(before) * (1.0 + QTY_TOL):
+            return None
+        cash_after = self.cash - signed_qty * price - fee
+        tolerance = 1e-9 * max(1.0, abs(signed_qty * price))
+        if self._leverage == 1.0 and signed_qty > 0.0 and cash_after < -tolerance:
+            return "insufficient_cash"
+        value = cash_after + after * price
+        gross = abs(after) * price
+        for other, holding in self._holdings.items():
+            if other != symbol and holding.quantity != 0.0:
+                mark = self._marks[other]
+                value += holding.quantity * mark
+                gross += abs(holding.quantity) * mark
+        if gross > value * self._leverage + 1e-9 * max(1.0, gross):
+            return "insufficient_margin"
+        return None
+
+    def apply(self, symbol: str, signed_qty: float, price: float, fee: float) -> float:
+        """Book one fill; returns the realised PnL it produced."""
+        self.cash -= signed_qty * price + fee
+        self.fees_paid += fee
+        if symbol not in self._marks:
+            self._marks[symbol] = price
+        holding = self._holdings.get(symbol)
+        if holding is None:
+            holding = self._holdings[symbol] = _Holding()
+        before = holding.quantity
+        if before == 0.0 or (before > 0.0) == (signed_qty > 0.0):
+            after = before + signed_qty
+            holding.average_price = (
+                abs(before) * holding.average_price + abs(signed_qty) * price
+            ) / abs(after)
+            holding.quantity = after
+            return 0.0
+        closed = min(abs(before), abs(signed_qty))
+        realized = closed * (price - holding.average_price) * (1.0 if before > 0.0 else -1.0)
+        holding.realized_pnl += realized
+        after = before + signed_qty
+        if abs(after) <= QTY_TOL * max(abs(before), abs(signed_qty)):
+            holding.quantity = 0.0
+            holding.average_price = 0.0
+        elif (after > 0.0) != (before > 0.0):
+            holding.quantity = after
+            holding.average_price = price
+        else:
+            holding.quantity = after
+        return realized

@@ -1,0 +1,84 @@
+"""The simulator's order book: every order by client id, and the indexes matching needs.
+
+Matching walks one symbol's orders per bar and resolves OCO groups; keeping those lists
+here, beside the id index, keeps ``on_bar`` to one dictionary look-up when idle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from vibetrading_V2.core.types import OrderRequest, OrderStatus
+from vibetrading_V2.execution.orders import WorkingOrder
+
+__all__ = ["OrderBook"]
+
+
+class OrderBook:
+    """All orders of one simulator: by id, working ones in submission order, per symbol.
+
+    Per-symbol lists may still hold orders that ended elsewhere (an OCO cancel, a
+    ``cancel`` call); matching skips them and ``compact`` drops them.
+    """
+
+    def __init__(self) -> None:
+        self._orders: dict[str, WorkingOrder] = {}
+        self._working: dict[str, WorkingOrder] = {}
+        self._by_symbol: dict[str, list[WorkingOrder]] = {}
+        self._groups: dict[str, list[WorkingOrder]] = {}
+        self._seq = 0
+
+    def get(self, client_order_id: str) -> WorkingOrder | None:
+        return self._orders.get(client_order_id)
+
+    def create(self, request: OrderRequest, arm_after_ns: int, now_ns: int) -> WorkingOrder:
+        """Record a new order (status NEW); ``activate`` makes it work."""
+        self._seq += 1
+        order = WorkingOrder(request, self._seq, arm_after_ns, now_ns)
+        self._orders[request.client_order_id] = order
+        return order
+
+    def activate(self, order: WorkingOrder) -> None:
+        request = order.request
+        self._working[request.client_order_id] = order
+        self._by_symbol.setdefault(request.symbol, []).append(order)
+        if request.oco_group is not None:
+            self._groups.setdefault(request.oco_group, []).append(order)
+
+    def finish(
+        self, order: WorkingOrder, status: OrderStatus, reason: str | None, ts_ns: int
+    ) -> None:
+        order.status = status
+        order.reason = reason
+        order.updated_ns = ts_ns
+        self._working.pop(order.request.client_order_id, None)
+
+    @property
+    def has_working(self) -> bool:
+        return bool(self._working)
+
+    def working(self) -> Iterable[WorkingOrder]:
+        """Working orders in submission (creation) order."""
+        return self._working.values()
+
+    def of_symbol(self, symbol: str) -> list[WorkingOrder] | None:
+        """The live list of ``symbol``'s orders (may contain finished ones); do not keep it."""
+        return self._by_symbol.get(symbol)
+
+    def group(self, name: str) -> Sequence[WorkingOrder]:
+        return self._groups.get(name, ())
+
+    def compact(self, symbol: str) -> None:
+        """Drop finished orders from ``symbol``'s list (in place) and from their groups."""
+        orders = self._by_symbol.get(symbol)
+        if orders is None:
+            return
+        for order in orders:
+            group = order.request.oco_group
+            if not order.is_working and group is not None and group in self._groups:
+                members = [m for m in self._groups[group] if m.is_working]
+                if members:
+                    self._groups[group] = members
+                else:
+                    del self._groups[group]
+        orders[:] = [o for o in orders if o.is_working]

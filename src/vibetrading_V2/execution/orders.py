@@ -1,0 +1,139 @@
+"""The simulator's mutable record of one order, and the checks a request must pass.
+
+``Order`` in core is an immutable report; while an order works, the simulator keeps this
+record instead and renders an ``Order`` from it on demand.
+"""
+
+from __future__ import annotations
+
+import math
+
+from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus, OrderType, Side
+
+__all__ = ["WorkingOrder", "estimate_price", "request_problem"]
+
+
+class WorkingOrder:
+    """The live state of one simulated order: fills so far, trigger and arming state.
+
+    ``arm_after_ns``: the order is evaluated only on bars with ``ts_ns`` above it (the
+    newest bar time the simulator had seen when the order arrived). ``ref_ts`` /
+    ``ref_open``: on the bar ``ref_ts`` a bracket child of an intra-bar entry starts at the
+    entry's level, not at the bar's open, and only its stop side may fill.
+    """
+
+    __slots__ = (
+        "arm_after_ns",
+        "children",
+        "day",
+        "fees",
+        "filled",
+        "is_buy",
+        "limit",
+        "n_fills",
+        "notional",
+        "parent",
+        "reason",
+        "ref_open",
+        "ref_ts",
+        "request",
+        "seq",
+        "status",
+        "stop",
+        "triggered",
+        "updated_ns",
+    )
+
+    def __init__(self, request: OrderRequest, seq: int, arm_after_ns: int, now_ns: int) -> None:
+        self.seq = seq
+        self.is_buy = request.side is Side.BUY
+        self.request = request
+        self.limit = 0.0
+        self.stop = 0.0
+        self.set_request(request)
+        self.status = OrderStatus.NEW
+        self.filled = 0.0
+        self.notional = 0.0
+        self.fees = 0.0
+        self.n_fills = 0
+        self.reason: str | None = None
+        self.updated_ns = now_ns
+        self.arm_after_ns = arm_after_ns
+        self.triggered = False
+        self.ref_ts = -1
+        self.ref_open = 0.0
+        self.day: int | None = None
+        self.parent: WorkingOrder | None = None
+        self.children: list[WorkingOrder] | None = None
+
+    def set_request(self, request: OrderRequest) -> None:
+        """Adopt a (validated) request; its prices are cached as plain floats."""
+        self.request = request
+        self.limit = request.limit_price if request.limit_price is not None else 0.0
+        self.stop = request.stop_price if request.stop_price is not None else 0.0
+
+    @property
+    def remaining(self) -> float:
+        return self.request.quantity - self.filled
+
+    @property
+    def is_working(self) -> bool:
+        return not self.status.is_terminal
+
+    def to_order(self) -> Order:
+        return Order(
+            request=self.request,
+            status=self.status,
+            filled_quantity=self.filled,
+            average_price=self.notional / self.filled if self.filled > 0.0 else None,
+            venue_order_id=f"sim-{self.seq}",
+            reason=self.reason,
+            updated_ns=self.updated_ns,
+        )
+
+
+def _positive(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value > 0.0
+
+
+def request_problem(request: OrderRequest, mark: float | None) -> str | None:
+    """The reject reason for a malformed request, or ``None``; ``mark`` is the last price."""
+    if not _positive(request.quantity):
+        return "invalid_quantity"
+    kind = request.order_type
+    limit, stop = request.limit_price, request.stop_price
+    needs_limit = kind in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+    needs_stop = kind in (OrderType.STOP, OrderType.STOP_LIMIT)
+    if needs_limit != (limit is not None) or needs_stop != (stop is not None):
+        return "invalid_price"
+    if (needs_limit and not _positive(limit)) or (needs_stop and not _positive(stop)):
+        return "invalid_price"
+    if kind is OrderType.MARKET and mark is None:
+        return "unknown_symbol_price"
+    sl, tp = request.stop_loss, request.take_profit
+    if sl is None and tp is None:
+        return None
+    if (sl is not None and not _positive(sl)) or (tp is not None and not _positive(tp)):
+        return "invalid_price"
+    if request.reduce_only:
+        return "invalid_bracket"
+    entry = [p for p in (limit, stop) if p is not None] or ([mark] if mark is not None else [])
+    sign = request.side.sign
+    # For a buy every stop loss must lie below and every take profit above the entry
+    # prices (and each other); a sell mirrors it. Multiplying by the side's sign does both.
+    below = [sl] if sl is not None else []
+    above = [tp] if tp is not None else []
+    if any(sign * b >= sign * a for b in below for a in [*entry, *above]):
+        return "invalid_bracket"
+    if any(sign * a <= sign * e for a in above for e in entry):
+        return "invalid_bracket"
+    return None
+
+
+def estimate_price(request: OrderRequest, mark: float | None, slip: float) -> float:
+    """A pessimistic price to check cash and margin at submit time (request is valid)."""
+    kind = request.order_type
+    if kind is OrderType.LIMIT or kind is OrderType.STOP_LIMIT:
+        return request.limit_price or 0.0
+    base = (request.stop_price if kind is OrderType.STOP else mark) or 0.0
+    return base * (1.0 + slip) if request.side is Side.BUY else base * (1.0 - slip)

@@ -1,0 +1,342 @@
+"""The bar-driven fill simulator: the ``Execution`` of backtests and paper trading.
+
+Call protocol (the engine's side). For each bar of a symbol the engine calls
+``on_bar(...)`` while ``has_working_orders`` is true, *before* the strategy sees that bar;
+then, before it submits anything in that bar, ``mark(symbol, ts_ns, close)``.
+
+The intra-bar rule
+------------------
+Only the open is known to happen first in a bar; the order of high and low is unknown.
+
+* **Arming.** An order is evaluated only on bars newer than the newest bar the simulator
+  had seen (through ``on_bar`` or ``mark``, any symbol) when it arrived: an order
+  submitted during bar *t* is first evaluated on bar *t+1*. Amending re-arms the same way.
+* **MARKET** fills at the next open of its symbol, slipped (``next_open``), or inside
+  ``submit`` at the marked close, slipped (``signal_close``).
+* **LIMIT** buy fills if ``low <= limit`` at ``min(open, limit)``; sell if
+  ``high >= limit`` at ``max(open, limit)``. A gap through the limit fills at the better
+  open. Never slipped.
+* **STOP** buy triggers if ``high >= stop`` and fills at ``max(open, stop)``; sell if
+  ``low <= stop`` at ``min(open, stop)``; slipped. A gap through fills at the open.
+* **STOP_LIMIT** triggers like a stop, then is a limit. Triggered at the open, it is a
+  limit for the whole bar. Triggered inside the bar, it fills at the stop price only if
+  the stop is within the limit (buy: ``limit >= stop``); otherwise it waits as a limit for
+  later bars, because the bar cannot prove the price came back after the trigger.
+  Never slipped.
+* **Participation.** With ``max_volume_participation`` the fills of one symbol in one bar
+  take together at most that fraction of the bar's volume (at ``signal_close``: of the
+  volume passed to ``mark``, uncapped if none). The rest keeps working as
+  PARTIALLY_FILLED; a triggered stop's remainder fills at later opens like a market order.
+* **OCO.** The first fill of a member of an ``oco_group`` cancels every other working
+  member. If several members of a group are touched on the same bar, a fill at the open
+  wins; otherwise a stop wins over a limit (conservative); then submission order.
+* **Brackets.** An entry with ``stop_loss`` / ``take_profit`` creates, on its first fill,
+  a reduce-only STOP ``<id>:sl`` and LIMIT ``<id>:tp`` in OCO group ``<id>:bracket`` for
+  the filled quantity; later entry fills add to them. If the entry filled at the open,
+  the children are evaluated on the same bar (the rest of the bar came after). If it
+  filled inside the bar, on that bar only the stop loss is checked, starting from the
+  entry's price instead of the open (conservative: the take profit waits for the next
+  bar). If it filled in ``submit`` (signal close), they start on the next bar. When both
+  are touched on one bar the stop fills, unless the open gapped through one of them,
+  which then fills at the open. A child's fill cancels the entry's unfilled remainder.
+* **Reduce-only** orders fill at most the opposite position; when a position goes flat or
+  flips, reduce-only orders that would no longer reduce it are cancelled.
+* **Time in force.** IOC / FOK are evaluated once (on their first eligible bar, or in
+  ``submit`` for a signal-close market order); what is left is cancelled, and FOK fills
+  nothing unless it fills in full. DAY lives through the UTC day of its first eligible
+  bar.
+
+Checks. At submit a request is rejected (status REJECTED, ``reason``) if malformed
+(``invalid_quantity``, ``invalid_price``, ``invalid_bracket``, ``unknown_symbol_price``)
+or if filling it in full at an estimate (the mark, or its own limit / stop price) would
+break ``short_not_allowed``, ``insufficient_cash`` or ``insufficient_margin``. Every fill
+is checked again; a failing fill is not applied and the order's remainder is REJECTED.
+Fills that do not grow a position are never rejected for cash or margin.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.ports import Clock
+from vibetrading_V2.core.types import (
+    NS_PER_SECOND,
+    AccountSnapshot,
+    Fill,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+    Position,
+    TimeInForce,
+)
+from vibetrading_V2.execution.account import QTY_TOL, SimAccount
+from vibetrading_V2.execution.book import OrderBook
+from vibetrading_V2.execution.config import SimulatorConfig
+from vibetrading_V2.execution.fills import Filler
+from vibetrading_V2.execution.matching import Touch, market_touch, oco_rank, touch_order
+from vibetrading_V2.execution.orders import WorkingOrder, estimate_price, request_problem
+
+__all__ = ["Simulator"]
+
+_DAY_NS = 86_400 * NS_PER_SECOND
+_NEVER = -(2**63)
+
+
+class Simulator:
+    """Fills orders against bars with explicit, conservative intra-bar rules.
+
+    It exists so a strategy meets the same ``Execution`` port in a backtest as in live
+    trading, with costs, partial fills, brackets and rejects it can be tested against.
+    """
+
+    def __init__(self, config: SimulatorConfig, clock: Clock) -> None:
+        self._config = config
+        self._clock = clock
+        self._slip = config.slippage_bps / 1e4
+        self._cap = config.max_volume_participation
+        self._at_close = config.fill_timing == "signal_close"
+        self._account = SimAccount(
+            config.initial_cash,
+            leverage=config.leverage,
+            allow_short=config.allow_short,
+            currency=config.currency,
+        )
+        self._book = OrderBook()
+        self._filler = Filler(config, self._account, self._book)
+        self._mark_ts: dict[str, int] = {}
+        self._close_budget: dict[str, float] = {}
+        self._latest_ts = _NEVER
+
+    # -- the engine's calls ----------------------------------------------------------------
+
+    @property
+    def config(self) -> SimulatorConfig:
+        return self._config
+
+    @property
+    def has_working_orders(self) -> bool:
+        return self._book.has_working
+
+    def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None:
+        """Record the close the strategy is about to act on (and, optionally, its volume).
+
+        Call it for a symbol before submitting orders in its bar: it sets the price that
+        submit-time checks, equity and signal-close fills use, and the bar time that arms
+        new orders. ``volume`` caps signal-close fills under ``max_volume_participation``.
+        """
+        if not (math.isfinite(price) and price > 0.0):
+            raise ExecutionError(
+                f"cannot mark {symbol!r} at {price!r}: a mark must be a positive finite price",
+                field="price",
+                hint="pass the bar's close; curated data never holds such prices",
+            )
+        self._account.set_mark(symbol, price)
+        self._mark_ts[symbol] = ts_ns
+        if ts_ns > self._latest_ts:
+            self._latest_ts = ts_ns
+        if self._cap is not None and volume is not None:
+            self._close_budget[symbol] = self._cap * volume
+        else:
+            self._close_budget.pop(symbol, None)
+
+    def on_bar(
+        self,
+        symbol: str,
+        ts_ns: int,
+        open_: float,
+        high: float,
+        low: float,
+        close: float,
+        volume: float,
+    ) -> None:
+        if ts_ns > self._latest_ts:
+            self._latest_ts = ts_ns
+        orders = self._book.of_symbol(symbol)
+        if orders:
+            self._match(symbol, orders, ts_ns, open_, high, low, volume)
+        self._account.set_mark(symbol, close)
+
+    # -- the Execution port ----------------------------------------------------------------
+
+    def submit(self, request: OrderRequest) -> Order:
+        known = self._book.get(request.client_order_id)
+        if known is not None:
+            return known.to_order()
+        order = self._book.create(request, self._latest_ts, self._clock.now_ns())
+        mark = self._account.mark_of(request.symbol)
+        problem = request_problem(request, mark) or self._submit_problem(request, mark)
+        if problem is not None:
+            order.status = OrderStatus.REJECTED
+            order.reason = problem
+            return order.to_order()
+        self._book.activate(order)
+        if self._at_close and request.order_type is OrderType.MARKET and mark is not None:
+            self._fill_at_close(order, mark)
+        return order.to_order()
+
+    def cancel(self, client_order_id: str) -> Order:
+        order = self._working_order(client_order_id, "cancel")
+        self._book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
+        self._book.compact(order.request.symbol)
+        return order.to_order()
+
+    def amend(
+        self,
+        client_order_id: str,
+        *,
+        quantity: float | None = None,
+        limit_price: float | None = None,
+        stop_price: float | None = None,
+    ) -> Order:
+        order = self._working_order(client_order_id, "amend")
+        old = order.request
+        new = replace(
+            old,
+            quantity=old.quantity if quantity is None else quantity,
+            limit_price=old.limit_price if limit_price is None else limit_price,
+            stop_price=old.stop_price if stop_price is None else stop_price,
+        )
+        problem = request_problem(new, self._account.mark_of(old.symbol))
+        if problem is None and new.quantity <= order.filled * (1.0 + QTY_TOL):
+            problem = f"invalid_quantity (already filled {order.filled:g})"
+        if problem is not None:
+            raise ExecutionError(
+                f"cannot amend order {client_order_id!r}: {problem}",
+                field="quantity" if problem.startswith("invalid_quantity") else "price",
+                hint="quantity must exceed the filled quantity; a limit price only on "
+                "limit / stop-limit orders and a stop price only on stop / stop-limit orders",
+            )
+        order.set_request(new)
+        order.arm_after_ns = max(order.arm_after_ns, self._latest_ts)
+        order.updated_ns = self._clock.now_ns()
+        return order.to_order()
+
+    def order(self, client_order_id: str) -> Order | None:
+        found = self._book.get(client_order_id)
+        return None if found is None else found.to_order()
+
+    def open_orders(self) -> list[Order]:
+        return [order.to_order() for order in self._book.working()]
+
+    def positions(self) -> list[Position]:
+        return self._account.positions()
+
+    def position(self, symbol: str) -> Position:
+        """The position in ``symbol``, flat or not, with its realised PnL (fees excluded)."""
+        return self._account.position(symbol)
+
+    def account(self) -> AccountSnapshot:
+        return self._account.snapshot()
+
+    @property
+    def fees_paid(self) -> float:
+        return self._account.fees_paid
+
+    def drain_fills(self) -> list[Fill]:
+        return self._filler.drain()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _working_order(self, client_order_id: str, action: str) -> WorkingOrder:
+        order = self._book.get(client_order_id)
+        if order is None:
+            raise ExecutionError(
+                f"cannot {action} order {client_order_id!r}: the simulator has no such order",
+                field="client_order_id",
+                hint="use the client_order_id of an order submitted to this simulator",
+            )
+        if not order.is_working:
+            raise ExecutionError(
+                f"cannot {action} order {client_order_id!r}: it is already {order.status}",
+                field="client_order_id",
+                hint="only NEW or PARTIALLY_FILLED orders can be cancelled or amended",
+            )
+        return order
+
+    def _submit_problem(self, request: OrderRequest, mark: float | None) -> str | None:
+        signed = request.quantity * request.side.sign
+        if request.reduce_only:
+            held = self._account.quantity(request.symbol)
+            if held == 0.0 or (held > 0.0) == (signed > 0.0):
+                return "reduce_only_no_position"
+            return None
+        price = estimate_price(request, mark, self._slip)
+        fee = self._config.order_fee(request.quantity * price)
+        return self._account.check(request.symbol, signed, price, fee)
+
+    def _fill_at_close(self, order: WorkingOrder, mark: float) -> None:
+        symbol = order.request.symbol
+        ts = self._mark_ts.get(symbol, self._latest_ts)
+        budget = self._close_budget.get(symbol, math.inf)
+        touch = market_touch(order.is_buy, mark, self._slip)
+        filled = self._filler.take(order, touch, ts, budget, False)
+        if symbol in self._close_budget:
+            self._close_budget[symbol] = budget - filled
+        self._expire_if_immediate(order, ts)
+
+    def _match(
+        self,
+        symbol: str,
+        orders: list[WorkingOrder],
+        ts: int,
+        open_: float,
+        high: float,
+        low: float,
+        volume: float,
+    ) -> None:
+        budget = math.inf if self._cap is None else self._cap * volume
+        stale = False
+        i = 0
+        while i < len(orders):  # bracket children created on this bar are appended, seen too
+            order = orders[i]
+            i += 1
+            if order.status.is_terminal:
+                stale = True
+                continue
+            if ts <= order.arm_after_ns:
+                continue
+            if order.request.time_in_force is TimeInForce.DAY:
+                if order.day is None:
+                    order.day = ts // _DAY_NS
+                elif ts // _DAY_NS > order.day:
+                    self._book.finish(order, OrderStatus.CANCELLED, "expired", ts)
+                    stale = True
+                    continue
+            touch = touch_order(order, ts, open_, high, low, self._slip, True)
+            if touch is not None:
+                winner = order
+                if order.request.oco_group is not None:
+                    winner, touch = self._oco_winner(order, touch, ts, open_, high, low)
+                budget -= self._filler.take(winner, touch, ts, budget, True)
+            self._expire_if_immediate(order, ts)
+            stale = stale or not order.is_working
+        if stale:
+            self._book.compact(symbol)
+
+    def _oco_winner(
+        self, order: WorkingOrder, touch: Touch, ts: int, open_: float, high: float, low: float
+    ) -> tuple[WorkingOrder, Touch]:
+        """Of the touched members of ``order``'s OCO group on this bar, the one that fills."""
+        best, best_touch = order, touch
+        for member in self._book.group(order.request.oco_group or ""):
+            if (
+                member is order
+                or not member.is_working
+                or member.request.symbol != order.request.symbol
+                or ts <= member.arm_after_ns
+            ):
+                continue
+            other = touch_order(member, ts, open_, high, low, self._slip, False)
+            if other is not None and oco_rank(member, other) < oco_rank(best, best_touch):
+                best, best_touch = member, other
+        if best is not order:
+            touch_order(best, ts, open_, high, low, self._slip, True)  # record its trigger
+        return best, best_touch
+
+    def _expire_if_immediate(self, order: WorkingOrder, ts: int) -> None:
+        tif = order.request.time_in_force
+        if order.is_working and (tif is TimeInForce.IOC or tif is TimeInForce.FOK):
+            self._book.finish(order, OrderStatus.CANCELLED, f"{tif.value}_expired", ts)
