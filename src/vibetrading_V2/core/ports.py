@@ -121,8 +121,11 @@ class BarDrivenExecution(Execution, Protocol):
     """An execution that fills against market bars (the simulator).
 
     The engine calls ``on_bar`` with plain scalars (no per-bar objects) whenever
-    ``has_working_orders`` is true, and before the strategy sees that bar.
+    ``has_working_orders`` is true, and before the strategy sees that bar; it calls
+    ``mark`` with the current bar's close right before it submits orders in that bar.
     """
+
+    def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None: ...
 
     @property
     def has_working_orders(self) -> bool: ...

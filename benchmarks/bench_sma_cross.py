@@ -1,0 +1,140 @@
+"""Benchmark: SMA(10)/SMA(30) crossover over synthetic 1-minute bars, full pipeline.
+
+Generates ``--bars`` bars of a geometric Brownian motion (fixed seed, prices rounded to 4
+decimals), runs ``benchmarks/strategies/sma_bench.py`` through the real container
+(registry, sandbox, policies, risk gate, simulator, ledger, results) and, in the same
+process, a plain-Python loop that keeps two running SMAs and checks the cross: the floor.
+Prints engine seconds, bars/s, the ratio to the floor and peak RSS, and writes them as JSON
+to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from dependency_injector import providers
+
+from cli.containers import build_container
+from cli.settings import load_settings
+from vibetrading_V2.data.memory import InMemoryBarSource
+from vibetrading_V2.runner.results import build_results
+
+HERE = Path(__file__).resolve().parent
+SEED = 20_240_101
+
+
+def synthetic_bars(n: int, seed: int = SEED) -> pd.DataFrame:
+    """GBM 1-minute bars, prices rounded to 4 decimals, OHLC consistent after rounding."""
+    rng = np.random.default_rng(seed)
+    sigma = 0.20 / np.sqrt(365 * 24 * 60)
+    log_returns = rng.normal(0.0, sigma, n)
+    close = np.round(100.0 * np.exp(np.cumsum(log_returns)), 4)
+    open_ = np.round(np.concatenate(([100.0], close[:-1])), 4)
+    wiggle = np.abs(rng.normal(0.0, sigma, (2, n)))
+    high = np.round(np.maximum(open_, close) * (1.0 + wiggle[0]), 4)
+    low = np.round(np.minimum(open_, close) * (1.0 - wiggle[1]), 4)
+    high = np.maximum(high, np.maximum(open_, close))
+    low = np.minimum(low, np.minimum(open_, close))
+    volume = rng.integers(1, 1_000, n).astype(np.float64)
+    index = pd.date_range("2020-01-01", periods=n, freq="1min", tz="UTC", name="timestamp")
+    return pd.DataFrame(
+        {"open": open_, "high": high, "low": low, "close": close, "volume": volume}, index=index
+    )
+
+
+def floor_loop(closes: list[float], fast: int = 10, slow: int = 30) -> int:
+    """The reference: two running SMAs and a cross check in plain Python; returns #crosses."""
+    sum_fast = sum_slow = 0.0
+    above = False
+    crosses = 0
+    for i, price in enumerate(closes):
+        sum_fast += price
+        sum_slow += price
+        if i >= fast:
+            sum_fast -= closes[i - fast]
+        if i >= slow:
+            sum_slow -= closes[i - slow]
+        if i >= slow - 1:
+            now_above = sum_fast / fast > sum_slow / slow
+            if now_above != above:
+                crosses += 1
+                above = now_above
+    return crosses
+
+
+def run_engine(frame: pd.DataFrame, out_dir: Path) -> tuple[float, dict[str, Any]]:
+    settings = load_settings(
+        "dev",
+        config_dir=HERE.parent / "config",
+        strategy={"name": str(HERE / "strategies" / "sma_bench.py")},
+        output={"directory": str(out_dir)},
+        logging={"directory": str(out_dir / "logs"), "console_level": "off"},
+    )
+    container = build_container(settings)
+    container.catalog.override(providers.Object(InMemoryBarSource({("GBM", "1m"): frame})))
+    engine = container.engine()
+    feed = container.feed()
+    started = time.perf_counter()
+    run = engine.run(feed)
+    results = build_results(
+        run, container.ledger(), container.execution(),
+        initial_cash=settings.execution.initial_cash,
+        periods_per_year=container.periods_per_year(),
+    )
+    seconds = time.perf_counter() - started
+    container.logger().close()
+    return seconds, results.summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bars", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+
+    frame = synthetic_bars(args.bars)
+    closes = frame["close"].to_numpy().tolist()
+    floor_start = time.perf_counter()
+    crosses = floor_loop(closes)
+    floor_seconds = time.perf_counter() - floor_start
+
+    engine_seconds, summary = run_engine(frame, args.out / "run")
+    floor_again = time.perf_counter()
+    floor_loop(closes)
+    floor_seconds = min(floor_seconds, time.perf_counter() - floor_again)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+    figures = {
+        "bars": args.bars,
+        "engine_seconds": round(engine_seconds, 4),
+        "bars_per_second": round(args.bars / engine_seconds),
+        "floor_seconds": round(floor_seconds, 4),
+        "ratio_to_floor": round(engine_seconds / floor_seconds, 2),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "floor_crosses": crosses,
+        "n_trades": summary["n_trades"],
+        "final_equity": summary["final_equity"],
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or platform.machine(),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"sma_cross_{args.bars}.json").write_text(
+        json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    for key, value in figures.items():
+        print(f"{key:>16}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

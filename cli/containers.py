@@ -1,0 +1,216 @@
+"""The composition root: the one place that picks adapters and wires the engine.
+
+A ``Selector`` per port is keyed on the settings (``kind``, ``state.backend``,
+``execution.venue``), so backtest, paper and live differ only in which adapters fill the
+ports. Tests build the same container and replace providers with
+``container.override_providers(...)``; nothing else in the code base imports this library.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from dependency_injector import containers, providers
+
+from cli.settings import AppSettings
+from vibetrading_V2.core.errors import ConfigError
+from vibetrading_V2.core.ports import Clock
+from vibetrading_V2.data.catalog import ParquetCatalog
+from vibetrading_V2.data.replay import ReplayFeed
+from vibetrading_V2.execution.config import SimulatorConfig
+from vibetrading_V2.execution.simulator import Simulator
+from vibetrading_V2.ops.alerts import LogAlertSink
+from vibetrading_V2.ops.clock import WallClock
+from vibetrading_V2.ops.logging import StructLogger
+from vibetrading_V2.ops.metrics import InMemoryMetrics
+from vibetrading_V2.policies.config import CostPolicy, PolicySet
+from vibetrading_V2.policies.merge import merge_policies
+from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.policies.sizing import Sizer
+from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.portfolio.stats import periods_per_year_for
+from vibetrading_V2.runner.clock import SimulatedClock
+from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
+from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.store.memory import InMemoryStateStore
+from vibetrading_V2.store.sqlite import SqliteStateStore
+from vibetrading_V2.strategy.base import Strategy
+from vibetrading_V2.strategy.guard import RuntimeGuard
+from vibetrading_V2.strategy.registry import LoadedStrategy, load_bundle
+
+__all__ = ["Container", "build_container"]
+
+
+def _simulator_config(execution: Mapping[str, Any], cost: CostPolicy) -> SimulatorConfig:
+    """The simulator charges the *merged* cost policy (defaults + strategy overrides)."""
+    fields = {k: v for k, v in execution.items() if k != "venue"}
+    return SimulatorConfig(
+        commission_bps=cost.commission_bps,
+        slippage_bps=cost.slippage_bps,
+        fixed_fee=cost.fixed_fee,
+        min_fee=cost.min_fee,
+        **fields,
+    )
+
+
+def _unavailable_venue(venue: str) -> Any:
+    raise ConfigError(
+        f"execution venue {venue!r} is not available in this build",
+        field="execution.venue",
+        hint="use venue: simulator (backtest and paper)",
+    )
+
+
+def _policies(defaults: Mapping[str, Any], loaded: LoadedStrategy) -> PolicySet:
+    return merge_policies(PolicySet.model_validate(defaults), loaded.bundle.overrides)
+
+
+def _strategy(loaded: LoadedStrategy, params: Mapping[str, Any], guard: RuntimeGuard) -> Strategy:
+    return guard.run(loaded.bundle.create, dict(params))
+
+
+def _symbols(configured: list[str] | None, loaded: LoadedStrategy) -> list[str]:
+    return list(configured) if configured else list(loaded.bundle.meta.universe)
+
+
+def _time_ns(text: str | None, field: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError as exc:
+        raise ConfigError(f"cannot read {field} {text!r} as a time: {exc}", field=field,
+                          hint="use ISO 8601, e.g. 2017-06-01 or 2017-06-01T12:00:00Z") from None
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return int(stamp.value)
+
+
+def _periods_per_year(configured: float | None, loaded: LoadedStrategy) -> float:
+    return periods_per_year_for(loaded.bundle.meta.timeframe, configured)
+
+
+def _engine_config(engine: Mapping[str, Any], periods: float, sizing_model: str,
+                   vol_lookback: int) -> EngineConfig:
+    return EngineConfig(
+        error_budget=engine["error_budget"],
+        feature_window=engine["feature_window"],
+        vol_lookback=vol_lookback if sizing_model == "volatility_target" else None,
+        periods_per_year=periods,
+    )
+
+
+def _log_path(directory: str, env: str) -> Path:
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"{env}.jsonl"
+
+
+class Container(containers.DeclarativeContainer):
+    """Every port and service of one run, chosen per environment from settings."""
+
+    config = providers.Configuration(strict=True)
+
+    guard = providers.Singleton(RuntimeGuard)
+    loaded_strategy = providers.Singleton(
+        load_bundle, config.strategy.name, strategies_dir=config.strategy.directory, guard=guard
+    )
+    policies = providers.Singleton(_policies, config.policies, loaded_strategy)
+    strategy = providers.Singleton(_strategy, loaded_strategy, config.strategy.params, guard)
+
+    clock: providers.Provider[Clock] = providers.Selector(
+        config.kind,
+        backtest=providers.Singleton(SimulatedClock),
+        paper=providers.Singleton(WallClock),
+        live=providers.Singleton(WallClock),
+    )
+    logger = providers.Singleton(
+        StructLogger,
+        now_ns=clock.provided.now_ns,
+        env=config.env,
+        service="vibetrading_V2",
+        json_path=providers.Factory(_log_path, config.logging.directory, config.env),
+        console=sys.stderr,
+        console_level=config.logging.console_level,
+    )
+    metrics = providers.Singleton(InMemoryMetrics)
+    alerts = providers.Singleton(LogAlertSink, logger)
+    state_store = providers.Selector(
+        config.state.backend,
+        memory=providers.Singleton(InMemoryStateStore),
+        sqlite=providers.Singleton(SqliteStateStore, config.state.path),
+    )
+
+    catalog = providers.Singleton(ParquetCatalog, config.data.catalog)
+    feed = providers.Singleton(
+        ReplayFeed,
+        catalog,
+        providers.Callable(_symbols, config.data.symbols, loaded_strategy),
+        loaded_strategy.provided.bundle.meta.timeframe,
+        providers.Callable(_time_ns, config.data.start, "--start"),
+        providers.Callable(_time_ns, config.data.end, "--end"),
+        config.data.chunk_rows,
+    )
+
+    execution = providers.Selector(
+        config.execution.venue,
+        simulator=providers.Singleton(
+            Simulator,
+            providers.Factory(_simulator_config, config.execution, policies.provided.cost),
+            clock,
+        ),
+        bybit=providers.Callable(_unavailable_venue, "bybit"),
+        ibkr=providers.Callable(_unavailable_venue, "ibkr"),
+    )
+    ledger = providers.Singleton(Ledger, config.execution.initial_cash)
+    risk = providers.Singleton(RiskEngine, policies.provided.risk)
+    sizer = providers.Singleton(Sizer, policies.provided.sizing)
+    periods_per_year = providers.Singleton(
+        _periods_per_year, config.engine.periods_per_year, loaded_strategy
+    )
+
+    pipeline = providers.Singleton(
+        OrderPipeline,
+        strategy_id=loaded_strategy.provided.strategy_id,
+        universe=loaded_strategy.provided.bundle.meta.universe,
+        execution=execution,
+        store=state_store,
+        ledger=ledger,
+        sizer=sizer,
+        risk=risk,
+        metrics=metrics,
+        logger=logger,
+        price_marker=execution.provided.mark,
+    )
+    engine = providers.Singleton(
+        TradingEngine,
+        strategy=strategy,
+        meta=loaded_strategy.provided.bundle.meta,
+        execution=execution,
+        pipeline=pipeline,
+        ledger=ledger,
+        risk=risk,
+        store=state_store,
+        logger=logger,
+        metrics=metrics,
+        alerts=alerts,
+        guard=guard,
+        clock=clock,
+        config=providers.Factory(
+            _engine_config,
+            config.engine,
+            periods_per_year,
+            policies.provided.sizing.model,
+            policies.provided.sizing.vol_lookback,
+        ),
+    )
+
+
+def build_container(settings: AppSettings) -> Container:
+    """A container configured from validated settings (nothing is built until asked)."""
+    container = Container()
+    container.config.from_dict(settings.model_dump(mode="json"))
+    return container

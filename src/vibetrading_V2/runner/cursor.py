@@ -1,0 +1,93 @@
+"""The per-symbol bar view handed to ``Strategy.on_bar``.
+
+One cursor per symbol is reused for every bar: the engine moves ``index`` forward and the
+cursor reads prices and feature values out of plain Python lists (list indexing of Python
+floats is several times cheaper than indexing numpy arrays one element at a time).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+__all__ = ["VOLATILITY_COLUMN", "BarCursor"]
+
+VOLATILITY_COLUMN = "_volatility"
+
+
+class BarCursor:
+    """Read-only view of the current bar of one symbol (fills the ``BarView`` protocol).
+
+    Why it exists: it lets the strategy read ``bar.close`` or ``bar["sma_fast"]`` at the
+    current bar without the engine building an object per bar.
+    """
+
+    __slots__ = ("_columns", "_ts", "index", "position", "symbol")
+
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.index = -1
+        self.position = 0.0
+        self._ts: list[int] = []
+        self._columns: dict[str, list[Any]] = {}
+
+    def bind(self, ts_ns: list[int], columns: dict[str, list[Any]]) -> None:
+        """Point the cursor at this symbol's history (raw fields and feature columns)."""
+        self._ts = ts_ns
+        self._columns = columns
+
+    @property
+    def ts_ns(self) -> int:
+        return self._ts[self.index]
+
+    @property
+    def open(self) -> float:
+        return float(self._columns["open"][self.index])
+
+    @property
+    def high(self) -> float:
+        return float(self._columns["high"][self.index])
+
+    @property
+    def low(self) -> float:
+        return float(self._columns["low"][self.index])
+
+    @property
+    def close(self) -> float:
+        return float(self._columns["close"][self.index])
+
+    @property
+    def volume(self) -> float:
+        return float(self._columns["volume"][self.index])
+
+    def __getitem__(self, name: str) -> float:
+        try:
+            return self._columns[name][self.index]  # type: ignore[no-any-return]
+        except KeyError:
+            close = difflib.get_close_matches(name, list(self._columns), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise KeyError(
+                f"no column {name!r} for {self.symbol}{hint} "
+                f"(available: {sorted(self._columns)})"
+            ) from None
+
+    @property
+    def history_length(self) -> int:
+        return len(self._ts)
+
+    @property
+    def volatility(self) -> float | None:
+        """Annualised volatility at this bar, when the sizing policy asked for it."""
+        column = self._columns.get(VOLATILITY_COLUMN)
+        if column is None:
+            return None
+        value = float(column[self.index])
+        return value if value == value else None
+
+    def history(self, name: str, length: int) -> list[Any]:
+        """The last ``length`` values of a column up to and including the current bar."""
+        end = self.index + 1
+        return self._columns[name][max(0, end - length) : end]
+
+    def __repr__(self) -> str:
+        return f"BarCursor({self.symbol!r}, index={self.index})"

@@ -1,0 +1,401 @@
+"""The event loop: bars from a ``MarketFeed`` through one strategy and the order pipeline.
+
+Per batch of bars the engine (1) appends each symbol's rows to its history and computes the
+strategy's vectorised ``features`` once over the new rows (the whole history in a backtest,
+a rolling window in live), then (2) walks the rows in time order. Per row it lets a
+bar-driven execution fill working orders, marks the account to the close, asks the risk
+gate about equity only when it leaves the gate's quiet band, calls ``on_bar`` under the
+runtime guard, and enters the pipeline only when the strategy's intent changed. The equity
+curve is rebuilt afterwards from the fills, vectorised.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vibetrading_V2.core.errors import StrategyError
+from vibetrading_V2.core.ports import (
+    AlertSink,
+    BarBatch,
+    BarDrivenExecution,
+    Clock,
+    Execution,
+    Logger,
+    MarketFeed,
+    MetricsSink,
+    StateStore,
+)
+from vibetrading_V2.core.types import Fill, Intent, TradingState
+from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.runner.clock import SimulatedClock
+from vibetrading_V2.runner.cursor import BarCursor
+from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
+from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.strategy.base import Strategy
+from vibetrading_V2.strategy.bundle import StrategyMeta
+from vibetrading_V2.strategy.guard import RuntimeGuard
+
+__all__ = ["EngineConfig", "EngineRun", "TradingEngine"]
+
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """Knobs of the loop itself (policies live in ``PolicySet``)."""
+
+    error_budget: int = 10
+    feature_window: int = 2_000
+    vol_lookback: int | None = None
+    periods_per_year: float = 8760.0
+
+
+@dataclass(slots=True)
+class EngineRun:
+    """Everything a run produced, for the results builder and the reports."""
+
+    symbols: tuple[str, ...]
+    symbol_index: npt.NDArray[np.int64]
+    ts_ns: npt.NDArray[np.int64]
+    close: npt.NDArray[np.float64]
+    fills: list[Fill]
+    fill_rows: list[int]
+    client_order_ids: list[str]
+    strategy_errors: int
+    strategy_disabled: bool
+    vetoes: int
+    state_transitions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    engine_seconds: float = 0.0
+
+    @property
+    def bars(self) -> int:
+        return len(self.ts_ns)
+
+
+class TradingEngine:
+    """Runs one strategy over a feed; the same loop serves backtest, paper and live.
+
+    Why it exists: one loop and one pipeline for every environment, so a strategy that
+    passed a backtest meets the very same code paths with real money.
+    """
+
+    def __init__(
+        self,
+        *,
+        strategy: Strategy,
+        meta: StrategyMeta,
+        execution: Execution,
+        pipeline: OrderPipeline,
+        ledger: Ledger,
+        risk: RiskEngine,
+        store: StateStore,
+        logger: Logger,
+        metrics: MetricsSink,
+        alerts: AlertSink,
+        guard: RuntimeGuard,
+        clock: Clock | None = None,
+        config: EngineConfig | None = None,
+    ) -> None:
+        self._strategy = strategy
+        self._meta = meta
+        self._execution = execution
+        self._pipeline = pipeline
+        self._ledger = ledger
+        self._risk = risk
+        self._store = store
+        self._logger = logger
+        self._metrics = metrics
+        self._alerts = alerts
+        self._guard = guard
+        self._clock = clock if isinstance(clock, SimulatedClock) else None
+        self._config = config or EngineConfig()
+        self._strategy_id = meta.strategy_id
+        self._errors = 0
+        self._disabled = False
+        self._transitions: list[tuple[int, str, str, str]] = []
+
+    def run(
+        self, feed: MarketFeed, progress: Callable[[int], None] | None = None
+    ) -> EngineRun:
+        """Consume the whole feed; return the run's record (fills, timeline, counters).
+
+        ``progress`` (optional) is called with the number of bars of each finished batch.
+        """
+        started = time.perf_counter()
+        builders: dict[str, FeatureBuilder] = {}
+        cursors: dict[str, BarCursor] = {}
+        parts: list[tuple[tuple[str, ...], BarBatch]] = []
+        fills: list[Fill] = []
+        fill_rows: list[int] = []
+        symbols: list[str] = []
+        offset = 0
+        for batch in feed.batches():
+            codes = [self._symbol_code(s, symbols, builders, cursors) for s in batch.symbols]
+            self._extend_history(batch, codes, symbols, builders, cursors)
+            self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+            parts.append((batch.symbols, batch))
+            offset += len(batch)
+            if progress is not None:
+                progress(len(batch))
+        run = self._record(parts, symbols, fills, fill_rows)
+        run.engine_seconds = time.perf_counter() - started
+        return run
+
+    # -- history and features --------------------------------------------------------------
+
+    def _symbol_code(
+        self,
+        symbol: str,
+        symbols: list[str],
+        builders: dict[str, FeatureBuilder],
+        cursors: dict[str, BarCursor],
+    ) -> int:
+        if symbol not in builders:
+            symbols.append(symbol)
+            builders[symbol] = FeatureBuilder(
+                symbol,
+                self._strategy,
+                self._guard,
+                required=self._meta.required_fields,
+                window=max(self._config.feature_window, 2 * self._strategy.warmup_bars),
+                vol_lookback=self._config.vol_lookback,
+                periods_per_year=self._config.periods_per_year,
+            )
+            cursors[symbol] = BarCursor(symbol)
+        return symbols.index(symbol)
+
+    def _extend_history(
+        self,
+        batch: BarBatch,
+        codes: list[int],
+        symbols: list[str],
+        builders: dict[str, FeatureBuilder],
+        cursors: dict[str, BarCursor],
+    ) -> None:
+        local = np.asarray(batch.symbol_index, dtype=np.int64)
+        for k, code in enumerate(codes):
+            rows = np.flatnonzero(local == k)
+            if len(rows) == 0:
+                continue
+            builder = builders[symbols[code]]
+            builder.extend(
+                np.asarray(batch.ts_ns, dtype=np.int64)[rows],
+                {name: np.asarray(getattr(batch, name), dtype=np.float64)[rows]
+                 for name in RAW_FIELDS},
+            )
+            cursors[symbols[code]].bind(builder.ts_ns, builder.columns)
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def _walk(
+        self,
+        batch: BarBatch,
+        codes: list[int],
+        symbols: list[str],
+        cursors: dict[str, BarCursor],
+        offset: int,
+        fills: list[Fill],
+        fill_rows: list[int],
+    ) -> None:
+        n = len(batch)
+        if n == 0:
+            return
+        local_codes: list[int] = np.asarray(batch.symbol_index, dtype=np.int64).tolist()
+        row_symbol = [codes[c] for c in local_codes]
+        names = list(symbols)
+        cursor_of = [cursors[s] for s in names]
+        positions_in_symbol = _positions_in_symbol(row_symbol, cursor_of)
+        ts_list: list[int] = np.asarray(batch.ts_ns, dtype=np.int64).tolist()
+        o = np.asarray(batch.open, dtype=np.float64).tolist()
+        h = np.asarray(batch.high, dtype=np.float64).tolist()
+        lo = np.asarray(batch.low, dtype=np.float64).tolist()
+        c = np.asarray(batch.close, dtype=np.float64).tolist()
+        v = np.asarray(batch.volume, dtype=np.float64).tolist()
+
+        execution = self._execution
+        bar_driven = execution if isinstance(execution, BarDrivenExecution) else None
+        clock = self._clock
+        guard = self._guard
+        on_bar = self._strategy.on_bar
+        warmup = self._strategy.warmup_bars
+        risk = self._risk
+        ledger = self._ledger
+        last_out: list[object] = [None] * len(names)
+        qty = [ledger.position(s).quantity for s in names]
+        last_close = [ledger.last_price(s) or 0.0 for s in names]
+        cash = ledger.cash()
+        market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+        band_low, band_high, next_day = risk.nav_band
+        halted = risk.state is TradingState.HALTED
+
+        for i in range(n):
+            s = row_symbol[i]
+            ts = ts_list[i]
+            if clock is not None:
+                clock.ts_ns = ts
+            if bar_driven is not None and bar_driven.has_working_orders:
+                bar_driven.on_bar(names[s], ts, o[i], h[i], lo[i], c[i], v[i])
+                new = execution.drain_fills()
+                if new:
+                    self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
+                    cash = ledger.cash()
+                    qty = [ledger.position(x).quantity for x in names]
+                    market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+            close = c[i]
+            q = qty[s]
+            if q:
+                market_value += q * (close - last_close[s])
+            last_close[s] = close
+            equity = cash + market_value
+            if equity < band_low or equity > band_high or ts >= next_day:
+                ledger.mark(names[s], close)
+                state = risk.check_nav(ts, equity)
+                band_low, band_high, next_day = risk.nav_band
+                self._after_nav(ts, state)
+                halted = state is TradingState.HALTED
+            if self._disabled:
+                continue
+            cursor = cursor_of[s]
+            cursor.index = positions_in_symbol[i]
+            guard.active = True
+            try:
+                out = on_bar(cursor)
+            except Exception as exc:  # user code: count, maybe disable, carry on
+                guard.active = False
+                self._strategy_failed(ts, names[s], exc)
+                continue
+            guard.active = False
+            if out is None or out is last_out[s] or cursor.index < warmup or halted:
+                continue
+            last_out[s] = out
+            ledger.mark(names[s], close)
+            self._dispatch(ts, out, close, cursor)
+            new = execution.drain_fills()
+            if new:
+                self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
+            cash = ledger.cash()
+            qty = [ledger.position(x).quantity for x in names]
+            market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+
+    def _dispatch(self, ts: int, out: object, close: float, cursor: BarCursor) -> None:
+        intents: Sequence[object] = (out,) if isinstance(out, Intent) else out  # type: ignore[assignment]
+        for intent in intents:
+            if not isinstance(intent, Intent):
+                self._strategy_failed(
+                    ts, cursor.symbol,
+                    StrategyError(f"on_bar returned {type(intent).__name__}, not an Intent"),
+                )
+                continue
+            vol = cursor.volatility if intent.symbol == cursor.symbol else None
+            price = close if intent.symbol == cursor.symbol else (
+                self._ledger.last_price(intent.symbol) or math.nan)
+            self._pipeline.handle(ts, intent, price, vol)
+
+    def _book_fills(
+        self,
+        new: list[Fill],
+        row: int,
+        fills: list[Fill],
+        fill_rows: list[int],
+        cursor_of: list[BarCursor],
+        names: list[str],
+    ) -> None:
+        for fill in new:
+            if not self._pipeline.record_fill(fill):
+                continue
+            fills.append(fill)
+            fill_rows.append(row)
+            cursor = cursor_of[names.index(fill.symbol)]
+            cursor.position = self._ledger.strategy_position(
+                self._strategy_id, fill.symbol).quantity
+            if not self._disabled:
+                self._guard.active = True
+                try:
+                    self._strategy.on_fill(fill)
+                except Exception as exc:
+                    self._guard.active = False
+                    self._strategy_failed(fill.ts_ns, fill.symbol, exc)
+                self._guard.active = False
+
+    # -- safety -----------------------------------------------------------------------------
+
+    def _after_nav(self, ts: int, state: TradingState) -> None:
+        for t in self._risk.drain_transitions():
+            record = (t.ts_ns, str(t.from_state), str(t.to_state), t.reason)
+            self._transitions.append(record)
+            self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))
+            self._alerts.alert("critical" if t.to_state is TradingState.HALTED else "high",
+                               f"trading_state_{t.to_state}", t.reason,
+                               {"ts_ns": t.ts_ns, "from": str(t.from_state)})
+            self._logger.warning("trading_state_changed", ts_ns=t.ts_ns, reason=t.reason,
+                                 from_state=str(t.from_state), to_state=str(t.to_state))
+        if state is TradingState.HALTED:
+            self._pipeline.cancel_all("trading halted")
+
+    def _strategy_failed(self, ts: int, symbol: str, exc: BaseException) -> None:
+        self._errors += 1
+        self._metrics.incr("strategy_errors_total", tags={"strategy": self._strategy_id})
+        if self._errors <= 3 or self._errors > self._config.error_budget:
+            self._logger.error("strategy_error", strategy=self._strategy_id, symbol=symbol,
+                               ts_ns=ts, error=f"{type(exc).__name__}: {exc}",
+                               count=self._errors)
+        if self._errors > self._config.error_budget and not self._disabled:
+            self._disabled = True
+            reason = (f"{self._errors} errors exceed the error budget of "
+                      f"{self._config.error_budget}; last: {type(exc).__name__}: {exc}")
+            self._store.set_control(f"strategy_disabled:{self._strategy_id}", reason)
+            self._metrics.incr("strategy_circuit_open_total", tags={"strategy": self._strategy_id})
+            self._alerts.alert("high", "strategy_disabled", reason, {"ts_ns": ts})
+
+    def _record(
+        self,
+        parts: list[tuple[tuple[str, ...], BarBatch]],
+        symbols: list[str],
+        fills: list[Fill],
+        fill_rows: list[int],
+    ) -> EngineRun:
+        index_parts, ts_parts, close_parts = [], [], []
+        for batch_symbols, batch in parts:
+            remap = np.array([symbols.index(s) for s in batch_symbols], dtype=np.int64)
+            index_parts.append(remap[np.asarray(batch.symbol_index, dtype=np.int64)]
+                               if len(remap) else np.empty(0, dtype=np.int64))
+            ts_parts.append(np.asarray(batch.ts_ns, dtype=np.int64))
+            close_parts.append(np.asarray(batch.close, dtype=np.float64))
+        return EngineRun(
+            symbols=tuple(symbols),
+            symbol_index=_concat(index_parts, np.int64),
+            ts_ns=_concat(ts_parts, np.int64),
+            close=_concat(close_parts, np.float64),
+            fills=fills,
+            fill_rows=fill_rows,
+            client_order_ids=self._pipeline.client_order_ids,
+            strategy_errors=self._errors,
+            strategy_disabled=self._disabled,
+            vetoes=self._pipeline.vetoes,
+            state_transitions=list(self._transitions),
+        )
+
+
+def _positions_in_symbol(row_symbol: list[int], cursors: list[BarCursor]) -> list[int]:
+    """For each row, its index in its symbol's history (histories already hold the batch)."""
+    codes = np.asarray(row_symbol, dtype=np.int64)
+    out = np.empty(len(codes), dtype=np.int64)
+    for k, cursor in enumerate(cursors):
+        rows = np.flatnonzero(codes == k)
+        if len(rows):
+            out[rows] = cursor.history_length - len(rows) + np.arange(len(rows))
+    result: list[int] = out.tolist()
+    return result
+
+
+def _concat(parts: list[Any], dtype: Any) -> Any:
+    if not parts:
+        return np.empty(0, dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)

@@ -1,0 +1,149 @@
+"""Per-symbol history and the strategy's vectorised features over it.
+
+A backtest hands the whole history in one batch, so ``features()`` runs once over all of
+it. A live feed hands one bar at a time (a chunked replay, a chunk at a time); then
+``features()`` runs over the new rows plus the ``window`` bars before them, and only the
+new rows are kept. Because features must be causal,
+both ways give the same numbers once the window covers the longest lookback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from vibetrading_V2.core.errors import DataValidationError, StrategyError
+from vibetrading_V2.policies.sizing import annualised_volatility
+from vibetrading_V2.runner.cursor import VOLATILITY_COLUMN
+from vibetrading_V2.strategy.base import Strategy
+from vibetrading_V2.strategy.guard import RuntimeGuard
+
+__all__ = ["RAW_FIELDS", "FeatureBuilder"]
+
+RAW_FIELDS = ("open", "high", "low", "close", "volume")
+FloatArray = npt.NDArray[np.float64]
+
+
+class FeatureBuilder:
+    """Keeps one symbol's bars and feature columns as Python lists for fast scalar reads.
+
+    Why it exists: the strategy's ``features()`` must be computed the same way in every
+    environment, once per batch, and checked (shape, names, required fields) in one place.
+    """
+
+    def __init__(
+        self,
+        symbol: str,
+        strategy: Strategy,
+        guard: RuntimeGuard,
+        *,
+        required: Sequence[str],
+        window: int,
+        vol_lookback: int | None = None,
+        periods_per_year: float = 8760.0,
+    ) -> None:
+        self.symbol = symbol
+        self._strategy = strategy
+        self._guard = guard
+        self._required = tuple(required)
+        self._window = max(1, window)
+        self._vol_lookback = vol_lookback
+        self._periods_per_year = periods_per_year
+        self._has_features = type(strategy).features is not Strategy.features
+        self.ts_ns: list[int] = []
+        self.columns: dict[str, list[Any]] = {name: [] for name in RAW_FIELDS}
+        self._checked = False
+
+    def extend(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> None:
+        """Append new bars (time-sorted) and compute feature values for them."""
+        n_new = len(ts_ns)
+        if n_new == 0:
+            return
+        first = not self.ts_ns
+        self.ts_ns.extend(ts_ns.tolist())
+        for name in RAW_FIELDS:
+            self.columns[name].extend(raw[name].tolist())
+        if first:
+            window_ts, window_raw = ts_ns, raw
+        else:
+            start = max(0, len(self.ts_ns) - n_new - self._window)
+            window_ts = np.asarray(self.ts_ns[start:], dtype=np.int64)
+            window_raw = {k: np.asarray(self.columns[k][start:], dtype=np.float64)
+                          for k in RAW_FIELDS}
+        computed = self._compute(window_ts, window_raw)
+        for name, values in computed.items():
+            column = self.columns.setdefault(name, [np.nan] * (len(self.ts_ns) - n_new))
+            column.extend(values[-n_new:].tolist())
+        if not self._checked:
+            self._check_required()
+            self._checked = True
+
+    def _compute(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> dict[
+        str, FloatArray
+    ]:
+        out: dict[str, FloatArray] = {}
+        if self._vol_lookback is not None:
+            out[VOLATILITY_COLUMN] = np.asarray(
+                annualised_volatility(raw["close"], self._vol_lookback, self._periods_per_year),
+                dtype=np.float64,
+            )
+        if not self._has_features:
+            return out
+        index = pd.DatetimeIndex(pd.to_datetime(ts_ns, unit="ns", utc=True), name="timestamp")
+        frame = pd.DataFrame(raw, index=index, copy=True)
+        self._guard.active = True
+        try:
+            result = self._strategy.features(frame)
+        except Exception as exc:
+            raise StrategyError(
+                f"features() of the strategy raised on {self.symbol}: {type(exc).__name__}: {exc}",
+                hint="features(frame) must be vectorised pandas/numpy code over the given frame",
+            ) from exc
+        finally:
+            self._guard.active = False
+        if result is None:
+            return out
+        out.update(self._columns_of(result, len(ts_ns)))
+        return out
+
+    def _columns_of(self, result: object, rows: int) -> dict[str, FloatArray]:
+        if not isinstance(result, pd.DataFrame):
+            raise StrategyError(
+                f"features() must return a pandas DataFrame or None, got {type(result).__name__}",
+                hint="return pd.DataFrame({...}, index=frame.index)",
+            )
+        if len(result) != rows:
+            raise StrategyError(
+                f"features() returned {len(result)} rows for a frame of {rows} rows",
+                hint="keep the input index: one output row per input row, no dropna()",
+            )
+        columns: dict[str, FloatArray] = {}
+        for name in result.columns:
+            if not isinstance(name, str) or name in RAW_FIELDS or name == VOLATILITY_COLUMN:
+                raise StrategyError(
+                    f"features() returned a column named {name!r}, which is not allowed",
+                    hint=f"use a new string name; {list(RAW_FIELDS)} are the raw fields",
+                )
+            try:
+                columns[name] = result[name].to_numpy(dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise StrategyError(
+                    f"feature column {name!r} is not numeric: {exc}",
+                    hint="features must be numbers (floats, ints or bools)",
+                ) from exc
+        return columns
+
+    def _check_required(self) -> None:
+        missing = [f for f in self._required if f not in self.columns]
+        if missing:
+            raise DataValidationError(
+                f"strategy requires field(s) {missing} for {self.symbol}, which are neither in "
+                f"the data nor produced by features()",
+                field="meta.required_fields",
+                hint=f"available: {sorted(self.columns)}; compute them in features() or fix "
+                "required_fields",
+            )

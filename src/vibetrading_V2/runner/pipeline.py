@@ -1,0 +1,197 @@
+"""The one order pipeline: intent -> strategy gate -> size -> risk gate -> route -> Execution.
+
+The same path runs in every environment. It is entered only when a strategy's intent for a
+symbol changes, so its cost does not grow with the number of bars. Record, then act: the
+intent and the order (as ``IN_FLIGHT``) are written to the ``StateStore`` before the order
+is sent; every veto is recorded with its machine-readable reasons.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from vibetrading_V2.core.ports import Execution, Logger, MetricsSink, StateStore
+from vibetrading_V2.core.types import (
+    Direction,
+    Fill,
+    Intent,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+    Side,
+)
+from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.policies.sizing import Sizer
+from vibetrading_V2.portfolio.ledger import Ledger
+
+__all__ = ["OrderPipeline", "PipelineOutcome"]
+
+_MIN_QUANTITY = 1e-12
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOutcome:
+    """What became of one intent: the order sent, or the reasons it was stopped."""
+
+    order: Order | None
+    vetoes: tuple[str, ...] = ()
+
+
+class OrderPipeline:
+    """Turns one strategy's intents into orders, through sizing and the risk gate.
+
+    Why it exists: it is the single place where an intent becomes an order, so every
+    environment applies the same gate, sizing, risk rules and idempotent client ids.
+    """
+
+    def __init__(
+        self,
+        *,
+        strategy_id: str,
+        universe: Sequence[str],
+        execution: Execution,
+        store: StateStore,
+        ledger: Ledger,
+        sizer: Sizer,
+        risk: RiskEngine,
+        metrics: MetricsSink,
+        logger: Logger,
+        price_marker: Callable[[str, int, float], None] | None = None,
+    ) -> None:
+        self.strategy_id = strategy_id
+        self._universe = frozenset(universe)
+        self._execution = execution
+        self._store = store
+        self._ledger = ledger
+        self._sizer = sizer
+        self._risk = risk
+        self._metrics = metrics
+        self._logger = logger
+        self._price_marker = price_marker
+        self._sent: dict[str, None] = {}
+        self._bar_seq: tuple[int, int] = (-1, 0)
+        self.vetoes = 0
+
+    @property
+    def client_order_ids(self) -> list[str]:
+        """Every client order id this pipeline sent, in order."""
+        return list(self._sent)
+
+    def handle(
+        self, ts_ns: int, intent: Intent, price: float, volatility: float | None = None
+    ) -> PipelineOutcome:
+        """Run ``intent`` (seen at a bar closing at ``price``) through the whole pipeline."""
+        self._store.record_intent(ts_ns, self.strategy_id, intent)
+        self._metrics.incr("strategy_intents_total", tags={"strategy": self.strategy_id})
+        gate = self._strategy_gate(intent, price)
+        if gate:
+            return self._veto(ts_ns, intent.symbol, gate)
+        self._cancel_working(intent.symbol)
+        equity = self._ledger.equity()
+        current = self._ledger.strategy_position(self.strategy_id, intent.symbol).quantity
+        target = self._sizer.target_quantity(intent, price, equity, volatility)
+        delta = target - current
+        if abs(delta) < _MIN_QUANTITY:
+            return PipelineOutcome(None)
+        side = Side.BUY if delta > 0 else Side.SELL
+        quantity = abs(delta)
+        decision = self._risk.check_order(
+            symbol=intent.symbol,
+            side=side,
+            quantity=quantity,
+            price=price,
+            position_qty=self._ledger.position(intent.symbol).quantity,
+            equity=equity,
+            gross_notional=self._ledger.gross_notional(),
+        )
+        if not decision.approved:
+            return self._veto(ts_ns, intent.symbol, tuple(str(r) for r in decision.reasons))
+        grows = abs(target) > abs(current) and intent.direction is not Direction.FLAT
+        request = OrderRequest(
+            client_order_id=self._next_client_id(ts_ns, intent.symbol),
+            symbol=intent.symbol,
+            side=side,
+            quantity=quantity,
+            order_type=OrderType.MARKET,
+            reduce_only=not grows and target * current >= 0,
+            strategy_id=self.strategy_id,
+            stop_loss=intent.stop_loss if grows else None,
+            take_profit=intent.take_profit if grows else None,
+            created_ns=ts_ns,
+        )
+        return PipelineOutcome(self._route(request, price))
+
+    def cancel_all(self, reason: str) -> int:
+        """Cancel every working order of this strategy (used when trading halts)."""
+        cancelled = 0
+        for order in self._execution.open_orders():
+            if order.request.strategy_id == self.strategy_id:
+                self._store.record_order(self._execution.cancel(order.client_order_id))
+                cancelled += 1
+        if cancelled:
+            self._logger.warning("orders_cancelled", strategy=self.strategy_id, reason=reason,
+                                 count=cancelled)
+        return cancelled
+
+    def record_fill(self, fill: Fill) -> bool:
+        """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""
+        if not self._store.record_fill(fill):
+            return False
+        self._ledger.apply_fill(fill)
+        self._metrics.incr("fills_total", tags={"strategy": fill.strategy_id})
+        return True
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _strategy_gate(self, intent: Intent, price: float) -> tuple[str, ...]:
+        reasons: list[str] = []
+        if intent.symbol not in self._universe:
+            reasons.append("symbol_not_in_universe")
+        if not 0.0 <= intent.confidence <= 1.0:
+            reasons.append("confidence_out_of_range")
+        if not (math.isfinite(price) and price > 0.0):
+            reasons.append("no_valid_price")
+        for name in ("quantity", "notional", "weight", "stop_loss", "take_profit"):
+            value = getattr(intent, name)
+            if value is not None and not (math.isfinite(value) and value >= 0.0):
+                reasons.append(f"invalid_{name}")
+        return tuple(reasons)
+
+    def _cancel_working(self, symbol: str) -> None:
+        for order in self._execution.open_orders():
+            request = order.request
+            if request.strategy_id == self.strategy_id and request.symbol == symbol:
+                self._store.record_order(self._execution.cancel(order.client_order_id))
+
+    def _route(self, request: OrderRequest, price: float) -> Order:
+        self._store.record_order(Order(request, OrderStatus.IN_FLIGHT, updated_ns=request.created_ns))
+        if self._price_marker is not None:
+            self._price_marker(request.symbol, request.created_ns, price)
+        order = self._execution.submit(request)
+        self._sent[request.client_order_id] = None
+        self._store.record_order(order)
+        status = "rejected" if order.status is OrderStatus.REJECTED else "accepted"
+        self._metrics.incr("order_submit_total", tags={"status": status})
+        if order.status is OrderStatus.REJECTED:
+            self._logger.warning("order_rejected", client_order_id=request.client_order_id,
+                                 reason=order.reason, symbol=request.symbol)
+        return order
+
+    def _veto(self, ts_ns: int, symbol: str, reasons: tuple[str, ...]) -> PipelineOutcome:
+        self.vetoes += 1
+        self._store.record_veto(ts_ns, self.strategy_id, symbol, reasons)
+        for reason in reasons:
+            self._metrics.incr("risk_reject_total", tags={"code": reason})
+        self._logger.info("intent_vetoed", strategy=self.strategy_id, symbol=symbol,
+                          reasons=list(reasons), ts_ns=ts_ns)
+        return PipelineOutcome(None, reasons)
+
+    def _next_client_id(self, ts_ns: int, symbol: str) -> str:
+        """Deterministic id: strategy, symbol, bar time and the order's rank in that bar."""
+        last_ts, seq = self._bar_seq
+        seq = seq + 1 if last_ts == ts_ns else 0
+        self._bar_seq = (ts_ns, seq)
+        return f"{self.strategy_id}-{symbol}-{ts_ns}-{seq}"
