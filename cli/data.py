@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.table import Table
 
 from vibetrading_V2.core.errors import DataValidationError, UserInputError
-from vibetrading_V2.data import ParquetCatalog, import_bars_file
 from vibetrading_V2.strategy.bundle import TIMEFRAMES
 
 __all__ = ["app"]
@@ -53,6 +52,8 @@ def import_(
     ] = False,
 ) -> None:
     """Validate FILE and store it in the catalog as SYMBOL at TIMEFRAME."""
+    from vibetrading_V2.data import import_bars_file  # lazy: keeps --help fast
+
     try:
         if timeframe not in TIMEFRAMES:
             raise DataValidationError(
@@ -74,6 +75,8 @@ def import_(
 @app.command("list")
 def list_(catalog: CatalogOption = DEFAULT_CATALOG) -> None:
     """Print the datasets in the catalog."""
+    from vibetrading_V2.data import ParquetCatalog  # lazy: keeps --help fast
+
     try:
         entries = ParquetCatalog(catalog).entries()
     except UserInputError as error:

@@ -82,8 +82,11 @@ def file_sha256(path: Path) -> str:
 
 def schema_columns(path: Path) -> list[str]:
     """Column names stored in a parquet file (reads the footer only)."""
-    with path.open("rb") as handle:
-        return list(pq.read_schema(handle).names)
+    try:
+        with path.open("rb") as handle:
+            return list(pq.read_schema(handle).names)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise _unreadable(path, exc) from None
 
 
 def read_columns(
@@ -103,11 +106,7 @@ def read_columns(
         dataset = ds.dataset(source, format="parquet")
         schema = dataset.schema
     except (OSError, pa.ArrowInvalid) as exc:
-        raise DataValidationError(
-            f"cannot read parquet file: {exc}",
-            path=source,
-            hint="re-import the dataset with `python -m cli.data import ... --replace`",
-        ) from None
+        raise _unreadable(path, exc) from None
     ts_type = schema.field(TIMESTAMP).type if TIMESTAMP in schema.names else None
     if not (isinstance(ts_type, pa.TimestampType) and ts_type.tz in ("UTC", "+00:00")):
         raise DataValidationError(
@@ -126,12 +125,18 @@ def read_columns(
     try:
         table = dataset.to_table(columns=[TIMESTAMP, *columns], filter=condition)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise DataValidationError(
-            f"cannot read parquet file: {exc}", path=source, hint="re-import the dataset"
-        ) from None
+        raise _unreadable(path, exc) from None
     return _timestamps(table.column(TIMESTAMP), source), {
         name: _floats(table.column(name), name, source) for name in columns
     }
+
+
+def _unreadable(path: Path, exc: Exception) -> DataValidationError:
+    return DataValidationError(
+        f"cannot read parquet file: {exc}",
+        path=str(path),
+        hint="restore the file, or re-import it with `python -m cli.data import ... --replace`",
+    )
 
 
 def _timestamps(column: pa.ChunkedArray, source: str) -> Int64Array:

@@ -47,9 +47,8 @@ def bar_arrays(
     """Validate ``frame`` like :func:`validate_bars` and return its bars as numpy arrays."""
     has_ts_column = TIMESTAMP in frame.columns
     has_ts_index = frame.index.name == TIMESTAMP or isinstance(frame.index, pd.DatetimeIndex)
-    missing = [c for c in (TIMESTAMP, *BAR_COLUMNS) if c not in frame.columns]
-    if has_ts_column or has_ts_index:
-        missing = missing[1:]
+    missing = [] if has_ts_column or has_ts_index else [TIMESTAMP]
+    missing += [c for c in BAR_COLUMNS if c not in frame.columns]
     if missing:
         raise DataValidationError(
             f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
@@ -98,7 +97,7 @@ def check_bar_arrays(bars: BarArrays, *, source: str, first_line: int | None = N
     for name, x in prices.items():
         fail(f"non-positive {name} price", x <= 0.0, name, _value(name, x),
              "prices must be > 0; check the source")
-    fail("high < low", h < lo, "high", _bounds(h, lo, h, "high"),
+    fail("high < low", h < lo, "high", _high_low(h, lo),
          "high must be >= low on every bar; check the source")
     for name, x in (("open", o), ("close", c)):
         fail(f"{name} outside [low, high]", (x < lo) | (x > h), name, _bounds(h, lo, x, name),
@@ -120,6 +119,10 @@ def _previous(ts: npt.NDArray[np.int64]) -> Detail:
 
 def _value(name: str, x: Float64Array) -> Detail:
     return lambda r: f", {name}={float(x[r])!r}"
+
+
+def _high_low(h: Float64Array, lo: Float64Array) -> Detail:
+    return lambda r: f", high={float(h[r])!r} low={float(lo[r])!r}"
 
 
 def _bounds(h: Float64Array, lo: Float64Array, x: Float64Array, name: str) -> Detail:
