@@ -1,0 +1,112 @@
+"""Backtest outputs on disk: trades, orders and equity CSVs, ``summary.json`` and an HTML report.
+
+The same inputs always give byte-identical files, so replay tests can compare runs and a
+trader can diff two reports. ``write_backtest_outputs`` is the one entry point.
+
+Input frames (one row per item; extra columns are kept, written after these):
+
+``equity``   timestamp (ISO UTC text or datetime64[UTC]), equity, cash, gross_exposure,
+             drawdown (fraction below the running equity peak, plotted as given: the
+             portfolio writes it as ``equity / peak - 1``, so it is <= 0)
+``trades``   strategy_id, symbol, direction ("long"/"short"), entry_time, exit_time
+             (empty while open), quantity, entry_price, exit_price, pnl, fees, net_pnl,
+             return_pct
+``orders``   client_order_id, strategy_id, symbol, side, order_type, quantity, limit_price,
+             stop_price, status, filled_quantity, average_price, reason, created_time
+``prices``   per symbol: a frame indexed by a UTC ``DatetimeIndex`` with a ``close`` column
+             (``open``/``high``/``low`` optional, unused)
+
+A frame with no rows may lack columns (it is written as a header line). A frame with rows
+that lacks a listed column, or a time column without a time zone, raises ``ValueError``.
+
+Files written to ``out_dir`` (created if missing):
+
+``trades.csv``, ``orders.csv``, ``equity.csv``  header line, ``\\n`` line ends, listed
+    columns first, floats as ``%.15g`` (every decimal of up to 15 significant digits
+    round-trips exactly), missing values empty, times ISO-8601 UTC ending in ``Z``; the
+    exact rules are in ``vibetrading_V2.ops.csv_writer``
+``summary.json``  sorted keys, 2-space indent, floats rounded to 10 significant digits,
+    None as null, NaN/inf as the strings "NaN"/"Infinity"/"-Infinity", final newline
+``report.html``   self-contained (plotly.js inline, works offline): metrics table (summary
+    minus ``timing_keys``), equity curve, drawdown curve, and per symbol the close price
+    with trade entries and exits marked
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from vibetrading_V2.ops.csv_writer import conform_frame, write_csv
+from vibetrading_V2.ops.formatting import json_safe
+from vibetrading_V2.ops.report_html import render_report_html
+
+__all__ = [
+    "EQUITY_COLUMNS",
+    "ORDER_COLUMNS",
+    "TRADE_COLUMNS",
+    "write_backtest_outputs",
+    "write_summary_json",
+]
+
+EQUITY_COLUMNS = ("timestamp", "equity", "cash", "gross_exposure", "drawdown")
+TRADE_COLUMNS = (
+    "strategy_id", "symbol", "direction", "entry_time", "exit_time", "quantity",
+    "entry_price", "exit_price", "pnl", "fees", "net_pnl", "return_pct",
+)  # fmt: skip
+ORDER_COLUMNS = (
+    "client_order_id", "strategy_id", "symbol", "side", "order_type", "quantity",
+    "limit_price", "stop_price", "status", "filled_quantity", "average_price", "reason",
+    "created_time",
+)  # fmt: skip
+DEFAULT_TIMING_KEYS = ("engine_seconds", "bars_per_second")
+
+
+def write_summary_json(path: Path, summary: Mapping[str, object]) -> Path:
+    """Write ``summary`` as sorted, indented JSON with 10-significant-digit floats."""
+    text = json.dumps(
+        json_safe(summary), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False
+    )
+    path.write_text(text + "\n", encoding="utf-8", newline="\n")
+    return path
+
+
+def write_backtest_outputs(
+    out_dir: Path,
+    *,
+    trades: pd.DataFrame,
+    orders: pd.DataFrame,
+    equity: pd.DataFrame,
+    summary: Mapping[str, object],
+    prices: Mapping[str, pd.DataFrame],
+    title: str,
+    timing_keys: Sequence[str] = DEFAULT_TIMING_KEYS,
+) -> dict[str, Path]:
+    """Write every backtest output into ``out_dir`` and return their paths.
+
+    Keys of the result: ``trades``, ``orders``, ``equity``, ``summary``, ``report``.
+    ``summary.json`` keeps every key; the HTML leaves out ``timing_keys`` (wall-clock
+    measurements) so it is byte-identical between runs on the same inputs.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "trades": write_csv(out_dir / "trades.csv", "trades", trades, TRADE_COLUMNS),
+        "orders": write_csv(out_dir / "orders.csv", "orders", orders, ORDER_COLUMNS),
+        "equity": write_csv(out_dir / "equity.csv", "equity", equity, EQUITY_COLUMNS),
+        "summary": write_summary_json(out_dir / "summary.json", summary),
+    }
+    shown = {k: v for k, v in summary.items() if k not in set(timing_keys)}
+    html = render_report_html(
+        title=title,
+        summary=shown,
+        equity=conform_frame("equity", equity, EQUITY_COLUMNS),
+        trades=conform_frame("trades", trades, TRADE_COLUMNS),
+        prices=prices,
+    )
+    report = out_dir / "report.html"
+    report.write_text(html, encoding="utf-8", newline="\n")
+    paths["report"] = report
+    return paths
