@@ -103,7 +103,7 @@ class _BytecodeCacheRefused(PermissionError):
 
 
 def default_readable_roots() -> tuple[str, ...]:
-    """Directories a guarded callback may read: the interpreter, site-packages, tz data.
+    """Directories a guarded callback may read: interpreter, site-packages, tz and CPU info.
 
     Lazy imports inside numpy and pandas read modules from these; nothing else is readable.
     """
@@ -111,6 +111,8 @@ def default_readable_roots() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     roots.extend(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
     roots.extend(zoneinfo.TZPATH)
+    # CPU counts and quotas, which pandas and thread pools read to size themselves
+    roots.extend(("/sys/fs/cgroup", "/sys/devices/system/cpu"))
     # the framework's own package (an editable install lives outside site-packages)
     roots.append(str(Path(__file__).resolve().parents[1]))
     return _normalise(roots)
@@ -179,7 +181,7 @@ class RuntimeGuard:
             self.active = True
         if problem is not None:
             error = SandboxViolationError(
-                f"strategy callback attempted {problem} ({event})",
+                f"strategy code attempted {problem} (audit event {event!r})",
                 hint="strategies only compute: data arrives through features(frame) and "
                 "on_bar(bar), orders leave as intents; remove the I/O",
             )

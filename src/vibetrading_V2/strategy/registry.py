@@ -288,7 +288,7 @@ def _check_strategy(bundle: StrategyBundle, label: str, guard: RuntimeGuard) -> 
     strategy = _guarded_call(bundle.create, guard, label, "building the strategy (build)")
     if not isinstance(strategy, Strategy):
         raise BundleValidationError(
-            f"build returned a {type(strategy).__name__}, not a Strategy",
+            f"build returned {type(strategy).__name__!r}, not a Strategy",
             path=label,
             field="build",
             hint="subclass vibetrading_V2.strategy.base.Strategy and pass build=YourClass",
@@ -335,7 +335,7 @@ def _execution_error(exc: BaseException, label: str, during: str) -> StrategyExe
     line = _user_line(exc.__traceback__, label)
     if isinstance(exc, SandboxViolationError):
         return StrategyExecutionError(
-            f"{during} attempted forbidden I/O: {exc.message}",
+            f"{during} was stopped: {exc.message}",
             path=label,
             line=line,
             hint="a strategy only computes; remove file, network and process access",

@@ -22,14 +22,14 @@ import builtins
 import importlib
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from vibetrading_V2.core.errors import ConfigError, ForbiddenImport, ForbiddenImportError
 
@@ -59,8 +59,8 @@ class SandboxPolicy(BaseModel):
 
     allowed_modules: tuple[str, ...]
     denied_modules: Mapping[str, str]
-    denied_builtins: Mapping[str, str] = MappingProxyType({})
-    denied_attributes: Mapping[str, str] = MappingProxyType({})
+    denied_builtins: Mapping[str, str] = Field(default_factory=dict, validate_default=True)
+    denied_attributes: Mapping[str, str] = Field(default_factory=dict, validate_default=True)
 
     @field_validator("allowed_modules")
     @classmethod
@@ -158,12 +158,14 @@ def _default_policy_path() -> Path:
 
 def scan_source(tree: ast.Module, path: str, policy: SandboxPolicy) -> list[ForbiddenImport]:
     """Every forbidden import, built-in call and escape attribute in ``tree``, by line."""
-    found: list[tuple[int, int, ForbiddenImport]] = []
+    found: list[tuple[int, int, int, ForbiddenImport]] = []
     bound = _bound_names(tree)
+    reported: set[int] = set()
 
     def add(node: ast.AST, module: str, reason: str) -> None:
         line, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-        found.append((line, col, ForbiddenImport(module=module, line=line, reason=reason)))
+        end = getattr(node, "end_col_offset", None) or 0
+        found.append((line, col, end, ForbiddenImport(module=module, line=line, reason=reason)))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -180,29 +182,32 @@ def scan_source(tree: ast.Module, path: str, policy: SandboxPolicy) -> list[Forb
             if literal is not None and name in ("__import__", "import_module"):
                 why = policy.reason_for(literal) or "dynamic import bypasses the allow-list"
                 add(node, f"{name}({literal!r})", why)
+                reported.add(id(node.func))  # not again as a bare attribute
             elif (
                 isinstance(node.func, ast.Name)
                 and node.func.id in policy.denied_builtins
                 and node.func.id not in bound
             ):
                 add(node, f"{node.func.id}()", policy.denied_builtins[node.func.id])
-        elif isinstance(node, ast.Attribute) and node.attr in policy.denied_attributes:
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in policy.denied_attributes
+            and id(node) not in reported
+        ):
             add(node, f".{node.attr}", policy.denied_attributes[node.attr])
         elif isinstance(node, ast.Name) and node.id == "__builtins__":
             add(node, "__builtins__", policy.denied_attributes.get(node.id, "escape hatch"))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [violation for _, _, violation in _dedupe(found)]
+    found.sort(key=lambda item: item[:3])
+    return list(_dedupe(item[3] for item in found))
 
 
-def _dedupe(
-    found: list[tuple[int, int, ForbiddenImport]],
-) -> Iterator[tuple[int, int, ForbiddenImport]]:
+def _dedupe(found: Iterable[ForbiddenImport]) -> Iterator[ForbiddenImport]:
     seen: set[tuple[int, str]] = set()
-    for item in found:
-        key = (item[2].line, item[2].module)
+    for violation in found:
+        key = (violation.line, violation.module)
         if key not in seen:
             seen.add(key)
-            yield item
+            yield violation
 
 
 def _judge_from_import(node: ast.ImportFrom, policy: SandboxPolicy) -> list[tuple[str, str]]:

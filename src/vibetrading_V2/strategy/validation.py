@@ -208,29 +208,31 @@ def _validate_overrides(overrides: object, path: str) -> None:
 def _wrong_class(value: object, expected: type, field: str, path: str) -> BundleValidationError:
     """An override given as a dict or the wrong object: name unknown keys with "did you mean"."""
     known = [f.name for f in dataclasses.fields(expected)]
-    keys = _field_names_of(value)
-    unknown = [k for k in keys if k not in known]
-    detail = "; ".join(f"unknown field {k!r}, {_did_you_mean(k, known)}" for k in unknown)
-    if not detail and isinstance(value, type):
-        detail = "pass an instance, not the class"
-    elif not detail and (close := difflib.get_close_matches(type(value).__name__, SDK_CLASSES)):
-        detail = f"did you mean {close[0]}?"
+    unknown = [k for k in _field_names_of(value) if k not in known]
+    details = [f"unknown field {k!r}, {_did_you_mean(k, known)}" for k in unknown]
+    if isinstance(value, type):
+        details.append(f"did you mean an instance, {expected.__name__}(...)?")
+    elif not isinstance(value, Mapping):
+        details.append(f"did you mean {expected.__name__}(...)?")
     message = f"{field} must be a {expected.__name__}, got {type(value).__name__}"
     return _fail(
         path,
         field,
-        f"{message}; {detail}" if detail else message,
+        "; ".join([message, *details]),
         f"write {expected.__name__}({known[0]}=...) with fields: {', '.join(known)}",
     )
 
 
 def _field_names_of(value: object) -> list[str]:
+    """The field names a stand-in object carries (set fields only for dataclasses)."""
     if isinstance(value, Mapping):
         return [str(k) for k in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [f.name for f in dataclasses.fields(value)]
+    if isinstance(value, type):
+        return []
+    if dataclasses.is_dataclass(value):
+        return [f.name for f in dataclasses.fields(value) if getattr(value, f.name) is not None]
     attrs = getattr(value, "__dict__", None)
-    if isinstance(attrs, dict) and not isinstance(value, type):
+    if isinstance(attrs, dict):
         return [k for k in attrs if not k.startswith("_")]
     return []
 
