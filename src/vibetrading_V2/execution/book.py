@@ -48,9 +48,7 @@ class OrderBook:
     def finish(
         self, order: WorkingOrder, status: OrderStatus, reason: str | None, ts_ns: int
     ) -> None:
-        order.status = status
-        order.reason = reason
-        order.updated_ns = ts_ns
+        order.end(status, reason, ts_ns)
         self._working.pop(order.request.client_order_id, None)
 
     @property

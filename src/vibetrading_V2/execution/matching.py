@@ -116,7 +116,7 @@ def touch_order(
     A triggered stop fills like a market order and a triggered stop-limit like a limit.
     On its ``ref_ts`` bar a bracket child starts from ``ref_open`` and only a stop may fill.
     """
-    kind = order.request.order_type
+    kind = order.kind
     if order.ref_ts == ts_ns:
         if kind is not OrderType.STOP:
             return None

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import math
 
-from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus, OrderType, Side
+from vibetrading_V2.core.types import (
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+)
 
 __all__ = ["WorkingOrder", "estimate_price", "request_problem"]
 
 
 class WorkingOrder:
     """The live state of one simulated order: fills so far, trigger and arming state.
+
+    Plain attributes (``kind``, ``is_working``, ``immediate``, ...) rather than properties
+    keep the per-bar loop cheap; ``end`` is the only way to a terminal status.
 
     ``arm_after_ns``: the order is evaluated only on bars with ``ts_ns`` above it (the
     newest bar time the simulator had seen when the order arrived). ``ref_ts`` /
@@ -28,7 +38,11 @@ class WorkingOrder:
         "day",
         "fees",
         "filled",
+        "immediate",
         "is_buy",
+        "is_day",
+        "is_working",
+        "kind",
         "limit",
         "n_fills",
         "notional",
@@ -47,11 +61,16 @@ class WorkingOrder:
     def __init__(self, request: OrderRequest, seq: int, arm_after_ns: int, now_ns: int) -> None:
         self.seq = seq
         self.is_buy = request.side is Side.BUY
+        self.kind = request.order_type
+        tif = request.time_in_force
+        self.immediate = tif is TimeInForce.IOC or tif is TimeInForce.FOK
+        self.is_day = tif is TimeInForce.DAY
         self.request = request
         self.limit = 0.0
         self.stop = 0.0
         self.set_request(request)
         self.status = OrderStatus.NEW
+        self.is_working = True
         self.filled = 0.0
         self.notional = 0.0
         self.fees = 0.0
@@ -76,9 +95,12 @@ class WorkingOrder:
     def remaining(self) -> float:
         return self.request.quantity - self.filled
 
-    @property
-    def is_working(self) -> bool:
-        return not self.status.is_terminal
+    def end(self, status: OrderStatus, reason: str | None, ts_ns: int) -> None:
+        """Move to a terminal ``status``; the only way an order stops working."""
+        self.status = status
+        self.reason = reason
+        self.updated_ns = ts_ns
+        self.is_working = False
 
     def to_order(self) -> Order:
         return Order(

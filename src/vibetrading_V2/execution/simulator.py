@@ -70,7 +70,6 @@ from vibetrading_V2.core.types import (
     OrderStatus,
     OrderType,
     Position,
-    TimeInForce,
 )
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
@@ -169,8 +168,7 @@ class Simulator:
         mark = self._account.mark_of(request.symbol)
         problem = request_problem(request, mark) or self._submit_problem(request, mark)
         if problem is not None:
-            order.status = OrderStatus.REJECTED
-            order.reason = problem
+            order.end(OrderStatus.REJECTED, problem, order.updated_ns)
             return order.to_order()
         self._book.activate(order)
         if self._at_close and request.order_type is OrderType.MARKET and mark is not None:
@@ -293,12 +291,12 @@ class Simulator:
         while i < len(orders):  # bracket children created on this bar are appended, seen too
             order = orders[i]
             i += 1
-            if order.status.is_terminal:
+            if not order.is_working:
                 stale = True
                 continue
             if ts <= order.arm_after_ns:
                 continue
-            if order.request.time_in_force is TimeInForce.DAY:
+            if order.is_day:
                 if order.day is None:
                     order.day = ts // _DAY_NS
                 elif ts // _DAY_NS > order.day:
@@ -311,8 +309,10 @@ class Simulator:
                 if order.request.oco_group is not None:
                     winner, touch = self._oco_winner(order, touch, ts, open_, high, low)
                 budget -= self._filler.take(winner, touch, ts, budget, True)
-            self._expire_if_immediate(order, ts)
-            stale = stale or not order.is_working
+                stale = True  # something filled, was rejected or was cancelled: compact
+            if order.immediate:
+                self._expire_if_immediate(order, ts)
+                stale = True
         if stale:
             self._book.compact(symbol)
 
@@ -337,6 +337,6 @@ class Simulator:
         return best, best_touch
 
     def _expire_if_immediate(self, order: WorkingOrder, ts: int) -> None:
-        tif = order.request.time_in_force
-        if order.is_working and (tif is TimeInForce.IOC or tif is TimeInForce.FOK):
-            self._book.finish(order, OrderStatus.CANCELLED, f"{tif.value}_expired", ts)
+        if order.is_working and order.immediate:
+            tif = order.request.time_in_force.value
+            self._book.finish(order, OrderStatus.CANCELLED, f"{tif}_expired", ts)
