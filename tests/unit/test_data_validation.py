@@ -169,6 +169,11 @@ def test_validate_bars_when_utc_offsets_differ_then_error() -> None:
     assert "timestamps with differing UTC offsets (row 0 has +01:00) at row 2" in error.message
 
 
+def test_validate_bars_when_basic_format_offsets_differ_then_error() -> None:
+    error = _error(_text_bars(["20240101T000000+0100", "20240101T010000+0200"]))
+    assert "differing UTC offsets (row 0 has +01:00) at row 1" in error.message
+
+
 def test_validate_bars_when_aware_datetime_objects_mixed_with_naive_then_error() -> None:
     stamps = [pd.Timestamp("2024-01-01 00:00"), pd.Timestamp("2024-01-01 01:00", tz="UTC")]
     frame = _bars(2).reset_index(drop=True)

@@ -46,7 +46,7 @@ class InMemoryBarSource:
                 field="symbol",
             )
         lo = 0 if start_ns is None else int(np.searchsorted(bars.ts_ns, start_ns, "left"))
-        hi = len(bars) if end_ns is None else int(np.searchsorted(bars.ts_ns, end_ns, "left"))
+        hi = bars.rows if end_ns is None else int(np.searchsorted(bars.ts_ns, end_ns, "left"))
         ts, o, h, low, c, v = bars
         return BarArrays(ts[lo:hi], o[lo:hi], h[lo:hi], low[lo:hi], c[lo:hi], v[lo:hi])
 

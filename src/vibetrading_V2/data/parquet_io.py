@@ -108,9 +108,13 @@ def read_columns(
     except (OSError, pa.ArrowInvalid) as exc:
         raise _unreadable(path, exc) from None
     ts_type = schema.field(TIMESTAMP).type if TIMESTAMP in schema.names else None
-    if not (isinstance(ts_type, pa.TimestampType) and ts_type.tz in ("UTC", "+00:00")):
+    if not (
+        isinstance(ts_type, pa.TimestampType)
+        and ts_type.unit == "ns"
+        and ts_type.tz in ("UTC", "+00:00")
+    ):
         raise DataValidationError(
-            f"column {TIMESTAMP!r} must be a UTC timestamp, found {ts_type}",
+            f"column {TIMESTAMP!r} must be timestamp[ns, tz=UTC], found {ts_type}",
             path=source,
             field=TIMESTAMP,
             hint="re-import the dataset with `python -m cli.data import ... --replace`",
@@ -152,7 +156,7 @@ def _timestamps(column: pa.ChunkedArray, source: str) -> Int64Array:
             field=TIMESTAMP,
             hint="re-import the dataset from a source with a timestamp on every bar",
         )
-    ns = pc.cast(column, pa.timestamp("ns", tz="UTC")).cast(pa.int64())
+    ns = pc.cast(column, pa.int64())
     return np.ascontiguousarray(ns.to_numpy(), dtype=np.int64)
 
 

@@ -99,7 +99,7 @@ class ReplayFeed:
                     hint="the data source must validate its bars",
                 )
         index = np.repeat(
-            np.arange(len(parts), dtype=np.int64), [len(bars) for bars in parts]
+            np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts]
         )
         ts = np.concatenate([bars.ts_ns for bars in parts])
         # Concatenated in symbol order and each part sorted by time, so a stable sort on

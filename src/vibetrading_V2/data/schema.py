@@ -58,7 +58,9 @@ class BarArrays(NamedTuple):
     close: Float64Array
     volume: Float64Array
 
-    def __len__(self) -> int:  # the number of bars, not the number of columns
+    @property
+    def rows(self) -> int:
+        """The number of bars (``len()`` of the tuple is the number of columns)."""
         return int(self.ts_ns.shape[0])
 
 

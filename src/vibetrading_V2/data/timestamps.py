@@ -16,9 +16,9 @@ from vibetrading_V2.data.schema import TIMESTAMP, Int64Array
 
 __all__ = ["timestamps_ns"]
 
-# The UTC offset at the end of an ISO 8601 date-time (after a time of day, so the "-31" of a
-# bare date such as 2012-01-31 is not mistaken for an offset).
-_OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$"
+# The UTC offset at the end of an ISO 8601 date-time, extended (09:00:00+01:00) or basic
+# (090000+0100). It must follow a time of day, so the "-31" of 2012-01-31 is no offset.
+_OFFSET = r"\d{2}:?\d{2}(?::?\d{2}(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$"
 _TZ_HINT = "write every timestamp in UTC (naive or with +00:00), or all with one UTC offset"
 
 

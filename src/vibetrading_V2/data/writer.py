@@ -61,7 +61,7 @@ class CatalogWriter:
                 path=str(path),
                 hint="pass --replace to overwrite it",
             )
-        if len(bars) == 0:
+        if bars.rows == 0:
             raise DataValidationError(
                 "no bars to import", path=source, hint="the input file has no data rows"
             )
