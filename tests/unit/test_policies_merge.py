@@ -26,7 +26,8 @@ _model = st.sampled_from(
     ["fixed_quantity", "fixed_notional", "percent_equity", "volatility_target"]
 )
 
-_COST = {f: _non_negative for f in ("commission_bps", "slippage_bps", "fixed_fee", "min_fee")}
+_COST = {f: _non_negative for f in ("commission_bps", "fixed_fee", "min_fee")}
+_COST["slippage_bps"] = st.floats(min_value=0.0, max_value=10_000.0, exclude_max=True)
 _RISK = {
     "min_notional": _non_negative,
     "max_position_notional": _positive,

@@ -37,7 +37,10 @@ class CostPolicy(BaseModel):
         default=1.0, ge=0, description="commission in basis points of the fill notional"
     )
     slippage_bps: float = Field(
-        default=0.0, ge=0, description="adverse price move per fill, in basis points"
+        default=0.0,
+        ge=0,
+        lt=10_000,
+        description="adverse price move per fill, in basis points (below 100 %)",
     )
     fixed_fee: float = Field(
         default=0.0, ge=0, description="flat fee per fill, in account currency"
