@@ -89,4 +89,3 @@ def test_cli_list_when_run_as_module_on_shipped_catalog_then_shows_both_datasets
     assert result.returncode == 0, result.stderr
     assert "EURUSD" in result.stdout and "BTCUSD" in result.stdout
     assert "5000" in result.stdout and "156" in result.stdout
-

@@ -71,10 +71,12 @@ BAD_ROWS = [
         "negative volume at row 2",
         id="negative-volume",
     ),
-    pytest.param([GOOD[0], GOOD[2], GOOD[1], GOOD[3]], "timestamps not sorted at row 2",
-                 id="unsorted"),
-    pytest.param([GOOD[0], GOOD[1], GOOD[1], GOOD[2]], "duplicate timestamp at row 2",
-                 id="duplicate"),
+    pytest.param(
+        [GOOD[0], GOOD[2], GOOD[1], GOOD[3]], "timestamps not sorted at row 2", id="unsorted"
+    ),
+    pytest.param(
+        [GOOD[0], GOOD[1], GOOD[1], GOOD[2]], "duplicate timestamp at row 2", id="duplicate"
+    ),
     pytest.param(
         _replace_row(1, "2017-04-19 10:00:00+00:00,1.07214,1.07296,1.07214,1.0726,1241"),
         "mixed naive and zone-aware timestamps (row 0 is naive) at row 1",

@@ -72,7 +72,8 @@ class ParquetCatalog:
                 if key not in layout:
                     raise self._listed_but_missing(entry)
         return [
-            manifest[key] if manifest is not None and key in manifest
+            manifest[key]
+            if manifest is not None and key in manifest
             else entry_for_file(self.root, key[1], key[0])
             for key in sorted(layout)
         ]
@@ -122,9 +123,7 @@ class ParquetCatalog:
             )
         extra = [c for c in dict.fromkeys(wanted) if c not in BAR_COLUMNS]
         ts, cols = read_columns(path, [*BAR_COLUMNS, *extra], start_ns, end_ns)
-        check_bar_arrays(
-            BarArrays(ts, *(cols[name] for name in BAR_COLUMNS)), source=str(path)
-        )
+        check_bar_arrays(BarArrays(ts, *(cols[name] for name in BAR_COLUMNS)), source=str(path))
         index = pd.DatetimeIndex(pd.to_datetime(ts, unit="ns", utc=True), name=TIMESTAMP)
         return pd.DataFrame({name: cols[name] for name in wanted}, index=index, copy=False)
 

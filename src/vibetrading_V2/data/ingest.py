@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +26,11 @@ _CSV = (".csv", ".txt")
 _PARQUET = (".parquet", ".pq")
 _ALLOWED = (TIMESTAMP, *BAR_COLUMNS)
 _CSV_FIRST_LINE = 2  # line 1 is the header
+# pandas 3 parses decimals exactly by default (and deprecates the option); pandas 2 needs
+# "round_trip" for the nearest double of each decimal.
+_EXACT_FLOATS: dict[str, Any] = (
+    {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+)
 
 
 def import_bars_file(
@@ -82,18 +88,19 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataValidationError(
             "the file is empty", path=source, line=1, hint="the first line must be a header"
         )
-    names = [TIMESTAMP if i == 0 and not h.strip() else h.strip().lower()
-             for i, h in enumerate(header)]
+    names = [
+        TIMESTAMP if i == 0 and not h.strip() else h.strip().lower() for i, h in enumerate(header)
+    ]
     _check_names(names, source, header_line=1)
     try:
-        return pd.read_csv(
+        frame: pd.DataFrame = pd.read_csv(
             path,
             header=0,
             names=names,
             dtype={TIMESTAMP: str},
-            float_precision="round_trip",
             skip_blank_lines=False,
             encoding="utf-8-sig",
+            **_EXACT_FLOATS,
         )
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataValidationError(
@@ -101,6 +108,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
             path=source,
             hint="every line needs the same number of comma-separated fields as the header",
         ) from None
+    return frame
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

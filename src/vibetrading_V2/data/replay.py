@@ -98,9 +98,7 @@ class ReplayFeed:
                     field="timestamp",
                     hint="the data source must validate its bars",
                 )
-        index = np.repeat(
-            np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts]
-        )
+        index = np.repeat(np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts])
         ts = np.concatenate([bars.ts_ns for bars in parts])
         # Concatenated in symbol order and each part sorted by time, so a stable sort on
         # time alone breaks ties by symbol order.

@@ -41,9 +41,7 @@ def validate_bars(frame: pd.DataFrame, *, source: str, first_line: int | None = 
     bar_arrays(frame, source=source, first_line=first_line)
 
 
-def bar_arrays(
-    frame: pd.DataFrame, *, source: str, first_line: int | None = None
-) -> BarArrays:
+def bar_arrays(frame: pd.DataFrame, *, source: str, first_line: int | None = None) -> BarArrays:
     """Validate ``frame`` like :func:`validate_bars` and return its bars as numpy arrays."""
     has_ts_column = TIMESTAMP in frame.columns
     has_ts_index = frame.index.name == TIMESTAMP or isinstance(frame.index, pd.DatetimeIndex)
@@ -86,26 +84,66 @@ def check_bar_arrays(bars: BarArrays, *, source: str, first_line: int | None = N
 
     if ts.size > 1:
         step = np.diff(ts)
-        fail("timestamps not sorted", _shifted(step < 0), TIMESTAMP, _previous(ts),
-             "sort the rows by timestamp, oldest first")
-        fail("duplicate timestamp", _shifted(step == 0), TIMESTAMP, lambda r: "",
-             "keep one bar per timestamp; remove the duplicates at the source")
+        fail(
+            "timestamps not sorted",
+            _shifted(step < 0),
+            TIMESTAMP,
+            _previous(ts),
+            "sort the rows by timestamp, oldest first",
+        )
+        fail(
+            "duplicate timestamp",
+            _shifted(step == 0),
+            TIMESTAMP,
+            lambda r: "",
+            "keep one bar per timestamp; remove the duplicates at the source",
+        )
     prices = {"open": o, "high": h, "low": lo, "close": c}
     for name, x in prices.items():
-        fail(f"NaN or infinite {name} price", ~np.isfinite(x), name, _value(name, x),
-             "complete or remove the rows without a price")
+        fail(
+            f"NaN or infinite {name} price",
+            ~np.isfinite(x),
+            name,
+            _value(name, x),
+            "complete or remove the rows without a price",
+        )
     for name, x in prices.items():
-        fail(f"non-positive {name} price", x <= 0.0, name, _value(name, x),
-             "prices must be > 0; check the source")
-    fail("high < low", h < lo, "high", _high_low(h, lo),
-         "high must be >= low on every bar; check the source")
+        fail(
+            f"non-positive {name} price",
+            x <= 0.0,
+            name,
+            _value(name, x),
+            "prices must be > 0; check the source",
+        )
+    fail(
+        "high < low",
+        h < lo,
+        "high",
+        _high_low(h, lo),
+        "high must be >= low on every bar; check the source",
+    )
     for name, x in (("open", o), ("close", c)):
-        fail(f"{name} outside [low, high]", (x < lo) | (x > h), name, _bounds(h, lo, x, name),
-             f"{name} must lie between low and high; check the source")
-    fail("NaN or infinite volume", ~np.isfinite(v), "volume", _value("volume", v),
-         "write 0 where a venue reports no volume")
-    fail("negative volume", v < 0.0, "volume", _value("volume", v),
-         "volume must be >= 0; check the source")
+        fail(
+            f"{name} outside [low, high]",
+            (x < lo) | (x > h),
+            name,
+            _bounds(h, lo, x, name),
+            f"{name} must lie between low and high; check the source",
+        )
+    fail(
+        "NaN or infinite volume",
+        ~np.isfinite(v),
+        "volume",
+        _value("volume", v),
+        "write 0 where a venue reports no volume",
+    )
+    fail(
+        "negative volume",
+        v < 0.0,
+        "volume",
+        _value("volume", v),
+        "volume must be >= 0; check the source",
+    )
 
 
 def _shifted(step_mask: Mask) -> Mask:
