@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -74,6 +74,7 @@ _PARTS = st.sampled_from(
 )
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.lists(_PARTS, min_size=1, max_size=4).map(".".join), _PARTS)
 def test_policy_when_no_entry_is_more_specific_then_child_inherits_parent_verdict(
     parent: str, child: str

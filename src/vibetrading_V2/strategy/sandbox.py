@@ -46,6 +46,7 @@ DEFAULT_POLICY_PATH = Path("config") / "sandbox.yaml"
 _MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _NOT_ALLOWED = "not in the sandbox allow-list (config/sandbox.yaml)"
 _RUNTIME = "imported while the module ran"
+_KEYS_HINT = "allowed keys: allowed_modules, denied_modules, denied_builtins, denied_attributes"
 
 
 class SandboxPolicy(BaseModel):
@@ -143,8 +144,7 @@ def load_sandbox_policy(path: Path | None = None) -> SandboxPolicy:
             f"invalid sandbox policy: {first['msg']}",
             path=str(resolved),
             field=field,
-            hint="allowed keys: allowed_modules, denied_modules, denied_builtins, "
-            "denied_attributes",
+            hint=_KEYS_HINT if first["type"] == "extra_forbidden" else f"fix the value of {field}",
         ) from None
 
 
