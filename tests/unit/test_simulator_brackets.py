@@ -168,3 +168,29 @@ def test_oco_group_when_one_plain_order_fills_then_other_cancelled() -> None:
     step(sim, 2, 105.0, 110.5, 104.0, 110.0)
     assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("tp", 110.0)]
     assert _status(sim, "sl") == (OrderStatus.CANCELLED, "oco_cancelled")
+
+
+def test_bracket_when_short_entry_and_price_rises_then_buy_stop_covers() -> None:
+    sim = make_sim()
+    flat_bar(sim, 1, 100.0)
+    sim.submit(sell("e", 10, stop_loss=105.0, take_profit=90.0))
+    step(sim, 2, 100.0, 101.0, 99.0, 100.0)
+    step(sim, 3, 101.0, 106.0, 89.0, 100.0)  # both touched: the stop wins
+    assert [(f.client_order_id, f.side, f.price) for f in sim.drain_fills()] == [
+        ("e", Side.SELL, 100.0),
+        ("e:sl", Side.BUY, 105.0),
+    ]
+    assert sim.position("AAA").realized_pnl == pytest.approx(-50.0)
+
+
+def test_reduce_only_when_larger_than_position_then_fills_position_and_cancels_rest() -> None:
+    sim = make_sim(fill_timing="signal_close")
+    flat_bar(sim, 1, 100.0)
+    sim.submit(buy("b", 5))
+    order = sim.submit(sell("r", 10, reduce_only=True))
+    assert (order.status, order.filled_quantity, order.reason) == (
+        OrderStatus.CANCELLED,
+        5.0,
+        "reduce_only_position_closed",
+    )
+    assert sim.positions() == []
