@@ -69,6 +69,7 @@ REFUSED: list[tuple[str, type[VibeTradingError], str, str | None]] = [
     ("no_bundle.py", StrategyExportError, r"exports neither get_bundle\(\) nor BUNDLE", None),
     ("both_exports.py", StrategyExportError, r"exports both get_bundle\(\) and BUNDLE", None),
     ("wrong_bundle_type.py", BundleValidationError, r"is a dict, not a StrategyBundle", "bundle"),
+    ("exit_at_import.py", StrategyExecutionError, r"module raised SystemExit: 3", None),
     (
         "get_bundle_raises.py",
         StrategyExecutionError,

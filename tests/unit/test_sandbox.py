@@ -29,7 +29,7 @@ POLICY = load_sandbox_policy(Path(__file__).resolve().parents[2] / "config" / "s
 
 
 def _scan(source: str) -> list[tuple[str, int]]:
-    return [(v.module, v.line) for v in scan_source(ast.parse(source), "s.py", POLICY)]
+    return [(v.module, v.line) for v in scan_source(ast.parse(source), POLICY)]
 
 
 @pytest.mark.parametrize(

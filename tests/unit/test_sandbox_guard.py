@@ -86,7 +86,7 @@ def test_guard_when_armed_and_io_attempted_then_sandbox_violation(
     with pytest.raises(SandboxViolationError, match=pattern) as caught:
         guard.run(call)
     assert caught.value.hint is not None
-    assert guard.violations[-1] is caught.value
+    assert guard.last_violation is caught.value
     assert not guard.active
 
 
@@ -106,9 +106,9 @@ def test_guard_when_strategy_swallows_violation_then_it_is_still_recorded(
         except SandboxViolationError:
             return "swallowed"
 
-    before = len(guard.violations)
+    before = guard.violation_count
     assert guard.run(sneaky) == "swallowed"
-    assert len(guard.violations) == before + 1
+    assert guard.violation_count == before + 1
 
 
 def test_guard_when_toggled_as_plain_attribute_then_arms_and_disarms(guard: RuntimeGuard) -> None:
@@ -121,6 +121,14 @@ def test_guard_when_toggled_as_plain_attribute_then_arms_and_disarms(guard: Runt
         guard.active = False
     with pytest.raises(FileNotFoundError):
         _read(MISSING)
+
+
+def test_guard_when_nested_then_outer_span_stays_armed(guard: RuntimeGuard) -> None:
+    with guard:
+        with guard:
+            assert guard.active
+        assert guard.active
+    assert not guard.active
 
 
 def test_guard_when_paused_inside_guarded_span_then_io_allowed(guard: RuntimeGuard) -> None:
@@ -159,10 +167,10 @@ def test_guard_when_bytecode_cache_written_then_quietly_refused_not_recorded(
     guard: RuntimeGuard,
 ) -> None:
     target = "/nonexistent-vibetrading-dir/__pycache__/m.cpython-311.pyc.123"
-    before = len(guard.violations)
+    before = guard.violation_count
     with pytest.raises(PermissionError):
         guard.run(_write, target)
-    assert len(guard.violations) == before
+    assert guard.violation_count == before
 
 
 def test_guard_when_shipped_strategy_computes_then_no_violation(guard: RuntimeGuard) -> None:
@@ -171,7 +179,7 @@ def test_guard_when_shipped_strategy_computes_then_no_violation(guard: RuntimeGu
     close = pd.Series(np.linspace(1.0, 2.0, 300) + np.sin(np.arange(300)), index=index)
     frame = pd.DataFrame({"open": close, "high": close, "low": close, "close": close})
     frame["volume"] = 1.0
-    before = len(guard.violations)
+    before = guard.violation_count
     features = guard.run(strategy.features, frame)
     assert features is not None
 
@@ -184,7 +192,7 @@ def test_guard_when_shipped_strategy_computes_then_no_violation(guard: RuntimeGu
 
     intent = guard.run(strategy.on_bar, Bar())
     assert intent is not None
-    assert len(guard.violations) == before
+    assert guard.violation_count == before
 
 
 def test_default_readable_roots_when_computed_then_include_prefix_and_exclude_root() -> None:

@@ -130,14 +130,16 @@ class RuntimeGuard:
     stop a strategy from reading files or calling out without paying per call. Arm it with
     ``guard.active = True`` / ``False`` around a call (cheapest), ``with guard:`` or
     ``guard.run(fn, *args)``. Other threads (a venue's socket reader, the logger) are never
-    affected. Every refusal is also appended to ``violations`` so a strategy that catches
-    the error is still found out.
+    affected. Every refusal is also counted in ``violation_count`` (the latest kept in
+    ``last_violation``) so a strategy that catches the error is still found out.
     """
 
     def __init__(self, *, readable_roots: Iterable[str] | None = None) -> None:
         self.active = False
         self.thread_id = threading.get_ident()
-        self.violations: list[SandboxViolationError] = []
+        self.violation_count = 0
+        self.last_violation: SandboxViolationError | None = None
+        self._depth = 0
         roots = default_readable_roots() if readable_roots is None else readable_roots
         self._readable = _normalise(roots)
         sys.addaudithook(self._audit)
@@ -153,11 +155,13 @@ class RuntimeGuard:
 
     def __enter__(self) -> RuntimeGuard:
         self.thread_id = threading.get_ident()
+        self._depth += 1
         self.active = True
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.active = False
+        self._depth -= 1
+        self.active = self._depth > 0
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -185,7 +189,8 @@ class RuntimeGuard:
                 hint="strategies only compute: data arrives through features(frame) and "
                 "on_bar(bar), orders leave as intents; remove the I/O",
             )
-            self.violations.append(error)
+            self.violation_count += 1
+            self.last_violation = error
             raise error
 
     def _problem(self, event: str, args: tuple[object, ...]) -> str | None:

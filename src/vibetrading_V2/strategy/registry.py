@@ -104,7 +104,7 @@ def load_bundle(
     label = str(path)
     source = _read(path)
     tree = _parse(source, label)
-    violations = scan_source(tree, label, policy)
+    violations = scan_source(tree, policy)
     if violations:
         raise ForbiddenImportError(label, violations)
     for name in imported_modules(tree, policy):
@@ -304,7 +304,7 @@ def _check_strategy(bundle: StrategyBundle, label: str, guard: RuntimeGuard) -> 
 
 
 def _guarded_call(fn: Callable[[], T], guard: RuntimeGuard, label: str, during: str) -> T:
-    before = len(guard.violations)
+    before = guard.violation_count
     try:
         result = guard.run(fn)
     except VibeTradingError as exc:
@@ -320,15 +320,15 @@ def _guarded_call(fn: Callable[[], T], guard: RuntimeGuard, label: str, during: 
             explained.line = _user_line(exc.__traceback__, label)
             raise explained from None
         raise _execution_error(exc, label, during) from exc
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # exit() in a strategy must not end the caller
         raise _execution_error(exc, label, during) from exc
     _check_swallowed(guard, before, label, during)
     return result
 
 
 def _check_swallowed(guard: RuntimeGuard, before: int, label: str, during: str) -> None:
-    if len(guard.violations) > before:
-        raise _execution_error(guard.violations[before], label, during)
+    if guard.violation_count > before and guard.last_violation is not None:
+        raise _execution_error(guard.last_violation, label, during)
 
 
 def _execution_error(exc: BaseException, label: str, during: str) -> StrategyExecutionError:

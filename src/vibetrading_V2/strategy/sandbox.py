@@ -156,7 +156,7 @@ def _default_policy_path() -> Path:
     return Path(__file__).resolve().parents[3] / DEFAULT_POLICY_PATH
 
 
-def scan_source(tree: ast.Module, path: str, policy: SandboxPolicy) -> list[ForbiddenImport]:
+def scan_source(tree: ast.Module, policy: SandboxPolicy) -> list[ForbiddenImport]:
     """Every forbidden import, built-in call and escape attribute in ``tree``, by line."""
     found: list[tuple[int, int, int, ForbiddenImport]] = []
     bound = _bound_names(tree)
