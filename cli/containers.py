@@ -65,6 +65,10 @@ def _unavailable_venue(venue: str) -> Any:
     )
 
 
+def _load_strategy(name: str, directory: str, guard: RuntimeGuard) -> LoadedStrategy:
+    return load_bundle(name, strategies_dir=Path(directory), guard=guard)
+
+
 def _policies(defaults: Mapping[str, Any], loaded: LoadedStrategy) -> PolicySet:
     return merge_policies(PolicySet.model_validate(defaults), loaded.bundle.overrides)
 
@@ -116,7 +120,7 @@ class Container(containers.DeclarativeContainer):
 
     guard = providers.Singleton(RuntimeGuard)
     loaded_strategy = providers.Singleton(
-        load_bundle, config.strategy.name, strategies_dir=config.strategy.directory, guard=guard
+        _load_strategy, config.strategy.name, config.strategy.directory, guard
     )
     policies = providers.Singleton(_policies, config.policies, loaded_strategy)
     strategy = providers.Singleton(_strategy, loaded_strategy, config.strategy.params, guard)
@@ -141,10 +145,10 @@ class Container(containers.DeclarativeContainer):
     state_store = providers.Selector(
         config.state.backend,
         memory=providers.Singleton(InMemoryStateStore),
-        sqlite=providers.Singleton(SqliteStateStore, config.state.path),
+        sqlite=providers.Singleton(SqliteStateStore, providers.Callable(Path, config.state.path)),
     )
 
-    catalog = providers.Singleton(ParquetCatalog, config.data.catalog)
+    catalog = providers.Singleton(ParquetCatalog, providers.Callable(Path, config.data.catalog))
     feed = providers.Singleton(
         ReplayFeed,
         catalog,

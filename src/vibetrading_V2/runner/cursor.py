@@ -29,9 +29,9 @@ class BarCursor:
         self.index = -1
         self.position = 0.0
         self._ts: list[int] = []
-        self._columns: dict[str, list[Any]] = {}
+        self._columns: dict[str, Any] = {}
 
-    def bind(self, ts_ns: list[int], columns: dict[str, list[Any]]) -> None:
+    def bind(self, ts_ns: list[int], columns: dict[str, Any]) -> None:
         """Point the cursor at this symbol's history (raw fields and feature columns)."""
         self._ts = ts_ns
         self._columns = columns
@@ -72,6 +72,14 @@ class BarCursor:
             ) from None
 
     @property
+    def timestamps(self) -> list[int]:
+        return self._ts
+
+    def column(self, name: str) -> Any:
+        """The whole column ``name`` (engine use: indexed per bar without a method call)."""
+        return self._columns[name]
+
+    @property
     def history_length(self) -> int:
         return len(self._ts)
 
@@ -84,10 +92,10 @@ class BarCursor:
         value = float(column[self.index])
         return value if value == value else None
 
-    def history(self, name: str, length: int) -> list[Any]:
+    def history(self, name: str, length: int) -> list[float]:
         """The last ``length`` values of a column up to and including the current bar."""
         end = self.index + 1
-        return self._columns[name][max(0, end - length) : end]
+        return list(self._columns[name][max(0, end - length) : end])
 
     def __repr__(self) -> str:
         return f"BarCursor({self.symbol!r}, index={self.index})"

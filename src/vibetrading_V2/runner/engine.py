@@ -207,17 +207,20 @@ class TradingEngine:
         n = len(batch)
         if n == 0:
             return
-        local_codes: list[int] = np.asarray(batch.symbol_index, dtype=np.int64).tolist()
-        row_symbol = [codes[c] for c in local_codes]
         names = list(symbols)
         cursor_of = [cursors[s] for s in names]
-        positions_in_symbol = _positions_in_symbol(row_symbol, cursor_of)
-        ts_list: list[int] = np.asarray(batch.ts_ns, dtype=np.int64).tolist()
-        o = np.asarray(batch.open, dtype=np.float64).tolist()
-        h = np.asarray(batch.high, dtype=np.float64).tolist()
-        lo = np.asarray(batch.low, dtype=np.float64).tolist()
-        c = np.asarray(batch.close, dtype=np.float64).tolist()
-        v = np.asarray(batch.volume, dtype=np.float64).tolist()
+        batch_codes = sorted({codes[c] for c in np.unique(np.asarray(batch.symbol_index))})
+        single = batch_codes[0] if len(batch_codes) == 1 else -1
+        if single >= 0:
+            row_symbol: list[int] = []
+            positions: list[int] = []
+            base = cursor_of[single].history_length - n
+        else:
+            row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
+            positions = _positions_in_symbol(row_symbol, cursor_of)
+            base = 0
+        closes = [c.column("close") for c in cursor_of]
+        stamps = [c.timestamps for c in cursor_of]
 
         execution = self._execution
         bar_driven = execution if isinstance(execution, BarDrivenExecution) else None
@@ -228,27 +231,35 @@ class TradingEngine:
         risk = self._risk
         ledger = self._ledger
         last_out: list[object] = [None] * len(names)
-        qty = [ledger.position(s).quantity for s in names]
-        last_close = [ledger.last_price(s) or 0.0 for s in names]
+        qty = [ledger.position(x).quantity for x in names]
+        last_close = [ledger.last_price(x) or 0.0 for x in names]
         cash = ledger.cash()
         market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
         band_low, band_high, next_day = risk.nav_band
         halted = risk.state is TradingState.HALTED
 
         for i in range(n):
-            s = row_symbol[i]
-            ts = ts_list[i]
+            if single >= 0:
+                s = single
+                idx = base + i
+            else:
+                s = row_symbol[i]
+                idx = positions[i]
+            ts = stamps[s][idx]
+            close = closes[s][idx]
             if clock is not None:
                 clock.ts_ns = ts
             if bar_driven is not None and bar_driven.has_working_orders:
-                bar_driven.on_bar(names[s], ts, o[i], h[i], lo[i], c[i], v[i])
+                cursor = cursor_of[s]
+                cursor.index = idx
+                bar_driven.on_bar(names[s], ts, cursor.open, cursor.high, cursor.low, close,
+                                  cursor.volume)
                 new = execution.drain_fills()
                 if new:
                     self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
                     cash = ledger.cash()
                     qty = [ledger.position(x).quantity for x in names]
                     market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
-            close = c[i]
             q = qty[s]
             if q:
                 market_value += q * (close - last_close[s])
@@ -263,7 +274,7 @@ class TradingEngine:
             if self._disabled:
                 continue
             cursor = cursor_of[s]
-            cursor.index = positions_in_symbol[i]
+            cursor.index = idx
             guard.active = True
             try:
                 out = on_bar(cursor)
@@ -272,7 +283,7 @@ class TradingEngine:
                 self._strategy_failed(ts, names[s], exc)
                 continue
             guard.active = False
-            if out is None or out is last_out[s] or cursor.index < warmup or halted:
+            if out is None or out is last_out[s] or idx < warmup or halted:
                 continue
             last_out[s] = out
             ledger.mark(names[s], close)

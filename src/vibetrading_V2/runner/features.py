@@ -9,6 +9,7 @@ both ways give the same numbers once the window covers the longest lookback.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,7 +56,11 @@ class FeatureBuilder:
         self._periods_per_year = periods_per_year
         self._has_features = type(strategy).features is not Strategy.features
         self.ts_ns: list[int] = []
-        self.columns: dict[str, list[Any]] = {name: [] for name in RAW_FIELDS}
+        # close and features are lists (fastest per-bar reads); the other raw fields are
+        # compact arrays of doubles, read only when an order is working or on request
+        self.columns: dict[str, Any] = {
+            name: [] if name == "close" else array("d") for name in RAW_FIELDS
+        }
         self._checked = False
 
     def extend(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> None:
@@ -66,7 +71,12 @@ class FeatureBuilder:
         first = not self.ts_ns
         self.ts_ns.extend(ts_ns.tolist())
         for name in RAW_FIELDS:
-            self.columns[name].extend(raw[name].tolist())
+            values = np.ascontiguousarray(raw[name], dtype=np.float64)
+            column = self.columns[name]
+            if isinstance(column, list):
+                column.extend(values.tolist())
+            else:
+                column.frombytes(values.tobytes())
         if first:
             window_ts, window_raw = ts_ns, raw
         else:

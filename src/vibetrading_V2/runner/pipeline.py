@@ -167,7 +167,8 @@ class OrderPipeline:
                 self._store.record_order(self._execution.cancel(order.client_order_id))
 
     def _route(self, request: OrderRequest, price: float) -> Order:
-        self._store.record_order(Order(request, OrderStatus.IN_FLIGHT, updated_ns=request.created_ns))
+        in_flight = Order(request, OrderStatus.IN_FLIGHT, updated_ns=request.created_ns)
+        self._store.record_order(in_flight)
         if self._price_marker is not None:
             self._price_marker(request.symbol, request.created_ns, price)
         order = self._execution.submit(request)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from vibetrading_V2.core.ports import Execution
@@ -13,6 +14,7 @@ from vibetrading_V2.core.types import Order
 from vibetrading_V2.portfolio.equity import equity_curve, exposure_fraction, per_timestamp
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.stats import performance_summary
+from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.engine import EngineRun
 
 __all__ = ["BacktestResults", "build_results"]
@@ -99,11 +101,11 @@ def _all_orders(run: EngineRun, execution: Execution) -> list[Order]:
     return [o for o in found if o is not None]
 
 
-def _times(ts_ns: np.ndarray) -> pd.Series:  # type: ignore[type-arg]
+def _times(ts_ns: npt.NDArray[np.int64]) -> pd.Series:
     return pd.Series(pd.to_datetime(np.asarray(ts_ns, dtype=np.int64), unit="ns", utc=True))
 
 
-def _trades_frame(trades: list) -> pd.DataFrame:  # type: ignore[type-arg]
+def _trades_frame(trades: list[RoundTrip]) -> pd.DataFrame:
     rows = [
         {
             "strategy_id": t.strategy_id,
