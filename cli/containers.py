@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 from dependency_injector import containers, providers
@@ -107,6 +107,14 @@ def _engine_config(engine: Mapping[str, Any], periods: float, sizing_model: str,
     )
 
 
+def _console(level: str) -> TextIO | None:
+    return None if level == "off" else sys.stderr
+
+
+def _console_level(level: str) -> str:
+    return "warning" if level == "off" else level
+
+
 def _log_path(directory: str, env: str) -> Path:
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
@@ -137,8 +145,8 @@ class Container(containers.DeclarativeContainer):
         env=config.env,
         service="vibetrading_V2",
         json_path=providers.Factory(_log_path, config.logging.directory, config.env),
-        console=sys.stderr,
-        console_level=config.logging.console_level,
+        console=providers.Callable(_console, config.logging.console_level),
+        console_level=providers.Callable(_console_level, config.logging.console_level),
     )
     metrics = providers.Singleton(InMemoryMetrics)
     alerts = providers.Singleton(LogAlertSink, logger)

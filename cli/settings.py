@@ -115,8 +115,12 @@ class AppSettings(BaseSettings):
     output: OutputSettings = Field(default_factory=OutputSettings)
 
     def config_hash(self) -> str:
-        """A short, stable hash of every setting: the config id printed in every report."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        """A short, stable hash of the settings that shape results: the config id in reports.
+
+        Where outputs and logs are written does not change a result, so it is left out.
+        """
+        shaping = self.model_dump(mode="json", exclude={"output", "logging"})
+        blob = json.dumps(shaping, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
