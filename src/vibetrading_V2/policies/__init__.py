@@ -1,1 +1,35 @@
-"""Default cost / risk / sizing policies, the pure override merge and the one risk gate."""
+"""Default cost / risk / sizing policies, the pure override merge and the one risk gate.
+
+Import from the submodules (``policies.config``, ``merge``, ``costs``, ``sizing``, ``risk``)
+or from here; the names below are the package's public API.
+"""
+
+from vibetrading_V2.policies.config import CostPolicy, PolicySet, RiskPolicy, SizingPolicy
+from vibetrading_V2.policies.costs import CostModel
+from vibetrading_V2.policies.merge import merge_policies
+from vibetrading_V2.policies.risk import (
+    RiskDecision,
+    RiskEngine,
+    RiskReason,
+    RiskSnapshot,
+    StateTransition,
+)
+from vibetrading_V2.policies.sizing import Sizer, SizingError, SizingReason, annualised_volatility
+
+__all__ = [
+    "CostModel",
+    "CostPolicy",
+    "PolicySet",
+    "RiskDecision",
+    "RiskEngine",
+    "RiskPolicy",
+    "RiskReason",
+    "RiskSnapshot",
+    "Sizer",
+    "SizingError",
+    "SizingPolicy",
+    "SizingReason",
+    "StateTransition",
+    "annualised_volatility",
+    "merge_policies",
+]

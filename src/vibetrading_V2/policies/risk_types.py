@@ -1,0 +1,149 @@
+"""The risk gate's vocabulary: reason codes, decisions, state transitions and snapshots."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.core.types import TradingState
+
+__all__ = ["RiskDecision", "RiskReason", "RiskSnapshot", "StateTransition"]
+
+
+class RiskReason(StrEnum):
+    """Machine-readable codes for vetoes and state transitions; stable, used in metrics."""
+
+    # order vetoes
+    MIN_NOTIONAL = "min_notional"
+    MAX_POSITION_NOTIONAL = "max_position_notional"
+    MAX_LEVERAGE = "max_leverage"
+    MAX_GROSS_EXPOSURE = "max_gross_exposure"
+    INVALID_EQUITY = "invalid_equity"
+    INVALID_ORDER = "invalid_order"
+    REDUCING_ONLY = "reducing_only"
+    HALTED = "halted"
+    # state transitions
+    DAILY_LOSS = "daily_loss"
+    MAX_DRAWDOWN = "max_drawdown"
+    KILL_SWITCH = "kill_switch"
+    KILL_SWITCH_RESET = "kill_switch_reset"
+    RECOVERED = "recovered"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskDecision:
+    """The gate's answer to one order: approved, or vetoed with every failed rule.
+
+    ``approved`` is true exactly when ``reasons`` is empty; ``details`` holds one
+    human-readable line per reason (same order) for logs and veto records.
+    """
+
+    approved: bool
+    reasons: tuple[RiskReason, ...]
+    state: TradingState
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StateTransition:
+    """One change of trading state, for the runner to persist, alert on and report."""
+
+    ts_ns: int
+    from_state: TradingState
+    to_state: TradingState
+    reason: RiskReason
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskSnapshot:
+    """What the gate must remember across a restart; ``RiskEngine.restore`` takes it back.
+
+    ``peak`` and ``day_start_equity`` are ``-inf`` and ``day`` is ``None`` before the first
+    NAV was seen. ``HALTED`` implies the kill switch is latched. ``daily_breached`` keeps
+    the daily-loss latch for the rest of ``day`` even if equity recovered.
+    """
+
+    state: TradingState
+    peak: float
+    day_start_equity: float
+    day: int | None
+    daily_breached: bool = False
+
+    def check(self) -> None:
+        """Raise ``StateStoreError`` unless this is a state the engine can resume from."""
+        ok = (
+            isinstance(self.state, TradingState)
+            and _resumable(self.peak)
+            and _resumable(self.day_start_equity)
+            and (self.day is None or type(self.day) is int)
+            and isinstance(self.daily_breached, bool)
+        )
+        if not ok:
+            raise StateStoreError(
+                f"cannot restore risk state from {self!r}",
+                field="risk_state",
+                hint="pass the fields of a RiskSnapshot read back from the state store",
+            )
+
+    def to_json(self) -> str:
+        """A stable one-line JSON text (non-finite numbers as ``null``) for the StateStore."""
+        return json.dumps(
+            {
+                "state": self.state.value,
+                "peak": self.peak if math.isfinite(self.peak) else None,
+                "day_start_equity": (
+                    self.day_start_equity if math.isfinite(self.day_start_equity) else None
+                ),
+                "day": self.day,
+                "daily_breached": self.daily_breached,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RiskSnapshot:
+        """Parse :meth:`to_json` output; anything else raises ``StateStoreError``."""
+        try:
+            raw = json.loads(text)
+            day = raw["day"]
+            if day is not None and (isinstance(day, bool) or not isinstance(day, int)):
+                raise ValueError(f"day must be an integer or null, got {day!r}")
+            breached = raw["daily_breached"]
+            if not isinstance(breached, bool):
+                raise ValueError(f"daily_breached must be true or false, got {breached!r}")
+            return cls(
+                state=TradingState(raw["state"]),
+                peak=_stored_number(raw["peak"]),
+                day_start_equity=_stored_number(raw["day_start_equity"]),
+                day=day,
+                daily_breached=breached,
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StateStoreError(
+                f"stored risk state is unreadable ({exc}): {text[:200]!r}",
+                field="risk_state",
+                hint="restore the state store from backup, or clear the risk_state control "
+                "deliberately (the gate then starts ACTIVE with a fresh peak)",
+            ) from None
+
+
+def _stored_number(value: object) -> float:
+    if value is None:
+        return -math.inf
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ValueError(f"expected a number or null, got {value!r}")
+    return float(value)
+
+
+def _resumable(value: object) -> bool:
+    return (
+        isinstance(value, float | int)
+        and not isinstance(value, bool)
+        and not math.isnan(value)
+        and value != math.inf
+    )
