@@ -65,6 +65,7 @@ def test_policy_set_when_built_without_arguments_then_documented_defaults() -> N
         (CostPolicy, {"commission_bps": -0.1}),
         (CostPolicy, {"min_fee": math.nan}),
         (CostPolicy, {"slippage_bps": 10_000.0}),
+        (CostPolicy, {"commission_bps": 10_000.0}),
         (RiskPolicy, {"max_leverage": 0.0}),
         (RiskPolicy, {"max_position_notional": 0.0}),
         (RiskPolicy, {"daily_loss_limit": 1.5}),

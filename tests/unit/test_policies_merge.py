@@ -26,8 +26,9 @@ _model = st.sampled_from(
     ["fixed_quantity", "fixed_notional", "percent_equity", "volatility_target"]
 )
 
-_COST = {f: _non_negative for f in ("commission_bps", "fixed_fee", "min_fee")}
-_COST["slippage_bps"] = st.floats(min_value=0.0, max_value=10_000.0, exclude_max=True)
+_bps = st.floats(min_value=0.0, max_value=10_000.0, exclude_max=True)
+_COST = {"commission_bps": _bps, "slippage_bps": _bps, "fixed_fee": _non_negative}
+_COST["min_fee"] = _non_negative
 _RISK = {
     "min_notional": _non_negative,
     "max_position_notional": _positive,
@@ -189,7 +190,7 @@ def test_merge_when_nothing_changes_then_returns_the_default_objects() -> None:
         (
             PolicyOverrides(cost=CostOverride(commission_bps="2")),  # type: ignore[arg-type]
             "overrides.cost.commission_bps",
-            ">= 0",
+            "in [0, 10000)",
         ),
         (
             PolicyOverrides(risk=RiskOverride(max_leverage=True)),

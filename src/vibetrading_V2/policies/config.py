@@ -34,7 +34,10 @@ class CostPolicy(BaseModel):
     model_config = _POLICY_CONFIG
 
     commission_bps: float = Field(
-        default=1.0, ge=0, description="commission in basis points of the fill notional"
+        default=1.0,
+        ge=0,
+        lt=10_000,
+        description="commission in basis points of the fill notional (below 100 %)",
     )
     slippage_bps: float = Field(
         default=0.0,
