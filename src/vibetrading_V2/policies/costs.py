@@ -8,6 +8,7 @@ from vibetrading_V2.policies.config import CostPolicy
 __all__ = ["CostModel"]
 
 _BPS = 1e-4
+_BUY = Side.BUY  # module constant: enum attribute access costs ~0.2 us on Python 3.11
 
 
 class CostModel:
@@ -40,4 +41,4 @@ class CostModel:
 
     def slipped_price(self, price: float, side: Side) -> float:
         """``price`` moved ``slippage_bps`` against the trader: up for a buy, down for a sell."""
-        return price * (self._slip_up if side is Side.BUY else self._slip_down)
+        return price * (self._slip_up if side is _BUY else self._slip_down)

@@ -40,6 +40,7 @@ from vibetrading_V2.policies.config import SizingPolicy
 __all__ = ["Sizer", "SizingError", "SizingReason", "annualised_volatility"]
 
 _CHUNK_CELLS = 1 << 20
+_FLAT, _LONG = Direction.FLAT, Direction.LONG
 
 
 class SizingReason(StrEnum):
@@ -90,7 +91,7 @@ class Sizer:
         the account's mark-to-market equity and ``volatility`` the annualised volatility of
         the symbol (needed only by ``volatility_target``). Raises :class:`SizingError`.
         """
-        if intent.direction is Direction.FLAT:
+        if intent.direction is _FLAT:
             return 0.0
         if not (math.isfinite(price) and price > 0.0):
             raise SizingError(
@@ -106,7 +107,7 @@ class Sizer:
             quantity = min(quantity, self._risk_cap(intent, intent.stop_loss, price, equity))
         if quantity == 0.0:
             return 0.0
-        return quantity if intent.direction is Direction.LONG else -quantity
+        return quantity if intent.direction is _LONG else -quantity
 
     def _base_quantity(
         self, intent: Intent, price: float, equity: float, volatility: float | None
@@ -138,9 +139,9 @@ class Sizer:
         return _checked_equity(intent, equity) * policy.target_vol / (volatility * price)
 
     def _risk_cap(self, intent: Intent, stop: float, price: float, equity: float) -> float:
-        distance = price - stop if intent.direction is Direction.LONG else stop - price
+        distance = price - stop if intent.direction is _LONG else stop - price
         if not (math.isfinite(distance) and distance > 0.0):
-            side = "below" if intent.direction is Direction.LONG else "above"
+            side = "below" if intent.direction is _LONG else "above"
             raise _bad_intent(intent, "stop_loss", stop, f"a price {side} {price!r}")
         return self.policy.per_trade_risk * _checked_equity(intent, equity) / distance
 
