@@ -210,15 +210,15 @@ class TradingEngine:
         names = list(symbols)
         cursor_of = [cursors[s] for s in names]
         batch_codes = sorted({codes[c] for c in np.unique(np.asarray(batch.symbol_index))})
-        single = batch_codes[0] if len(batch_codes) == 1 else -1
-        if single >= 0:
-            row_symbol: list[int] = []
-            positions: list[int] = []
-            base = cursor_of[single].history_length - n
+        row_symbol: list[int]
+        positions: Sequence[int]
+        if len(batch_codes) == 1:  # one symbol: no per-row index lists to build
+            row_symbol = [batch_codes[0]] * n
+            base = cursor_of[batch_codes[0]].history_length - n
+            positions = range(base, base + n)
         else:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
             positions = _positions_in_symbol(row_symbol, cursor_of)
-            base = 0
         closes = [c.column("close") for c in cursor_of]
         stamps = [c.timestamps for c in cursor_of]
 
@@ -237,19 +237,20 @@ class TradingEngine:
         market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
         band_low, band_high, next_day = risk.nav_band
         halted = risk.state is TradingState.HALTED
+        disabled = self._disabled
+        # orders appear only through submits made here, so the (cheap) flag says when the
+        # execution must be asked; it is cleared once the execution has nothing working
+        maybe_working = bar_driven is not None and bar_driven.has_working_orders
 
-        for i in range(n):
-            if single >= 0:
-                s = single
-                idx = base + i
-            else:
-                s = row_symbol[i]
-                idx = positions[i]
+        for i, s, idx in zip(range(n), row_symbol, positions, strict=True):
             ts = stamps[s][idx]
             close = closes[s][idx]
             if clock is not None:
                 clock.ts_ns = ts
-            if bar_driven is not None and bar_driven.has_working_orders:
+            if maybe_working and bar_driven is not None:
+                if not bar_driven.has_working_orders:
+                    maybe_working = False
+            if maybe_working and bar_driven is not None:
                 cursor = cursor_of[s]
                 cursor.index = idx
                 bar_driven.on_bar(names[s], ts, cursor.open, cursor.high, cursor.low, close,
@@ -271,7 +272,7 @@ class TradingEngine:
                 band_low, band_high, next_day = risk.nav_band
                 self._after_nav(ts, state)
                 halted = state is TradingState.HALTED
-            if self._disabled:
+            if disabled:
                 continue
             cursor = cursor_of[s]
             cursor.index = idx
@@ -281,6 +282,7 @@ class TradingEngine:
             except Exception as exc:  # user code: count, maybe disable, carry on
                 guard.active = False
                 self._strategy_failed(ts, names[s], exc)
+                disabled = self._disabled
                 continue
             guard.active = False
             if out is None or out is last_out[s] or idx < warmup or halted:
@@ -288,6 +290,8 @@ class TradingEngine:
             last_out[s] = out
             ledger.mark(names[s], close)
             self._dispatch(ts, out, close, cursor)
+            maybe_working = bar_driven is not None
+            disabled = self._disabled
             new = execution.drain_fills()
             if new:
                 self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)

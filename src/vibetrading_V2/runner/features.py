@@ -104,7 +104,7 @@ class FeatureBuilder:
         if not self._has_features:
             return out
         index = pd.DatetimeIndex(pd.to_datetime(ts_ns, unit="ns", utc=True), name="timestamp")
-        frame = pd.DataFrame(raw, index=index, copy=True)
+        frame = pd.DataFrame(raw, index=index, copy=False)
         self._guard.active = True
         try:
             result = self._strategy.features(frame)

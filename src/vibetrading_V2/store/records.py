@@ -7,7 +7,7 @@ same shapes and refuse the same bad values.
 from __future__ import annotations
 
 import dataclasses
-import math
+import functools
 from dataclasses import dataclass
 
 from vibetrading_V2.core.errors import StateStoreError
@@ -40,15 +40,29 @@ def check_no_nan(kind: str, value: object) -> None:
 
     SQLite stores NaN as NULL, which would silently turn a bad number into "no value";
     both stores refuse it instead. Nested dataclasses (an order's request) are checked too.
+    Called on every record, so it reads field names from a per-class cache.
     """
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
-        return
-    for spec in dataclasses.fields(value):
-        item = getattr(value, spec.name)
-        if isinstance(item, float) and math.isnan(item):
-            raise StateStoreError(
-                f"refusing to record a {kind} with a NaN {spec.name}",
-                field=spec.name,
-                hint="fix the component that produced the NaN; the store keeps only real numbers",
-            )
-        check_no_nan(kind, item)
+    for name in _field_names(type(value)):
+        item = getattr(value, name)
+        if item is None or isinstance(item, _SCALARS):
+            continue
+        if isinstance(item, float):
+            if item != item:
+                raise StateStoreError(
+                    f"refusing to record a {kind} with a NaN {name}",
+                    field=name,
+                    hint="fix the component that produced the NaN; the store keeps only real "
+                    "numbers",
+                )
+        elif hasattr(item.__class__, "__dataclass_fields__"):
+            check_no_nan(kind, item)
+
+
+_SCALARS = (str, int, tuple)  # str covers StrEnum members, int covers bool
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    if not dataclasses.is_dataclass(cls):
+        return ()
+    return tuple(spec.name for spec in dataclasses.fields(cls))
