@@ -62,6 +62,7 @@ def run_backtest(settings: AppSettings, console: Console | None = None) -> dict[
             title=f"{loaded.strategy_id} — backtest ({settings.env})",
         )
     finally:
+        container.state_store().close()
         container.logger().close()
     print_summary_table(summary, console=console)
     return paths

@@ -34,6 +34,7 @@ from vibetrading_V2.core.ports import (
 )
 from vibetrading_V2.core.types import Fill, Intent, TradingState
 from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.policies.risk_types import RiskSnapshot
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.cursor import BarCursor
@@ -117,6 +118,7 @@ class TradingEngine:
         self._clock = clock if isinstance(clock, SimulatedClock) else None
         self._config = config or EngineConfig()
         self._strategy_id = meta.strategy_id
+        self._risk_key = f"risk_snapshot:{meta.strategy_id}"
         self._errors = 0
         self._disabled = False
         self._transitions: list[tuple[int, str, str, str]] = []
@@ -129,6 +131,7 @@ class TradingEngine:
         ``progress`` (optional) is called with the number of bars of each finished batch.
         """
         started = time.perf_counter()
+        self._restore_risk_state()
         builders: dict[str, FeatureBuilder] = {}
         cursors: dict[str, BarCursor] = {}
         parts: list[tuple[tuple[str, ...], BarBatch]] = []
@@ -247,9 +250,8 @@ class TradingEngine:
             close = closes[s][idx]
             if clock is not None:
                 clock.ts_ns = ts
-            if maybe_working and bar_driven is not None:
-                if not bar_driven.has_working_orders:
-                    maybe_working = False
+            if maybe_working and bar_driven is not None and not bar_driven.has_working_orders:
+                maybe_working = False
             if maybe_working and bar_driven is not None:
                 cursor = cursor_of[s]
                 cursor.index = idx
@@ -266,7 +268,7 @@ class TradingEngine:
                 market_value += q * (close - last_close[s])
             last_close[s] = close
             equity = cash + market_value
-            if equity < band_low or equity > band_high or ts >= next_day:
+            if not band_low <= equity <= band_high or ts >= next_day:  # NaN also leaves it
                 ledger.mark(names[s], close)
                 state = risk.check_nav(ts, equity)
                 band_low, band_high, next_day = risk.nav_band
@@ -341,8 +343,21 @@ class TradingEngine:
 
     # -- safety -----------------------------------------------------------------------------
 
+    def _restore_risk_state(self) -> None:
+        """Take back the risk gate's state recorded by an earlier run (survives restarts)."""
+        stored = self._store.get_control(self._risk_key)
+        if stored is None:
+            return
+        snapshot = RiskSnapshot.from_json(stored)
+        self._risk.restore(snapshot.state, snapshot.peak, snapshot.day_start_equity,
+                           snapshot.day, daily_breached=snapshot.daily_breached)
+        self._logger.info("risk_state_restored", state=str(snapshot.state))
+
     def _after_nav(self, ts: int, state: TradingState) -> None:
-        for t in self._risk.drain_transitions():
+        transitions = self._risk.drain_transitions()
+        if transitions:
+            self._store.set_control(self._risk_key, self._risk.snapshot().to_json())
+        for t in transitions:
             record = (t.ts_ns, str(t.from_state), str(t.to_state), t.reason)
             self._transitions.append(record)
             self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))

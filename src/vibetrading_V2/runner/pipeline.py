@@ -24,7 +24,7 @@ from vibetrading_V2.core.types import (
     Side,
 )
 from vibetrading_V2.policies.risk import RiskEngine
-from vibetrading_V2.policies.sizing import Sizer
+from vibetrading_V2.policies.sizing import Sizer, SizingError
 from vibetrading_V2.portfolio.ledger import Ledger
 
 __all__ = ["OrderPipeline", "PipelineOutcome"]
@@ -92,7 +92,10 @@ class OrderPipeline:
         self._cancel_working(intent.symbol)
         equity = self._ledger.equity()
         current = self._ledger.strategy_position(self.strategy_id, intent.symbol).quantity
-        target = self._sizer.target_quantity(intent, price, equity, volatility)
+        try:
+            target = self._sizer.target_quantity(intent, price, equity, volatility)
+        except SizingError as exc:  # e.g. no volatility yet: skip this intent, never flatten
+            return self._veto(ts_ns, intent.symbol, (str(exc.reason),))
         delta = target - current
         if abs(delta) < _MIN_QUANTITY:
             return PipelineOutcome(None)

@@ -6,8 +6,6 @@ same shapes and refuse the same bad values.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from dataclasses import dataclass
 
 from vibetrading_V2.core.errors import StateStoreError
@@ -40,9 +38,9 @@ def check_no_nan(kind: str, value: object) -> None:
 
     SQLite stores NaN as NULL, which would silently turn a bad number into "no value";
     both stores refuse it instead. Nested dataclasses (an order's request) are checked too.
-    Called on every record, so it reads field names from a per-class cache.
+    Called on every record, so it reads the class's field table directly.
     """
-    for name in _field_names(type(value)):
+    for name in getattr(type(value), "__dataclass_fields__", ()):
         item = getattr(value, name)
         if item is None or isinstance(item, _SCALARS):
             continue
@@ -54,15 +52,8 @@ def check_no_nan(kind: str, value: object) -> None:
                     hint="fix the component that produced the NaN; the store keeps only real "
                     "numbers",
                 )
-        elif hasattr(item.__class__, "__dataclass_fields__"):
+        elif hasattr(type(item), "__dataclass_fields__"):
             check_no_nan(kind, item)
 
 
 _SCALARS = (str, int, tuple)  # str covers StrEnum members, int covers bool
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    if not dataclasses.is_dataclass(cls):
-        return ()
-    return tuple(spec.name for spec in dataclasses.fields(cls))
