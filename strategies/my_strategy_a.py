@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vibetrading_V2.core.errors import BundleValidationError
 from vibetrading_V2.core.types import Intent
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.bundle import (
@@ -29,6 +30,12 @@ class SmaCross(Strategy):
     def __init__(self, params: Params) -> None:
         self.fast = int(params.fast)
         self.slow = int(params.slow)
+        if self.fast >= self.slow:
+            raise BundleValidationError(
+                f"fast ({self.fast}) must be shorter than slow ({self.slow})",
+                field="meta.params.fast",
+                hint="pick fast < slow",
+            )
         self.warmup_bars = self.slow
         self.go_long = Intent.long(SYMBOL, rationale=("sma_fast_above_slow",))
         self.go_flat = Intent.flat(SYMBOL, "sma_fast_below_slow")
