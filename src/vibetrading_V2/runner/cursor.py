@@ -8,6 +8,7 @@ floats is several times cheaper than indexing numpy arrays one element at a time
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["VOLATILITY_COLUMN", "BarCursor"]
@@ -28,10 +29,10 @@ class BarCursor:
         self.symbol = symbol
         self.index = -1
         self.position = 0.0
-        self._ts: list[int] = []
+        self._ts: Sequence[int] = []
         self._columns: dict[str, Any] = {}
 
-    def bind(self, ts_ns: list[int], columns: dict[str, Any]) -> None:
+    def bind(self, ts_ns: Sequence[int], columns: dict[str, Any]) -> None:
         """Point the cursor at this symbol's history (raw fields and feature columns)."""
         self._ts = ts_ns
         self._columns = columns
@@ -72,7 +73,7 @@ class BarCursor:
             ) from None
 
     @property
-    def timestamps(self) -> list[int]:
+    def timestamps(self) -> Sequence[int]:
         return self._ts
 
     def column(self, name: str) -> Any:

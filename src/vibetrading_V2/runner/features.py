@@ -55,7 +55,7 @@ class FeatureBuilder:
         self._vol_lookback = vol_lookback
         self._periods_per_year = periods_per_year
         self._has_features = type(strategy).features is not Strategy.features
-        self.ts_ns: list[int] = []
+        self.ts_ns: array[int] = array("q")
         # close and features are lists (fastest per-bar reads); the other raw fields are
         # compact arrays of doubles, read only when an order is working or on request
         self.columns: dict[str, Any] = {
@@ -69,7 +69,7 @@ class FeatureBuilder:
         if n_new == 0:
             return
         first = not self.ts_ns
-        self.ts_ns.extend(ts_ns.tolist())
+        self.ts_ns.frombytes(np.ascontiguousarray(ts_ns, dtype=np.int64).tobytes())
         for name in RAW_FIELDS:
             values = np.ascontiguousarray(raw[name], dtype=np.float64)
             column = self.columns[name]
