@@ -1,0 +1,25 @@
+"""The benchmark still runs end to end on a small input (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.bench_sma_cross import floor_loop, main, synthetic_bars
+
+
+def test_benchmark_when_run_on_small_input_then_writes_its_figures(tmp_path: Path) -> None:
+    assert main(["--bars", "3000", "--out", str(tmp_path)]) == 0
+    figures = json.loads((tmp_path / "sma_cross_3000.json").read_text())
+    for key in ("engine_seconds", "bars_per_second", "floor_seconds", "ratio_to_floor",
+                "peak_rss_mb", "n_trades"):
+        assert key in figures
+    assert figures["n_trades"] > 0
+
+
+def test_synthetic_bars_when_generated_then_deterministic_and_consistent() -> None:
+    first, second = synthetic_bars(2000), synthetic_bars(2000)
+    assert first.equals(second)
+    assert (first["high"] >= first[["open", "close"]].max(axis=1)).all()
+    assert (first["low"] <= first[["open", "close"]].min(axis=1)).all()
+    assert floor_loop(first["close"].tolist()) > 0
