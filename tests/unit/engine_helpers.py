@@ -1,0 +1,255 @@
+"""Builders shared by the engine tests: bar batches from small arrays, a list feed, a rig.
+
+The rig wires a ``TradingEngine`` by hand from real in-process parts (simulator on a
+simulated clock, ledger, risk engine, sizer, order pipeline, in-memory store and metrics)
+plus the logger and alert fakes, the way ``cli/containers.py`` does, without disk or network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tests.fakes import InMemoryMetrics, InMemoryStateStore, ListAlerts, ListLogger
+from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.core.types import NS_PER_SECOND, Fill
+from vibetrading_V2.execution import Simulator, SimulatorConfig
+from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
+from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.policies.sizing import Sizer
+from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.runner.clock import SimulatedClock
+from vibetrading_V2.runner.engine import EngineConfig, EngineRun, TradingEngine
+from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
+from vibetrading_V2.strategy.bundle import StrategyMeta
+from vibetrading_V2.strategy.guard import RuntimeGuard
+
+T0 = 1_704_067_200 * NS_PER_SECOND  # 2024-01-01T00:00:00Z, a Monday
+HOUR = 3_600 * NS_PER_SECOND
+INITIAL_CASH = 100_000.0
+
+
+def _column(values: Any, dtype: Any = np.float64) -> Any:
+    """A numpy column typed as ``Any``: ``BarBatch`` declares sequences, numpy fills them."""
+    return np.asarray(values, dtype=dtype)
+
+
+def bars(
+    symbol: str,
+    closes: Sequence[float],
+    *,
+    start: int = T0,
+    step: int = HOUR,
+    opens: Sequence[float] | None = None,
+    highs: Sequence[float] | None = None,
+    lows: Sequence[float] | None = None,
+    volume: float = 1_000_000.0,
+    times: Sequence[int] | None = None,
+) -> BarBatch:
+    """One symbol's bars; open defaults to the close, high/low to max/min of open and close."""
+    close = np.asarray(closes, dtype=np.float64)
+    open_ = close.copy() if opens is None else np.asarray(opens, dtype=np.float64)
+    high = np.maximum(open_, close) if highs is None else np.asarray(highs, dtype=np.float64)
+    low = np.minimum(open_, close) if lows is None else np.asarray(lows, dtype=np.float64)
+    n = len(close)
+    ts = (
+        start + step * np.arange(n, dtype=np.int64)
+        if times is None
+        else np.asarray(times, dtype=np.int64)
+    )
+    return BarBatch(
+        symbols=(symbol,),
+        symbol_index=_column(np.zeros(n), np.int64),
+        ts_ns=_column(ts, np.int64),
+        open=_column(open_),
+        high=_column(high),
+        low=_column(low),
+        close=_column(close),
+        volume=_column(np.full(n, volume)),
+    )
+
+
+def merge(*parts: BarBatch) -> BarBatch:
+    """Single-symbol batches merged into one: by time, then by the order given."""
+    symbols = tuple(p.symbols[0] for p in parts)
+    code = np.concatenate([np.full(len(p), k, dtype=np.int64) for k, p in enumerate(parts)])
+    ts = np.concatenate([np.asarray(p.ts_ns, dtype=np.int64) for p in parts])
+    order = np.lexsort((code, ts))
+
+    def column(name: str) -> Any:
+        return np.concatenate([np.asarray(getattr(p, name)) for p in parts])[order]
+
+    return BarBatch(
+        symbols=symbols,
+        symbol_index=_column(code[order], np.int64),
+        ts_ns=_column(ts[order], np.int64),
+        open=column("open"),
+        high=column("high"),
+        low=column("low"),
+        close=column("close"),
+        volume=column("volume"),
+    )
+
+
+def chunks(batch: BarBatch, size: int, *, reverse_symbols: bool = False) -> list[BarBatch]:
+    """Consecutive row slices of ``batch``; each keeps only the symbols it holds.
+
+    ``reverse_symbols`` lists a chunk's symbols in reverse order (with the index remapped),
+    so the engine must map each batch's own symbol codes to its global ones.
+    """
+    out: list[BarBatch] = []
+    codes = np.asarray(batch.symbol_index, dtype=np.int64)
+    for start in range(0, len(batch), size):
+        rows = slice(start, start + size)
+        present = sorted(set(codes[rows].tolist()))
+        if reverse_symbols:
+            present.reverse()
+        remap = {old: new for new, old in enumerate(present)}
+        out.append(
+            BarBatch(
+                symbols=tuple(batch.symbols[c] for c in present),
+                symbol_index=_column([remap[c] for c in codes[rows].tolist()], np.int64),
+                ts_ns=_column(batch.ts_ns, np.int64)[rows],
+                open=_column(batch.open)[rows],
+                high=_column(batch.high)[rows],
+                low=_column(batch.low)[rows],
+                close=_column(batch.close)[rows],
+                volume=_column(batch.volume)[rows],
+            )
+        )
+    return out
+
+
+class ListFeed:
+    """``MarketFeed`` over batches given up front."""
+
+    def __init__(self, *batches: BarBatch) -> None:
+        self._batches = batches
+
+    def batches(self) -> Iterator[BarBatch]:
+        yield from self._batches
+
+
+class Scripted(Strategy):
+    """A strategy whose ``on_bar`` is a plain function; records every bar it saw.
+
+    ``seen`` holds ``(symbol, index, ts_ns, close, position)`` per call.
+    """
+
+    def __init__(
+        self, decide: Callable[[BarView], Any], *, warmup_bars: int = 0
+    ) -> None:
+        self.warmup_bars = warmup_bars
+        self._decide = decide
+        self.seen: list[tuple[str, int, int, float, float]] = []
+        self.fills: list[Fill] = []
+
+    def on_bar(self, bar: BarView) -> StrategyOutput:
+        self.seen.append((bar.symbol, bar.index, bar.ts_ns, bar.close, bar.position))
+        out: StrategyOutput = self._decide(bar)  # tests may return garbage on purpose
+        return out
+
+    def on_fill(self, fill: Fill) -> None:
+        self.fills.append(fill)
+
+
+def meta(
+    universe: Sequence[str] = ("AAA",), required: Sequence[str] = ("close",)
+) -> StrategyMeta:
+    return StrategyMeta(
+        name="probe",
+        version="1.0.0",
+        universe=tuple(universe),
+        timeframe="1h",
+        required_fields=tuple(required),
+    )
+
+
+SID = meta().strategy_id
+
+
+@dataclass
+class Rig:
+    """A hand-wired engine and every part a test may want to inspect."""
+
+    engine: TradingEngine
+    strategy: Strategy
+    sim: Simulator
+    ledger: Ledger
+    risk: RiskEngine
+    pipeline: OrderPipeline
+    store: InMemoryStateStore
+    metrics: InMemoryMetrics
+    logger: ListLogger
+    alerts: ListAlerts
+    guard: RuntimeGuard
+    clock: SimulatedClock
+    runs: list[EngineRun] = field(default_factory=list)
+
+    def run(self, *batches: BarBatch) -> EngineRun:
+        result = self.engine.run(ListFeed(*batches))
+        self.runs.append(result)
+        return result
+
+
+def make_rig(
+    strategy: Strategy,
+    guard: RuntimeGuard,
+    *,
+    universe: Sequence[str] = ("AAA",),
+    required: Sequence[str] = ("close",),
+    risk: RiskPolicy | None = None,
+    sizing: SizingPolicy | None = None,
+    engine: EngineConfig | None = None,
+    **simulator: Any,
+) -> Rig:
+    """Wire the engine the way the composition root does (price marker = simulator.mark)."""
+    info = meta(universe, required)
+    clock = SimulatedClock()
+    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator), clock)
+    ledger = Ledger(INITIAL_CASH)
+    risk_engine = RiskEngine(risk or RiskPolicy())
+    store = InMemoryStateStore()
+    metrics = InMemoryMetrics()
+    logger = ListLogger()
+    alerts = ListAlerts()
+    pipeline = OrderPipeline(
+        strategy_id=info.strategy_id,
+        universe=info.universe,
+        execution=sim,
+        store=store,
+        ledger=ledger,
+        sizer=Sizer(sizing or SizingPolicy()),
+        risk=risk_engine,
+        metrics=metrics,
+        logger=logger,
+        price_marker=sim.mark,
+    )
+    trading = TradingEngine(
+        strategy=strategy,
+        meta=info,
+        execution=sim,
+        pipeline=pipeline,
+        ledger=ledger,
+        risk=risk_engine,
+        store=store,
+        logger=logger,
+        metrics=metrics,
+        alerts=alerts,
+        guard=guard,
+        clock=clock,
+        config=engine,
+    )
+    return Rig(
+        trading, strategy, sim, ledger, risk_engine, pipeline, store, metrics, logger, alerts,
+        guard, clock,
+    )
+
+
+def fill_summary(fills: Sequence[Fill]) -> list[tuple[str, str, float, float, int]]:
+    """The parts of fills that must agree between runs: id, side, quantity, price, time."""
+    return [(f.client_order_id, str(f.side), f.quantity, f.price, f.ts_ns) for f in fills]
