@@ -118,6 +118,21 @@ def default_readable_roots() -> tuple[str, ...]:
     return _normalise(roots)
 
 
+def _is_import_path(target: object) -> bool:
+    """True for a directory on ``sys.path``: the import system lists those to find modules.
+
+    Only the entry itself is allowed (not what lies below it), so a lazy import inside a
+    library works while the strategy still cannot browse the disk.
+    """
+    if not isinstance(target, str | bytes | os.PathLike):
+        return False
+    try:
+        wanted = os.path.realpath(os.fsdecode(target))
+        return any(os.path.realpath(entry or ".") == wanted for entry in sys.path)
+    except (OSError, TypeError, ValueError):
+        return False
+
+
 def _normalise(roots: Iterable[str]) -> tuple[str, ...]:
     out = {os.path.join(os.path.realpath(root), "") for root in roots if root}
     return tuple(sorted(out))
@@ -203,7 +218,9 @@ class RuntimeGuard:
             return self._open_problem(args)
         if event in ("os.listdir", "os.scandir"):
             target = args[0] if args and args[0] is not None else "."
-            return None if self._readable_path(target) else f"directory listing of {target!r}"
+            if self._readable_path(target) or _is_import_path(target):
+                return None
+            return f"directory listing of {target!r}"
         return None
 
     def _open_problem(self, args: tuple[object, ...]) -> str | None:
