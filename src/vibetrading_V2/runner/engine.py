@@ -234,10 +234,8 @@ class TradingEngine:
         risk = self._risk
         ledger = self._ledger
         last_out: list[object] = [None] * len(names)
-        qty = [ledger.position(x).quantity for x in names]
         last_close = [ledger.last_price(x) or 0.0 for x in names]
-        cash = ledger.cash()
-        market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+        cash, qty, market_value = self._account_view(names, last_close)
         band_low, band_high, next_day = risk.nav_band
         halted = risk.state is TradingState.HALTED
         disabled = self._disabled
@@ -260,9 +258,7 @@ class TradingEngine:
                 new = execution.drain_fills()
                 if new:
                     self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-                    cash = ledger.cash()
-                    qty = [ledger.position(x).quantity for x in names]
-                    market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+                    cash, qty, market_value = self._account_view(names, last_close)
             q = qty[s]
             if q:
                 market_value += q * (close - last_close[s])
@@ -297,9 +293,15 @@ class TradingEngine:
             new = execution.drain_fills()
             if new:
                 self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-            cash = ledger.cash()
-            qty = [ledger.position(x).quantity for x in names]
-            market_value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+            cash, qty, market_value = self._account_view(names, last_close)
+
+    def _account_view(
+        self, names: list[str], last_close: list[float]
+    ) -> tuple[float, list[float], float]:
+        """Cash, per-symbol quantities and marked value, re-read from the ledger after fills."""
+        qty = [self._ledger.position(x).quantity for x in names]
+        value = sum(q * p for q, p in zip(qty, last_close, strict=True))
+        return self._ledger.cash(), qty, value
 
     def _dispatch(self, ts: int, out: object, close: float, cursor: BarCursor) -> None:
         intents: Sequence[object] = (out,) if isinstance(out, Intent) else out  # type: ignore[assignment]
