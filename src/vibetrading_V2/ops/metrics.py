@@ -60,25 +60,45 @@ class InMemoryMetrics:
 
     Timings keep a running summary (count, total, min, max, last), not every sample, so a
     long backtest does not grow memory per bar. A counter only goes up: a negative
-    increment is a programming error and raises ``ValueError``.
+    increment is a programming error and raises ``ValueError``. Series keys are rendered
+    once per (name, tags as given) and then looked up, because the order pipeline counts
+    on every intent, order and fill.
     """
 
     def __init__(self) -> None:
         self._counters: dict[str, int] = {}
         self._gauges: dict[str, float] = {}
         self._timings: dict[str, TimingStats] = {}
+        self._keys: dict[object, str] = {}
+
+    def _key(self, name: str, tags: Mapping[str, str] | None) -> str:
+        """``series_key(name, tags)``, memoised on the name and the tag items as given."""
+        memo: object = (name, tuple(tags.items())) if tags else name
+        try:
+            key = self._keys.get(memo)
+        except TypeError:  # an unhashable tag value: render it every time
+            return series_key(name, tags)
+        if key is None:
+            key = self._keys[memo] = series_key(name, tags)
+        return key
 
     def incr(self, name: str, value: int = 1, tags: Mapping[str, str] | None = None) -> None:
         if value < 0:
             raise ValueError(f"counter {name!r} cannot be decremented (value={value})")
-        key = series_key(name, tags)
+        memo: object = (name, tuple(tags.items())) if tags else name  # _key, inlined
+        try:
+            key = self._keys.get(memo)
+        except TypeError:
+            key = series_key(name, tags)
+        if key is None:
+            key = self._keys[memo] = series_key(name, tags)
         self._counters[key] = self._counters.get(key, 0) + value
 
     def gauge(self, name: str, value: float, tags: Mapping[str, str] | None = None) -> None:
-        self._gauges[series_key(name, tags)] = float(value)
+        self._gauges[self._key(name, tags)] = float(value)
 
     def timing_ms(self, name: str, value: float, tags: Mapping[str, str] | None = None) -> None:
-        key = series_key(name, tags)
+        key = self._key(name, tags)
         stats = self._timings.get(key)
         if stats is None:
             stats = self._timings[key] = TimingStats()
