@@ -122,6 +122,7 @@ class TradingEngine:
         self._errors = 0
         self._disabled = False
         self._transitions: list[tuple[int, str, str, str]] = []
+        self._last_out: list[object] = []
 
     def run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None = None
@@ -233,7 +234,8 @@ class TradingEngine:
         warmup = self._strategy.warmup_bars
         risk = self._risk
         ledger = self._ledger
-        last_out: list[object] = [None] * len(names)
+        last_out = self._last_out  # per symbol code; kept across batches (live feeds)
+        last_out.extend([None] * (len(names) - len(last_out)))
         last_close = [ledger.last_price(x) or 0.0 for x in names]
         cash, qty, market_value = self._account_view(names, last_close)
         band_low, band_high, next_day = risk.nav_band
@@ -283,7 +285,10 @@ class TradingEngine:
                 disabled = self._disabled
                 continue
             guard.active = False
-            if out is None or out is last_out[s] or idx < warmup or halted:
+            if out is None or idx < warmup or halted:
+                continue
+            previous = last_out[s]
+            if out is previous or out == previous:  # "no change", also for equal rebuilds
                 continue
             last_out[s] = out
             ledger.mark(names[s], close)
@@ -304,7 +309,16 @@ class TradingEngine:
         return self._ledger.cash(), qty, value
 
     def _dispatch(self, ts: int, out: object, close: float, cursor: BarCursor) -> None:
-        intents: Sequence[object] = (out,) if isinstance(out, Intent) else out  # type: ignore[assignment]
+        intents: Sequence[object]
+        if isinstance(out, Intent):
+            intents = (out,)
+        elif isinstance(out, list | tuple):
+            intents = out
+        else:
+            self._strategy_failed(ts, cursor.symbol, StrategyError(
+                f"on_bar returned {type(out).__name__}; return an Intent, a list of Intents "
+                "or None"))
+            return
         for intent in intents:
             if not isinstance(intent, Intent):
                 self._strategy_failed(

@@ -89,7 +89,6 @@ class OrderPipeline:
         gate = self._strategy_gate(intent, price)
         if gate:
             return self._veto(ts_ns, intent.symbol, gate)
-        self._cancel_working(intent.symbol)
         equity = self._ledger.equity()
         current = self._ledger.strategy_position(self.strategy_id, intent.symbol).quantity
         try:
@@ -97,7 +96,7 @@ class OrderPipeline:
         except SizingError as exc:  # e.g. no volatility yet: skip this intent, never flatten
             return self._veto(ts_ns, intent.symbol, (str(exc.reason),))
         delta = target - current
-        if abs(delta) < _MIN_QUANTITY:
+        if abs(delta) < _MIN_QUANTITY:  # already there: keep working orders (stops) alive
             return PipelineOutcome(None)
         side = Side.BUY if delta > 0 else Side.SELL
         quantity = abs(delta)
@@ -112,6 +111,7 @@ class OrderPipeline:
         )
         if not decision.approved:
             return self._veto(ts_ns, intent.symbol, tuple(str(r) for r in decision.reasons))
+        self._cancel_working(intent.symbol)  # the new target replaces any pending order
         grows = abs(target) > abs(current) and intent.direction is not Direction.FLAT
         request = OrderRequest(
             client_order_id=self._next_client_id(ts_ns, intent.symbol),
@@ -144,6 +144,9 @@ class OrderPipeline:
         if not self._store.record_fill(fill):
             return False
         self._ledger.apply_fill(fill)
+        order = self._execution.order(fill.client_order_id)
+        if order is not None:  # the order's filled state is part of the record too
+            self._store.record_order(order)
         self._metrics.incr("fills_total", tags={"strategy": fill.strategy_id})
         return True
 
