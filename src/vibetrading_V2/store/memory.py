@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vibetrading_V2.core.types import Fill, Intent, Order
-from vibetrading_V2.store.records import IntentRecord, VetoRecord, check_no_nan
+from vibetrading_V2.store.records import (
+    IntentRecord,
+    VetoRecord,
+    check_fill,
+    check_intent,
+    check_order,
+)
 
 __all__ = ["InMemoryStateStore"]
 
@@ -32,16 +38,16 @@ class InMemoryStateStore:
     # --- the StateStore port -------------------------------------------------------------
 
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
-        check_no_nan("intent", intent)
+        check_intent(intent)
         self._intents.append(IntentRecord(ts_ns, strategy_id, intent))
 
     def record_order(self, order: Order) -> None:
-        check_no_nan("order", order)
+        check_order(order)
         self._orders[order.client_order_id] = order
         self._order_history.append(order)
 
     def record_fill(self, fill: Fill) -> bool:
-        check_no_nan("fill", fill)
+        check_fill(fill)
         if fill.execution_id in self._fills:
             return False
         self._fills[fill.execution_id] = fill

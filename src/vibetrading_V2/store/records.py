@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vibetrading_V2.core.errors import StateStoreError
-from vibetrading_V2.core.types import Intent
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 
-__all__ = ["IntentRecord", "VetoRecord", "check_no_nan"]
+__all__ = [
+    "IntentRecord",
+    "VetoRecord",
+    "check_fill",
+    "check_intent",
+    "check_no_nan",
+    "check_order",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +64,79 @@ def check_no_nan(kind: str, value: object) -> None:
 
 
 _SCALARS = (str, int, tuple)  # str covers StrEnum members, int covers bool
+
+
+# The three record kinds the stores write on every intent, order and fill. NaN is the only
+# value unequal to itself, so one comparison per field clears the usual all-real record;
+# anything suspicious (a NaN, an object unequal to itself, a subclass) takes the full check
+# above, which alone decides and words the error. Every field is compared, not only the
+# float ones, so a NaN float in a field typed otherwise is caught as the full check would.
+# (Only a nested dataclass where the types allow none is not looked into.)
+
+
+def check_intent(intent: Intent) -> None:
+    """``check_no_nan("intent", intent)``, fast for an ordinary intent."""
+    i = intent
+    if (
+        type(i) is not Intent
+        or i.symbol != i.symbol
+        or i.direction != i.direction
+        or i.quantity != i.quantity
+        or i.notional != i.notional
+        or i.weight != i.weight
+        or i.confidence != i.confidence
+        or i.stop_loss != i.stop_loss
+        or i.take_profit != i.take_profit
+        or i.rationale != i.rationale
+    ):
+        check_no_nan("intent", intent)
+
+
+def check_order(order: Order) -> None:
+    """``check_no_nan("order", order)``, fast for an ordinary order and its request."""
+    o = order
+    r = o.request
+    if (
+        type(o) is not Order
+        or type(r) is not OrderRequest
+        or o.status != o.status
+        or o.filled_quantity != o.filled_quantity
+        or o.average_price != o.average_price
+        or o.venue_order_id != o.venue_order_id
+        or o.reason != o.reason
+        or o.updated_ns != o.updated_ns
+        or r.client_order_id != r.client_order_id
+        or r.symbol != r.symbol
+        or r.side != r.side
+        or r.quantity != r.quantity
+        or r.order_type != r.order_type
+        or r.limit_price != r.limit_price
+        or r.stop_price != r.stop_price
+        or r.time_in_force != r.time_in_force
+        or r.reduce_only != r.reduce_only
+        or r.strategy_id != r.strategy_id
+        or r.stop_loss != r.stop_loss
+        or r.take_profit != r.take_profit
+        or r.oco_group != r.oco_group
+        or r.created_ns != r.created_ns
+    ):
+        check_no_nan("order", order)
+
+
+def check_fill(fill: Fill) -> None:
+    """``check_no_nan("fill", fill)``, fast for an ordinary fill."""
+    f = fill
+    if (
+        type(f) is not Fill
+        or f.execution_id != f.execution_id
+        or f.client_order_id != f.client_order_id
+        or f.symbol != f.symbol
+        or f.side != f.side
+        or f.quantity != f.quantity
+        or f.price != f.price
+        or f.fee != f.fee
+        or f.ts_ns != f.ts_ns
+        or f.strategy_id != f.strategy_id
+        or f.liquidity != f.liquidity
+    ):
+        check_no_nan("fill", fill)

@@ -38,7 +38,13 @@ from typing import Any, Literal
 
 from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.types import Fill, Intent, Order
-from vibetrading_V2.store.records import IntentRecord, VetoRecord, check_no_nan
+from vibetrading_V2.store.records import (
+    IntentRecord,
+    VetoRecord,
+    check_fill,
+    check_intent,
+    check_order,
+)
 from vibetrading_V2.store.sqlite_schema import (
     FILL_COLUMNS,
     INTENT_COLUMNS,
@@ -211,7 +217,7 @@ class SqliteStateStore:
     # --- the StateStore port -------------------------------------------------------------
 
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
-        check_no_nan("intent", intent)
+        check_intent(intent)
         row = intent_row(ts_ns, strategy_id, intent)
         with self._tx("record_intent") as conn:
             conn.execute(
@@ -219,7 +225,7 @@ class SqliteStateStore:
             )
 
     def record_order(self, order: Order) -> None:
-        check_no_nan("order", order)
+        check_order(order)
         row = order_row(order)
         with self._tx("record_order") as conn:
             cur = conn.execute(
@@ -232,7 +238,7 @@ class SqliteStateStore:
             )
 
     def record_fill(self, fill: Fill) -> bool:
-        check_no_nan("fill", fill)
+        check_fill(fill)
         row = fill_row(fill)
         with self._tx("record_fill") as conn:
             cur = conn.execute(
