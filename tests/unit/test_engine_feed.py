@@ -165,15 +165,6 @@ def _row_symbols(run: EngineRun) -> list[str]:
     return [run.symbols[code] for code in run.symbol_index.tolist()]
 
 
-CHUNK_RESEND = (
-    "engine bug: TradingEngine._walk keeps last_out (the 'same intent object = no change' "
-    "memory) in a local list reset for every batch, so the first bar of each batch "
-    "re-sends the unchanged intent through the pipeline (recorded again, re-sized, and "
-    "OrderPipeline._cancel_working cancels the symbol's working orders)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CHUNK_RESEND)
 def test_engine_when_chunked_then_an_unchanged_intent_is_not_sent_again(
     guard: RuntimeGuard,
 ) -> None:
@@ -187,11 +178,6 @@ def test_engine_when_chunked_then_an_unchanged_intent_is_not_sent_again(
     assert len(chunked.store.intents()) == len(rig.store.intents())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=CHUNK_RESEND + "; with volatility_target sizing every re-send re-sizes and "
-    "trades the difference, so a chunked (live-like) feed trades more than one batch",
-)
 def test_engine_when_volatility_sizing_and_chunks_then_quantities_match_one_batch(
     guard: RuntimeGuard,
 ) -> None:

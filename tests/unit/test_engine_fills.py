@@ -155,13 +155,6 @@ def test_build_results_when_a_bracket_ran_then_orders_trades_and_summary_cover_i
     assert list(results.prices) == ["AAA"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/pipeline bug: an equal but new Intent object each bar is re-sent; "
-    "OrderPipeline.handle calls _cancel_working(symbol) before sizing, which cancels the "
-    "bracket's :sl/:tp children, then sends nothing because the target equals the "
-    "position, so the position is left without its stop loss",
-)
 def test_engine_when_an_equal_intent_is_rebuilt_every_bar_then_the_stop_loss_survives(
     guard: RuntimeGuard,
 ) -> None:
@@ -172,12 +165,6 @@ def test_engine_when_an_equal_intent_is_rebuilt_every_bar_then_the_stop_loss_sur
     assert [f.client_order_id for f in run.fills] == [ENTRY, f"{ENTRY}:sl"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: with one bar per batch (a live feed) the 'no change' memory is "
-    "reset every batch (last_out is local to TradingEngine._walk), the same intent is "
-    "re-sent and OrderPipeline._cancel_working cancels the :sl/:tp children",
-)
 def test_engine_when_bars_arrive_one_per_batch_then_the_stop_loss_still_fills(
     guard: RuntimeGuard,
 ) -> None:
@@ -187,3 +174,20 @@ def test_engine_when_bars_arrive_one_per_batch_then_the_stop_loss_still_fills(
     run = rig.run(*chunks(bars("AAA", STOP_CLOSES, opens=STOP_OPENS), 1))
 
     assert [f.client_order_id for f in run.fills] == [ENTRY, f"{ENTRY}:sl"]
+
+
+def test_engine_when_the_intent_changes_to_flat_then_the_bracket_is_replaced_by_the_exit(
+    guard: RuntimeGuard,
+) -> None:
+    entry, leave = _bracketed(), Intent.flat("AAA", "exit")
+    rig = make_rig(Scripted(lambda bar: entry if bar.index < 3 else leave), guard)
+
+    run = rig.run(bars("AAA", STOP_CLOSES[:5], opens=STOP_OPENS[:5]))
+
+    exit_id = f"{SID}-AAA-{at(3)}-0"
+    assert [(f.client_order_id, f.ts_ns) for f in run.fills] == [(ENTRY, at(1)), (exit_id, at(4))]
+    for child in (f"{ENTRY}:sl", f"{ENTRY}:tp"):
+        recorded = rig.store.order(child)
+        assert recorded is not None and recorded.status is OrderStatus.CANCELLED
+    assert rig.sim.open_orders() == []
+    assert rig.ledger.position("AAA").quantity == 0.0
