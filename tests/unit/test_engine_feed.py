@@ -210,3 +210,31 @@ def test_engine_when_a_symbol_first_appears_in_a_later_chunk_then_it_is_added(
     assert chunked.fills == reference.fills
     assert chunked.symbols == ("AAA", "BBB")
     assert all(cid.startswith(f"{SID}-") for cid in chunked.client_order_ids)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: an intent for another symbol than the bar's is priced with "
+    "ledger.last_price(symbol), but the loop marks the ledger only on that symbol's own "
+    "dispatch or NAV check, so the price is None (veto 'no_valid_price') or stale even "
+    "though the symbol's bars were seen",
+)
+def test_engine_when_one_bar_emits_intents_for_two_symbols_then_both_trade(
+    guard: RuntimeGuard,
+) -> None:
+    aaa = bars("AAA", [10.0, 11.0, 12.0, 13.0])
+    bbb = bars("BBB", [20.0, 21.0, 22.0, 23.0], start=T0 + 1)  # just after AAA's bars
+    pair = [Intent.long("AAA", quantity=1.0), Intent.long("BBB", quantity=1.0)]
+
+    def decide(bar: BarView) -> StrategyOutput:
+        return pair if (bar.symbol, bar.index) == ("AAA", 2) else None
+
+    rig = make_rig(Scripted(decide), guard, universe=("AAA", "BBB"))
+
+    run = rig.run(merge(aaa, bbb))
+
+    assert rig.store.vetoes() == []
+    assert [(f.symbol, f.ts_ns, f.price) for f in run.fills] == [
+        ("BBB", T0 + 2 * HOUR + 1, 22.0),  # BBB's next open after the signal
+        ("AAA", T0 + 3 * HOUR, 13.0),
+    ]
