@@ -114,6 +114,24 @@ def test_engine_when_two_symbols_then_bars_arrive_in_time_order_with_their_own_v
     assert run.close.tolist() == [10.0, 20.0, 11.0, 21.0, 22.0, 12.0]
 
 
+def test_engine_when_two_symbols_then_warmup_counts_each_symbols_own_bars(
+    guard: RuntimeGuard,
+) -> None:
+    aaa = bars("AAA", [10.0] * 6)
+    bbb = bars("BBB", [20.0] * 3, start=T0 + 3 * HOUR)  # starts when AAA is past warm-up
+    wanted = {s: Intent.long(s, quantity=1.0) for s in ("AAA", "BBB")}
+    rig = make_rig(
+        Scripted(lambda bar: wanted[bar.symbol], warmup_bars=2), guard, universe=("AAA", "BBB")
+    )
+
+    rig.run(merge(aaa, bbb))
+
+    assert [(r.intent.symbol, r.ts_ns) for r in rig.store.intents()] == [
+        ("AAA", T0 + 2 * HOUR),
+        ("BBB", T0 + 5 * HOUR),  # BBB's own index 2
+    ]
+
+
 def _run(
     guard: RuntimeGuard, *batches: BarBatch, sized: bool = True, **engine: object
 ) -> tuple[EngineRun, Observer]:
