@@ -24,11 +24,13 @@ import math
 from dataclasses import dataclass
 
 from vibetrading_V2.core.errors import ExecutionError
-from vibetrading_V2.core.types import Fill, Position
+from vibetrading_V2.core.types import Fill, Position, Side
 from vibetrading_V2.portfolio.netting import NetPosition
 from vibetrading_V2.portfolio.trades import RoundTrip, TradeTracker
 
 __all__ = ["Ledger", "StrategyPnl"]
+
+_BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,12 @@ class Ledger:
         self._strategy_fees: dict[str, float] = {}
         self._strategy_trades: dict[str, int] = {}
         self._trades: list[RoundTrip] = []
+        # Read on every intent and after every fill: ``_symbols`` in symbol order (kept in
+        # step when a symbol first appears), and the immutable ``Position`` reports, built
+        # on first read and dropped when a fill moves their book.
+        self._by_symbol: list[tuple[str, NetPosition]] = []
+        self._position_cache: dict[str, Position] = {}
+        self._strategy_position_cache: dict[tuple[str, str], Position] = {}
 
     @property
     def initial_cash(self) -> float:
@@ -81,23 +89,36 @@ class Ledger:
     def apply_fill(self, fill: Fill) -> bool:
         """Book ``fill``; return ``False`` (and change nothing) if its id was already seen."""
         _check_fill(fill)
-        if fill.execution_id in self._seen:
+        execution_id = fill.execution_id
+        if execution_id in self._seen:
             return False
-        self._seen.add(fill.execution_id)
-        signed = fill.side.sign * fill.quantity
-        self._cash -= signed * fill.price + fill.fee
-        self._fees += fill.fee
+        self._seen.add(execution_id)
+        symbol = fill.symbol
+        price = fill.price
+        fee = fill.fee
+        side, quantity = fill.side, fill.quantity
+        signed = quantity if side is _BUY else -quantity if side is _SELL else side.sign * quantity
+        self._cash -= signed * price + fee
+        self._fees += fee
         sid = fill.strategy_id
-        self._strategy_fees[sid] = self._strategy_fees.get(sid, 0.0) + fill.fee
-        self._marks.setdefault(fill.symbol, fill.price)
-        self._symbols.setdefault(fill.symbol, NetPosition()).apply(signed, fill.price)
-        book = self._books.get((sid, fill.symbol))
+        self._strategy_fees[sid] = self._strategy_fees.get(sid, 0.0) + fee
+        self._marks.setdefault(symbol, price)
+        net = self._symbols.get(symbol)
+        if net is None:
+            net = self._symbols[symbol] = NetPosition()
+            self._by_symbol = sorted(self._symbols.items())
+        net.move(signed, price)
+        self._position_cache.pop(symbol, None)
+        key = (sid, symbol)
+        book = self._books.get(key)
         if book is None:
-            book = self._books[(sid, fill.symbol)] = _StrategyBook(NetPosition(), TradeTracker())
-        change = book.position.apply(signed, fill.price)
-        before = len(self._trades)
-        book.tracker.on_fill(fill, change, self._trades)
-        self._strategy_trades[sid] = self._strategy_trades.get(sid, 0) + len(self._trades) - before
+            book = self._books[key] = _StrategyBook(NetPosition(), TradeTracker())
+        move = book.position.move(signed, price)
+        self._strategy_position_cache.pop(key, None)
+        trades = self._trades
+        before = len(trades)
+        book.tracker.record(fill, move, trades)
+        self._strategy_trades[sid] = self._strategy_trades.get(sid, 0) + len(trades) - before
         return True
 
     def mark(self, symbol: str, price: float) -> None:
@@ -115,14 +136,14 @@ class Ledger:
 
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
-        value = sum((p.quantity * self._marks[s] for s, p in sorted(self._symbols.items())), 0.0)
+        marks = self._marks
+        value = sum([p.quantity * marks[s] for s, p in self._by_symbol], 0.0)
         return self._cash + value
 
     def gross_notional(self) -> float:
         """Sum of ``|quantity| * mark`` over the net positions of every symbol."""
-        return sum(
-            (abs(p.quantity * self._marks[s]) for s, p in sorted(self._symbols.items())), 0.0
-        )
+        marks = self._marks
+        return sum([abs(p.quantity * marks[s]) for s, p in self._by_symbol], 0.0)
 
     def realized_pnl(self) -> float:
         """Gross realised PnL, summed over every strategy's books."""
@@ -138,10 +159,15 @@ class Ledger:
 
     def position(self, symbol: str) -> Position:
         """The net position in ``symbol`` across strategies (flat if never traded)."""
+        cached = self._position_cache.get(symbol)
+        if cached is not None:
+            return cached
         net = self._symbols.get(symbol)
         if net is None:
             return Position(symbol, 0.0, 0.0, 0.0)
-        return Position(symbol, net.quantity, net.average_price, net.realized_pnl)
+        report = Position(symbol, net.quantity, net.average_price, net.realized_pnl)
+        self._position_cache[symbol] = report
+        return report
 
     def positions(self) -> list[Position]:
         """Every non-flat net position, sorted by symbol."""
@@ -149,11 +175,17 @@ class Ledger:
 
     def strategy_position(self, strategy_id: str, symbol: str) -> Position:
         """The position one strategy holds in ``symbol`` (flat if it never traded it)."""
-        book = self._books.get((strategy_id, symbol))
+        key = (strategy_id, symbol)
+        cached = self._strategy_position_cache.get(key)
+        if cached is not None:
+            return cached
+        book = self._books.get(key)
         if book is None:
             return Position(symbol, 0.0, 0.0, 0.0)
         net = book.position
-        return Position(symbol, net.quantity, net.average_price, net.realized_pnl)
+        report = Position(symbol, net.quantity, net.average_price, net.realized_pnl)
+        self._strategy_position_cache[key] = report
+        return report
 
     def strategy_ids(self) -> list[str]:
         """Every strategy id seen in a fill, sorted."""

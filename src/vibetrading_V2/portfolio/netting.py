@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["QTY_REL_TOL", "NetChange", "NetPosition", "is_dust"]
+__all__ = ["QTY_REL_TOL", "Move", "NetChange", "NetPosition", "is_dust"]
 
 QTY_REL_TOL = 1e-9
 """A remainder smaller than this fraction of the quantities involved is float dust.
@@ -23,6 +23,10 @@ fills of equal size could stay open forever with a dust quantity. Only a remaind
 def is_dust(remainder: float, *scale: float) -> bool:
     """True if ``remainder`` is float noise relative to the magnitudes in ``scale``."""
     return abs(remainder) <= QTY_REL_TOL * max((abs(s) for s in scale), default=0.0)
+
+
+Move = tuple[float, float, float, float, float]
+"""``(closed, opened, realized, entry_price, quantity_before)``: a ``NetChange`` as a tuple."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,14 @@ class NetPosition:
 
     def apply(self, signed_quantity: float, price: float) -> NetChange:
         """Apply a fill of ``signed_quantity`` (buy > 0, sell < 0) at ``price``."""
+        return NetChange(*self.move(signed_quantity, price))
+
+    def move(self, signed_quantity: float, price: float) -> Move:
+        """``apply`` without building the record: the same change as a plain tuple.
+
+        For the per-fill hot paths (the ledger, the equity curve); the fields are those of
+        :class:`NetChange`, in its order.
+        """
         before = self.quantity
         avg = self.average_price
         size = abs(signed_quantity)
@@ -62,24 +74,25 @@ class NetPosition:
             after = before + signed_quantity
             self.average_price = (abs(before) * avg + size * price) / abs(after)
             self.quantity = after
-            return NetChange(0.0, size, 0.0, avg, before)
+            return (0.0, size, 0.0, avg, before)
         held = abs(before)
         remainder = size - held
-        if is_dust(remainder, held, size):
+        # is_dust(remainder, held, size), inlined: held and size are already magnitudes
+        if abs(remainder) <= QTY_REL_TOL * (size if size > held else held):
             remainder = 0.0
         closed = held if remainder >= 0.0 else size
         realized = closed * (price - avg) * (1.0 if before > 0.0 else -1.0)
         self.realized_pnl += realized
         if remainder < 0.0:
             self.quantity = before + signed_quantity
-            return NetChange(closed, 0.0, realized, avg, before)
+            return (closed, 0.0, realized, avg, before)
         if remainder == 0.0:
             self.quantity = 0.0
             self.average_price = 0.0
-            return NetChange(closed, 0.0, realized, avg, before)
+            return (closed, 0.0, realized, avg, before)
         self.quantity = remainder if signed_quantity > 0.0 else -remainder
         self.average_price = price
-        return NetChange(closed, remainder, realized, avg, before)
+        return (closed, remainder, realized, avg, before)
 
     def unrealized(self, mark: float) -> float:
         """Mark-to-market PnL of the open quantity at ``mark``."""

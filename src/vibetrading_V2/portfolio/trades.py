@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from vibetrading_V2.core.types import Direction, Fill
-from vibetrading_V2.portfolio.netting import NetChange
+from vibetrading_V2.portfolio.netting import Move, NetChange
 
 __all__ = ["RoundTrip", "TradeTracker"]
+
+_LONG, _SHORT = Direction.LONG, Direction.SHORT  # enum attribute access is slow in 3.11
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,39 +69,58 @@ class TradeTracker:
 
     def on_fill(self, fill: Fill, change: NetChange, out: list[RoundTrip]) -> None:
         """Record what ``fill`` did (``change``); append or update round trips in ``out``."""
-        moved = change.closed + change.opened
-        close_fee = fill.fee * change.closed / moved if moved > 0.0 else fill.fee
+        self.record(
+            fill,
+            (change.closed, change.opened, change.realized, change.entry_price,
+             change.quantity_before),
+            out,
+        )
+
+    def record(self, fill: Fill, move: Move, out: list[RoundTrip]) -> None:
+        """``on_fill`` with the change as a :data:`~vibetrading_V2.portfolio.netting.Move`."""
+        closed, opened, realized, entry_price, quantity_before = move
+        moved = closed + opened
+        close_fee = fill.fee * closed / moved if moved > 0.0 else fill.fee
         open_fee = fill.fee - close_fee
-        if change.closed > 0.0:
-            self._close(fill, change, close_fee, out)
-        if change.opened > 0.0:
-            if change.closed > 0.0 or change.quantity_before == 0.0:
+        if closed > 0.0:
+            self._close(fill, closed, realized, entry_price, quantity_before, close_fee, out)
+        if opened > 0.0:
+            if closed > 0.0 or quantity_before == 0.0:
                 self._entry_ts_ns = fill.ts_ns
                 self._open_fees = 0.0
             self._open_fees += open_fee
             self._last_close_order = ""
             self._last_index = -1
 
-    def _close(self, fill: Fill, change: NetChange, fee: float, out: list[RoundTrip]) -> None:
-        held = abs(change.quantity_before)
-        share = self._open_fees if change.closed >= held else self._open_fees * change.closed / held
+    def _close(
+        self,
+        fill: Fill,
+        closed: float,
+        realized: float,
+        entry_price: float,
+        quantity_before: float,
+        fee: float,
+        out: list[RoundTrip],
+    ) -> None:
+        held = abs(quantity_before)
+        share = self._open_fees if closed >= held else self._open_fees * closed / held
         self._open_fees -= share
-        if change.closed >= held:
+        if closed >= held:
             self._open_fees = 0.0
         fees = share + fee
         trade = RoundTrip(
             strategy_id=fill.strategy_id,
             symbol=fill.symbol,
-            direction=Direction.LONG if change.quantity_before > 0.0 else Direction.SHORT,
+            direction=_LONG if quantity_before > 0.0 else _SHORT,
             entry_ts_ns=self._entry_ts_ns,
             exit_ts_ns=fill.ts_ns,
-            quantity=change.closed,
-            entry_price=change.entry_price,
+            quantity=closed,
+            entry_price=entry_price,
             exit_price=fill.price,
-            pnl=change.realized,
+            pnl=realized,
             fees=fees,
-            net_pnl=change.realized - fees,
-            return_pct=_return_pct(change.realized - fees, change.closed, change.entry_price),
+            net_pnl=realized - fees,
+            return_pct=_return_pct(realized - fees, closed, entry_price),
         )
         order = fill.client_order_id
         if order and order == self._last_close_order and self._last_index >= 0:
