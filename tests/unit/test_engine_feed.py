@@ -230,13 +230,6 @@ def test_engine_when_a_symbol_first_appears_in_a_later_chunk_then_it_is_added(
     assert all(cid.startswith(f"{SID}-") for cid in chunked.client_order_ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an intent for another symbol than the bar's is priced with "
-    "ledger.last_price(symbol), but the loop marks the ledger only on that symbol's own "
-    "dispatch or NAV check, so the price is None (veto 'no_valid_price') or stale even "
-    "though the symbol's bars were seen",
-)
 def test_engine_when_one_bar_emits_intents_for_two_symbols_then_both_trade(
     guard: RuntimeGuard,
 ) -> None:

@@ -168,13 +168,6 @@ def test_engine_when_on_bar_returns_one_non_intent_then_one_error_is_counted(
     assert f"on_bar returned {type(output).__name__}" in first_error.fields["error"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: TradingEngine._walk tests 'no change' with `out == previous` outside "
-    "the strategy's try block; for a numpy array or pandas Series of 2+ elements `==` is "
-    "elementwise and its truth value raises ValueError out of run() instead of a counted "
-    "strategy error",
-)
 @pytest.mark.parametrize(
     "output", [np.array([1.0, -1.0]), pd.Series([1.0, -1.0])], ids=["ndarray", "series"]
 )

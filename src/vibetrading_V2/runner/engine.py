@@ -288,11 +288,11 @@ class TradingEngine:
             if out is None or idx < warmup or halted:
                 continue
             previous = last_out[s]
-            if out is previous or out == previous:  # "no change", also for equal rebuilds
+            if out is previous or _same_output(out, previous):  # "no change"
                 continue
             last_out[s] = out
             ledger.mark(names[s], close)
-            self._dispatch(ts, out, close, cursor)
+            self._dispatch(ts, out, cursor, names, last_close)
             maybe_working = bar_driven is not None
             disabled = self._disabled
             new = execution.drain_fills()
@@ -308,7 +308,14 @@ class TradingEngine:
         value = sum(q * p for q, p in zip(qty, last_close, strict=True))
         return self._ledger.cash(), qty, value
 
-    def _dispatch(self, ts: int, out: object, close: float, cursor: BarCursor) -> None:
+    def _dispatch(
+        self,
+        ts: int,
+        out: object,
+        cursor: BarCursor,
+        names: list[str],
+        last_close: list[float],
+    ) -> None:
         intents: Sequence[object]
         if isinstance(out, Intent):
             intents = (out,)
@@ -326,9 +333,11 @@ class TradingEngine:
                     StrategyError(f"on_bar returned {type(intent).__name__}, not an Intent"),
                 )
                 continue
-            vol = cursor.volatility if intent.symbol == cursor.symbol else None
-            price = close if intent.symbol == cursor.symbol else (
-                self._ledger.last_price(intent.symbol) or math.nan)
+            own = intent.symbol == cursor.symbol
+            vol = cursor.volatility if own else None
+            price = _last_close(intent.symbol, names, last_close)
+            if not own and price == price:
+                self._ledger.mark(intent.symbol, price)
             self._pipeline.handle(ts, intent, price, vol)
 
     def _book_fills(
@@ -427,6 +436,27 @@ class TradingEngine:
             vetoes=self._pipeline.vetoes,
             state_transitions=list(self._transitions),
         )
+
+
+def _same_output(out: object, previous: object) -> bool:
+    """True when ``out`` equals the last acted-on output (an Intent or a list of them).
+
+    Anything else is never "the same", so it reaches ``_dispatch`` and is counted there.
+    """
+    if type(out) is not type(previous) or not isinstance(out, Intent | list | tuple):
+        return False
+    try:
+        return bool(out == previous)
+    except (TypeError, ValueError):  # e.g. arrays inside a list
+        return False
+
+
+def _last_close(symbol: str, names: list[str], last_close: list[float]) -> float:
+    """The last close seen of ``symbol`` in this run, NaN if none (the gate then vetoes)."""
+    if symbol not in names:
+        return math.nan
+    price = last_close[names.index(symbol)]
+    return price if price > 0.0 else math.nan
 
 
 def _positions_in_symbol(row_symbol: list[int], cursors: list[BarCursor]) -> list[int]:
