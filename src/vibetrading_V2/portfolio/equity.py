@@ -81,7 +81,7 @@ def equity_curve(
         cash -= signed * f.price + f.fee
         cash_after[k + 1] = cash
         s = code[f.symbol]
-        books[s].apply(signed, f.price)
+        books[s].move(signed, f.price)
         per_symbol[s].append((int(rows[k]), books[s].quantity))
 
     fills_done = np.zeros(n, dtype=np.int64)
@@ -102,11 +102,12 @@ def equity_curve(
                 f"a fill of {symbols[s]} is at row {per_symbol[s][0][0]}, before the first bar "
                 "of that symbol; fill_row must point at or after the symbol's first bar"
             )
-        for a, b, qty in _held_segments(per_symbol[s], n):
-            last_close = _forward_filled(bar_rows, px, a, b)
-            value[a:b] += qty * last_close
-            gross[a:b] += abs(qty) * last_close
-            invested[a:b] = True
+        held, qty = _held_rows(_held_segments(per_symbol[s], n))
+        # the symbol's last close on each held row (its first bar is at or before them)
+        last_close = px[bar_rows[np.searchsorted(bar_rows, held, side="right") - 1]]
+        value[held] += qty * last_close
+        gross[held] += np.abs(qty) * last_close
+        invested[held] = True
     return _frozen(ts.copy(), cash_rows, gross, cash_rows + value, invested)
 
 
@@ -142,16 +143,22 @@ def _held_segments(changes: list[tuple[int, float]], n_rows: int) -> list[tuple[
     return [(a, b, last_per_row[a]) for a, b in zip(starts, ends, strict=True) if last_per_row[a]]
 
 
-def _forward_filled(bar_rows: IntArray, close: FloatArray, a: int, b: int) -> FloatArray:
-    """The symbol's last close on each row of ``[a, b)``; its first bar is at or before ``a``."""
-    lo = int(np.searchsorted(bar_rows, a, side="right"))
-    hi = int(np.searchsorted(bar_rows, b, side="left"))
-    marker = np.zeros(b - a, dtype=np.int64)
-    marker[0] = lo - 1  # the last bar at or before row a
-    marker[bar_rows[lo:hi] - a] = np.arange(lo, hi, dtype=np.int64)
-    last_bar = np.maximum.accumulate(marker)
-    result: FloatArray = close[bar_rows[last_bar]]
-    return result
+def _held_rows(segments: list[tuple[int, int, float]]) -> tuple[IntArray, FloatArray]:
+    """Every row of the (disjoint, ordered) ``segments`` and the quantity held on it.
+
+    One pass of numpy over all rows held, instead of a few numpy calls per segment: a
+    strategy that trades often has as many segments as round trips.
+    """
+    if not segments:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+    starts = np.array([a for a, _, _ in segments], dtype=np.int64)
+    lengths = np.array([b for _, b, _ in segments], dtype=np.int64) - starts
+    offsets = np.cumsum(lengths) - lengths  # where each segment begins in the output
+    rows: IntArray = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(
+        starts - offsets, lengths
+    )
+    qty: FloatArray = np.repeat(np.array([q for _, _, q in segments], dtype=np.float64), lengths)
+    return rows, qty
 
 
 def _validate(
