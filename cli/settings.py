@@ -8,8 +8,11 @@ that lists the valid choices. Secrets are never read from these files.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -145,6 +148,7 @@ def load_settings(
     files = [config_dir / "base.yaml", config_dir / f"{env}.yaml"]
     for file in files:
         _check_yaml(file)
+    _check_env_names(os.environ)
 
     class _Layered(AppSettings):
         @classmethod
@@ -169,6 +173,24 @@ def load_settings(
             hint=f"fix the YAML key or the {ENV_PREFIX}* environment variable named above",
         ) from None
     return AppSettings.model_validate(layered.model_dump())
+
+
+def _check_env_names(environ: Mapping[str, str]) -> None:
+    """Refuse ``VT_*`` variables whose first segment names no setting (a typo is not ignored)."""
+    valid = sorted(AppSettings.model_fields)
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        head = name[len(ENV_PREFIX):].split("__", 1)[0].lower()
+        if head not in AppSettings.model_fields:
+            close = difflib.get_close_matches(head, valid, n=1)
+            suggestion = f" (did you mean {ENV_PREFIX}{close[0].upper()}?)" if close else ""
+            raise ConfigError(
+                f"environment variable {name} names no setting{suggestion}",
+                field=name,
+                hint=f"{ENV_PREFIX}<section>__<key>, with section one of {valid}; "
+                "or unset it",
+            )
 
 
 def _check_yaml(file: Path) -> None:
