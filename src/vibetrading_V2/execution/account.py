@@ -109,7 +109,8 @@ class SimAccount:
         must keep ``gross <= equity * leverage``, and with leverage 1 a buy must leave
         cash non-negative.
         """
-        before = self.quantity(symbol)
+        holding = self._holdings.get(symbol)
+        before = 0.0 if holding is None else holding.quantity
         after = before + signed_qty
         if not self._allow_short and after < -QTY_TOL * max(abs(before), abs(signed_qty)):
             return "short_not_allowed"

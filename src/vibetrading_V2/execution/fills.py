@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vibetrading_V2.core.types import Fill, OrderRequest, OrderStatus, OrderType, Side, TimeInForce
+from vibetrading_V2.core.types import Fill, OrderRequest, OrderStatus, OrderType, Side
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
 from vibetrading_V2.execution.config import SimulatorConfig
@@ -17,6 +17,9 @@ from vibetrading_V2.execution.matching import Touch
 from vibetrading_V2.execution.orders import WorkingOrder
 
 __all__ = ["Filler"]
+
+_FILLED, _PARTIALLY_FILLED = OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED
+_REJECTED = OrderStatus.REJECTED
 
 
 class Filler:
@@ -30,6 +33,7 @@ class Filler:
 
     def __init__(self, config: SimulatorConfig, account: SimAccount, book: OrderBook) -> None:
         self._config = config
+        self._order_fee = config.order_fee
         self._account = account
         self._book = book
         self._fills: list[Fill] = []
@@ -46,15 +50,14 @@ class Filler:
         ``on_bar`` is false for a fill inside ``submit`` (signal close): its bracket
         children then start on the next bar instead of this one.
         """
-        remaining = order.remaining
+        request = order.request
+        remaining = request.quantity - order.filled
         quantity = remaining if remaining <= budget else budget
-        fok = order.request.time_in_force is TimeInForce.FOK
-        if fok and quantity < remaining * (1.0 - QTY_TOL):
+        if order.fok and quantity < remaining * (1.0 - QTY_TOL):
             self._book.finish(order, OrderStatus.CANCELLED, "fok_unfillable", ts_ns)
             return 0.0
         if quantity <= 0.0:
             return 0.0
-        request = order.request
         held = self._account.quantity(request.symbol)
         if request.reduce_only:
             if held == 0.0 or (held > 0.0) == order.is_buy:
@@ -73,36 +76,37 @@ class Filler:
         price = touch.price
         signed = quantity if order.is_buy else -quantity
         notional = order.notional + quantity * price
-        fee = self._config.order_fee(notional) - order.fees
-        problem = self._account.check(request.symbol, signed, price, fee)
+        fee = self._order_fee(notional) - order.fees
+        account = self._account
+        problem = account.check(request.symbol, signed, price, fee)
         if problem is not None:
-            self._book.finish(order, OrderStatus.REJECTED, problem, ts)
+            self._book.finish(order, _REJECTED, problem, ts)
             return False
-        self._account.apply(request.symbol, signed, price, fee)
+        account.apply(request.symbol, signed, price, fee)
         order.filled += quantity
         order.notional = notional
         order.fees += fee
-        order.n_fills += 1
+        n_fills = order.n_fills = order.n_fills + 1
         order.updated_ns = ts
-        maker = request.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not touch.at_open
+        cid = request.client_order_id
         self._fills.append(
             Fill(
-                execution_id=f"{request.client_order_id}:{order.n_fills}",
-                client_order_id=request.client_order_id,
-                symbol=request.symbol,
-                side=request.side,
-                quantity=quantity,
-                price=price,
-                fee=fee,
-                ts_ns=ts,
-                strategy_id=request.strategy_id,
-                liquidity="maker" if maker else "taker",
+                f"{cid}:{n_fills}",
+                cid,
+                request.symbol,
+                request.side,
+                quantity,
+                price,
+                fee,
+                ts,
+                request.strategy_id,
+                "maker" if order.maker and not touch.at_open else "taker",
             )
         )
-        if order.remaining <= QTY_TOL * request.quantity:
-            self._book.finish(order, OrderStatus.FILLED, None, ts)
+        if request.quantity - order.filled <= QTY_TOL * request.quantity:
+            self._book.finish(order, _FILLED, None, ts)
         else:
-            order.status = OrderStatus.PARTIALLY_FILLED
+            order.status = _PARTIALLY_FILLED
         return True
 
     def _after_fill(

@@ -26,6 +26,10 @@ __all__ = [
 ]
 
 
+_MARKET, _LIMIT, _STOP = OrderType.MARKET, OrderType.LIMIT, OrderType.STOP
+_STOP_LIMIT = OrderType.STOP_LIMIT  # module constants: enum attribute access is slow
+
+
 class Touch(NamedTuple):
     """A fill the bar allows: its price, the market level then, and whether at the open.
 
@@ -118,14 +122,14 @@ def touch_order(
     """
     kind = order.kind
     if order.ref_ts == ts_ns:
-        if kind is not OrderType.STOP:
+        if kind is not _STOP:
             return None
         open_ = order.ref_open
-    if kind is OrderType.MARKET or (order.triggered and kind is OrderType.STOP):
+    if kind is _MARKET or (order.triggered and kind is _STOP):
         return market_touch(order.is_buy, open_, slip)
-    if kind is OrderType.LIMIT or (order.triggered and kind is OrderType.STOP_LIMIT):
+    if kind is _LIMIT or (order.triggered and kind is _STOP_LIMIT):
         return limit_touch(order.is_buy, order.limit, open_, high, low)
-    if kind is OrderType.STOP:
+    if kind is _STOP:
         touch = stop_touch(order.is_buy, order.stop, open_, high, low, slip)
         if touch is not None and commit:
             order.triggered = True

@@ -70,6 +70,7 @@ from vibetrading_V2.core.types import (
     OrderStatus,
     OrderType,
     Position,
+    Side,
 )
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
@@ -82,6 +83,9 @@ __all__ = ["Simulator"]
 
 _DAY_NS = 86_400 * NS_PER_SECOND
 _NEVER = -(2**63)
+_BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow
+_MARKET = OrderType.MARKET
+_REJECTED = OrderStatus.REJECTED
 
 
 class Simulator:
@@ -161,17 +165,18 @@ class Simulator:
     # -- the Execution port ----------------------------------------------------------------
 
     def submit(self, request: OrderRequest) -> Order:
-        known = self._book.get(request.client_order_id)
+        book = self._book
+        known = book.get(request.client_order_id)
         if known is not None:
             return known.to_order()
-        order = self._book.create(request, self._latest_ts, self._clock.now_ns())
+        order = book.create(request, self._latest_ts, self._clock.now_ns())
         mark = self._account.mark_of(request.symbol)
         problem = request_problem(request, mark) or self._submit_problem(request, mark)
         if problem is not None:
-            order.end(OrderStatus.REJECTED, problem, order.updated_ns)
+            order.end(_REJECTED, problem, order.updated_ns)
             return order.to_order()
-        self._book.activate(order)
-        if self._at_close and request.order_type is OrderType.MARKET and mark is not None:
+        book.activate(order)
+        if self._at_close and order.kind is _MARKET and mark is not None:
             self._fill_at_close(order, mark)
         return order.to_order()
 
@@ -255,7 +260,8 @@ class Simulator:
         return order
 
     def _submit_problem(self, request: OrderRequest, mark: float | None) -> str | None:
-        signed = request.quantity * request.side.sign
+        side, quantity = request.side, request.quantity
+        signed = quantity if side is _BUY else -quantity if side is _SELL else quantity * side.sign
         if request.reduce_only:
             held = self._account.quantity(request.symbol)
             if held == 0.0 or (held > 0.0) == (signed > 0.0):
