@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vibetrading_V2.core.types import Fill, Intent, Order
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
     IntentRecord,
     VetoRecord,
@@ -34,6 +34,7 @@ class InMemoryStateStore:
         self._fills: dict[str, Fill] = {}
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
+        self._checked_request: OrderRequest | None = None  # last request that passed
 
     # --- the StateStore port -------------------------------------------------------------
 
@@ -42,7 +43,8 @@ class InMemoryStateStore:
         self._intents.append(IntentRecord(ts_ns, strategy_id, intent))
 
     def record_order(self, order: Order) -> None:
-        check_order(order)
+        check_order(order, self._checked_request)
+        self._checked_request = order.request
         self._orders[order.client_order_id] = order
         self._order_history.append(order)
 

@@ -92,33 +92,41 @@ def check_intent(intent: Intent) -> None:
         check_no_nan("intent", intent)
 
 
-def check_order(order: Order) -> None:
-    """``check_no_nan("order", order)``, fast for an ordinary order and its request."""
+def check_order(order: Order, checked_request: OrderRequest | None = None) -> None:
+    """``check_no_nan("order", order)``, fast for an ordinary order and its request.
+
+    ``checked_request``: a request that already passed (requests are immutable, and an
+    order is recorded several times with the same one); it is not compared again.
+    """
     o = order
     r = o.request
     if (
         type(o) is not Order
-        or type(r) is not OrderRequest
         or o.status != o.status
         or o.filled_quantity != o.filled_quantity
         or o.average_price != o.average_price
         or o.venue_order_id != o.venue_order_id
         or o.reason != o.reason
         or o.updated_ns != o.updated_ns
-        or r.client_order_id != r.client_order_id
-        or r.symbol != r.symbol
-        or r.side != r.side
-        or r.quantity != r.quantity
-        or r.order_type != r.order_type
-        or r.limit_price != r.limit_price
-        or r.stop_price != r.stop_price
-        or r.time_in_force != r.time_in_force
-        or r.reduce_only != r.reduce_only
-        or r.strategy_id != r.strategy_id
-        or r.stop_loss != r.stop_loss
-        or r.take_profit != r.take_profit
-        or r.oco_group != r.oco_group
-        or r.created_ns != r.created_ns
+    ) or (
+        r is not checked_request
+        and (
+            type(r) is not OrderRequest
+            or r.client_order_id != r.client_order_id
+            or r.symbol != r.symbol
+            or r.side != r.side
+            or r.quantity != r.quantity
+            or r.order_type != r.order_type
+            or r.limit_price != r.limit_price
+            or r.stop_price != r.stop_price
+            or r.time_in_force != r.time_in_force
+            or r.reduce_only != r.reduce_only
+            or r.strategy_id != r.strategy_id
+            or r.stop_loss != r.stop_loss
+            or r.take_profit != r.take_profit
+            or r.oco_group != r.oco_group
+            or r.created_ns != r.created_ns
+        )
     ):
         check_no_nan("order", order)
 

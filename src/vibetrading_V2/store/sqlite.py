@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vibetrading_V2.core.errors import StateStoreError
-from vibetrading_V2.core.types import Fill, Intent, Order
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
     IntentRecord,
     VetoRecord,
@@ -96,6 +96,7 @@ class SqliteStateStore:
         self._synchronous = synchronous
         self._conn: sqlite3.Connection | None = None
         self._closed = False
+        self._checked_request: OrderRequest | None = None  # last request that passed
 
     @property
     def path(self) -> Path:
@@ -225,7 +226,8 @@ class SqliteStateStore:
             )
 
     def record_order(self, order: Order) -> None:
-        check_order(order)
+        check_order(order, self._checked_request)
+        self._checked_request = order.request
         row = order_row(order)
         with self._tx("record_order") as conn:
             cur = conn.execute(
