@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from vibetrading_V2.core.types import Fill
+from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.netting import NetPosition
 
 __all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "per_timestamp"]
@@ -24,6 +24,8 @@ __all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "per_timestamp"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+_BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,23 +72,24 @@ def equity_curve(
     n = len(sym)
     _validate(sym, ts, px, n_symbols, fills, symbols, rows)
 
-    cash_after = np.empty(len(fills) + 1, dtype=np.float64)
     cash = float(initial_cash)
-    cash_after[0] = cash
+    cash_after = [cash]
     books = [NetPosition() for _ in range(n_symbols)]
     code = {name: i for i, name in enumerate(symbols)}
     per_symbol: list[list[tuple[int, float]]] = [[] for _ in range(n_symbols)]
-    for k, f in enumerate(fills):
-        signed = f.side.sign * f.quantity
-        cash -= signed * f.price + f.fee
-        cash_after[k + 1] = cash
+    for f, row in zip(fills, rows.tolist(), strict=True):
+        side, quantity, price = f.side, f.quantity, f.price
+        signed = quantity if side is _BUY else -quantity if side is _SELL else side.sign * quantity
+        cash -= signed * price + f.fee
+        cash_after.append(cash)
         s = code[f.symbol]
-        books[s].move(signed, f.price)
-        per_symbol[s].append((int(rows[k]), books[s].quantity))
+        book = books[s]
+        book.move(signed, price)
+        per_symbol[s].append((row, book.quantity))
 
     fills_done = np.zeros(n, dtype=np.int64)
     np.add.at(fills_done, rows, 1)
-    cash_rows = cash_after[np.cumsum(fills_done)]
+    cash_rows = np.array(cash_after, dtype=np.float64)[np.cumsum(fills_done)]
 
     value = np.zeros(n, dtype=np.float64)
     gross = np.zeros(n, dtype=np.float64)
