@@ -90,62 +90,73 @@ def build_results(
 
 
 def _all_orders(run: EngineRun, execution: Execution) -> list[Order]:
-    ids: dict[str, None] = {}
+    """Every order of the run: those sent, then their bracket children, in a fixed order."""
+    orders: list[Order] = []
+    seen: set[str] = set()
     for cid in run.client_order_ids:
-        ids[cid] = None
+        order = execution.order(cid)
+        if order is None:
+            continue
+        orders.append(order)
+        seen.add(cid)
+        if order.request.stop_loss is None and order.request.take_profit is None:
+            continue
         for suffix in BRACKET_SUFFIXES:
-            ids[cid + suffix] = None
+            child = execution.order(cid + suffix)
+            if child is not None:
+                orders.append(child)
+                seen.add(child.client_order_id)
     for fill in run.fills:
-        ids.setdefault(fill.client_order_id, None)
-    found = (execution.order(cid) for cid in ids)
-    return [o for o in found if o is not None]
+        if fill.client_order_id not in seen:
+            seen.add(fill.client_order_id)
+            extra = execution.order(fill.client_order_id)
+            if extra is not None:
+                orders.append(extra)
+    return orders
 
 
-def _times(ts_ns: npt.NDArray[np.int64]) -> pd.Series:
+def _times(ts_ns: npt.ArrayLike) -> pd.Series:
     return pd.Series(pd.to_datetime(np.asarray(ts_ns, dtype=np.int64), unit="ns", utc=True))
 
 
 def _trades_frame(trades: list[RoundTrip]) -> pd.DataFrame:
-    rows = [
+    return pd.DataFrame(
         {
-            "strategy_id": t.strategy_id,
-            "symbol": t.symbol,
-            "direction": str(t.direction),
-            "entry_time": pd.Timestamp(t.entry_ts_ns, unit="ns", tz="UTC"),
-            "exit_time": pd.Timestamp(t.exit_ts_ns, unit="ns", tz="UTC"),
-            "quantity": t.quantity,
-            "entry_price": t.entry_price,
-            "exit_price": t.exit_price,
-            "pnl": t.pnl,
-            "fees": t.fees,
-            "net_pnl": t.net_pnl,
-            "return_pct": t.return_pct,
+            "strategy_id": [t.strategy_id for t in trades],
+            "symbol": [t.symbol for t in trades],
+            "direction": [str(t.direction) for t in trades],
+            "entry_time": _times([t.entry_ts_ns for t in trades]),
+            "exit_time": _times([t.exit_ts_ns for t in trades]),
+            "quantity": [t.quantity for t in trades],
+            "entry_price": [t.entry_price for t in trades],
+            "exit_price": [t.exit_price for t in trades],
+            "pnl": [t.pnl for t in trades],
+            "fees": [t.fees for t in trades],
+            "net_pnl": [t.net_pnl for t in trades],
+            "return_pct": [t.return_pct for t in trades],
         }
-        for t in trades
-    ]
-    return pd.DataFrame(rows)
+    )
 
 
 def _orders_frame(orders: list[Order]) -> pd.DataFrame:
-    rows = [
+    requests = [o.request for o in orders]
+    return pd.DataFrame(
         {
-            "client_order_id": o.client_order_id,
-            "strategy_id": o.request.strategy_id,
-            "symbol": o.request.symbol,
-            "side": str(o.request.side),
-            "order_type": str(o.request.order_type),
-            "quantity": o.request.quantity,
-            "limit_price": o.request.limit_price,
-            "stop_price": o.request.stop_price,
-            "status": str(o.status),
-            "filled_quantity": o.filled_quantity,
-            "average_price": o.average_price,
-            "reason": o.reason,
-            "created_time": pd.Timestamp(o.request.created_ns, unit="ns", tz="UTC"),
+            "client_order_id": [r.client_order_id for r in requests],
+            "strategy_id": [r.strategy_id for r in requests],
+            "symbol": [r.symbol for r in requests],
+            "side": [str(r.side) for r in requests],
+            "order_type": [str(r.order_type) for r in requests],
+            "quantity": [r.quantity for r in requests],
+            "limit_price": pd.array([r.limit_price for r in requests], dtype="Float64"),
+            "stop_price": pd.array([r.stop_price for r in requests], dtype="Float64"),
+            "status": [str(o.status) for o in orders],
+            "filled_quantity": [o.filled_quantity for o in orders],
+            "average_price": pd.array([o.average_price for o in orders], dtype="Float64"),
+            "reason": pd.array([o.reason for o in orders], dtype=object),
+            "created_time": _times([r.created_ns for r in requests]),
         }
-        for o in orders
-    ]
-    return pd.DataFrame(rows)
+    )
 
 
 def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
