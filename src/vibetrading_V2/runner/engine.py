@@ -296,17 +296,20 @@ class TradingEngine:
             maybe_working = bar_driven is not None
             disabled = self._disabled
             new = execution.drain_fills()
-            if new:
+            if new:  # only fills move cash and positions (signal-close fills land here)
                 self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-            cash, qty, market_value = self._account_view(names, last_close)
+                cash, qty, market_value = self._account_view(names, last_close)
 
     def _account_view(
         self, names: list[str], last_close: list[float]
     ) -> tuple[float, list[float], float]:
         """Cash, per-symbol quantities and marked value, re-read from the ledger after fills."""
-        qty = [self._ledger.position(x).quantity for x in names]
-        value = sum(q * p for q, p in zip(qty, last_close, strict=True))
-        return self._ledger.cash(), qty, value
+        ledger = self._ledger
+        qty = [ledger.position(x).quantity for x in names]
+        value = 0.0
+        for q, p in zip(qty, last_close, strict=True):
+            value += q * p
+        return ledger.cash(), qty, value
 
     def _dispatch(
         self,
