@@ -11,6 +11,7 @@ curve is rebuilt afterwards from the fills, vectorised.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -132,6 +133,18 @@ class TradingEngine:
         ``progress`` (optional) is called with the number of bars of each finished batch.
         """
         started = time.perf_counter()
+        gc_threshold = gc.get_threshold()
+        # the loop makes many short-lived, acyclic objects (orders, fills, records): collect
+        # the young generation less often while it runs, and restore the setting after
+        gc.set_threshold(50_000, *gc_threshold[1:])
+        try:
+            return self._run(feed, progress, started)
+        finally:
+            gc.set_threshold(*gc_threshold)
+
+    def _run(
+        self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
+    ) -> EngineRun:
         self._restore_risk_state()
         builders: dict[str, FeatureBuilder] = {}
         cursors: dict[str, BarCursor] = {}
