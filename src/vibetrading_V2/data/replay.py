@@ -98,6 +98,10 @@ class ReplayFeed:
                     field="timestamp",
                     hint="the data source must validate its bars",
                 )
+        if len(parts) == 1:  # one symbol: already in time order, hand out the arrays as they are
+            bars = parts[0]
+            return [np.zeros(bars.rows, dtype=np.int64), bars.ts_ns, bars.open, bars.high,
+                    bars.low, bars.close, bars.volume]
         index = np.repeat(np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts])
         ts = np.concatenate([bars.ts_ns for bars in parts])
         # Concatenated in symbol order and each part sorted by time, so a stable sort on

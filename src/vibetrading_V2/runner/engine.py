@@ -161,6 +161,8 @@ class TradingEngine:
             offset += len(batch)
             if progress is not None:
                 progress(len(batch))
+        builders.clear()  # the per-bar histories are not needed past the loop
+        cursors.clear()
         run = self._record(parts, symbols, fills, fill_rows)
         run.engine_seconds = time.perf_counter() - started
         return run
@@ -435,8 +437,9 @@ class TradingEngine:
         index_parts, ts_parts, close_parts = [], [], []
         for batch_symbols, batch in parts:
             remap = np.array([symbols.index(s) for s in batch_symbols], dtype=np.int64)
-            index_parts.append(remap[np.asarray(batch.symbol_index, dtype=np.int64)]
-                               if len(remap) else np.empty(0, dtype=np.int64))
+            local = np.asarray(batch.symbol_index, dtype=np.int64)
+            identity = bool((remap == np.arange(len(remap))).all())
+            index_parts.append(local if identity else remap[local])
             ts_parts.append(np.asarray(batch.ts_ns, dtype=np.int64))
             close_parts.append(np.asarray(batch.close, dtype=np.float64))
         return EngineRun(
@@ -490,4 +493,6 @@ def _positions_in_symbol(row_symbol: list[int], cursors: list[BarCursor]) -> lis
 def _concat(parts: list[Any], dtype: Any) -> Any:
     if not parts:
         return np.empty(0, dtype=dtype)
+    if len(parts) == 1:  # one batch (a backtest): keep its array, no copy
+        return np.asarray(parts[0], dtype=dtype)
     return np.concatenate(parts).astype(dtype, copy=False)
