@@ -120,6 +120,8 @@ def per_timestamp(curve: EquityCurve) -> EquityCurve:
     if len(ts) == 0:
         return curve
     last = np.flatnonzero(np.append(ts[1:] != ts[:-1], True))
+    if len(last) == len(ts):  # one row per time already (one symbol): nothing to drop
+        return curve
     return _frozen(
         ts[last],
         curve.cash[last],

@@ -29,8 +29,13 @@ class BacktestResults:
     trades: pd.DataFrame
     orders: pd.DataFrame
     equity: pd.DataFrame
-    prices: Mapping[str, pd.DataFrame]
     summary: dict[str, object]
+    run: EngineRun
+
+    @property
+    def prices(self) -> Mapping[str, pd.DataFrame]:
+        """Close prices per symbol for the report, built on demand (they are large)."""
+        return _prices(self.run)
 
 
 def build_results(
@@ -84,7 +89,7 @@ def build_results(
         trades=_trades_frame(trades),
         orders=orders,
         equity=equity,
-        prices=_prices(run),
+        run=run,
         summary=summary,
     )
 
