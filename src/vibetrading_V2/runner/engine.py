@@ -15,11 +15,9 @@ import gc
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.ports import (
@@ -41,6 +39,7 @@ from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.run_record import EngineRun, merged_timeline, positions_in_symbol
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.bundle import StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -57,28 +56,6 @@ class EngineConfig:
     feature_window: int = 2_000
     vol_lookback: int | None = None
     periods_per_year: float = 8760.0
-
-
-@dataclass(slots=True)
-class EngineRun:
-    """Everything a run produced, for the results builder and the reports."""
-
-    symbols: tuple[str, ...]
-    symbol_index: npt.NDArray[np.int64]
-    ts_ns: npt.NDArray[np.int64]
-    close: npt.NDArray[np.float64]
-    fills: list[Fill]
-    fill_rows: list[int]
-    client_order_ids: list[str]
-    strategy_errors: int
-    strategy_disabled: bool
-    vetoes: int
-    state_transitions: list[tuple[int, str, str, str]] = field(default_factory=list)
-    engine_seconds: float = 0.0
-
-    @property
-    def bars(self) -> int:
-        return len(self.ts_ns)
 
 
 class TradingEngine:
@@ -237,7 +214,7 @@ class TradingEngine:
             positions = range(base, base + n)
         else:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
-            positions = _positions_in_symbol(row_symbol, cursor_of)
+            positions = positions_in_symbol(row_symbol, [c.history_length for c in cursor_of])
         closes = [c.column("close") for c in cursor_of]
         stamps = [c.timestamps for c in cursor_of]
 
@@ -434,19 +411,12 @@ class TradingEngine:
         fills: list[Fill],
         fill_rows: list[int],
     ) -> EngineRun:
-        index_parts, ts_parts, close_parts = [], [], []
-        for batch_symbols, batch in parts:
-            remap = np.array([symbols.index(s) for s in batch_symbols], dtype=np.int64)
-            local = np.asarray(batch.symbol_index, dtype=np.int64)
-            identity = bool((remap == np.arange(len(remap))).all())
-            index_parts.append(local if identity else remap[local])
-            ts_parts.append(np.asarray(batch.ts_ns, dtype=np.int64))
-            close_parts.append(np.asarray(batch.close, dtype=np.float64))
+        symbol_index, ts_ns, close = merged_timeline(parts, symbols)
         return EngineRun(
             symbols=tuple(symbols),
-            symbol_index=_concat(index_parts, np.int64),
-            ts_ns=_concat(ts_parts, np.int64),
-            close=_concat(close_parts, np.float64),
+            symbol_index=symbol_index,
+            ts_ns=ts_ns,
+            close=close,
             fills=fills,
             fill_rows=fill_rows,
             client_order_ids=self._pipeline.client_order_ids,
@@ -476,23 +446,3 @@ def _last_close(symbol: str, names: list[str], last_close: list[float]) -> float
         return math.nan
     price = last_close[names.index(symbol)]
     return price if price > 0.0 else math.nan
-
-
-def _positions_in_symbol(row_symbol: list[int], cursors: list[BarCursor]) -> list[int]:
-    """For each row, its index in its symbol's history (histories already hold the batch)."""
-    codes = np.asarray(row_symbol, dtype=np.int64)
-    out = np.empty(len(codes), dtype=np.int64)
-    for k, cursor in enumerate(cursors):
-        rows = np.flatnonzero(codes == k)
-        if len(rows):
-            out[rows] = cursor.history_length - len(rows) + np.arange(len(rows))
-    result: list[int] = out.tolist()
-    return result
-
-
-def _concat(parts: list[Any], dtype: Any) -> Any:
-    if not parts:
-        return np.empty(0, dtype=dtype)
-    if len(parts) == 1:  # one batch (a backtest): keep its array, no copy
-        return np.asarray(parts[0], dtype=dtype)
-    return np.concatenate(parts).astype(dtype, copy=False)

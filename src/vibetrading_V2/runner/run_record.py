@@ -1,0 +1,75 @@
+"""What a run leaves behind (``EngineRun``) and the bar timeline it is built on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.core.types import Fill
+
+__all__ = ["EngineRun", "merged_timeline", "positions_in_symbol"]
+
+
+@dataclass(slots=True)
+class EngineRun:
+    """Everything a run produced, for the results builder and the reports."""
+
+    symbols: tuple[str, ...]
+    symbol_index: npt.NDArray[np.int64]
+    ts_ns: npt.NDArray[np.int64]
+    close: npt.NDArray[np.float64]
+    fills: list[Fill]
+    fill_rows: list[int]
+    client_order_ids: list[str]
+    strategy_errors: int
+    strategy_disabled: bool
+    vetoes: int
+    state_transitions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    engine_seconds: float = 0.0
+
+    @property
+    def bars(self) -> int:
+        return len(self.ts_ns)
+
+
+def merged_timeline(
+    parts: list[tuple[tuple[str, ...], BarBatch]], symbols: list[str]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Symbol codes, times and closes of every bar of the run, in the order they were seen."""
+    index_parts, ts_parts, close_parts = [], [], []
+    for batch_symbols, batch in parts:
+        remap = np.array([symbols.index(s) for s in batch_symbols], dtype=np.int64)
+        local = np.asarray(batch.symbol_index, dtype=np.int64)
+        identity = bool((remap == np.arange(len(remap))).all())
+        index_parts.append(local if identity else remap[local])
+        ts_parts.append(np.asarray(batch.ts_ns, dtype=np.int64))
+        close_parts.append(np.asarray(batch.close, dtype=np.float64))
+    return (
+        _concat(index_parts, np.int64),
+        _concat(ts_parts, np.int64),
+        _concat(close_parts, np.float64),
+    )
+
+
+def positions_in_symbol(row_symbol: list[int], history_lengths: list[int]) -> list[int]:
+    """For each row, its index in its symbol's history (histories already hold the batch)."""
+    codes = np.asarray(row_symbol, dtype=np.int64)
+    out = np.empty(len(codes), dtype=np.int64)
+    for k, length in enumerate(history_lengths):
+        rows = np.flatnonzero(codes == k)
+        if len(rows):
+            out[rows] = length - len(rows) + np.arange(len(rows))
+    result: list[int] = out.tolist()
+    return result
+
+
+def _concat(parts: list[Any], dtype: Any) -> Any:
+    if not parts:
+        return np.empty(0, dtype=dtype)
+    if len(parts) == 1:  # one batch (a backtest): keep its array, no copy
+        return np.asarray(parts[0], dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
