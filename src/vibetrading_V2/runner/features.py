@@ -87,7 +87,9 @@ class FeatureBuilder:
         computed = self._compute(window_ts, window_raw)
         for name, values in computed.items():
             # feature columns are compact arrays of doubles: 8 bytes a value, not 32
-            column = self.columns.setdefault(name, array("d", [np.nan]) * (len(self.ts_ns) - n_new))
+            column = self.columns.get(name)
+            if column is None:  # a column first seen now: NaN for the bars before it
+                column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
             column.frombytes(np.ascontiguousarray(values[-n_new:], dtype=np.float64).tobytes())
         if not self._checked:
             self._check_required()
