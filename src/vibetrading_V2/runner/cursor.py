@@ -93,10 +93,5 @@ class BarCursor:
         value = float(column[self.index])
         return value if value == value else None
 
-    def history(self, name: str, length: int) -> list[float]:
-        """The last ``length`` values of a column up to and including the current bar."""
-        end = self.index + 1
-        return list(self._columns[name][max(0, end - length) : end])
-
     def __repr__(self) -> str:
         return f"BarCursor({self.symbol!r}, index={self.index})"
