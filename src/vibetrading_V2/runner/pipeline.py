@@ -129,11 +129,7 @@ class OrderPipeline:
 
     def cancel_all(self, reason: str) -> int:
         """Cancel every working order of this strategy (used when trading halts)."""
-        cancelled = 0
-        for order in self._execution.open_orders():
-            if order.request.strategy_id == self.strategy_id:
-                self._store.record_order(self._execution.cancel(order.client_order_id))
-                cancelled += 1
+        cancelled = self._cancel_working(None)
         if cancelled:
             self._logger.warning("orders_cancelled", strategy=self.strategy_id, reason=reason,
                                  count=cancelled)
@@ -166,11 +162,15 @@ class OrderPipeline:
                 reasons.append(f"invalid_{name}")
         return tuple(reasons)
 
-    def _cancel_working(self, symbol: str) -> None:
+    def _cancel_working(self, symbol: str | None) -> int:
+        """Cancel this strategy's working orders (of ``symbol``, or all); record each."""
+        cancelled = 0
         for order in self._execution.open_orders():
             request = order.request
-            if request.strategy_id == self.strategy_id and request.symbol == symbol:
+            if request.strategy_id == self.strategy_id and symbol in (None, request.symbol):
                 self._store.record_order(self._execution.cancel(order.client_order_id))
+                cancelled += 1
+        return cancelled
 
     def _route(self, request: OrderRequest, price: float) -> Order:
         in_flight = Order(request, OrderStatus.IN_FLIGHT, updated_ns=request.created_ns)
