@@ -175,6 +175,17 @@ class TradingEngine:
         builders: dict[str, FeatureBuilder],
         cursors: dict[str, BarCursor],
     ) -> None:
+        if len(codes) == 1:  # one symbol (a backtest's batch): its arrays as they are
+            if len(batch) == 0:
+                return
+            builder = builders[symbols[codes[0]]]
+            builder.extend(
+                np.asarray(batch.ts_ns, dtype=np.int64),
+                {name: np.asarray(getattr(batch, name), dtype=np.float64)
+                 for name in RAW_FIELDS},
+            )
+            cursors[symbols[codes[0]]].bind(builder.ts_ns, builder.columns)
+            return
         local = np.asarray(batch.symbol_index, dtype=np.int64)
         for k, code in enumerate(codes):
             rows = np.flatnonzero(local == k)

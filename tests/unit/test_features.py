@@ -1,0 +1,119 @@
+"""FeatureBuilder: the frame the strategy sees, zero-copy first batches and chunked parity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
+from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
+from vibetrading_V2.strategy.guard import RuntimeGuard
+
+N = 500
+T0 = 1_600_000_000_000_000_000
+MINUTE = 60_000_000_000
+
+
+@pytest.fixture(scope="module")
+def guard() -> Iterator[RuntimeGuard]:
+    guard = RuntimeGuard()
+    yield guard
+    guard.active = False
+
+
+class Recorder(Strategy):
+    """Keeps every frame it was given and writes into it in place, as a careless one may."""
+
+    warmup_bars = 5
+
+    def __init__(self) -> None:
+        self.frames: list[pd.DataFrame] = []
+
+    def features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        self.frames.append(frame.copy())
+        close = frame["close"]
+        out = pd.DataFrame(
+            {"fast": close.rolling(3).mean(), "slow": close.rolling(5).mean()}, index=frame.index
+        )
+        frame.loc[frame.index[0], "close"] = -1.0
+        frame["volume"] *= 2.0
+        return out
+
+    def on_bar(self, bar: BarView) -> StrategyOutput:
+        return None
+
+
+def _bars(n: int = N) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    rng = np.random.default_rng(7)
+    ts = T0 + MINUTE * np.arange(n, dtype=np.int64)
+    close = np.round(100.0 + np.cumsum(rng.normal(0.0, 0.5, n)), 4)
+    raw = {name: close + i for i, name in enumerate(RAW_FIELDS)}
+    return ts, raw
+
+
+def _build(guard: RuntimeGuard, chunks: list[int]) -> tuple[FeatureBuilder, Recorder]:
+    ts, raw = _bars()
+    strategy = Recorder()
+    builder = FeatureBuilder("X", strategy, guard, required=("close",), window=50,
+                             vol_lookback=4)
+    start = 0
+    for size in chunks:
+        builder.extend(ts[start : start + size],
+                       {name: values[start : start + size] for name, values in raw.items()})
+        start += size
+    return builder, strategy
+
+
+def test_features_frame_when_one_batch_then_utc_index_and_raw_columns(
+    guard: RuntimeGuard,
+) -> None:
+    ts, raw = _bars()
+    _, strategy = _build(guard, [N])
+    (frame,) = strategy.frames
+    expected = pd.DataFrame(
+        raw, index=pd.DatetimeIndex(pd.to_datetime(ts, unit="ns", utc=True), name="timestamp")
+    )
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert str(frame.index.dtype) == "datetime64[ns, UTC]"
+    assert frame.index.freq is None
+
+
+def test_features_extend_when_strategy_writes_into_its_frame_then_batch_is_untouched(
+    guard: RuntimeGuard,
+) -> None:
+    ts, raw = _bars()
+    kept = {name: values.copy() for name, values in raw.items()}
+    builder = FeatureBuilder("X", Recorder(), guard, required=("close",), window=50)
+    builder.extend(ts, raw)
+    for name in RAW_FIELDS:
+        np.testing.assert_array_equal(raw[name], kept[name])
+        np.testing.assert_array_equal(np.asarray(builder.columns[name]), kept[name])
+        assert raw[name].flags.writeable  # the caller's arrays stay as they were
+
+
+def test_features_extend_when_chunked_then_columns_equal_one_batch(guard: RuntimeGuard) -> None:
+    whole, _ = _build(guard, [N])
+    chunked, _ = _build(guard, [120, 1, 1, 200, 3, N - 325])
+    assert list(chunked.ts_ns) == list(whole.ts_ns)
+    assert chunked.columns.keys() == whole.columns.keys()
+    for name, column in whole.columns.items():
+        np.testing.assert_allclose(np.asarray(chunked.columns[name], dtype=np.float64),
+                                   np.asarray(column, dtype=np.float64),
+                                   rtol=1e-12, equal_nan=True)
+    assert isinstance(chunked.columns["close"], list)
+    assert isinstance(whole.columns["close"], list)
+
+
+def test_features_extend_when_first_batch_then_raw_fields_are_read_as_floats(
+    guard: RuntimeGuard,
+) -> None:
+    ts, raw = _bars()
+    builder, _ = _build(guard, [N])
+    for name in RAW_FIELDS:
+        value = builder.columns[name][17]
+        assert type(value) is float
+        assert value == raw[name][17]
+    assert builder.ts_ns[17] == int(ts[17])
