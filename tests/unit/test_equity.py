@@ -12,9 +12,11 @@ from vibetrading_V2.portfolio.equity import (
     EquityCurve,
     equity_curve,
     exposure_fraction,
+    net_quantities,
     per_timestamp,
 )
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.portfolio.netting import NetPosition
 
 Timeline = tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[Fill], list[int]]
 
@@ -191,3 +193,33 @@ def test_equity_curve_when_one_million_rows_then_every_row_is_valued() -> None:
     curve = _curve(case, 1e6)
     assert len(curve) == 1_000_000
     assert np.isfinite(curve.equity).all()
+
+
+def _net_reference(signed: list[float]) -> list[float]:
+    book = NetPosition()
+    out = []
+    for q in signed:
+        book.move(q, 100.0)
+        out.append(book.quantity)
+    return out
+
+
+@pytest.mark.parametrize(
+    "signed",
+    [
+        [10.0, -10.0, -10.0, 10.0, 10.0, -20.0, 5.0],  # open, close, short, flip, flip back
+        [0.1, 0.2, -0.3, 0.3, -0.1, -0.2],  # closes leave float dust: replayed exactly
+        [1.5, -0.5, 2.0, -4.0, 1.0],
+    ],
+)
+def test_net_quantities_when_fills_then_match_netposition_loop(signed: list[float]) -> None:
+    got = net_quantities(np.array(signed), np.full(len(signed), 100.0))
+    assert got.tolist() == _net_reference(signed)
+
+
+@given(st.lists(st.sampled_from([-3.0, -1.0, -0.3, -0.2, -0.1, 0.1, 0.2, 0.3, 1.0, 3.0]),
+                max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_net_quantities_when_random_fills_then_match_netposition_loop(signed: list[float]) -> None:
+    got = net_quantities(np.array(signed, dtype=np.float64), np.full(len(signed), 50.0))
+    assert got.tolist() == _net_reference(signed)

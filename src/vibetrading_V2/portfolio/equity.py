@@ -2,8 +2,9 @@
 
 A backtest over a million bars cannot afford a ledger snapshot per bar. Positions only
 change at fills, so the curve is rebuilt after the run from the fills and the bar
-timeline, with numpy work proportional to the rows a position is held and a Python loop
-over fills only. Fills are netted with the ledger's own rule
+timeline, with numpy work proportional to the fills and the rows a position is held (no
+Python step per fill unless a position closes with float dust, see
+:func:`net_quantities`). Fills are netted with the ledger's own rule
 (:class:`~vibetrading_V2.portfolio.netting.NetPosition`) and cash moves exactly as in the
 ledger, so the curve's last row equals the ledger's equity at the last marks.
 """
@@ -12,20 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.types import Fill, Side
-from vibetrading_V2.portfolio.netting import NetPosition
+from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
 
-__all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "per_timestamp"]
+__all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "net_quantities", "per_timestamp"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
+_SIGN = {_BUY: float(_BUY.sign), _SELL: float(_SELL.sign)}
+_SYMBOL, _SIDE, _QUANTITY, _PRICE, _FEE = map(
+    attrgetter, ("symbol", "side", "quantity", "price", "fee")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,46 +78,68 @@ def equity_curve(
     n = len(sym)
     _validate(sym, ts, px, n_symbols, fills, symbols, rows)
 
-    cash = float(initial_cash)
-    cash_after = [cash]
-    books = [NetPosition() for _ in range(n_symbols)]
-    code = {name: i for i, name in enumerate(symbols)}
-    per_symbol: list[list[tuple[int, float]]] = [[] for _ in range(n_symbols)]
-    for f, row in zip(fills, rows.tolist(), strict=True):
-        side, quantity, price = f.side, f.quantity, f.price
-        signed = quantity if side is _BUY else -quantity if side is _SELL else side.sign * quantity
-        cash -= signed * price + f.fee
-        cash_after.append(cash)
-        s = code[f.symbol]
-        book = books[s]
-        book.move(signed, price)
-        per_symbol[s].append((row, book.quantity))
-
-    fills_done = np.zeros(n, dtype=np.int64)
-    np.add.at(fills_done, rows, 1)
-    cash_rows = np.array(cash_after, dtype=np.float64)[np.cumsum(fills_done)]
+    fill_sym, signed, price, fee = _fill_columns(fills, symbols)
+    # cash after k fills: initial - flow_1 - ... - flow_k, subtracted one at a time as the
+    # ledger does (a + (-b) is a - b exactly, and accumulate adds in order)
+    flows = np.empty(len(fills) + 1, dtype=np.float64)
+    flows[0] = float(initial_cash)
+    np.negative(signed * price + fee, out=flows[1:])
+    cash_after = np.add.accumulate(flows)
+    # row i holds the cash after the fills at rows <= i: cash_after[k] from fill k's row on
+    cash_rows = np.repeat(cash_after, np.diff(rows, prepend=0, append=n))
 
     value = np.zeros(n, dtype=np.float64)
     gross = np.zeros(n, dtype=np.float64)
     invested = np.zeros(n, dtype=np.bool_)
-    order = np.argsort(sym, kind="stable")
-    starts = np.searchsorted(sym[order], np.arange(n_symbols + 1))
+    one_symbol = n_symbols == 1  # every row is a bar of it: its last close is the row's
+    order = np.arange(n) if one_symbol else np.argsort(sym, kind="stable")
+    starts = [0, n] if one_symbol else np.searchsorted(sym[order], np.arange(n_symbols + 1))
     for s in range(n_symbols):
-        if not per_symbol[s]:
+        mine = np.arange(len(fills)) if one_symbol else np.flatnonzero(fill_sym == s)
+        if len(mine) == 0:
             continue
+        first_row = int(rows[mine[0]])
         bar_rows = order[starts[s] : starts[s + 1]]
-        if len(bar_rows) == 0 or per_symbol[s][0][0] < bar_rows[0]:
+        if len(bar_rows) == 0 or first_row < bar_rows[0]:
             raise ValueError(
-                f"a fill of {symbols[s]} is at row {per_symbol[s][0][0]}, before the first bar "
+                f"a fill of {symbols[s]} is at row {first_row}, before the first bar "
                 "of that symbol; fill_row must point at or after the symbol's first bar"
             )
-        held, qty = _held_rows(_held_segments(per_symbol[s], n))
-        # the symbol's last close on each held row (its first bar is at or before them)
-        last_close = px[bar_rows[np.searchsorted(bar_rows, held, side="right") - 1]]
+        quantity = net_quantities(signed[mine], price[mine])
+        held, qty = _held_rows(*_held_segments(rows[mine], quantity, n))
+        if one_symbol:
+            last_close = px[held]
+        else:  # the symbol's last close on each held row (its first bar is at or before)
+            last_close = px[bar_rows[np.searchsorted(bar_rows, held, side="right") - 1]]
         value[held] += qty * last_close
         gross[held] += np.abs(qty) * last_close
         invested[held] = True
     return _frozen(ts.copy(), cash_rows, gross, cash_rows + value, invested)
+
+
+def net_quantities(signed: FloatArray, price: FloatArray) -> FloatArray:
+    """The position after each fill of one symbol, netted by :class:`NetPosition`'s rule.
+
+    Adding, reducing and flipping all leave ``before + signed`` (a flip's remainder is that
+    sum exactly), so the positions are the running sum of the signed quantities, except
+    where a reduction leaves float dust, which the rule sets to zero. The running sum is
+    used where no such reset is needed, which is checked; otherwise (and for zero or
+    non-finite quantities) the fills are replayed through ``NetPosition`` one by one.
+    """
+    quantity: FloatArray = np.add.accumulate(signed)
+    before = np.concatenate(([0.0], quantity[:-1]))
+    size, held = np.abs(signed), np.abs(before)
+    reducing = (before != 0.0) & ((before > 0.0) != (signed > 0.0))
+    dust = np.abs(size - held) <= QTY_REL_TOL * np.maximum(size, held)
+    if not (bool(np.any(reducing & dust & (quantity != 0.0)))
+            or bool(np.any(signed == 0.0)) or not bool(np.all(np.isfinite(signed)))):
+        return quantity
+    book = NetPosition()
+    replayed = []
+    for q, p in zip(signed.tolist(), price.tolist(), strict=True):
+        book.move(q, p)
+        replayed.append(book.quantity)
+    return np.array(replayed, dtype=np.float64)
 
 
 def per_timestamp(curve: EquityCurve) -> EquityCurve:
@@ -119,9 +147,10 @@ def per_timestamp(curve: EquityCurve) -> EquityCurve:
     ts = curve.ts_ns
     if len(ts) == 0:
         return curve
-    last = np.flatnonzero(np.append(ts[1:] != ts[:-1], True))
-    if len(last) == len(ts):  # one row per time already (one symbol): nothing to drop
+    changes = ts[1:] != ts[:-1]
+    if bool(changes.all()):  # one row per time already (one symbol): nothing to drop
         return curve
+    last = np.flatnonzero(np.append(changes, True))
     return _frozen(
         ts[last],
         curve.cash[last],
@@ -138,32 +167,54 @@ def exposure_fraction(curve: EquityCurve) -> float:
     return float(np.count_nonzero(curve.invested)) / len(curve)
 
 
-def _held_segments(changes: list[tuple[int, float]], n_rows: int) -> list[tuple[int, int, float]]:
-    """Row ranges ``[a, b)`` over which the position is a constant non-zero ``qty``."""
-    last_per_row: dict[int, float] = {}
-    for row, qty in changes:
-        last_per_row[row] = qty
-    starts = sorted(last_per_row)
-    ends = [*starts[1:], n_rows]
-    return [(a, b, last_per_row[a]) for a, b in zip(starts, ends, strict=True) if last_per_row[a]]
+def _held_segments(
+    fill_rows: IntArray, quantity: FloatArray, n_rows: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Row ranges ``[a, b)`` over which the position is a constant non-zero ``qty``.
+
+    ``quantity[k]`` is the position after the fill at ``fill_rows[k]`` (non-decreasing);
+    the last fill of a row sets the position from that row on.
+    """
+    last = np.append(fill_rows[1:] != fill_rows[:-1], True)
+    starts = fill_rows[last]
+    ends = np.append(starts[1:], n_rows)
+    qty = quantity[last]
+    open_ = qty != 0.0
+    return starts[open_], ends[open_], qty[open_]
 
 
-def _held_rows(segments: list[tuple[int, int, float]]) -> tuple[IntArray, FloatArray]:
-    """Every row of the (disjoint, ordered) ``segments`` and the quantity held on it.
+def _held_rows(starts: IntArray, ends: IntArray, qty: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Every row of the (disjoint, ordered) segments ``[starts, ends)`` and the quantity held.
 
     One pass of numpy over all rows held, instead of a few numpy calls per segment: a
     strategy that trades often has as many segments as round trips.
     """
-    if not segments:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-    starts = np.array([a for a, _, _ in segments], dtype=np.int64)
-    lengths = np.array([b for _, b, _ in segments], dtype=np.int64) - starts
+    lengths = ends - starts
     offsets = np.cumsum(lengths) - lengths  # where each segment begins in the output
     rows: IntArray = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(
         starts - offsets, lengths
     )
-    qty: FloatArray = np.repeat(np.array([q for _, _, q in segments], dtype=np.float64), lengths)
-    return rows, qty
+    held: FloatArray = np.repeat(qty, lengths)
+    return rows, held
+
+
+def _fill_columns(
+    fills: Sequence[Fill], symbols: Sequence[str]
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """Symbol code, signed quantity (buy > 0), price and fee of every fill, as arrays.
+
+    One C-level pass per field and no tuple per fill: tens of thousands of new container
+    objects would wake the garbage collector, which then walks the whole heap.
+    """
+    n = len(fills)
+    code = {name: i for i, name in enumerate(symbols)}
+    sign = np.fromiter(map(_SIGN.__getitem__, map(_SIDE, fills)), dtype=np.float64, count=n)
+    return (
+        np.fromiter(map(code.__getitem__, map(_SYMBOL, fills)), dtype=np.int64, count=n),
+        sign * np.fromiter(map(_QUANTITY, fills), dtype=np.float64, count=n),
+        np.fromiter(map(_PRICE, fills), dtype=np.float64, count=n),
+        np.fromiter(map(_FEE, fills), dtype=np.float64, count=n),
+    )
 
 
 def _validate(
