@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
-from vibetrading_V2.portfolio.equity import equity_curve, exposure_fraction, per_timestamp
+from vibetrading_V2.portfolio.equity import (
+    EquityCurve,
+    equity_curve,
+    exposure_fraction,
+    per_timestamp,
+)
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.stats import performance_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
@@ -20,6 +28,12 @@ from vibetrading_V2.runner.engine import EngineRun
 __all__ = ["BacktestResults", "build_results"]
 
 BRACKET_SUFFIXES = (":sl", ":tp")
+_UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
+_REQUEST = attrgetter("request")
+_CLIENT_ORDER_ID = attrgetter("client_order_id")
+# what pandas makes of a list of str: the pyarrow-backed "str" dtype on pandas 3
+_TEXT = pd.Series(["x"]).dtype
+_ARROW_TEXT = isinstance(_TEXT, pd.StringDtype) and _TEXT.storage == "pyarrow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +67,7 @@ def build_results(
     )
     exposure = exposure_fraction(curve)
     per_ts = per_timestamp(curve)
-    peak = np.maximum.accumulate(np.maximum(per_ts.equity, initial_cash)) if len(per_ts) else \
-        per_ts.equity
-    equity = pd.DataFrame(
-        {
-            "timestamp": _times(per_ts.ts_ns),
-            "equity": per_ts.equity,
-            "cash": per_ts.cash,
-            "gross_exposure": per_ts.gross_exposure,
-            "drawdown": per_ts.equity / peak - 1.0 if len(per_ts) else per_ts.equity,
-        }
-    )
+    equity = _equity_frame(per_ts, initial_cash)
     trades = ledger.trades()
     summary: dict[str, object] = dict(
         performance_summary(
@@ -94,72 +98,98 @@ def build_results(
     )
 
 
+def _equity_frame(curve: EquityCurve, initial_cash: float) -> pd.DataFrame:
+    """``equity.csv``'s table: time, equity, cash, gross exposure and drawdown per row.
+
+    The four number columns are written straight into one 2-D block (the one pandas would
+    stack them into), the drawdown in place: a million-row run allocates each once.
+    """
+    block = np.empty((4, len(curve)), dtype=np.float64)
+    equity, cash, gross, drawdown = block
+    equity[:] = curve.equity
+    cash[:] = curve.cash
+    gross[:] = curve.gross_exposure
+    # drawdown = equity / running peak (the starting cash counts as the first peak) - 1
+    np.maximum(curve.equity, initial_cash, out=drawdown)
+    np.maximum.accumulate(drawdown, out=drawdown)
+    np.divide(curve.equity, drawdown, out=drawdown)
+    drawdown -= 1.0
+    frame = pd.DataFrame(block.T, columns=["equity", "cash", "gross_exposure", "drawdown"],
+                         copy=False)
+    frame.insert(0, "timestamp", _times(curve.ts_ns))
+    return frame
+
+
 def _all_orders(run: EngineRun, execution: Execution) -> list[Order]:
     """Every order of the run: those sent, then their bracket children, in a fixed order."""
+    order_of = execution.order
     orders: list[Order] = []
     seen: set[str] = set()
-    for cid in run.client_order_ids:
-        order = execution.order(cid)
+    for cid, order in zip(run.client_order_ids, map(order_of, run.client_order_ids),
+                          strict=True):
         if order is None:
             continue
         orders.append(order)
         seen.add(cid)
-        if order.request.stop_loss is None and order.request.take_profit is None:
+        request = order.request
+        if request.stop_loss is None and request.take_profit is None:
             continue
         for suffix in BRACKET_SUFFIXES:
-            child = execution.order(cid + suffix)
+            child = order_of(cid + suffix)
             if child is not None:
                 orders.append(child)
                 seen.add(child.client_order_id)
-    for fill in run.fills:
-        if fill.client_order_id not in seen:
-            seen.add(fill.client_order_id)
-            extra = execution.order(fill.client_order_id)
+    # orders known only from their fills, each once, in the order of their first fill
+    for cid in dict.fromkeys(map(_CLIENT_ORDER_ID, run.fills)):
+        if cid not in seen:
+            extra = order_of(cid)
             if extra is not None:
                 orders.append(extra)
     return orders
 
 
 def _times(ts_ns: npt.ArrayLike) -> pd.Series:
-    return pd.Series(pd.to_datetime(np.asarray(ts_ns, dtype=np.int64), unit="ns", utc=True))
+    """UTC times of nanosecond stamps: ``pd.to_datetime(ts_ns, unit="ns", utc=True)``."""
+    values = np.ascontiguousarray(ts_ns, dtype=np.int64).view("M8[ns]")
+    return pd.Series(pd.DatetimeIndex(values, dtype=_UTC_NS))
 
 
 def _trades_frame(trades: list[RoundTrip]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "strategy_id": [t.strategy_id for t in trades],
-            "symbol": [t.symbol for t in trades],
-            "direction": [str(t.direction) for t in trades],
-            "entry_time": _times([t.entry_ts_ns for t in trades]),
-            "exit_time": _times([t.exit_ts_ns for t in trades]),
-            "quantity": [t.quantity for t in trades],
-            "entry_price": [t.entry_price for t in trades],
-            "exit_price": [t.exit_price for t in trades],
-            "pnl": [t.pnl for t in trades],
-            "fees": [t.fees for t in trades],
-            "net_pnl": [t.net_pnl for t in trades],
-            "return_pct": [t.return_pct for t in trades],
+            "strategy_id": _text_column(trades, "strategy_id"),
+            "symbol": _text_column(trades, "symbol"),
+            "direction": _text_column(trades, "direction", convert=True),
+            "entry_time": _times(_int_column(trades, "entry_ts_ns")),
+            "exit_time": _times(_int_column(trades, "exit_ts_ns")),
+            "quantity": _float_column(trades, "quantity"),
+            "entry_price": _float_column(trades, "entry_price"),
+            "exit_price": _float_column(trades, "exit_price"),
+            "pnl": _float_column(trades, "pnl"),
+            "fees": _float_column(trades, "fees"),
+            "net_pnl": _float_column(trades, "net_pnl"),
+            "return_pct": _float_column(trades, "return_pct"),
         }
     )
 
 
 def _orders_frame(orders: list[Order]) -> pd.DataFrame:
-    requests = [o.request for o in orders]
+    requests = list(map(_REQUEST, orders))
     return pd.DataFrame(
         {
-            "client_order_id": [r.client_order_id for r in requests],
-            "strategy_id": [r.strategy_id for r in requests],
-            "symbol": [r.symbol for r in requests],
-            "side": [str(r.side) for r in requests],
-            "order_type": [str(r.order_type) for r in requests],
-            "quantity": [r.quantity for r in requests],
-            "limit_price": pd.array([r.limit_price for r in requests], dtype="Float64"),
-            "stop_price": pd.array([r.stop_price for r in requests], dtype="Float64"),
-            "status": [str(o.status) for o in orders],
-            "filled_quantity": [o.filled_quantity for o in orders],
-            "average_price": pd.array([o.average_price for o in orders], dtype="Float64"),
-            "reason": pd.array([o.reason for o in orders], dtype=object),
-            "created_time": _times([r.created_ns for r in requests]),
+            "client_order_id": _text_column(requests, "client_order_id"),
+            "strategy_id": _text_column(requests, "strategy_id"),
+            "symbol": _text_column(requests, "symbol"),
+            "side": _text_column(requests, "side", convert=True),
+            "order_type": _text_column(requests, "order_type", convert=True),
+            "quantity": _float_column(requests, "quantity"),
+            "limit_price": _optional_float_column(requests, "limit_price"),
+            "stop_price": _optional_float_column(requests, "stop_price"),
+            "status": _text_column(orders, "status", convert=True),
+            "filled_quantity": _float_column(orders, "filled_quantity"),
+            "average_price": _optional_float_column(orders, "average_price"),
+            "reason": pd.array(list(map(attrgetter("reason"), orders)), dtype=object),
+            "created_time": _times(_int_column(requests, "created_ns")),
         }
     )
 
@@ -172,3 +202,42 @@ def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
                                  name="timestamp")
         prices[symbol] = pd.DataFrame({"close": run.close[rows]}, index=index)
     return prices
+
+
+# -- frame columns from lists of records, one C-level pass per field -------------------------
+
+
+def _float_column(items: Sequence[object], name: str) -> npt.NDArray[np.float64]:
+    return np.fromiter(map(attrgetter(name), items), dtype=np.float64, count=len(items))
+
+
+def _int_column(items: Sequence[object], name: str) -> npt.NDArray[np.int64]:
+    return np.fromiter(map(attrgetter(name), items), dtype=np.int64, count=len(items))
+
+
+def _optional_float_column(items: Sequence[object], name: str) -> Any:
+    """``pd.array([...], dtype="Float64")`` of the field: None (and NaN) become NA."""
+    values = np.array(list(map(attrgetter(name), items)), dtype=np.float64)
+    return pd.arrays.FloatingArray(values, np.isnan(values))
+
+
+def _text_column(items: Sequence[object], name: str, *, convert: bool = False) -> Any:
+    """The field of every item (``str()`` of it if ``convert``), typed as pandas types a list.
+
+    Fields such as a symbol or a side repeat on every row: each distinct value becomes one
+    label and the column is built from codes into the labels, not a Python string a row.
+    """
+    values = list(map(attrgetter(name), items))
+    if not _ARROW_TEXT or not values:
+        return [str(v) for v in values] if convert else values
+    labels = dict.fromkeys(values)
+    if 4 * len(labels) > len(values):  # mostly distinct (order ids): nothing to share
+        texts = pa.array(list(map(str, values)) if convert else values, type=pa.large_string())
+    else:
+        code = {label: i for i, label in enumerate(labels)}
+        texts = pa.DictionaryArray.from_arrays(
+            pa.array(np.fromiter(map(code.__getitem__, values), np.int32, len(values))),
+            pa.array(list(map(str, labels)) if convert else list(labels),
+                     type=pa.large_string()),
+        ).cast(pa.large_string())
+    return pd.array(texts, dtype=_TEXT)
