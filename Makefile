@@ -3,36 +3,47 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NATIVE := $(VENV)/.native
+# the hot modules compiled with mypyc (setup.py); rebuilt whenever one of them changes
+NATIVE_SOURCES := $(shell grep -v '^\#' native_modules.txt)
 
-.PHONY: setup run test lint typecheck imports pytest bench clean
+.PHONY: setup native run test lint typecheck imports pytest bench clean
 
-setup: $(STAMP)
+setup: $(NATIVE)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
 	$(BIN)/pip install -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# compiled after the install: mypyc type-checks against numpy and the other dependencies
+native: $(NATIVE)
+
+$(NATIVE): $(STAMP) setup.py native_modules.txt $(NATIVE_SOURCES)
+	VT_NATIVE=1 $(BIN)/python setup.py --quiet build_ext --inplace
+	touch $(NATIVE)
+
+run: $(NATIVE)
 	$(BIN)/python -m cli.backtest --env dev
 
-lint: $(STAMP)
+lint: $(NATIVE)
 	$(BIN)/ruff check .
 
-typecheck: $(STAMP)
+typecheck: $(NATIVE)
 	$(BIN)/mypy
 
-imports: $(STAMP)
+imports: $(NATIVE)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(NATIVE)
 	$(BIN)/python -m pytest
 
 test: lint typecheck imports pytest
 
-bench: $(STAMP)
+bench: $(NATIVE)
 	$(BIN)/python -m benchmarks.bench_sma_cross
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache
+	find src -name '*.so' -delete

@@ -79,7 +79,7 @@ class RiskSnapshot:
             isinstance(self.state, TradingState)
             and _resumable(self.peak)
             and _resumable(self.day_start_equity)
-            and (self.day is None or type(self.day) is int)
+            and _is_day(self.day)
             and isinstance(self.daily_breached, bool)
         )
         if not ok:
@@ -138,6 +138,11 @@ def _stored_number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
         raise ValueError(f"expected a number or null, got {value!r}")
     return float(value)
+
+
+def _is_day(value: object) -> bool:
+    """A UTC day number: an ``int`` but not a ``bool`` (or ``None`` before the first NAV)."""
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _resumable(value: object) -> bool:

@@ -1,0 +1,46 @@
+"""Session checks: refuse to test a stale compiled build of the hot modules.
+
+``make native`` compiles the modules of ``native_modules.txt`` beside their sources; the
+compiled file shadows the source on import. A source edited after the build would
+otherwise go untested, so the run stops and says how to rebuild.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stale_native_modules(root: Path = ROOT) -> list[str]:
+    """Listed sources that are newer than their compiled extension (none if not built)."""
+    listing = root / "native_modules.txt"
+    if not listing.is_file():
+        return []
+    # the code of every compiled module lives in one shared library; each module's own
+    # extension is a small loader that a rebuild may leave untouched
+    shared = sorted((root / "src" / "vibetrading_V2").glob("native__mypyc.*.so"))
+    stale = []
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        source = line.strip()
+        if not source or source.startswith("#"):
+            continue
+        path = root / source
+        built = sorted(path.parent.glob(f"{path.stem}.*.so"))
+        if not built:
+            continue
+        built_at = max(p.stat().st_mtime for p in [*built, *shared])
+        if path.stat().st_mtime > built_at:
+            stale.append(source)
+    return stale
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    stale = stale_native_modules()
+    if stale:
+        raise pytest.UsageError(
+            f"the compiled build is older than {', '.join(stale)}; run `make native` "
+            "(or `find src -name '*.so' -delete` to test the plain sources)"
+        )
