@@ -1,13 +1,20 @@
 """Value types shared by every layer: bars, intents, orders, fills, positions.
 
-Plain frozen dataclasses and enums, standard library only. Time is an integer count of
+Immutable dataclasses and enums, standard library only. Time is an integer count of
 nanoseconds since the Unix epoch in UTC (``ts_ns``); prices and quantities are floats.
+
+The records are dataclasses (fields, ``replace``, equality, hashing, repr) whose fields are
+``Final`` and set once by an explicit ``__init__``. Compiled (``make native``), a field has
+no setter at all and building a record costs tens of nanoseconds instead of the
+microsecond a ``frozen=True`` dataclass takes; the type checker refuses assignments either
+way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 __all__ = [
     "NS_PER_SECOND",
@@ -92,20 +99,38 @@ class TradingState(StrEnum):
     HALTED = "halted"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Bar:
     """One OHLCV bar of one symbol; ``ts_ns`` is the bar's open time in UTC nanoseconds."""
 
-    symbol: str
-    ts_ns: int
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: float
+    symbol: Final[str]
+    ts_ns: Final[int]
+    open: Final[float]
+    high: Final[float]
+    low: Final[float]
+    close: Final[float]
+    volume: Final[float]
+
+    def __init__(
+        self,
+        symbol: str,
+        ts_ns: int,
+        open: float,
+        high: float,
+        low: float,
+        close: float,
+        volume: float,
+    ) -> None:
+        self.symbol = symbol
+        self.ts_ns = ts_ns
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Intent:
     """What a strategy wants, never how to trade it.
 
@@ -115,15 +140,37 @@ class Intent:
     ``stop_loss`` / ``take_profit`` are absolute prices attached to the resulting position.
     """
 
-    symbol: str
-    direction: Direction
-    quantity: float | None = None
-    notional: float | None = None
-    weight: float | None = None
-    confidence: float = 1.0
-    stop_loss: float | None = None
-    take_profit: float | None = None
-    rationale: tuple[str, ...] = ()
+    symbol: Final[str]
+    direction: Final[Direction]
+    quantity: Final[float | None]
+    notional: Final[float | None]
+    weight: Final[float | None]
+    confidence: Final[float]
+    stop_loss: Final[float | None]
+    take_profit: Final[float | None]
+    rationale: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        symbol: str,
+        direction: Direction,
+        quantity: float | None = None,
+        notional: float | None = None,
+        weight: float | None = None,
+        confidence: float = 1.0,
+        stop_loss: float | None = None,
+        take_profit: float | None = None,
+        rationale: tuple[str, ...] = (),
+    ) -> None:
+        self.symbol = symbol
+        self.direction = direction
+        self.quantity = quantity
+        self.notional = notional
+        self.weight = weight
+        self.confidence = confidence
+        self.stop_loss = stop_loss
+        self.take_profit = take_profit
+        self.rationale = rationale
 
     @classmethod
     def long(cls, symbol: str, **kwargs: object) -> Intent:
@@ -138,7 +185,7 @@ class Intent:
         return cls(symbol, Direction.FLAT, rationale=tuple(rationale))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class OrderRequest:
     """An order the pipeline asks an ``Execution`` to work.
 
@@ -146,33 +193,83 @@ class OrderRequest:
     sequence number) so that submitting the same request twice never creates two orders.
     """
 
-    client_order_id: str
-    symbol: str
-    side: Side
-    quantity: float
-    order_type: OrderType = OrderType.MARKET
-    limit_price: float | None = None
-    stop_price: float | None = None
-    time_in_force: TimeInForce = TimeInForce.GTC
-    reduce_only: bool = False
-    strategy_id: str = ""
-    stop_loss: float | None = None
-    take_profit: float | None = None
-    oco_group: str | None = None
-    created_ns: int = 0
+    client_order_id: Final[str]
+    symbol: Final[str]
+    side: Final[Side]
+    quantity: Final[float]
+    order_type: Final[OrderType]
+    limit_price: Final[float | None]
+    stop_price: Final[float | None]
+    time_in_force: Final[TimeInForce]
+    reduce_only: Final[bool]
+    strategy_id: Final[str]
+    stop_loss: Final[float | None]
+    take_profit: Final[float | None]
+    oco_group: Final[str | None]
+    created_ns: Final[int]
+
+    def __init__(
+        self,
+        client_order_id: str,
+        symbol: str,
+        side: Side,
+        quantity: float,
+        order_type: OrderType = OrderType.MARKET,
+        limit_price: float | None = None,
+        stop_price: float | None = None,
+        time_in_force: TimeInForce = TimeInForce.GTC,
+        reduce_only: bool = False,
+        strategy_id: str = "",
+        stop_loss: float | None = None,
+        take_profit: float | None = None,
+        oco_group: str | None = None,
+        created_ns: int = 0,
+    ) -> None:
+        self.client_order_id = client_order_id
+        self.symbol = symbol
+        self.side = side
+        self.quantity = quantity
+        self.order_type = order_type
+        self.limit_price = limit_price
+        self.stop_price = stop_price
+        self.time_in_force = time_in_force
+        self.reduce_only = reduce_only
+        self.strategy_id = strategy_id
+        self.stop_loss = stop_loss
+        self.take_profit = take_profit
+        self.oco_group = oco_group
+        self.created_ns = created_ns
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Order:
     """The known state of one order, as the execution side reports it."""
 
-    request: OrderRequest
-    status: OrderStatus
-    filled_quantity: float = 0.0
-    average_price: float | None = None
-    venue_order_id: str | None = None
-    reason: str | None = None
-    updated_ns: int = 0
+    request: Final[OrderRequest]
+    status: Final[OrderStatus]
+    filled_quantity: Final[float]
+    average_price: Final[float | None]
+    venue_order_id: Final[str | None]
+    reason: Final[str | None]
+    updated_ns: Final[int]
+
+    def __init__(
+        self,
+        request: OrderRequest,
+        status: OrderStatus,
+        filled_quantity: float = 0.0,
+        average_price: float | None = None,
+        venue_order_id: str | None = None,
+        reason: str | None = None,
+        updated_ns: int = 0,
+    ) -> None:
+        self.request = request
+        self.status = status
+        self.filled_quantity = filled_quantity
+        self.average_price = average_price
+        self.venue_order_id = venue_order_id
+        self.reason = reason
+        self.updated_ns = updated_ns
 
     @property
     def client_order_id(self) -> str:
@@ -183,42 +280,92 @@ class Order:
         return self.request.quantity - self.filled_quantity
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Fill:
     """One execution; ``execution_id`` is unique per venue and deduplicates fills."""
 
-    execution_id: str
-    client_order_id: str
-    symbol: str
-    side: Side
-    quantity: float
-    price: float
-    fee: float
-    ts_ns: int
-    strategy_id: str = ""
-    liquidity: str = "taker"
+    execution_id: Final[str]
+    client_order_id: Final[str]
+    symbol: Final[str]
+    side: Final[Side]
+    quantity: Final[float]
+    price: Final[float]
+    fee: Final[float]
+    ts_ns: Final[int]
+    strategy_id: Final[str]
+    liquidity: Final[str]
+
+    def __init__(
+        self,
+        execution_id: str,
+        client_order_id: str,
+        symbol: str,
+        side: Side,
+        quantity: float,
+        price: float,
+        fee: float,
+        ts_ns: int,
+        strategy_id: str = "",
+        liquidity: str = "taker",
+    ) -> None:
+        self.execution_id = execution_id
+        self.client_order_id = client_order_id
+        self.symbol = symbol
+        self.side = side
+        self.quantity = quantity
+        self.price = price
+        self.fee = fee
+        self.ts_ns = ts_ns
+        self.strategy_id = strategy_id
+        self.liquidity = liquidity
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Position:
     """Net position in one symbol: positive quantity is long, negative is short."""
 
-    symbol: str
-    quantity: float
-    average_price: float
-    realized_pnl: float = 0.0
+    symbol: Final[str]
+    quantity: Final[float]
+    average_price: Final[float]
+    realized_pnl: Final[float]
+
+    def __init__(
+        self,
+        symbol: str,
+        quantity: float,
+        average_price: float,
+        realized_pnl: float = 0.0,
+    ) -> None:
+        self.symbol = symbol
+        self.quantity = quantity
+        self.average_price = average_price
+        self.realized_pnl = realized_pnl
 
     @property
     def is_flat(self) -> bool:
         return self.quantity == 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class AccountSnapshot:
     """Balances as the execution side reports them."""
 
-    cash: float
-    equity: float
-    margin_used: float = 0.0
-    currency: str = "USD"
-    positions: tuple[Position, ...] = field(default_factory=tuple)
+    cash: Final[float]
+    equity: Final[float]
+    margin_used: Final[float]
+    currency: Final[str]
+    positions: Final[tuple[Position, ...]]
+
+    def __init__(
+        self,
+        cash: float,
+        equity: float,
+        margin_used: float = 0.0,
+        currency: str = "USD",
+        positions: tuple[Position, ...] = (),
+    ) -> None:
+        self.cash = cash
+        self.equity = equity
+        self.margin_used = margin_used
+        self.currency = currency
+        self.positions = positions
