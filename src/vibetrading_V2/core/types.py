@@ -33,7 +33,7 @@ __all__ = [
     "TradingState",
 ]
 
-NS_PER_SECOND = 1_000_000_000
+NS_PER_SECOND: Final = 1_000_000_000
 
 
 class Side(StrEnum):
@@ -88,7 +88,7 @@ class OrderStatus(StrEnum):
         return self in _TERMINAL
 
 
-_TERMINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
+_TERMINAL: Final = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
 
 
 class TradingState(StrEnum):

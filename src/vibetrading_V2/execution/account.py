@@ -6,11 +6,13 @@ venue's truth in a backtest: the runner's ledger reconciles against what this re
 
 from __future__ import annotations
 
+from typing import Final
+
 from vibetrading_V2.core.types import AccountSnapshot, Position
 
 __all__ = ["QTY_TOL", "SimAccount"]
 
-QTY_TOL = 1e-9
+QTY_TOL: Final = 1e-9
 """Relative size below which a quantity left over by float arithmetic counts as zero."""
 
 

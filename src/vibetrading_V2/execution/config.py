@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vibetrading_V2.execution.fees import FeeSchedule, order_fee
+
 __all__ = ["FillTiming", "SimulatorConfig"]
 
 FillTiming = Literal["next_open", "signal_close"]
@@ -53,5 +55,8 @@ class SimulatorConfig(BaseModel):
 
     def order_fee(self, cumulative_notional: float) -> float:
         """The total fee of an order that has filled ``cumulative_notional`` so far."""
-        variable = cumulative_notional * self.commission_bps / 1e4 + self.fixed_fee
-        return max(self.min_fee, variable)
+        return order_fee(cumulative_notional, self.commission_bps, self.fixed_fee, self.min_fee)
+
+    def fee_schedule(self) -> FeeSchedule:
+        """The fee numbers as a small object for the per-fill path."""
+        return FeeSchedule(self.commission_bps, self.fixed_fee, self.min_fee)

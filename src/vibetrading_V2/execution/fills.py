@@ -8,6 +8,7 @@ a bar fills an order (``matching``).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 from vibetrading_V2.core.types import Fill, OrderRequest, OrderStatus, OrderType, Side
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
@@ -18,8 +19,9 @@ from vibetrading_V2.execution.orders import WorkingOrder
 
 __all__ = ["Filler"]
 
-_FILLED, _PARTIALLY_FILLED = OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED
-_REJECTED = OrderStatus.REJECTED
+_FILLED: Final = OrderStatus.FILLED
+_PARTIALLY_FILLED: Final = OrderStatus.PARTIALLY_FILLED
+_REJECTED: Final = OrderStatus.REJECTED
 
 
 class Filler:
@@ -33,7 +35,7 @@ class Filler:
 
     def __init__(self, config: SimulatorConfig, account: SimAccount, book: OrderBook) -> None:
         self._config = config
-        self._order_fee = config.order_fee
+        self._fees = config.fee_schedule()
         self._account = account
         self._book = book
         self._fills: list[Fill] = []
@@ -76,7 +78,7 @@ class Filler:
         price = touch.price
         signed = quantity if order.is_buy else -quantity
         notional = order.notional + quantity * price
-        fee = self._order_fee(notional) - order.fees
+        fee = self._fees.order_fee(notional) - order.fees
         account = self._account
         problem = account.check(request.symbol, signed, price, fee)
         if problem is not None:

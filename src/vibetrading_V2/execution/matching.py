@@ -9,7 +9,7 @@ return ``None`` when the bar does not touch the order, so the hot path allocates
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final
 
 from vibetrading_V2.core.types import OrderType
 from vibetrading_V2.execution.orders import WorkingOrder
@@ -26,11 +26,13 @@ __all__ = [
 ]
 
 
-_MARKET, _LIMIT, _STOP = OrderType.MARKET, OrderType.LIMIT, OrderType.STOP
-_STOP_LIMIT = OrderType.STOP_LIMIT  # module constants: enum attribute access is slow
+_MARKET: Final = OrderType.MARKET
+_LIMIT: Final = OrderType.LIMIT
+_STOP: Final = OrderType.STOP
+_STOP_LIMIT: Final = OrderType.STOP_LIMIT  # module constants: enum attribute access is slow
 
 
-class Touch(NamedTuple):
+class Touch:
     """A fill the bar allows: its price, the market level then, and whether at the open.
 
     ``level`` is the price the market stood at when the order filled, before slippage;
@@ -38,9 +40,15 @@ class Touch(NamedTuple):
     before anything else in the bar.
     """
 
-    price: float
-    level: float
-    at_open: bool
+    __slots__ = ("at_open", "level", "price")
+
+    def __init__(self, price: float, level: float, at_open: bool) -> None:
+        self.price: Final = price
+        self.level: Final = level
+        self.at_open: Final = at_open
+
+    def __repr__(self) -> str:
+        return f"Touch(price={self.price!r}, level={self.level!r}, at_open={self.at_open!r})"
 
 
 def market_touch(is_buy: bool, open_: float, slip: float) -> Touch:
@@ -141,7 +149,7 @@ def touch_order(
     return stop_limit_touch(order.is_buy, order.stop, order.limit, open_, high, low)
 
 
-_STOPS = (OrderType.STOP, OrderType.STOP_LIMIT)
+_STOPS: Final = (OrderType.STOP, OrderType.STOP_LIMIT)
 
 
 def oco_rank(order: WorkingOrder, touch: Touch) -> tuple[bool, bool, int]:

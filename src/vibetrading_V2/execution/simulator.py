@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.ports import Clock
@@ -81,11 +82,12 @@ from vibetrading_V2.execution.orders import WorkingOrder, estimate_price, reques
 
 __all__ = ["Simulator"]
 
-_DAY_NS = 86_400 * NS_PER_SECOND
-_NEVER = -(2**63)
-_BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow
-_MARKET = OrderType.MARKET
-_REJECTED = OrderStatus.REJECTED
+_DAY_NS: Final = 86_400 * NS_PER_SECOND
+_NEVER: Final = -(2**63)
+_BUY: Final = Side.BUY  # module constants: enum attribute access is slow
+_SELL: Final = Side.SELL
+_MARKET: Final = OrderType.MARKET
+_REJECTED: Final = OrderStatus.REJECTED
 
 
 class Simulator:
@@ -97,6 +99,7 @@ class Simulator:
 
     def __init__(self, config: SimulatorConfig, clock: Clock) -> None:
         self._config = config
+        self._fees = config.fee_schedule()
         self._clock = clock
         self._slip = config.slippage_bps / 1e4
         self._cap = config.max_volume_participation
@@ -268,7 +271,7 @@ class Simulator:
                 return "reduce_only_no_position"
             return None
         price = estimate_price(request, mark, self._slip)
-        fee = self._config.order_fee(request.quantity * price)
+        fee = self._fees.order_fee(request.quantity * price)
         return self._account.check(request.symbol, signed, price, fee)
 
     def _fill_at_close(self, order: WorkingOrder, mark: float) -> None:

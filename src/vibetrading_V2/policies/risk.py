@@ -23,6 +23,7 @@ latches), so a per-bar loop may skip the call. Re-read it after ``check_nav``,
 from __future__ import annotations
 
 import math
+from typing import Final
 
 from vibetrading_V2.core.types import NS_PER_SECOND, Side, TradingState
 from vibetrading_V2.policies.config import RiskPolicy
@@ -42,14 +43,16 @@ __all__ = [
     "StateTransition",
 ]
 
-NS_PER_DAY = 86_400 * NS_PER_SECOND
-_INF = math.inf
-_TOL = 1e-9  # relative slack on limits, so float rounding of a sized order does not veto it
-_NEVER = -(1 << 80)  # "no day seen yet": any real ts_ns is a new day
+NS_PER_DAY: Final = 86_400 * NS_PER_SECOND
+_INF: Final = math.inf
+_TOL: Final = 1e-9  # relative slack on limits, so float rounding of a sized order does not veto it
+_NEVER: Final = -(1 << 80)  # "no day seen yet": any real ts_ns is a new day
 
-_ACTIVE, _REDUCING, _HALTED = TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED
-_BUY = Side.BUY
-_APPROVED = {s: RiskDecision(True, (), s) for s in TradingState}
+_ACTIVE: Final = TradingState.ACTIVE
+_REDUCING: Final = TradingState.REDUCING
+_HALTED: Final = TradingState.HALTED
+_BUY: Final = Side.BUY
+_APPROVED: Final = {s: RiskDecision(True, (), s) for s in TradingState}
 
 
 def _factor(limit: float | None) -> float | None:

@@ -6,6 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.types import TradingState
@@ -33,7 +34,7 @@ class RiskReason(StrEnum):
     RECOVERED = "recovered"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class RiskDecision:
     """The gate's answer to one order: approved, or vetoed with every failed rule.
 
@@ -41,24 +42,50 @@ class RiskDecision:
     human-readable line per reason (same order) for logs and veto records.
     """
 
-    approved: bool
-    reasons: tuple[RiskReason, ...]
-    state: TradingState
-    details: tuple[str, ...] = ()
+    approved: Final[bool]
+    reasons: Final[tuple[RiskReason, ...]]
+    state: Final[TradingState]
+    details: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        approved: bool,
+        reasons: tuple[RiskReason, ...],
+        state: TradingState,
+        details: tuple[str, ...] = (),
+    ) -> None:
+        self.approved = approved
+        self.reasons = reasons
+        self.state = state
+        self.details = details
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class StateTransition:
     """One change of trading state, for the runner to persist, alert on and report."""
 
-    ts_ns: int
-    from_state: TradingState
-    to_state: TradingState
-    reason: RiskReason
-    detail: str = ""
+    ts_ns: Final[int]
+    from_state: Final[TradingState]
+    to_state: Final[TradingState]
+    reason: Final[RiskReason]
+    detail: Final[str]
+
+    def __init__(
+        self,
+        ts_ns: int,
+        from_state: TradingState,
+        to_state: TradingState,
+        reason: RiskReason,
+        detail: str = "",
+    ) -> None:
+        self.ts_ns = ts_ns
+        self.from_state = from_state
+        self.to_state = to_state
+        self.reason = reason
+        self.detail = detail
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class RiskSnapshot:
     """What the gate must remember across a restart; ``RiskEngine.restore`` takes it back.
 
@@ -67,11 +94,25 @@ class RiskSnapshot:
     the daily-loss latch for the rest of ``day`` even if equity recovered.
     """
 
-    state: TradingState
-    peak: float
-    day_start_equity: float
-    day: int | None
-    daily_breached: bool = False
+    state: Final[TradingState]
+    peak: Final[float]
+    day_start_equity: Final[float]
+    day: Final[int | None]
+    daily_breached: Final[bool]
+
+    def __init__(
+        self,
+        state: TradingState,
+        peak: float,
+        day_start_equity: float,
+        day: int | None,
+        daily_breached: bool = False,
+    ) -> None:
+        self.state = state
+        self.peak = peak
+        self.day_start_equity = day_start_equity
+        self.day = day
+        self.daily_breached = daily_breached
 
     def check(self) -> None:
         """Raise ``StateStoreError`` unless this is a state the engine can resume from."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -39,8 +40,9 @@ from vibetrading_V2.policies.config import SizingPolicy
 
 __all__ = ["Sizer", "SizingError", "SizingReason", "annualised_volatility"]
 
-_CHUNK_CELLS = 1 << 20
-_FLAT, _LONG = Direction.FLAT, Direction.LONG
+_CHUNK_CELLS: Final = 1 << 20
+_FLAT: Final = Direction.FLAT
+_LONG: Final = Direction.LONG
 
 
 class SizingReason(StrEnum):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.types import Fill, Position, Side
@@ -30,17 +31,30 @@ from vibetrading_V2.portfolio.trades import RoundTrip, TradeTracker
 
 __all__ = ["Ledger", "StrategyPnl"]
 
-_BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
+_BUY: Final = Side.BUY  # module constants: enum attribute access is slow in 3.11
+_SELL: Final = Side.SELL
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class StrategyPnl:
     """PnL attributed to one strategy: realised (gross), unrealised, fees, closed trades."""
 
-    realized: float
-    unrealized: float
-    fees: float
-    n_trades: int
+    realized: Final[float]
+    unrealized: Final[float]
+    fees: Final[float]
+    n_trades: Final[int]
+
+    def __init__(
+        self,
+        realized: float,
+        unrealized: float,
+        fees: float,
+        n_trades: int,
+    ) -> None:
+        self.realized = realized
+        self.unrealized = unrealized
+        self.fees = fees
+        self.n_trades = n_trades
 
     @property
     def net(self) -> float:

@@ -7,10 +7,11 @@ equity curve, so the two can never disagree about what a fill does to a position
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 __all__ = ["QTY_REL_TOL", "Move", "NetChange", "NetPosition", "is_dust"]
 
-QTY_REL_TOL = 1e-9
+QTY_REL_TOL: Final = 1e-9
 """A remainder smaller than this fraction of the quantities involved is float dust.
 
 ``0.1 + 0.2 - 0.3`` is ``5.5e-17``, not ``0``: without a tolerance a position closed by
@@ -29,7 +30,7 @@ Move = tuple[float, float, float, float, float]
 """``(closed, opened, realized, entry_price, quantity_before)``: a ``NetChange`` as a tuple."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class NetChange:
     """What one fill did to a position: quantity closed, quantity opened, PnL realised.
 
@@ -37,11 +38,25 @@ class NetChange:
     average price of the position before the fill (the price the closed part was held at).
     """
 
-    closed: float
-    opened: float
-    realized: float
-    entry_price: float
-    quantity_before: float
+    closed: Final[float]
+    opened: Final[float]
+    realized: Final[float]
+    entry_price: Final[float]
+    quantity_before: Final[float]
+
+    def __init__(
+        self,
+        closed: float,
+        opened: float,
+        realized: float,
+        entry_price: float,
+        quantity_before: float,
+    ) -> None:
+        self.closed = closed
+        self.opened = opened
+        self.realized = realized
+        self.entry_price = entry_price
+        self.quantity_before = quantity_before
 
 
 @dataclass(slots=True)

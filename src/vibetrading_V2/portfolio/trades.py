@@ -8,16 +8,18 @@ net PnL adds up exactly to realised PnL minus fees.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Final
 
 from vibetrading_V2.core.types import Direction, Fill
 from vibetrading_V2.portfolio.netting import Move, NetChange
 
 __all__ = ["RoundTrip", "TradeTracker"]
 
-_LONG, _SHORT = Direction.LONG, Direction.SHORT  # enum attribute access is slow in 3.11
+_LONG: Final = Direction.LONG  # enum attribute access is slow in 3.11
+_SHORT: Final = Direction.SHORT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class RoundTrip:
     """One closed trade (or the closed part of one): entry, exit, PnL and fees.
 
@@ -30,19 +32,49 @@ class RoundTrip:
     that knows the bar timeline.
     """
 
-    strategy_id: str
-    symbol: str
-    direction: Direction
-    entry_ts_ns: int
-    exit_ts_ns: int
-    quantity: float
-    entry_price: float
-    exit_price: float
-    pnl: float
-    fees: float
-    net_pnl: float
-    return_pct: float
-    bars_held: int | None = None
+    strategy_id: Final[str]
+    symbol: Final[str]
+    direction: Final[Direction]
+    entry_ts_ns: Final[int]
+    exit_ts_ns: Final[int]
+    quantity: Final[float]
+    entry_price: Final[float]
+    exit_price: Final[float]
+    pnl: Final[float]
+    fees: Final[float]
+    net_pnl: Final[float]
+    return_pct: Final[float]
+    bars_held: Final[int | None]
+
+    def __init__(
+        self,
+        strategy_id: str,
+        symbol: str,
+        direction: Direction,
+        entry_ts_ns: int,
+        exit_ts_ns: int,
+        quantity: float,
+        entry_price: float,
+        exit_price: float,
+        pnl: float,
+        fees: float,
+        net_pnl: float,
+        return_pct: float,
+        bars_held: int | None = None,
+    ) -> None:
+        self.strategy_id = strategy_id
+        self.symbol = symbol
+        self.direction = direction
+        self.entry_ts_ns = entry_ts_ns
+        self.exit_ts_ns = exit_ts_ns
+        self.quantity = quantity
+        self.entry_price = entry_price
+        self.exit_price = exit_price
+        self.pnl = pnl
+        self.fees = fees
+        self.net_pnl = net_pnl
+        self.return_pct = return_pct
+        self.bars_held = bars_held
 
 
 def _return_pct(net_pnl: float, quantity: float, entry_price: float) -> float:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["VOLATILITY_COLUMN", "BarCursor"]
 
-VOLATILITY_COLUMN = "_volatility"
+VOLATILITY_COLUMN: Final = "_volatility"
 
 
 class BarCursor:

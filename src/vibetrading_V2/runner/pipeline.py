@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from vibetrading_V2.core.ports import Execution, Logger, MetricsSink, StateStore
 from vibetrading_V2.core.types import (
@@ -29,15 +30,23 @@ from vibetrading_V2.portfolio.ledger import Ledger
 
 __all__ = ["OrderPipeline", "PipelineOutcome"]
 
-_MIN_QUANTITY = 1e-12
+_MIN_QUANTITY: Final = 1e-12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class PipelineOutcome:
     """What became of one intent: the order sent, or the reasons it was stopped."""
 
-    order: Order | None
-    vetoes: tuple[str, ...] = ()
+    order: Final[Order | None]
+    vetoes: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        order: Order | None,
+        vetoes: tuple[str, ...] = (),
+    ) -> None:
+        self.order = order
+        self.vetoes = vetoes
 
 
 class OrderPipeline:

@@ -7,6 +7,7 @@ same shapes and refuse the same bad values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
@@ -21,23 +22,45 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class IntentRecord:
     """An intent as recorded before anything was sized or sent."""
 
-    ts_ns: int
-    strategy_id: str
-    intent: Intent
+    ts_ns: Final[int]
+    strategy_id: Final[str]
+    intent: Final[Intent]
+
+    def __init__(
+        self,
+        ts_ns: int,
+        strategy_id: str,
+        intent: Intent,
+    ) -> None:
+        self.ts_ns = ts_ns
+        self.strategy_id = strategy_id
+        self.intent = intent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class VetoRecord:
     """An order or intent the gates refused, with machine-readable reasons."""
 
-    ts_ns: int
-    strategy_id: str
-    symbol: str
-    reasons: tuple[str, ...]
+    ts_ns: Final[int]
+    strategy_id: Final[str]
+    symbol: Final[str]
+    reasons: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        ts_ns: int,
+        strategy_id: str,
+        symbol: str,
+        reasons: tuple[str, ...],
+    ) -> None:
+        self.ts_ns = ts_ns
+        self.strategy_id = strategy_id
+        self.symbol = symbol
+        self.reasons = reasons
 
 
 def check_no_nan(kind: str, value: object) -> None:
@@ -63,7 +86,7 @@ def check_no_nan(kind: str, value: object) -> None:
             check_no_nan(kind, item)
 
 
-_SCALARS = (str, int, tuple)  # str covers StrEnum members, int covers bool
+_SCALARS: Final = (str, int, tuple)  # str covers StrEnum members, int covers bool
 
 
 # The three record kinds the stores write on every intent, order and fill. NaN is the only
