@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from vibetrading_V2.core.errors import SandboxViolationError
+from vibetrading_V2.strategy.guard_refusal import BytecodeCacheRefused
 
 __all__ = ["RuntimeGuard", "default_readable_roots"]
 
@@ -96,10 +97,6 @@ _REFUSED_PREFIXES: dict[str, str] = {
     "winreg.": "registry access",
 }
 _PREFIXES = tuple(_REFUSED_PREFIXES)
-
-
-class _BytecodeCacheRefused(PermissionError):
-    """Raised for ``__pycache__`` writes so the import system quietly skips caching."""
 
 
 def default_readable_roots() -> tuple[str, ...]:
@@ -231,7 +228,7 @@ class RuntimeGuard:
         if writing:
             text = _as_text(path)
             if text is not None and "__pycache__" in text and ".pyc" in text:
-                raise _BytecodeCacheRefused(f"bytecode cache write refused: {text}")
+                raise BytecodeCacheRefused(f"bytecode cache write refused: {text}")
             return f"writing file {path!r}"
         if self._readable_path(path):
             return None
