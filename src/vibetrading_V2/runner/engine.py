@@ -101,6 +101,8 @@ class TradingEngine:
         self._disabled = False
         self._transitions: list[tuple[int, str, str, str]] = []
         self._last_out: list[object] = []
+        # the base class's on_fill does nothing: skip the call (and the guard) unless overridden
+        self._has_on_fill = type(strategy).on_fill is not Strategy.on_fill
 
     def run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None = None
@@ -133,7 +135,10 @@ class TradingEngine:
         for batch in feed.batches():
             codes = [self._symbol_code(s, symbols, builders, cursors) for s in batch.symbols]
             self._extend_history(batch, codes, symbols, builders, cursors)
-            self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+            try:
+                self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+            finally:
+                self._pipeline.flush_metrics()
             parts.append((batch.symbols, batch))
             offset += len(batch)
             if progress is not None:
@@ -217,13 +222,12 @@ class TradingEngine:
         names = list(symbols)
         cursor_of = [cursors[s] for s in names]
         batch_codes = sorted({codes[c] for c in np.unique(np.asarray(batch.symbol_index))})
-        row_symbol: list[int]
-        positions: Sequence[int]
-        if len(batch_codes) == 1:  # one symbol: no per-row index lists to build
-            row_symbol = [batch_codes[0]] * n
-            base = cursor_of[batch_codes[0]].history_length - n
-            positions = range(base, base + n)
-        else:
+        single = len(batch_codes) == 1  # one symbol (a backtest): no per-row index lists
+        row_symbol: list[int] = []
+        positions: list[int] = []
+        s = batch_codes[0]
+        base = cursor_of[s].history_length - n
+        if not single:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
             positions = positions_in_symbol(row_symbol, [c.history_length for c in cursor_of])
         closes = [c.column("close") for c in cursor_of]
@@ -247,44 +251,59 @@ class TradingEngine:
         # orders appear only through submits made here, so the (cheap) flag says when the
         # execution must be asked; it is cleared once the execution has nothing working
         maybe_working = bar_driven is not None and bar_driven.has_working_orders
+        # the current row's symbol: its columns and cursor, looked up again only when the
+        # symbol changes from one row to the next
+        cursor = cursor_of[s]
+        symbol = names[s]
+        stamp_col = stamps[s]
+        close_col = closes[s]
 
-        for i, s, idx in zip(range(n), row_symbol, positions, strict=True):
-            ts = stamps[s][idx]
-            close = closes[s][idx]
+        for i in range(n):
+            if single:
+                idx = base + i
+            else:
+                idx = positions[i]
+                if row_symbol[i] != s:
+                    s = row_symbol[i]
+                    cursor = cursor_of[s]
+                    symbol = names[s]
+                    stamp_col = stamps[s]
+                    close_col = closes[s]
+            ts: int = stamp_col[idx]
+            close: float = close_col[idx]
             if clock is not None:
                 clock.ts_ns = ts
-            if maybe_working and bar_driven is not None and not bar_driven.has_working_orders:
-                maybe_working = False
             if maybe_working and bar_driven is not None:
-                cursor = cursor_of[s]
-                cursor.index = idx
-                bar_driven.on_bar(names[s], ts, cursor.open, cursor.high, cursor.low, close,
-                                  cursor.volume)
-                new = execution.drain_fills()
-                if new:
-                    self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-                    cash, qty, market_value = self._account_view(names, last_close)
+                if not bar_driven.has_working_orders:
+                    maybe_working = False
+                else:
+                    cursor.index = idx
+                    bar_driven.on_bar(symbol, ts, cursor.open, cursor.high, cursor.low, close,
+                                      cursor.volume)
+                    new = execution.drain_fills()
+                    if new:
+                        self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
+                        cash, qty, market_value = self._account_view(names, last_close)
             q = qty[s]
             if q:
                 market_value += q * (close - last_close[s])
             last_close[s] = close
             equity = cash + market_value
             if not band_low <= equity <= band_high or ts >= next_day:  # NaN also leaves it
-                ledger.mark(names[s], close)
+                ledger.mark(symbol, close)
                 state = risk.check_nav(ts, equity)
                 band_low, band_high, next_day = risk.nav_band
                 self._after_nav(ts, state)
                 halted = state is TradingState.HALTED
             if disabled:
                 continue
-            cursor = cursor_of[s]
             cursor.index = idx
             guard.active = True
             try:
                 out = on_bar(cursor)
             except Exception as exc:  # user code: count, maybe disable, carry on
                 guard.active = False
-                self._strategy_failed(ts, names[s], exc)
+                self._strategy_failed(ts, symbol, exc)
                 disabled = self._disabled
                 continue
             guard.active = False
@@ -294,7 +313,7 @@ class TradingEngine:
             if out is previous or _same_output(out, previous):  # "no change"
                 continue
             last_out[s] = out
-            ledger.mark(names[s], close)
+            ledger.mark(symbol, close)
             self._dispatch(ts, out, cursor, names, last_close)
             maybe_working = bar_driven is not None
             disabled = self._disabled
@@ -363,7 +382,7 @@ class TradingEngine:
             cursor = cursor_of[names.index(fill.symbol)]
             cursor.position = self._ledger.strategy_position(
                 self._strategy_id, fill.symbol).quantity
-            if not self._disabled:
+            if self._has_on_fill and not self._disabled:
                 self._guard.active = True
                 try:
                     self._strategy.on_fill(fill)

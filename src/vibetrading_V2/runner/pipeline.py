@@ -31,6 +31,12 @@ from vibetrading_V2.portfolio.ledger import Ledger
 __all__ = ["OrderPipeline", "PipelineOutcome"]
 
 _MIN_QUANTITY: Final = 1e-12
+_IN_FLIGHT: Final = OrderStatus.IN_FLIGHT
+_REJECTED: Final = OrderStatus.REJECTED
+_BUY: Final = Side.BUY
+_SELL: Final = Side.SELL
+_FLAT: Final = Direction.FLAT
+_MARKET: Final = OrderType.MARKET
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
@@ -83,6 +89,12 @@ class OrderPipeline:
         self._sent: dict[str, None] = {}
         self._bar_seq: tuple[int, int] = (-1, 0)
         self.vetoes = 0
+        # counted here in plain ints and reported by ``flush_metrics`` (after each batch):
+        # a dictionary of tags per counted event would cost more than the event itself
+        self._n_intents = 0
+        self._n_accepted = 0
+        self._n_rejected = 0
+        self._n_fills: dict[str, int] = {}
 
     @property
     def client_order_ids(self) -> list[str]:
@@ -94,7 +106,7 @@ class OrderPipeline:
     ) -> PipelineOutcome:
         """Run ``intent`` (seen at a bar closing at ``price``) through the whole pipeline."""
         self._store.record_intent(ts_ns, self.strategy_id, intent)
-        self._metrics.incr("strategy_intents_total", tags={"strategy": self.strategy_id})
+        self._n_intents += 1
         gate = self._strategy_gate(intent, price)
         if gate:
             return self._veto(ts_ns, intent.symbol, gate)
@@ -107,7 +119,7 @@ class OrderPipeline:
         delta = target - current
         if abs(delta) < _MIN_QUANTITY:  # already there: keep working orders (stops) alive
             return PipelineOutcome(None)
-        side = Side.BUY if delta > 0 else Side.SELL
+        side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         decision = self._risk.check_order(
             symbol=intent.symbol,
@@ -121,13 +133,13 @@ class OrderPipeline:
         if not decision.approved:
             return self._veto(ts_ns, intent.symbol, tuple(str(r) for r in decision.reasons))
         self._cancel_working(intent.symbol)  # the new target replaces any pending order
-        grows = abs(target) > abs(current) and intent.direction is not Direction.FLAT
+        grows = abs(target) > abs(current) and intent.direction is not _FLAT
         request = OrderRequest(
             client_order_id=self._next_client_id(ts_ns, intent.symbol),
             symbol=intent.symbol,
             side=side,
             quantity=quantity,
-            order_type=OrderType.MARKET,
+            order_type=_MARKET,
             reduce_only=not grows and target * current >= 0,
             strategy_id=self.strategy_id,
             stop_loss=intent.stop_loss if grows else None,
@@ -152,22 +164,56 @@ class OrderPipeline:
         order = self._execution.order(fill.client_order_id)
         if order is not None:  # the order's filled state is part of the record too
             self._store.record_order(order)
-        self._metrics.incr("fills_total", tags={"strategy": fill.strategy_id})
+        sid = fill.strategy_id
+        self._n_fills[sid] = self._n_fills.get(sid, 0) + 1
         return True
+
+    def flush_metrics(self) -> None:
+        """Report the intents, submits and fills counted since the last flush."""
+        metrics = self._metrics
+        if self._n_intents:
+            metrics.incr("strategy_intents_total", self._n_intents,
+                         tags={"strategy": self.strategy_id})
+        if self._n_accepted:
+            metrics.incr("order_submit_total", self._n_accepted, tags={"status": "accepted"})
+        if self._n_rejected:
+            metrics.incr("order_submit_total", self._n_rejected, tags={"status": "rejected"})
+        for sid, count in self._n_fills.items():
+            metrics.incr("fills_total", count, tags={"strategy": sid})
+        self._n_intents = self._n_accepted = self._n_rejected = 0
+        self._n_fills.clear()
 
     # -- steps -----------------------------------------------------------------------------
 
     def _strategy_gate(self, intent: Intent, price: float) -> tuple[str, ...]:
+        i = intent
+        if (
+            i.symbol in self._universe
+            and 0.0 <= i.confidence <= 1.0
+            and math.isfinite(price)
+            and price > 0.0
+            and _valid_size(i.quantity)
+            and _valid_size(i.notional)
+            and _valid_size(i.weight)
+            and _valid_size(i.stop_loss)
+            and _valid_size(i.take_profit)
+        ):
+            return ()  # the usual case, without building a list
         reasons: list[str] = []
-        if intent.symbol not in self._universe:
+        if i.symbol not in self._universe:
             reasons.append("symbol_not_in_universe")
-        if not 0.0 <= intent.confidence <= 1.0:
+        if not 0.0 <= i.confidence <= 1.0:
             reasons.append("confidence_out_of_range")
         if not (math.isfinite(price) and price > 0.0):
             reasons.append("no_valid_price")
-        for name in ("quantity", "notional", "weight", "stop_loss", "take_profit"):
-            value = getattr(intent, name)
-            if value is not None and not (math.isfinite(value) and value >= 0.0):
+        for name, value in (
+            ("quantity", i.quantity),
+            ("notional", i.notional),
+            ("weight", i.weight),
+            ("stop_loss", i.stop_loss),
+            ("take_profit", i.take_profit),
+        ):
+            if not _valid_size(value):
                 reasons.append(f"invalid_{name}")
         return tuple(reasons)
 
@@ -182,16 +228,17 @@ class OrderPipeline:
         return cancelled
 
     def _route(self, request: OrderRequest, price: float) -> Order:
-        in_flight = Order(request, OrderStatus.IN_FLIGHT, updated_ns=request.created_ns)
+        in_flight = Order(request, _IN_FLIGHT, updated_ns=request.created_ns)
         self._store.record_order(in_flight)
         if self._price_marker is not None:
             self._price_marker(request.symbol, request.created_ns, price)
         order = self._execution.submit(request)
         self._sent[request.client_order_id] = None
         self._store.record_order(order)
-        status = "rejected" if order.status is OrderStatus.REJECTED else "accepted"
-        self._metrics.incr("order_submit_total", tags={"status": status})
-        if order.status is OrderStatus.REJECTED:
+        if order.status is not _REJECTED:
+            self._n_accepted += 1
+        else:
+            self._n_rejected += 1
             self._logger.warning("order_rejected", client_order_id=request.client_order_id,
                                  reason=order.reason, symbol=request.symbol)
         return order
@@ -211,3 +258,8 @@ class OrderPipeline:
         seq = seq + 1 if last_ts == ts_ns else 0
         self._bar_seq = (ts_ns, seq)
         return f"{self.strategy_id}-{symbol}-{ts_ns}-{seq}"
+
+
+def _valid_size(value: float | None) -> bool:
+    """An optional size or price of an intent: absent, or a finite number >= 0."""
+    return value is None or (math.isfinite(value) and value >= 0.0)
