@@ -16,8 +16,10 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.ports import (
@@ -45,6 +47,8 @@ from vibetrading_V2.strategy.bundle import StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
 __all__ = ["EngineConfig", "EngineRun", "TradingEngine"]
+
+_INT64_MAX: Final = 2**63 - 1
 
 
 
@@ -230,8 +234,12 @@ class TradingEngine:
         if not single:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
             positions = positions_in_symbol(row_symbol, [c.history_length for c in cursor_of])
-        closes = [c.column("close") for c in cursor_of]
+        closes: list[list[float]] = [c.column("close") for c in cursor_of]
         stamps = [c.timestamps for c in cursor_of]
+        batch_ts = np.asarray(batch.ts_ns, dtype=np.int64)
+        # rows are in time order, so "a new UTC day" is a row number, found once per day;
+        # a batch out of order (never from a MarketFeed) asks the gate on every row
+        in_order = bool(np.all(batch_ts[1:] >= batch_ts[:-1]))
 
         execution = self._execution
         bar_driven = execution if isinstance(execution, BarDrivenExecution) else None
@@ -243,20 +251,25 @@ class TradingEngine:
         ledger = self._ledger
         last_out = self._last_out  # per symbol code; kept across batches (live feeds)
         last_out.extend([None] * (len(names) - len(last_out)))
+        # last_close[k] is each symbol's last close, except for the current row's symbol,
+        # whose last close is prev_close (a plain float) until it is written back
         last_close = [ledger.last_price(x) or 0.0 for x in names]
         cash, qty, market_value = self._account_view(names, last_close)
         band_low, band_high, next_day = risk.nav_band
+        day_row = _first_row_at(batch_ts, next_day) if in_order else 0
         halted = risk.state is TradingState.HALTED
         disabled = self._disabled
         # orders appear only through submits made here, so the (cheap) flag says when the
         # execution must be asked; it is cleared once the execution has nothing working
         maybe_working = bar_driven is not None and bar_driven.has_working_orders
-        # the current row's symbol: its columns and cursor, looked up again only when the
-        # symbol changes from one row to the next
+        # the current row's symbol: its columns, cursor and position, looked up again only
+        # when the symbol changes from one row to the next
         cursor = cursor_of[s]
         symbol = names[s]
         stamp_col = stamps[s]
         close_col = closes[s]
+        prev_close = last_close[s]
+        q = qty[s]
 
         for i in range(n):
             if single:
@@ -264,35 +277,43 @@ class TradingEngine:
             else:
                 idx = positions[i]
                 if row_symbol[i] != s:
+                    last_close[s] = prev_close
                     s = row_symbol[i]
                     cursor = cursor_of[s]
                     symbol = names[s]
                     stamp_col = stamps[s]
                     close_col = closes[s]
-            ts: int = stamp_col[idx]
-            close: float = close_col[idx]
-            if clock is not None:
-                clock.ts_ns = ts
+                    prev_close = last_close[s]
+                    q = qty[s]
+            close = close_col[idx]
             if maybe_working and bar_driven is not None:
                 if not bar_driven.has_working_orders:
                     maybe_working = False
                 else:
+                    ts = stamp_col[idx]
+                    if clock is not None:
+                        clock.ts_ns = ts
                     cursor.index = idx
                     bar_driven.on_bar(symbol, ts, cursor.open, cursor.high, cursor.low, close,
                                       cursor.volume)
                     new = execution.drain_fills()
                     if new:
+                        last_close[s] = prev_close
                         self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
                         cash, qty, market_value = self._account_view(names, last_close)
-            q = qty[s]
+                        q = qty[s]
             if q:
-                market_value += q * (close - last_close[s])
-            last_close[s] = close
+                market_value += q * (close - prev_close)
+            prev_close = close
             equity = cash + market_value
-            if not band_low <= equity <= band_high or ts >= next_day:  # NaN also leaves it
+            if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
+                ts = stamp_col[idx]
+                if clock is not None:
+                    clock.ts_ns = ts
                 ledger.mark(symbol, close)
                 state = risk.check_nav(ts, equity)
                 band_low, band_high, next_day = risk.nav_band
+                day_row = _first_row_at(batch_ts, next_day) if in_order else i + 1
                 self._after_nav(ts, state)
                 halted = state is TradingState.HALTED
             if disabled:
@@ -303,6 +324,9 @@ class TradingEngine:
                 out = on_bar(cursor)
             except Exception as exc:  # user code: count, maybe disable, carry on
                 guard.active = False
+                ts = stamp_col[idx]
+                if clock is not None:
+                    clock.ts_ns = ts
                 self._strategy_failed(ts, symbol, exc)
                 disabled = self._disabled
                 continue
@@ -313,6 +337,10 @@ class TradingEngine:
             if out is previous or _same_output(out, previous):  # "no change"
                 continue
             last_out[s] = out
+            ts = stamp_col[idx]
+            if clock is not None:
+                clock.ts_ns = ts
+            last_close[s] = prev_close
             ledger.mark(symbol, close)
             self._dispatch(ts, out, cursor, names, last_close)
             maybe_working = bar_driven is not None
@@ -321,6 +349,9 @@ class TradingEngine:
             if new:  # only fills move cash and positions (signal-close fills land here)
                 self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
                 cash, qty, market_value = self._account_view(names, last_close)
+                q = qty[s]
+        if clock is not None:  # the clock stands at the batch's last bar, as after every row
+            clock.ts_ns = int(batch_ts[-1])
 
     def _account_view(
         self, names: list[str], last_close: list[float]
@@ -468,6 +499,15 @@ def _same_output(out: object, previous: object) -> bool:
         return bool(out == previous)
     except (TypeError, ValueError):  # e.g. arrays inside a list
         return False
+
+
+def _first_row_at(ts_ns: npt.NDArray[np.int64], at_ns: int) -> int:
+    """The first row of a time-ordered batch stamped at or after ``at_ns`` (``len`` if none)."""
+    if at_ns > _INT64_MAX:
+        return len(ts_ns)
+    if at_ns < -_INT64_MAX:
+        return 0
+    return int(np.searchsorted(ts_ns, at_ns, side="left"))
 
 
 def _last_close(symbol: str, names: list[str], last_close: list[float]) -> float:
