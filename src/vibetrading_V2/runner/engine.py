@@ -11,7 +11,6 @@ curve is rebuilt afterwards from the fills, vectorised.
 
 from __future__ import annotations
 
-import gc
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +37,7 @@ from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.risk_types import RiskSnapshot
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
+from vibetrading_V2.runner.collector import freeze_built_heap, quiet_collector
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.runner.pipeline import OrderPipeline
@@ -49,6 +49,7 @@ from vibetrading_V2.strategy.guard import RuntimeGuard
 __all__ = ["EngineConfig", "EngineRun", "TradingEngine"]
 
 _INT64_MAX: Final = 2**63 - 1
+_FREEZE_ROWS: Final = 10_000
 
 
 
@@ -116,14 +117,10 @@ class TradingEngine:
         ``progress`` (optional) is called with the number of bars of each finished batch.
         """
         started = time.perf_counter()
-        gc_threshold = gc.get_threshold()
-        # the loop makes many short-lived, acyclic objects (orders, fills, records): collect
-        # the young generation less often while it runs, and restore the setting after
-        gc.set_threshold(50_000, *gc_threshold[1:])
-        try:
+        # the loop makes many short-lived, acyclic objects (orders, fills, records) beside a
+        # large history that lives as long as the run: keep the collector off the latter
+        with quiet_collector():
             return self._run(feed, progress, started)
-        finally:
-            gc.set_threshold(*gc_threshold)
 
     def _run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
@@ -139,6 +136,8 @@ class TradingEngine:
         for batch in feed.batches():
             codes = [self._symbol_code(s, symbols, builders, cursors) for s in batch.symbols]
             self._extend_history(batch, codes, symbols, builders, cursors)
+            if len(batch) >= _FREEZE_ROWS:  # a backtest's history: never garbage in the run
+                freeze_built_heap()
             try:
                 self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
             finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
@@ -23,6 +22,7 @@ from vibetrading_V2.portfolio.equity import (
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.stats import performance_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
+from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.engine import EngineRun
 
 __all__ = ["BacktestResults", "build_results"]
@@ -36,15 +36,54 @@ _TEXT = pd.Series(["x"]).dtype
 _ARROW_TEXT = isinstance(_TEXT, pd.StringDtype) and _TEXT.storage == "pyarrow"
 
 
-@dataclass(frozen=True, slots=True)
 class BacktestResults:
-    """The outputs of one run as frames (trades, orders, equity), prices and a summary."""
+    """The outputs of one run: the summary at once, the tables when first asked for.
 
-    trades: pd.DataFrame
-    orders: pd.DataFrame
-    equity: pd.DataFrame
-    summary: dict[str, object]
-    run: EngineRun
+    Why it exists: every run needs its summary, but only writers and reports need the
+    trades, orders and equity tables; a million-bar run builds those frames (tens of
+    megabytes) on first use, once, instead of on every run. Results are read-only.
+    """
+
+    __slots__ = ("_frames", "_initial_cash", "_orders", "_per_ts", "_trades", "run", "summary")
+
+    def __init__(
+        self,
+        *,
+        summary: dict[str, object],
+        run: EngineRun,
+        per_ts: EquityCurve,
+        trades: list[RoundTrip],
+        orders: list[Order],
+        initial_cash: float,
+    ) -> None:
+        self.summary = summary
+        self.run = run
+        self._per_ts = per_ts
+        self._trades = trades
+        self._orders = orders
+        self._initial_cash = initial_cash
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    @property
+    def trades(self) -> pd.DataFrame:
+        """One row per round trip (``trades.csv``)."""
+        if "trades" not in self._frames:
+            self._frames["trades"] = _trades_frame(self._trades)
+        return self._frames["trades"]
+
+    @property
+    def orders(self) -> pd.DataFrame:
+        """One row per order in its last state (``orders.csv``)."""
+        if "orders" not in self._frames:
+            self._frames["orders"] = _orders_frame(self._orders)
+        return self._frames["orders"]
+
+    @property
+    def equity(self) -> pd.DataFrame:
+        """Equity, cash, gross exposure and drawdown per timestamp (``equity.csv``)."""
+        if "equity" not in self._frames:
+            self._frames["equity"] = _equity_frame(self._per_ts, self._initial_cash)
+        return self._frames["equity"]
 
     @property
     def prices(self) -> Mapping[str, pd.DataFrame]:
@@ -61,13 +100,23 @@ def build_results(
     periods_per_year: float,
 ) -> BacktestResults:
     """Rebuild the equity curve from the fills and summarise the run."""
+    with quiet_collector():
+        return _build_results(run, ledger, execution, initial_cash, periods_per_year)
+
+
+def _build_results(
+    run: EngineRun,
+    ledger: Ledger,
+    execution: Execution,
+    initial_cash: float,
+    periods_per_year: float,
+) -> BacktestResults:
     curve = equity_curve(
         run.symbol_index, run.ts_ns, run.close, len(run.symbols), run.fills,
         run.symbols, initial_cash, run.fill_rows,
     )
     exposure = exposure_fraction(curve)
     per_ts = per_timestamp(curve)
-    equity = _equity_frame(per_ts, initial_cash)
     trades = ledger.trades()
     summary: dict[str, object] = dict(
         performance_summary(
@@ -87,14 +136,11 @@ def build_results(
         engine_seconds=engine_seconds,
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
-    orders = _orders_frame(_all_orders(run, execution))
+    orders = _all_orders(run, execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(
-        trades=_trades_frame(trades),
-        orders=orders,
-        equity=equity,
-        run=run,
-        summary=summary,
+        summary=summary, run=run, per_ts=per_ts, trades=trades, orders=orders,
+        initial_cash=initial_cash,
     )
 
 
