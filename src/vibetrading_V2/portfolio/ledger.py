@@ -171,6 +171,16 @@ class Ledger:
         """Total fees paid (negative fees, i.e. rebates, reduce it)."""
         return self._fees
 
+    def net_quantity(self, symbol: str) -> float:
+        """``position(symbol).quantity`` without building the report."""
+        net = self._symbols.get(symbol)
+        return 0.0 if net is None else net.quantity
+
+    def strategy_quantity(self, strategy_id: str, symbol: str) -> float:
+        """``strategy_position(strategy_id, symbol).quantity`` without building the report."""
+        book = self._books.get((strategy_id, symbol))
+        return 0.0 if book is None else book.position.quantity
+
     def position(self, symbol: str) -> Position:
         """The net position in ``symbol`` across strategies (flat if never traded)."""
         cached = self._position_cache.get(symbol)

@@ -357,10 +357,10 @@ class TradingEngine:
     ) -> tuple[float, list[float], float]:
         """Cash, per-symbol quantities and marked value, re-read from the ledger after fills."""
         ledger = self._ledger
-        qty = [ledger.position(x).quantity for x in names]
+        qty = [ledger.net_quantity(x) for x in names]
         value = 0.0
-        for q, p in zip(qty, last_close, strict=True):
-            value += q * p
+        for k in range(len(names)):
+            value += qty[k] * last_close[k]
         return ledger.cash(), qty, value
 
     def _dispatch(
@@ -410,8 +410,7 @@ class TradingEngine:
             fills.append(fill)
             fill_rows.append(row)
             cursor = cursor_of[names.index(fill.symbol)]
-            cursor.position = self._ledger.strategy_position(
-                self._strategy_id, fill.symbol).quantity
+            cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
             if self._has_on_fill and not self._disabled:
                 self._guard.active = True
                 try:

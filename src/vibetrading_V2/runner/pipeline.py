@@ -111,7 +111,7 @@ class OrderPipeline:
         if gate:
             return self._veto(ts_ns, intent.symbol, gate)
         equity = self._ledger.equity()
-        current = self._ledger.strategy_position(self.strategy_id, intent.symbol).quantity
+        current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
         try:
             target = self._sizer.target_quantity(intent, price, equity, volatility)
         except SizingError as exc:  # e.g. no volatility yet: skip this intent, never flatten
@@ -126,7 +126,7 @@ class OrderPipeline:
             side=side,
             quantity=quantity,
             price=price,
-            position_qty=self._ledger.position(intent.symbol).quantity,
+            position_qty=self._ledger.net_quantity(intent.symbol),
             equity=equity,
             gross_notional=self._ledger.gross_notional(),
         )
