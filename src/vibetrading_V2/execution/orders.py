@@ -6,9 +6,9 @@ record instead and renders an ``Order`` from it on demand.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.types import (
     Order,
     OrderRequest,
@@ -158,7 +158,7 @@ class WorkingOrder:
 
 
 def _positive(value: float | None) -> bool:
-    return value is not None and math.isfinite(value) and value > 0.0
+    return value is not None and is_finite(value) and value > 0.0
 
 
 def request_problem(request: OrderRequest, mark: float | None) -> str | None:

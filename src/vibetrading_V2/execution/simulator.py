@@ -61,6 +61,7 @@ from dataclasses import replace
 from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.ports import Clock
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
@@ -133,7 +134,7 @@ class Simulator:
         submit-time checks, equity and signal-close fills use, and the bar time that arms
         new orders. ``volume`` caps signal-close fills under ``max_volume_participation``.
         """
-        if not (math.isfinite(price) and price > 0.0):
+        if not (is_finite(price) and price > 0.0):
             raise ExecutionError(
                 f"cannot mark {symbol!r} at {price!r}: a mark must be a positive finite price",
                 field="price",

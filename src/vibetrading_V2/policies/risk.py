@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.types import NS_PER_SECOND, Side, TradingState
 from vibetrading_V2.policies.config import RiskPolicy
 from vibetrading_V2.policies.risk_types import (
@@ -324,11 +325,11 @@ class RiskEngine:
             reasons.append(RiskReason.HALTED)
             details.append("trading is halted: only cancels pass")
         if not (
-            math.isfinite(quantity * price)
+            is_finite(quantity * price)
             and quantity > 0.0
             and price > 0.0
-            and math.isfinite(position_qty)
-            and math.isfinite(gross_notional)
+            and is_finite(position_qty)
+            and is_finite(gross_notional)
             and gross_notional >= 0.0
         ):
             reasons.append(RiskReason.INVALID_ORDER)
@@ -377,7 +378,7 @@ class RiskEngine:
             details.append(
                 f"{symbol}: position notional {position_notional:g} > {self._max_position:g}"
             )
-        if not (math.isfinite(equity) and equity > 0.0):
+        if not (is_finite(equity) and equity > 0.0):
             reasons.append(RiskReason.INVALID_EQUITY)
             details.append(f"equity {equity!r} is not positive: only closing orders pass")
             return

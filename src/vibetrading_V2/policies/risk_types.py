@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Final
 
 from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.types import TradingState
 
 __all__ = ["RiskDecision", "RiskReason", "RiskSnapshot", "StateTransition"]
@@ -135,9 +136,9 @@ class RiskSnapshot:
         return json.dumps(
             {
                 "state": self.state.value,
-                "peak": self.peak if math.isfinite(self.peak) else None,
+                "peak": self.peak if is_finite(self.peak) else None,
                 "day_start_equity": (
-                    self.day_start_equity if math.isfinite(self.day_start_equity) else None
+                    self.day_start_equity if is_finite(self.day_start_equity) else None
                 ),
                 "day": self.day,
                 "daily_breached": self.daily_breached,
@@ -176,7 +177,7 @@ class RiskSnapshot:
 def _stored_number(value: object) -> float:
     if value is None:
         return -math.inf
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise ValueError(f"expected a number or null, got {value!r}")
     return float(value)
 
@@ -188,7 +189,7 @@ def _is_day(value: object) -> bool:
 
 def _resumable(value: object) -> bool:
     return (
-        isinstance(value, float | int)
+        isinstance(value, (float, int))
         and not isinstance(value, bool)
         and not math.isnan(value)
         and value != math.inf

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.errors import VibeTradingError
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.types import Direction, Intent
 from vibetrading_V2.policies.config import SizingPolicy
 
@@ -95,7 +96,7 @@ class Sizer:
         """
         if intent.direction is _FLAT:
             return 0.0
-        if not (math.isfinite(price) and price > 0.0):
+        if not (is_finite(price) and price > 0.0):
             raise SizingError(
                 f"cannot size {intent.symbol}: price {price!r} is not a positive number",
                 reason=SizingReason.INVALID_PRICE,
@@ -129,7 +130,7 @@ class Sizer:
             return policy.fixed_notional / price
         if model == "percent_equity":
             return _checked_equity(intent, equity) * policy.equity_fraction / price
-        if volatility is None or not (math.isfinite(volatility) and volatility > 0.0):
+        if volatility is None or not (is_finite(volatility) and volatility > 0.0):
             raise SizingError(
                 f"cannot size {intent.symbol} by volatility_target: volatility is "
                 f"{volatility!r} (not enough history yet, or a flat price series)",
@@ -142,20 +143,20 @@ class Sizer:
 
     def _risk_cap(self, intent: Intent, stop: float, price: float, equity: float) -> float:
         distance = price - stop if intent.direction is _LONG else stop - price
-        if not (math.isfinite(distance) and distance > 0.0):
+        if not (is_finite(distance) and distance > 0.0):
             side = "below" if intent.direction is _LONG else "above"
             raise _bad_intent(intent, "stop_loss", stop, f"a price {side} {price!r}")
         return self.policy.per_trade_risk * _checked_equity(intent, equity) / distance
 
 
 def _positive(intent: Intent, name: str, value: float) -> float:
-    if not (math.isfinite(value) and value > 0.0):
+    if not (is_finite(value) and value > 0.0):
         raise _bad_intent(intent, name, value, "a positive number (direction gives the sign)")
     return value
 
 
 def _checked_equity(intent: Intent, equity: float) -> float:
-    if not (math.isfinite(equity) and equity > 0.0):
+    if not (is_finite(equity) and equity > 0.0):
         raise SizingError(
             f"cannot size {intent.symbol}: equity {equity!r} is not positive",
             reason=SizingReason.INVALID_EQUITY,
@@ -191,7 +192,7 @@ def annualised_volatility(
         raise ValueError(f"closes must be one-dimensional, got shape {values.shape}")
     if isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 2:
         raise ValueError(f"lookback must be an integer >= 2, got {lookback!r}")
-    if not (math.isfinite(periods_per_year) and periods_per_year > 0.0):
+    if not (is_finite(periods_per_year) and periods_per_year > 0.0):
         raise ValueError(f"periods_per_year must be a positive number, got {periods_per_year!r}")
     out = np.full(values.shape[0], np.nan, dtype=np.float64)
     if values.shape[0] <= lookback:

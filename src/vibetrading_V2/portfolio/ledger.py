@@ -20,11 +20,11 @@ PnL is the same in both views. ``realized_pnl() + unrealized_pnl() - fees()`` al
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.types import Fill, Position, Side
 from vibetrading_V2.portfolio.netting import NetPosition
 from vibetrading_V2.portfolio.trades import RoundTrip, TradeTracker
@@ -77,7 +77,7 @@ class Ledger:
     """
 
     def __init__(self, initial_cash: float) -> None:
-        if not math.isfinite(initial_cash):
+        if not is_finite(initial_cash):
             raise ValueError(f"initial_cash must be a finite number, got {initial_cash!r}")
         self._initial_cash = float(initial_cash)
         self._cash = float(initial_cash)
@@ -137,7 +137,7 @@ class Ledger:
 
     def mark(self, symbol: str, price: float) -> None:
         """Set the last price of ``symbol`` used to value its position."""
-        if not math.isfinite(price):
+        if not is_finite(price):
             raise ValueError(f"mark price of {symbol} must be finite, got {price!r}")
         self._marks[symbol] = float(price)
 
@@ -237,11 +237,11 @@ def _check_fill(fill: Fill) -> None:
     problem: tuple[str, str] | None = None
     if not fill.execution_id:
         problem = ("execution_id", "is empty; every fill needs a unique execution id")
-    elif not (math.isfinite(fill.quantity) and fill.quantity > 0.0):
+    elif not (is_finite(fill.quantity) and fill.quantity > 0.0):
         problem = ("quantity", f"must be a positive finite number, got {fill.quantity!r}")
-    elif not math.isfinite(fill.price):
+    elif not is_finite(fill.price):
         problem = ("price", f"must be finite, got {fill.price!r}")
-    elif not math.isfinite(fill.fee):
+    elif not is_finite(fill.fee):
         problem = ("fee", f"must be finite, got {fill.fee!r}")
     if problem is not None:
         raise ExecutionError(

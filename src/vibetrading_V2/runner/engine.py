@@ -224,11 +224,12 @@ class TradingEngine:
             return
         names = list(symbols)
         cursor_of = [cursors[s] for s in names]
-        batch_codes = sorted({codes[c] for c in np.unique(np.asarray(batch.symbol_index))})
+        local_codes: list[int] = np.unique(np.asarray(batch.symbol_index)).tolist()
+        batch_codes = sorted({codes[c] for c in local_codes})
         single = len(batch_codes) == 1  # one symbol (a backtest): no per-row index lists
         row_symbol: list[int] = []
         positions: list[int] = []
-        s = batch_codes[0]
+        s: int = batch_codes[0]
         base = cursor_of[s].history_length - n
         if not single:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
@@ -263,12 +264,14 @@ class TradingEngine:
         maybe_working = bar_driven is not None and bar_driven.has_working_orders
         # the current row's symbol: its columns, cursor and position, looked up again only
         # when the symbol changes from one row to the next
-        cursor = cursor_of[s]
-        symbol = names[s]
-        stamp_col = stamps[s]
-        close_col = closes[s]
-        prev_close = last_close[s]
-        q = qty[s]
+        cursor: BarCursor = cursor_of[s]
+        symbol: str = names[s]
+        stamp_col: Sequence[int] = stamps[s]
+        close_col: list[float] = closes[s]
+        prev_close: float = last_close[s]
+        q: float = qty[s]
+        idx: int
+        close: float
 
         for i in range(n):
             if single:
@@ -374,7 +377,7 @@ class TradingEngine:
         intents: Sequence[object]
         if isinstance(out, Intent):
             intents = (out,)
-        elif isinstance(out, list | tuple):
+        elif isinstance(out, (list, tuple)):
             intents = out
         else:
             self._strategy_failed(ts, cursor.symbol, StrategyError(
@@ -491,7 +494,7 @@ def _same_output(out: object, previous: object) -> bool:
 
     Anything else is never "the same", so it reaches ``_dispatch`` and is counted there.
     """
-    if type(out) is not type(previous) or not isinstance(out, Intent | list | tuple):
+    if type(out) is not type(previous) or not isinstance(out, (Intent, list, tuple)):
         return False
     try:
         return bool(out == previous)

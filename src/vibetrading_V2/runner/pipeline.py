@@ -8,11 +8,11 @@ is sent; every veto is recorded with its machine-readable reasons.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.ports import Execution, Logger, MetricsSink, StateStore
 from vibetrading_V2.core.types import (
     Direction,
@@ -190,7 +190,7 @@ class OrderPipeline:
         if (
             i.symbol in self._universe
             and 0.0 <= i.confidence <= 1.0
-            and math.isfinite(price)
+            and is_finite(price)
             and price > 0.0
             and _valid_size(i.quantity)
             and _valid_size(i.notional)
@@ -204,7 +204,7 @@ class OrderPipeline:
             reasons.append("symbol_not_in_universe")
         if not 0.0 <= i.confidence <= 1.0:
             reasons.append("confidence_out_of_range")
-        if not (math.isfinite(price) and price > 0.0):
+        if not (is_finite(price) and price > 0.0):
             reasons.append("no_valid_price")
         for name, value in (
             ("quantity", i.quantity),
@@ -262,4 +262,4 @@ class OrderPipeline:
 
 def _valid_size(value: float | None) -> bool:
     """An optional size or price of an intent: absent, or a finite number >= 0."""
-    return value is None or (math.isfinite(value) and value >= 0.0)
+    return value is None or (is_finite(value) and value >= 0.0)

@@ -121,7 +121,7 @@ def _is_import_path(target: object) -> bool:
     Only the entry itself is allowed (not what lies below it), so a lazy import inside a
     library works while the strategy still cannot browse the disk.
     """
-    if not isinstance(target, str | bytes | os.PathLike):
+    if not isinstance(target, (str, bytes, os.PathLike)):
         return False
     try:
         wanted = os.path.realpath(os.fsdecode(target))
@@ -244,7 +244,7 @@ class RuntimeGuard:
 
 def _as_text(path: object) -> str | None:
     """The path as text, or ``None`` for file descriptors and other non-path objects."""
-    if isinstance(path, int | bool) or path is None:
+    if isinstance(path, (int, bool)) or path is None:
         return None
     try:
         fs = os.fspath(path)  # type: ignore[call-overload]
