@@ -151,13 +151,18 @@ class Ledger:
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
         marks = self._marks
-        value = sum([p.quantity * marks[s] for s, p in self._by_symbol], 0.0)
+        value = 0.0  # a loop, not sum(): the same additions, in compiled code
+        for s, p in self._by_symbol:
+            value += p.quantity * marks[s]
         return self._cash + value
 
     def gross_notional(self) -> float:
         """Sum of ``|quantity| * mark`` over the net positions of every symbol."""
         marks = self._marks
-        return sum([abs(p.quantity * marks[s]) for s, p in self._by_symbol], 0.0)
+        gross = 0.0
+        for s, p in self._by_symbol:
+            gross += abs(p.quantity * marks[s])
+        return gross
 
     def realized_pnl(self) -> float:
         """Gross realised PnL, summed over every strategy's books."""

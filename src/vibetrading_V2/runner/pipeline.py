@@ -55,6 +55,9 @@ class PipelineOutcome:
         self.vetoes = vetoes
 
 
+_NOTHING_TO_DO: Final = PipelineOutcome(None)
+
+
 class OrderPipeline:
     """Turns one strategy's intents into orders, through sizing and the risk gate.
 
@@ -118,7 +121,7 @@ class OrderPipeline:
             return self._veto(ts_ns, intent.symbol, (str(exc.reason),))
         delta = target - current
         if abs(delta) < _MIN_QUANTITY:  # already there: keep working orders (stops) alive
-            return PipelineOutcome(None)
+            return _NOTHING_TO_DO
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         decision = self._risk.check_order(
