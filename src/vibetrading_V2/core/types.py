@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from numbers import Real
+from typing import Final, SupportsFloat
+
+from vibetrading_V2.core.errors import StrategyError
 
 __all__ = [
     "NS_PER_SECOND",
@@ -154,22 +157,24 @@ class Intent:
         self,
         symbol: str,
         direction: Direction,
-        quantity: float | None = None,
-        notional: float | None = None,
-        weight: float | None = None,
-        confidence: float = 1.0,
-        stop_loss: float | None = None,
-        take_profit: float | None = None,
+        quantity: SupportsFloat | None = None,
+        notional: SupportsFloat | None = None,
+        weight: SupportsFloat | None = None,
+        confidence: SupportsFloat = 1.0,
+        stop_loss: SupportsFloat | None = None,
+        take_profit: SupportsFloat | None = None,
         rationale: tuple[str, ...] = (),
     ) -> None:
+        # strategies build intents from numpy values too: any real number is taken as a
+        # float, anything else (a bool, a string, a missing value) is refused by name
         self.symbol = symbol
         self.direction = direction
-        self.quantity = quantity
-        self.notional = notional
-        self.weight = weight
-        self.confidence = confidence
-        self.stop_loss = stop_loss
-        self.take_profit = take_profit
+        self.quantity = _optional_real(quantity, "quantity")
+        self.notional = _optional_real(notional, "notional")
+        self.weight = _optional_real(weight, "weight")
+        self.confidence = _real(confidence, "confidence")
+        self.stop_loss = _optional_real(stop_loss, "stop_loss")
+        self.take_profit = _optional_real(take_profit, "take_profit")
         self.rationale = rationale
 
     @classmethod
@@ -390,3 +395,20 @@ class AccountSnapshot:
         self.margin_used = margin_used
         self.currency = currency
         self.positions = positions
+
+
+def _real(value: object, name: str) -> float:
+    """``value`` as a float if it is a real number (int, float, numpy scalar), not a bool."""
+    if type(value) is float:
+        return value
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    raise StrategyError(
+        f"Intent.{name} must be a number, got {value!r} ({type(value).__name__})",
+        field=name,
+        hint=f"pass a float (or None) as {name}",
+    )
+
+
+def _optional_real(value: object, name: str) -> float | None:
+    return None if value is None else _real(value, name)
