@@ -49,7 +49,9 @@ class OrderBook:
         self, order: WorkingOrder, status: OrderStatus, reason: str | None, ts_ns: int
     ) -> None:
         order.end(status, reason, ts_ns)
-        self._working.pop(order.request.client_order_id, None)
+        cid = order.request.client_order_id
+        if cid in self._working:  # (dict.pop with a default is a generic call when compiled)
+            del self._working[cid]
 
     @property
     def has_working(self) -> bool:

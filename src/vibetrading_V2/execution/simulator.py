@@ -146,8 +146,8 @@ class Simulator:
             self._latest_ts = ts_ns
         if self._cap is not None and volume is not None:
             self._close_budget[symbol] = self._cap * volume
-        else:
-            self._close_budget.pop(symbol, None)
+        elif symbol in self._close_budget:
+            del self._close_budget[symbol]
 
     def on_bar(
         self,

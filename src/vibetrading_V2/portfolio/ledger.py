@@ -122,13 +122,15 @@ class Ledger:
             net = self._symbols[symbol] = NetPosition()
             self._by_symbol = sorted(self._symbols.items())
         net.move(signed, price)
-        self._position_cache.pop(symbol, None)
+        if symbol in self._position_cache:
+            del self._position_cache[symbol]
         key = (sid, symbol)
         book = self._books.get(key)
         if book is None:
             book = self._books[key] = _StrategyBook(NetPosition(), TradeTracker())
         move = book.position.move(signed, price)
-        self._strategy_position_cache.pop(key, None)
+        if key in self._strategy_position_cache:
+            del self._strategy_position_cache[key]
         trades = self._trades
         before = len(trades)
         book.tracker.record(fill, move, trades)

@@ -23,21 +23,30 @@ class BarCursor:
     current bar without the engine building an object per bar.
     """
 
-    __slots__ = ("_columns", "_lists", "_ts", "index", "position", "symbol")
+    __slots__ = ("_at", "_columns", "_index", "_ts", "position", "symbol")
 
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
-        self.index = -1
+        self._index = -1
+        self._at: object = -1
         self.position = 0.0
         self._ts: Sequence[int] = []
         self._columns: dict[str, Any] = {}
-        self._lists: dict[str, list[Any]] = {}  # the columns that are lists: read fastest
 
     def bind(self, ts_ns: Sequence[int], columns: dict[str, Any]) -> None:
         """Point the cursor at this symbol's history (raw fields and feature columns)."""
         self._ts = ts_ns
         self._columns = columns
-        self._lists = {k: v for k, v in columns.items() if type(v) is list}
+
+    @property
+    def index(self) -> int:
+        """The current bar's row in this symbol's history (the engine moves it)."""
+        return self._index
+
+    @index.setter
+    def index(self, value: int) -> None:
+        self._index = value
+        self._at = value  # made a Python int once here, not again on every column read
 
     @property
     def ts_ns(self) -> int:
@@ -45,30 +54,27 @@ class BarCursor:
 
     @property
     def open(self) -> float:
-        return float(self._columns["open"][self.index])
+        return float(self._columns["open"][self._at])
 
     @property
     def high(self) -> float:
-        return float(self._columns["high"][self.index])
+        return float(self._columns["high"][self._at])
 
     @property
     def low(self) -> float:
-        return float(self._columns["low"][self.index])
+        return float(self._columns["low"][self._at])
 
     @property
     def close(self) -> float:
-        return float(self._columns["close"][self.index])
+        return float(self._columns["close"][self._at])
 
     @property
     def volume(self) -> float:
-        return float(self._columns["volume"][self.index])
+        return float(self._columns["volume"][self._at])
 
     def __getitem__(self, name: str) -> Any:  # a float; Any keeps the stored float as is
-        column = self._lists.get(name)
-        if column is not None:
-            return column[self.index]
         try:
-            return self._columns[name][self.index]
+            return self._columns[name][self._at]
         except KeyError:
             close = difflib.get_close_matches(name, list(self._columns), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
