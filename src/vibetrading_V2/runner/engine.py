@@ -224,8 +224,11 @@ class TradingEngine:
             return
         names = list(symbols)
         cursor_of = [cursors[s] for s in names]
-        local_codes: list[int] = np.unique(np.asarray(batch.symbol_index)).tolist()
-        batch_codes = sorted({codes[c] for c in local_codes})
+        if len(codes) == 1:  # the batch names one symbol: no need to look at every row
+            batch_codes = list(codes)
+        else:
+            local_codes: list[int] = np.unique(np.asarray(batch.symbol_index)).tolist()
+            batch_codes = sorted({codes[c] for c in local_codes})
         single = len(batch_codes) == 1  # one symbol (a backtest): no per-row index lists
         row_symbol: list[int] = []
         positions: list[int] = []
