@@ -41,9 +41,9 @@ class OrderBook:
     def activate(self, order: WorkingOrder) -> None:
         request = order.request
         self._working[request.client_order_id] = order
-        self._by_symbol.setdefault(request.symbol, []).append(order)
+        _append(self._by_symbol, request.symbol, order)
         if request.oco_group is not None:
-            self._groups.setdefault(request.oco_group, []).append(order)
+            _append(self._groups, request.oco_group, order)
 
     def finish(
         self, order: WorkingOrder, status: OrderStatus, reason: str | None, ts_ns: int
@@ -82,3 +82,12 @@ class OrderBook:
                 else:
                     del self._groups[group]
         orders[:] = [o for o in orders if o.is_working]
+
+
+def _append(lists: dict[str, list[WorkingOrder]], key: str, order: WorkingOrder) -> None:
+    """``lists.setdefault(key, []).append(order)``, without a new empty list every call."""
+    members = lists.get(key)
+    if members is None:
+        lists[key] = [order]
+    else:
+        members.append(order)

@@ -116,7 +116,8 @@ class Ledger:
         self._fees += fee
         sid = fill.strategy_id
         self._strategy_fees[sid] = self._strategy_fees.get(sid, 0.0) + fee
-        self._marks.setdefault(symbol, price)
+        if symbol not in self._marks:
+            self._marks[symbol] = price
         net = self._symbols.get(symbol)
         if net is None:
             net = self._symbols[symbol] = NetPosition()
