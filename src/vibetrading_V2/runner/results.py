@@ -91,6 +91,7 @@ class BacktestResults:
         return _prices(self.run)
 
 
+@quiet_collector()  # the run's records are many and long-lived: keep the collector off them
 def build_results(
     run: EngineRun,
     ledger: Ledger,
@@ -100,17 +101,6 @@ def build_results(
     periods_per_year: float,
 ) -> BacktestResults:
     """Rebuild the equity curve from the fills and summarise the run."""
-    with quiet_collector():
-        return _build_results(run, ledger, execution, initial_cash, periods_per_year)
-
-
-def _build_results(
-    run: EngineRun,
-    ledger: Ledger,
-    execution: Execution,
-    initial_cash: float,
-    periods_per_year: float,
-) -> BacktestResults:
     curve = equity_curve(
         run.symbol_index, run.ts_ns, run.close, len(run.symbols), run.fills,
         run.symbols, initial_cash, run.fill_rows,
