@@ -317,8 +317,12 @@ class TradingEngine:
                     clock.ts_ns = ts
                 ledger.mark(symbol, close)
                 state = risk.check_nav(ts, equity)
+                day = next_day
                 band_low, band_high, next_day = risk.nav_band
-                day_row = _first_row_at(batch_ts, next_day) if in_order else i + 1
+                if not in_order:
+                    day_row = i + 1
+                elif next_day != day:
+                    day_row = _first_row_at(batch_ts, next_day)
                 self._after_nav(ts, state)
                 halted = state is TradingState.HALTED
             if disabled:
