@@ -29,8 +29,11 @@ class InMemoryStateStore:
 
     def __init__(self) -> None:
         self._intents: list[IntentRecord] = []
-        self._orders: dict[str, Order] = {}
         self._order_history: list[Order] = []
+        # the latest state per client order id, folded in from the history when read (an
+        # order is recorded three times or more; the write path only appends)
+        self._orders: dict[str, Order] = {}
+        self._folded = 0
         self._fills: dict[str, Fill] = {}
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
@@ -45,7 +48,6 @@ class InMemoryStateStore:
     def record_order(self, order: Order) -> None:
         check_order(order, self._checked_request)
         self._checked_request = order.request
-        self._orders[order.client_order_id] = order
         self._order_history.append(order)
 
     def record_fill(self, fill: Fill) -> bool:
@@ -72,13 +74,13 @@ class InMemoryStateStore:
         return list(self._intents)
 
     def orders(self) -> list[Order]:
-        return list(self._orders.values())
+        return list(self._latest().values())
 
     def order(self, client_order_id: str) -> Order | None:
-        return self._orders.get(client_order_id)
+        return self._latest().get(client_order_id)
 
     def open_orders(self) -> list[Order]:
-        return [o for o in self._orders.values() if not o.status.is_terminal]
+        return [o for o in self._latest().values() if not o.status.is_terminal]
 
     def order_history(self, client_order_id: str | None = None) -> list[Order]:
         if client_order_id is None:
@@ -96,6 +98,15 @@ class InMemoryStateStore:
 
     def controls(self) -> dict[str, str]:
         return dict(sorted(self._controls.items()))
+
+    def _latest(self) -> dict[str, Order]:
+        """Each order's latest state, in the order the ids were first recorded."""
+        history, latest = self._order_history, self._orders
+        for k in range(self._folded, len(history)):
+            order = history[k]
+            latest[order.client_order_id] = order
+        self._folded = len(history)
+        return latest
 
     def close(self) -> None:
         """Nothing to release; present so both stores can be closed the same way."""
