@@ -226,6 +226,8 @@ class Simulator:
         return None if found is None else found.to_order()
 
     def open_orders(self) -> list[Order]:
+        if not self._book.has_working:
+            return []
         return [order.to_order() for order in self._book.working()]
 
     def positions(self) -> list[Position]:

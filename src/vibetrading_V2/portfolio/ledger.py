@@ -86,6 +86,9 @@ class Ledger:
         self._marks: dict[str, float] = {}
         self._symbols: dict[str, NetPosition] = {}
         self._books: dict[tuple[str, str], _StrategyBook] = {}
+        # the same books by strategy, then symbol: read on every intent and fill without
+        # building a key tuple
+        self._book_of: dict[str, dict[str, _StrategyBook]] = {}
         self._strategy_fees: dict[str, float] = {}
         self._strategy_trades: dict[str, int] = {}
         self._trades: list[RoundTrip] = []
@@ -129,6 +132,7 @@ class Ledger:
         book = self._books.get(key)
         if book is None:
             book = self._books[key] = _StrategyBook(NetPosition(), TradeTracker())
+            self._book_of.setdefault(sid, {})[symbol] = book
         move = book.position.move(signed, price)
         if key in self._strategy_position_cache:
             del self._strategy_position_cache[key]
@@ -186,7 +190,8 @@ class Ledger:
 
     def strategy_quantity(self, strategy_id: str, symbol: str) -> float:
         """``strategy_position(strategy_id, symbol).quantity`` without building the report."""
-        book = self._books.get((strategy_id, symbol))
+        books = self._book_of.get(strategy_id)
+        book = None if books is None else books.get(symbol)
         return 0.0 if book is None else book.position.quantity
 
     def position(self, symbol: str) -> Position:

@@ -90,7 +90,8 @@ class OrderPipeline:
         self._logger = logger
         self._price_marker = price_marker
         self._sent: dict[str, None] = {}
-        self._bar_seq: tuple[int, int] = (-1, 0)
+        self._seq_ts = -1  # the bar time of the last client id, and its rank in that bar
+        self._seq = 0
         self.vetoes = 0
         # counted here in plain ints and reported by ``flush_metrics`` (after each batch):
         # a dictionary of tags per counted event would cost more than the event itself
@@ -257,9 +258,9 @@ class OrderPipeline:
 
     def _next_client_id(self, ts_ns: int, symbol: str) -> str:
         """Deterministic id: strategy, symbol, bar time and the order's rank in that bar."""
-        last_ts, seq = self._bar_seq
-        seq = seq + 1 if last_ts == ts_ns else 0
-        self._bar_seq = (ts_ns, seq)
+        seq = self._seq + 1 if self._seq_ts == ts_ns else 0
+        self._seq_ts = ts_ns
+        self._seq = seq
         return f"{self.strategy_id}-{symbol}-{ts_ns}-{seq}"
 
 
