@@ -24,13 +24,12 @@ from vibetrading_V2.portfolio.stats import performance_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.engine import EngineRun
+from vibetrading_V2.runner.run_orders import run_orders
 
 __all__ = ["BacktestResults", "build_results"]
 
-BRACKET_SUFFIXES = (":sl", ":tp")
 _UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
 _REQUEST = attrgetter("request")
-_CLIENT_ORDER_ID = attrgetter("client_order_id")
 # what pandas makes of a list of str: the pyarrow-backed "str" dtype on pandas 3
 _TEXT = pd.Series(["x"]).dtype
 _ARROW_TEXT = isinstance(_TEXT, pd.StringDtype) and _TEXT.storage == "pyarrow"
@@ -126,7 +125,7 @@ def build_results(
         engine_seconds=engine_seconds,
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
-    orders = _all_orders(run, execution)
+    orders = run_orders(run.client_order_ids, run.fills, execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(
         summary=summary, run=run, per_ts=per_ts, trades=trades, orders=orders,
@@ -154,34 +153,6 @@ def _equity_frame(curve: EquityCurve, initial_cash: float) -> pd.DataFrame:
                          copy=False)
     frame.insert(0, "timestamp", _times(curve.ts_ns))
     return frame
-
-
-def _all_orders(run: EngineRun, execution: Execution) -> list[Order]:
-    """Every order of the run: those sent, then their bracket children, in a fixed order."""
-    order_of = execution.order
-    orders: list[Order] = []
-    seen: set[str] = set()
-    for cid, order in zip(run.client_order_ids, map(order_of, run.client_order_ids),
-                          strict=True):
-        if order is None:
-            continue
-        orders.append(order)
-        seen.add(cid)
-        request = order.request
-        if request.stop_loss is None and request.take_profit is None:
-            continue
-        for suffix in BRACKET_SUFFIXES:
-            child = order_of(cid + suffix)
-            if child is not None:
-                orders.append(child)
-                seen.add(child.client_order_id)
-    # orders known only from their fills, each once, in the order of their first fill
-    for cid in dict.fromkeys(map(_CLIENT_ORDER_ID, run.fills)):
-        if cid not in seen:
-            extra = order_of(cid)
-            if extra is not None:
-                orders.append(extra)
-    return orders
 
 
 def _times(ts_ns: npt.ArrayLike) -> pd.Series:
