@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml setup.py
 native: $(NATIVE)
 
 $(NATIVE): $(STAMP) setup.py native_modules.txt $(NATIVE_SOURCES)
+	find src -name '*.so' -delete  # a module no longer listed must not stay compiled
 	VT_NATIVE=1 $(BIN)/python setup.py --quiet build_ext --inplace
 	touch $(NATIVE)
 

@@ -37,7 +37,28 @@ def stale_native_modules(root: Path = ROOT) -> list[str]:
     return stale
 
 
+def unlisted_native_modules(root: Path = ROOT) -> list[str]:
+    """Compiled modules whose source is no longer listed (they would shadow it)."""
+    listing = root / "native_modules.txt"
+    listed = set()
+    if listing.is_file():
+        listed = {line.strip() for line in listing.read_text(encoding="utf-8").splitlines()}
+    package = root / "src" / "vibetrading_V2"
+    return sorted(
+        str(path.relative_to(root))
+        for path in package.rglob("*.so")
+        if not path.name.startswith("native__mypyc")
+        and str(path.parent.relative_to(root) / f"{path.name.split('.')[0]}.py") not in listed
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    unlisted = unlisted_native_modules()
+    if unlisted:
+        raise pytest.UsageError(
+            f"compiled modules not in native_modules.txt: {', '.join(unlisted)}; run "
+            "`make native` (it deletes old builds first)"
+        )
     stale = stale_native_modules()
     if stale:
         raise pytest.UsageError(
