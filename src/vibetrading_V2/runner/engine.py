@@ -37,7 +37,6 @@ from vibetrading_V2.core.ports import (
 )
 from vibetrading_V2.core.types import Fill, Intent, TradingState
 from vibetrading_V2.policies.risk import RiskEngine
-from vibetrading_V2.policies.risk_types import RiskSnapshot
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.collector import freeze_built_heap, quiet_collector
@@ -45,6 +44,7 @@ from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.run_record import EngineRun, merged_timeline, positions_in_symbol
+from vibetrading_V2.runner.safety import RiskStateKeeper, StrategyBreaker
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.bundle import StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -96,18 +96,18 @@ class TradingEngine:
         self._pipeline = pipeline
         self._ledger = ledger
         self._risk = risk
-        self._store = store
-        self._logger = logger
-        self._metrics = metrics
-        self._alerts = alerts
         self._guard = guard
         self._clock = clock if isinstance(clock, SimulatedClock) else None
         self._config = config or EngineConfig()
         self._strategy_id = meta.strategy_id
-        self._risk_key = f"risk_snapshot:{meta.strategy_id}"
-        self._errors = 0
-        self._disabled = False
-        self._transitions: list[tuple[int, str, str, str]] = []
+        self._breaker = StrategyBreaker(
+            strategy_id=meta.strategy_id, error_budget=self._config.error_budget, store=store,
+            logger=logger, metrics=metrics, alerts=alerts,
+        )
+        self._risk_state = RiskStateKeeper(
+            strategy_id=meta.strategy_id, risk=risk, store=store, logger=logger, alerts=alerts,
+            cancel_all=pipeline.cancel_all,
+        )
         self._last_out: list[object] = []
         # the base class's on_fill does nothing: skip the call (and the guard) unless overridden
         self._has_on_fill = type(strategy).on_fill is not Strategy.on_fill
@@ -128,7 +128,7 @@ class TradingEngine:
     def _run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
     ) -> EngineRun:
-        self._restore_risk_state()
+        self._risk_state.restore()
         builders: dict[str, FeatureBuilder] = {}
         cursors: dict[str, BarCursor] = {}
         parts: list[tuple[tuple[str, ...], BarBatch]] = []
@@ -264,7 +264,7 @@ class TradingEngine:
         band_low, band_high, next_day = risk.nav_band
         day_row = _first_row_at(batch_ts, next_day) if in_order else 0
         halted = risk.state is TradingState.HALTED
-        disabled = self._disabled
+        disabled = self._breaker.disabled
         # orders appear only through submits made here, so the (cheap) flag says when the
         # execution must be asked; it is cleared once the execution has nothing working
         maybe_working = bar_driven is not None and bar_driven.has_working_orders
@@ -326,7 +326,7 @@ class TradingEngine:
                     day_row = i + 1
                 elif next_day != day:
                     day_row = _first_row_at(batch_ts, next_day)
-                self._after_nav(ts, state)
+                self._risk_state.after_nav(state)
                 halted = state is TradingState.HALTED
             if disabled:
                 continue
@@ -339,8 +339,8 @@ class TradingEngine:
                 ts = stamp_col[idx]
                 if clock is not None:
                     clock.ts_ns = ts
-                self._strategy_failed(ts, symbol, exc)
-                disabled = self._disabled
+                self._breaker.failed(ts, symbol, exc)
+                disabled = self._breaker.disabled
                 continue
             guard.active = False
             if out is None or idx < warmup or halted:
@@ -356,7 +356,7 @@ class TradingEngine:
             ledger.mark(symbol, close)
             self._dispatch(ts, out, cursor, names, last_close)
             maybe_working = bar_driven is not None
-            disabled = self._disabled
+            disabled = self._breaker.disabled
             new = execution.drain_fills()
             if new:  # only fills move cash and positions (signal-close fills land here)
                 self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
@@ -390,13 +390,13 @@ class TradingEngine:
         elif isinstance(out, (list, tuple)):
             intents = out
         else:
-            self._strategy_failed(ts, cursor.symbol, StrategyError(
+            self._breaker.failed(ts, cursor.symbol, StrategyError(
                 f"on_bar returned {type(out).__name__}; return an Intent, a list of Intents "
                 "or None"))
             return
         for intent in intents:
             if not isinstance(intent, Intent):
-                self._strategy_failed(
+                self._breaker.failed(
                     ts, cursor.symbol,
                     StrategyError(f"on_bar returned {type(intent).__name__}, not an Intent"),
                 )
@@ -424,57 +424,14 @@ class TradingEngine:
             fill_rows.append(row)
             cursor = cursor_of[names.index(fill.symbol)]
             cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
-            if self._has_on_fill and not self._disabled:
+            if self._has_on_fill and not self._breaker.disabled:
                 self._guard.active = True
                 try:
                     self._strategy.on_fill(fill)
                 except Exception as exc:
                     self._guard.active = False
-                    self._strategy_failed(fill.ts_ns, fill.symbol, exc)
+                    self._breaker.failed(fill.ts_ns, fill.symbol, exc)
                 self._guard.active = False
-
-    # -- safety -----------------------------------------------------------------------------
-
-    def _restore_risk_state(self) -> None:
-        """Take back the risk gate's state recorded by an earlier run (survives restarts)."""
-        stored = self._store.get_control(self._risk_key)
-        if stored is None:
-            return
-        snapshot = RiskSnapshot.from_json(stored)
-        self._risk.restore(snapshot.state, snapshot.peak, snapshot.day_start_equity,
-                           snapshot.day, daily_breached=snapshot.daily_breached)
-        self._logger.info("risk_state_restored", state=str(snapshot.state))
-
-    def _after_nav(self, ts: int, state: TradingState) -> None:
-        transitions = self._risk.drain_transitions()
-        if transitions:
-            self._store.set_control(self._risk_key, self._risk.snapshot().to_json())
-        for t in transitions:
-            record = (t.ts_ns, str(t.from_state), str(t.to_state), t.reason)
-            self._transitions.append(record)
-            self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))
-            self._alerts.alert("critical" if t.to_state is TradingState.HALTED else "high",
-                               f"trading_state_{t.to_state}", t.reason,
-                               {"ts_ns": t.ts_ns, "from": str(t.from_state)})
-            self._logger.warning("trading_state_changed", ts_ns=t.ts_ns, reason=t.reason,
-                                 from_state=str(t.from_state), to_state=str(t.to_state))
-        if state is TradingState.HALTED:
-            self._pipeline.cancel_all("trading halted")
-
-    def _strategy_failed(self, ts: int, symbol: str, exc: BaseException) -> None:
-        self._errors += 1
-        self._metrics.incr("strategy_errors_total", tags={"strategy": self._strategy_id})
-        if self._errors <= 3 or self._errors > self._config.error_budget:
-            self._logger.error("strategy_error", strategy=self._strategy_id, symbol=symbol,
-                               ts_ns=ts, error=f"{type(exc).__name__}: {exc}",
-                               count=self._errors)
-        if self._errors > self._config.error_budget and not self._disabled:
-            self._disabled = True
-            reason = (f"{self._errors} errors exceed the error budget of "
-                      f"{self._config.error_budget}; last: {type(exc).__name__}: {exc}")
-            self._store.set_control(f"strategy_disabled:{self._strategy_id}", reason)
-            self._metrics.incr("strategy_circuit_open_total", tags={"strategy": self._strategy_id})
-            self._alerts.alert("high", "strategy_disabled", reason, {"ts_ns": ts})
 
     def _record(
         self,
@@ -492,10 +449,10 @@ class TradingEngine:
             fills=fills,
             fill_rows=fill_rows,
             client_order_ids=self._pipeline.client_order_ids,
-            strategy_errors=self._errors,
-            strategy_disabled=self._disabled,
+            strategy_errors=self._breaker.errors,
+            strategy_disabled=self._breaker.disabled,
             vetoes=self._pipeline.vetoes,
-            state_transitions=list(self._transitions),
+            state_transitions=list(self._risk_state.transitions),
         )
 
 

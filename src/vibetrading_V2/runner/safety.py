@@ -1,0 +1,117 @@
+"""What the engine does when a strategy callback fails or the risk gate changes state.
+
+Kept apart from the loop: the error budget and circuit breaker of a strategy's callbacks,
+and the record, alerts and logs of the risk gate's state changes, restored after restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from vibetrading_V2.core.ports import AlertSink, Logger, MetricsSink, StateStore
+from vibetrading_V2.core.types import TradingState
+from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.policies.risk_types import RiskSnapshot
+
+__all__ = ["RiskStateKeeper", "StrategyBreaker"]
+
+_HALTED: Final = TradingState.HALTED
+_LOGGED_FIRST: Final = 3  # errors logged one by one before the budget is spent
+
+
+class StrategyBreaker:
+    """Counts a strategy's callback errors and disables it past its error budget.
+
+    Why it exists: one broken strategy must neither stop the loop nor go on trading after
+    it broke; the breaker's opening is recorded, counted and alerted on once.
+    """
+
+    def __init__(
+        self,
+        *,
+        strategy_id: str,
+        error_budget: int,
+        store: StateStore,
+        logger: Logger,
+        metrics: MetricsSink,
+        alerts: AlertSink,
+    ) -> None:
+        self._strategy_id = strategy_id
+        self._budget = error_budget
+        self._store = store
+        self._logger = logger
+        self._metrics = metrics
+        self._alerts = alerts
+        self.errors = 0
+        self.disabled = False
+
+    def failed(self, ts: int, symbol: str, exc: BaseException) -> None:
+        """Count one error of the strategy (at bar ``ts`` of ``symbol``); maybe disable it."""
+        self.errors += 1
+        sid = self._strategy_id
+        self._metrics.incr("strategy_errors_total", tags={"strategy": sid})
+        if self.errors <= _LOGGED_FIRST or self.errors > self._budget:
+            self._logger.error("strategy_error", strategy=sid, symbol=symbol, ts_ns=ts,
+                               error=f"{type(exc).__name__}: {exc}", count=self.errors)
+        if self.errors > self._budget and not self.disabled:
+            self.disabled = True
+            reason = (f"{self.errors} errors exceed the error budget of {self._budget}; "
+                      f"last: {type(exc).__name__}: {exc}")
+            self._store.set_control(f"strategy_disabled:{sid}", reason)
+            self._metrics.incr("strategy_circuit_open_total", tags={"strategy": sid})
+            self._alerts.alert("high", "strategy_disabled", reason, {"ts_ns": ts})
+
+
+class RiskStateKeeper:
+    """Records the risk gate's state changes and takes the gate's state back after a restart.
+
+    Why it exists: a halted or reducing account must stay so across a restart, and every
+    change of trading state must reach the store, the alerts and the log.
+    """
+
+    def __init__(
+        self,
+        *,
+        strategy_id: str,
+        risk: RiskEngine,
+        store: StateStore,
+        logger: Logger,
+        alerts: AlertSink,
+        cancel_all: Callable[[str], int],
+    ) -> None:
+        self._strategy_id = strategy_id
+        self._risk = risk
+        self._store = store
+        self._logger = logger
+        self._alerts = alerts
+        self._cancel_all = cancel_all
+        self._key = f"risk_snapshot:{strategy_id}"
+        self.transitions: list[tuple[int, str, str, str]] = []
+
+    def restore(self) -> None:
+        """Take back the risk gate's state recorded by an earlier run, if any."""
+        stored = self._store.get_control(self._key)
+        if stored is None:
+            return
+        snapshot = RiskSnapshot.from_json(stored)
+        self._risk.restore(snapshot.state, snapshot.peak, snapshot.day_start_equity,
+                           snapshot.day, daily_breached=snapshot.daily_breached)
+        self._logger.info("risk_state_restored", state=str(snapshot.state))
+
+    def after_nav(self, state: TradingState) -> None:
+        """After ``check_nav``: record, alert and log its transitions; cancel all if halted."""
+        risk = self._risk
+        transitions = risk.drain_transitions()
+        if transitions:
+            self._store.set_control(self._key, risk.snapshot().to_json())
+        for t in transitions:
+            self.transitions.append((t.ts_ns, str(t.from_state), str(t.to_state), t.reason))
+            self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))
+            self._alerts.alert("critical" if t.to_state is _HALTED else "high",
+                               f"trading_state_{t.to_state}", t.reason,
+                               {"ts_ns": t.ts_ns, "from": str(t.from_state)})
+            self._logger.warning("trading_state_changed", ts_ns=t.ts_ns, reason=t.reason,
+                                 from_state=str(t.from_state), to_state=str(t.to_state))
+        if state is _HALTED:
+            self._cancel_all("trading halted")
