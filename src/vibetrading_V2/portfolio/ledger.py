@@ -106,10 +106,11 @@ class Ledger:
     def apply_fill(self, fill: Fill) -> bool:
         """Book ``fill``; return ``False`` (and change nothing) if its id was already seen."""
         _check_fill(fill)
-        execution_id = fill.execution_id
-        if execution_id in self._seen:
+        seen = self._seen
+        n_seen = len(seen)
+        seen.add(fill.execution_id)  # one look-up: the set grows only for a new id
+        if len(seen) == n_seen:
             return False
-        self._seen.add(execution_id)
         symbol = fill.symbol
         price = fill.price
         fee = fill.fee
@@ -128,14 +129,14 @@ class Ledger:
         net.move(signed, price)
         if symbol in self._position_cache:
             del self._position_cache[symbol]
-        key = (sid, symbol)
-        book = self._books.get(key)
+        books = self._book_of.get(sid)
+        book = None if books is None else books.get(symbol)
         if book is None:
-            book = self._books[key] = _StrategyBook(NetPosition(), TradeTracker())
+            book = self._books[(sid, symbol)] = _StrategyBook(NetPosition(), TradeTracker())
             self._book_of.setdefault(sid, {})[symbol] = book
         move = book.position.move(signed, price)
-        if key in self._strategy_position_cache:
-            del self._strategy_position_cache[key]
+        if self._strategy_position_cache:
+            self._strategy_position_cache.pop((sid, symbol), None)
         trades = self._trades
         before = len(trades)
         book.tracker.record(fill, move, trades)

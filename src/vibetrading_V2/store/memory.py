@@ -52,10 +52,10 @@ class InMemoryStateStore:
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
-        if fill.execution_id in self._fills:
-            return False
-        self._fills[fill.execution_id] = fill
-        return True
+        fills = self._fills
+        n_fills = len(fills)
+        fills.setdefault(fill.execution_id, fill)  # one look-up: grows only for a new id
+        return len(fills) > n_fills
 
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
