@@ -88,10 +88,16 @@ def equity_curve(
     # row i holds the cash after the fills at rows <= i: cash_after[k] from fill k's row on
     cash_rows = np.repeat(cash_after, np.diff(rows, prepend=0, append=n))
 
+    one_symbol = n_symbols == 1  # every row is a bar of it: its last close is the row's
+    if one_symbol and len(fills):
+        # the position on every row, dense: whole-array products instead of fancy indexing
+        qty_rows = _position_rows(rows, net_quantities(signed, price), n)
+        value = qty_rows * px  # a flat row is 0.0 * close = 0.0, as in the general path
+        return _frozen(ts.copy(), cash_rows, np.abs(qty_rows) * px, cash_rows + value,
+                       qty_rows != 0.0)
     value = np.zeros(n, dtype=np.float64)
     gross = np.zeros(n, dtype=np.float64)
     invested = np.zeros(n, dtype=np.bool_)
-    one_symbol = n_symbols == 1  # every row is a bar of it: its last close is the row's
     order = np.arange(n) if one_symbol else np.argsort(sym, kind="stable")
     starts = [0, n] if one_symbol else np.searchsorted(sym[order], np.arange(n_symbols + 1))
     for s in range(n_symbols):
@@ -181,6 +187,17 @@ def _held_segments(
     qty = quantity[last]
     open_ = qty != 0.0
     return starts[open_], ends[open_], qty[open_]
+
+
+def _position_rows(fill_rows: IntArray, quantity: FloatArray, n_rows: int) -> FloatArray:
+    """The position on each of ``n_rows`` rows: 0 before the first fill, then the position
+    after the last fill of each fill row, up to the next fill row."""
+    last = np.append(fill_rows[1:] != fill_rows[:-1], True)
+    starts = fill_rows[last]
+    held: FloatArray = np.repeat(
+        np.concatenate(([0.0], quantity[last])), np.diff(starts, prepend=0, append=n_rows)
+    )
+    return held
 
 
 def _held_rows(starts: IntArray, ends: IntArray, qty: FloatArray) -> tuple[IntArray, FloatArray]:
