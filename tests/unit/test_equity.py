@@ -223,3 +223,16 @@ def test_net_quantities_when_fills_then_match_netposition_loop(signed: list[floa
 def test_net_quantities_when_random_fills_then_match_netposition_loop(signed: list[float]) -> None:
     got = net_quantities(np.array(signed, dtype=np.float64), np.full(len(signed), 50.0))
     assert got.tolist() == _net_reference(signed)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(1, 40))
+def test_equity_curve_when_one_symbol_then_bit_identical_to_the_general_path(
+    seed: int, n_rows: int, n_fills: int
+) -> None:
+    sym, ts, close, symbols, fills, rows = _random_case(seed, n_rows, 1, n_fills)
+    dense = equity_curve(sym, ts, close, 1, fills, symbols, 10_000.0, rows)
+    # a second symbol without bars or fills sends the same timeline through the general path
+    general = equity_curve(sym, ts, close, 2, fills, [*symbols, "UNUSED"], 10_000.0, rows)
+    for name in ("cash", "gross_exposure", "equity", "invested"):
+        assert getattr(dense, name).tobytes() == getattr(general, name).tobytes(), name
