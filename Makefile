@@ -38,7 +38,7 @@ imports: $(NATIVE)
 	$(BIN)/lint-imports
 
 pytest: $(NATIVE)
-	$(BIN)/python -m pytest
+	VT_REQUIRE_NATIVE=1 $(BIN)/python -m pytest
 
 test: lint typecheck imports pytest
 

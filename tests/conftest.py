@@ -7,6 +7,7 @@ otherwise go untested, so the run stops and says how to rebuild.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def unlisted_native_modules(root: Path = ROOT) -> list[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("VT_REQUIRE_NATIVE") == "1":  # `make test`: the compiled build or nothing
+        from vibetrading_V2.core import types
+
+        if types.__file__ is None or types.__file__.endswith(".py"):
+            raise pytest.UsageError(
+                f"VT_REQUIRE_NATIVE=1 but {types.__file__} is the plain source; run `make native`"
+            )
     unlisted = unlisted_native_modules()
     if unlisted:
         raise pytest.UsageError(
