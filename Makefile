@@ -22,7 +22,7 @@ native: $(NATIVE)
 
 $(NATIVE): $(STAMP) setup.py native_modules.txt $(NATIVE_SOURCES)
 	find src -name '*.so' -delete  # a module no longer listed must not stay compiled
-	VT_NATIVE=1 $(BIN)/python setup.py --quiet build_ext --inplace
+	VIBETRADING_NATIVE_BUILD=1 $(BIN)/python setup.py --quiet build_ext --inplace
 	touch $(NATIVE)
 
 run: $(NATIVE)
@@ -38,7 +38,7 @@ imports: $(NATIVE)
 	$(BIN)/lint-imports
 
 pytest: $(NATIVE)
-	VT_REQUIRE_NATIVE=1 $(BIN)/python -m pytest
+	VIBETRADING_REQUIRE_NATIVE=1 $(BIN)/python -m pytest
 
 test: lint typecheck imports pytest
 

@@ -1,8 +1,8 @@
 """Build script: the package as plain Python, and on request its hot modules compiled.
 
 ``pip install -e .`` installs plain Python (pyproject.toml holds the metadata). With
-``VT_NATIVE=1`` the modules in ``native_modules.txt`` are compiled to C extensions with
-mypyc, in place beside their sources (``make native`` does it after the install, when
+``VIBETRADING_NATIVE_BUILD=1`` the modules in ``native_modules.txt`` are compiled to C
+extensions with mypyc, in place beside their sources (``make native`` does it after the install, when
 numpy and the other typed dependencies mypyc checks against are present). The compiled
 and the plain modules are the same source, so behaviour is the same; the compiled ones
 are several times faster on the per-bar and per-order paths.
@@ -26,7 +26,8 @@ def native_modules() -> list[str]:
 
 
 def ext_modules() -> list[Extension]:
-    if os.environ.get("VT_NATIVE") != "1":
+    # (not a VT_ variable: those are settings, and the settings refuse unknown ones)
+    if os.environ.get("VIBETRADING_NATIVE_BUILD") != "1":
         return []
     from mypyc.build import mypycify
 

@@ -54,12 +54,14 @@ def unlisted_native_modules(root: Path = ROOT) -> list[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.environ.get("VT_REQUIRE_NATIVE") == "1":  # `make test`: the compiled build or nothing
+    # `make test` sets it: the compiled build or nothing (not VT_: those name settings)
+    if os.environ.get("VIBETRADING_REQUIRE_NATIVE") == "1":
         from vibetrading_V2.core import types
 
         if types.__file__ is None or types.__file__.endswith(".py"):
             raise pytest.UsageError(
-                f"VT_REQUIRE_NATIVE=1 but {types.__file__} is the plain source; run `make native`"
+                f"VIBETRADING_REQUIRE_NATIVE=1 but {types.__file__} is the plain source; "
+                "run `make native`"
             )
     unlisted = unlisted_native_modules()
     if unlisted:
