@@ -2,10 +2,10 @@
 
 ``pip install -e .`` installs plain Python (pyproject.toml holds the metadata). With
 ``VIBETRADING_NATIVE_BUILD=1`` the modules in ``native_modules.txt`` are compiled to C
-extensions with mypyc, in place beside their sources (``make native`` does it after the install, when
-numpy and the other typed dependencies mypyc checks against are present). The compiled
-and the plain modules are the same source, so behaviour is the same; the compiled ones
-are several times faster on the per-bar and per-order paths.
+extensions with mypyc, in place beside their sources (``make native`` does it after the
+install, when numpy and the other typed dependencies mypyc checks against are present).
+The compiled and the plain modules are the same source, so behaviour is the same; the
+compiled ones are several times faster on the per-bar and per-order paths.
 """
 
 from __future__ import annotations
