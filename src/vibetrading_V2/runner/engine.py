@@ -14,7 +14,6 @@ value typed ``Any`` would turn every operation on it back into a generic call.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.ports import (
     AlertSink,
     BarBatch,
@@ -43,6 +41,7 @@ from vibetrading_V2.runner.collector import freeze_built_heap, quiet_collector
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun, merged_timeline, positions_in_symbol
 from vibetrading_V2.runner.safety import RiskStateKeeper, StrategyBreaker
 from vibetrading_V2.strategy.base import Strategy
@@ -108,9 +107,11 @@ class TradingEngine:
             strategy_id=meta.strategy_id, risk=risk, store=store, logger=logger, alerts=alerts,
             cancel_all=pipeline.cancel_all,
         )
+        self._router = IntentRouter(
+            strategy=strategy, strategy_id=meta.strategy_id, pipeline=pipeline, ledger=ledger,
+            guard=guard, breaker=self._breaker,
+        )
         self._last_out: list[object] = []
-        # the base class's on_fill does nothing: skip the call (and the guard) unless overridden
-        self._has_on_fill = type(strategy).on_fill is not Strategy.on_fill
 
     def run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None = None
@@ -260,7 +261,7 @@ class TradingEngine:
         # last_close[k] is each symbol's last close, except for the current row's symbol,
         # whose last close is prev_close (a plain float) until it is written back
         last_close = [ledger.last_price(x) or 0.0 for x in names]
-        cash, qty, market_value = self._account_view(names, last_close)
+        cash, qty, market_value = self._router.account_view(names, last_close)
         band_low, band_high, next_day = risk.nav_band
         day_row = _first_row_at(batch_ts, next_day) if in_order else 0
         halted = risk.state is TradingState.HALTED
@@ -307,8 +308,8 @@ class TradingEngine:
                     new = execution.drain_fills()
                     if new:
                         last_close[s] = prev_close
-                        self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-                        cash, qty, market_value = self._account_view(names, last_close)
+                        self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
+                        cash, qty, market_value = self._router.account_view(names, last_close)
                         q = qty[s]
             if q:
                 market_value += q * (close - prev_close)
@@ -354,84 +355,16 @@ class TradingEngine:
                 clock.ts_ns = ts
             last_close[s] = prev_close
             ledger.mark(symbol, close)
-            self._dispatch(ts, out, cursor, names, last_close)
+            self._router.dispatch(ts, out, cursor, names, last_close)
             maybe_working = bar_driven is not None
             disabled = self._breaker.disabled
             new = execution.drain_fills()
             if new:  # only fills move cash and positions (signal-close fills land here)
-                self._book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-                cash, qty, market_value = self._account_view(names, last_close)
+                self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
+                cash, qty, market_value = self._router.account_view(names, last_close)
                 q = qty[s]
         if clock is not None:  # the clock stands at the batch's last bar, as after every row
             clock.ts_ns = int(batch_ts[-1])
-
-    def _account_view(
-        self, names: list[str], last_close: list[float]
-    ) -> tuple[float, list[float], float]:
-        """Cash, per-symbol quantities and marked value, re-read from the ledger after fills."""
-        ledger = self._ledger
-        qty = [ledger.net_quantity(x) for x in names]
-        value = 0.0
-        for k in range(len(names)):
-            value += qty[k] * last_close[k]
-        return ledger.cash(), qty, value
-
-    def _dispatch(
-        self,
-        ts: int,
-        out: object,
-        cursor: BarCursor,
-        names: list[str],
-        last_close: list[float],
-    ) -> None:
-        intents: Sequence[object]
-        if isinstance(out, Intent):
-            intents = (out,)
-        elif isinstance(out, (list, tuple)):
-            intents = out
-        else:
-            self._breaker.failed(ts, cursor.symbol, StrategyError(
-                f"on_bar returned {type(out).__name__}; return an Intent, a list of Intents "
-                "or None"))
-            return
-        for intent in intents:
-            if not isinstance(intent, Intent):
-                self._breaker.failed(
-                    ts, cursor.symbol,
-                    StrategyError(f"on_bar returned {type(intent).__name__}, not an Intent"),
-                )
-                continue
-            own = intent.symbol == cursor.symbol
-            vol = cursor.volatility if own else None
-            price = _last_close(intent.symbol, names, last_close)
-            if not own and price == price:
-                self._ledger.mark(intent.symbol, price)
-            self._pipeline.handle(ts, intent, price, vol)
-
-    def _book_fills(
-        self,
-        new: list[Fill],
-        row: int,
-        fills: list[Fill],
-        fill_rows: list[int],
-        cursor_of: list[BarCursor],
-        names: list[str],
-    ) -> None:
-        for fill in new:
-            if not self._pipeline.record_fill(fill):
-                continue
-            fills.append(fill)
-            fill_rows.append(row)
-            cursor = cursor_of[names.index(fill.symbol)]
-            cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
-            if self._has_on_fill and not self._breaker.disabled:
-                self._guard.active = True
-                try:
-                    self._strategy.on_fill(fill)
-                except Exception as exc:
-                    self._guard.active = False
-                    self._breaker.failed(fill.ts_ns, fill.symbol, exc)
-                self._guard.active = False
 
     def _record(
         self,
@@ -459,7 +392,7 @@ class TradingEngine:
 def _same_output(out: object, previous: object) -> bool:
     """True when ``out`` equals the last acted-on output (an Intent or a list of them).
 
-    Anything else is never "the same", so it reaches ``_dispatch`` and is counted there.
+    Anything else is never "the same", so it reaches ``IntentRouter.dispatch``, which counts it.
     """
     if type(out) is not type(previous) or not isinstance(out, (Intent, list, tuple)):
         return False
@@ -476,11 +409,3 @@ def _first_row_at(ts_ns: npt.NDArray[np.int64], at_ns: int) -> int:
     if at_ns < -_INT64_MAX:
         return 0
     return int(np.searchsorted(ts_ns, at_ns, side="left"))
-
-
-def _last_close(symbol: str, names: list[str], last_close: list[float]) -> float:
-    """The last close seen of ``symbol`` in this run, NaN if none (the gate then vetoes)."""
-    if symbol not in names:
-        return math.nan
-    price = last_close[names.index(symbol)]
-    return price if price > 0.0 else math.nan

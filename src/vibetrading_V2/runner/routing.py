@@ -1,0 +1,122 @@
+"""Between the bar loop and the order side: a strategy's outputs in, its fills back out.
+
+The loop calls ``dispatch`` when a strategy's output changed and ``book_fills`` when the
+execution reported fills; both are compiled with the loop (``native_modules.txt``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from vibetrading_V2.core.errors import StrategyError
+from vibetrading_V2.core.types import Fill, Intent
+from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.runner.cursor import BarCursor
+from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.safety import StrategyBreaker
+from vibetrading_V2.strategy.base import Strategy
+from vibetrading_V2.strategy.guard import RuntimeGuard
+
+__all__ = ["IntentRouter"]
+
+
+class IntentRouter:
+    """Hands a strategy's intents to the pipeline and books the fills its orders got.
+
+    Why it exists: an output that is not an intent must be counted as the strategy's error,
+    an intent must be priced from the run's last closes, and every fill must be recorded,
+    booked and shown to the strategy (``on_fill``, under the guard) in one fixed order.
+    """
+
+    def __init__(
+        self,
+        *,
+        strategy: Strategy,
+        strategy_id: str,
+        pipeline: OrderPipeline,
+        ledger: Ledger,
+        guard: RuntimeGuard,
+        breaker: StrategyBreaker,
+    ) -> None:
+        self._strategy = strategy
+        self._strategy_id = strategy_id
+        self._pipeline = pipeline
+        self._ledger = ledger
+        self._guard = guard
+        self._breaker = breaker
+        # the base class's on_fill does nothing: skip the call (and the guard) unless overridden
+        self._has_on_fill = type(strategy).on_fill is not Strategy.on_fill
+
+    def dispatch(
+        self, ts: int, out: object, cursor: BarCursor, names: list[str], last_close: list[float]
+    ) -> None:
+        """Send each intent of ``out`` (seen at bar ``ts`` of ``cursor``) down the pipeline."""
+        intents: Sequence[object]
+        if isinstance(out, Intent):
+            intents = (out,)
+        elif isinstance(out, (list, tuple)):
+            intents = out
+        else:
+            self._breaker.failed(ts, cursor.symbol, StrategyError(
+                f"on_bar returned {type(out).__name__}; return an Intent, a list of Intents "
+                "or None"))
+            return
+        for intent in intents:
+            if not isinstance(intent, Intent):
+                self._breaker.failed(
+                    ts, cursor.symbol,
+                    StrategyError(f"on_bar returned {type(intent).__name__}, not an Intent"),
+                )
+                continue
+            own = intent.symbol == cursor.symbol
+            vol = cursor.volatility if own else None
+            price = _last_close(intent.symbol, names, last_close)
+            if not own and price == price:
+                self._ledger.mark(intent.symbol, price)
+            self._pipeline.handle(ts, intent, price, vol)
+
+    def book_fills(
+        self,
+        new: list[Fill],
+        row: int,
+        fills: list[Fill],
+        fill_rows: list[int],
+        cursor_of: list[BarCursor],
+        names: list[str],
+    ) -> None:
+        """Record and book ``new`` fills (seen at timeline row ``row``); tell the strategy."""
+        for fill in new:
+            if not self._pipeline.record_fill(fill):
+                continue
+            fills.append(fill)
+            fill_rows.append(row)
+            cursor = cursor_of[names.index(fill.symbol)]
+            cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
+            if self._has_on_fill and not self._breaker.disabled:
+                self._guard.active = True
+                try:
+                    self._strategy.on_fill(fill)
+                except Exception as exc:
+                    self._guard.active = False
+                    self._breaker.failed(fill.ts_ns, fill.symbol, exc)
+                self._guard.active = False
+
+    def account_view(
+        self, names: list[str], last_close: list[float]
+    ) -> tuple[float, list[float], float]:
+        """Cash, per-symbol quantities and marked value, re-read from the ledger after fills."""
+        ledger = self._ledger
+        qty = [ledger.net_quantity(x) for x in names]
+        value = 0.0
+        for k in range(len(names)):
+            value += qty[k] * last_close[k]
+        return ledger.cash(), qty, value
+
+
+def _last_close(symbol: str, names: list[str], last_close: list[float]) -> float:
+    """The last close seen of ``symbol`` in this run, NaN if none (the gate then vetoes)."""
+    if symbol not in names:
+        return math.nan
+    price = last_close[names.index(symbol)]
+    return price if price > 0.0 else math.nan
