@@ -191,18 +191,6 @@ class OrderPipeline:
 
     def _strategy_gate(self, intent: Intent, price: float) -> tuple[str, ...]:
         i = intent
-        if (
-            i.symbol in self._universe
-            and 0.0 <= i.confidence <= 1.0
-            and is_finite(price)
-            and price > 0.0
-            and _valid_size(i.quantity)
-            and _valid_size(i.notional)
-            and _valid_size(i.weight)
-            and _valid_size(i.stop_loss)
-            and _valid_size(i.take_profit)
-        ):
-            return ()  # the usual case, without building a list
         reasons: list[str] = []
         if i.symbol not in self._universe:
             reasons.append("symbol_not_in_universe")
