@@ -85,9 +85,7 @@ class Ledger:
         self._seen: set[str] = set()
         self._marks: dict[str, float] = {}
         self._symbols: dict[str, NetPosition] = {}
-        self._books: dict[tuple[str, str], _StrategyBook] = {}
-        # the same books by strategy, then symbol: read on every intent and fill without
-        # building a key tuple
+        # books by strategy, then symbol: read on every intent and fill without a key tuple
         self._book_of: dict[str, dict[str, _StrategyBook]] = {}
         self._strategy_fees: dict[str, float] = {}
         self._strategy_trades: dict[str, int] = {}
@@ -129,10 +127,9 @@ class Ledger:
         net.move(signed, price)
         if symbol in self._position_cache:
             del self._position_cache[symbol]
-        books = self._book_of.get(sid)
-        book = None if books is None else books.get(symbol)
+        book = self._book(sid, symbol)
         if book is None:
-            book = self._books[(sid, symbol)] = _StrategyBook(NetPosition(), TradeTracker())
+            book = _StrategyBook(NetPosition(), TradeTracker())
             self._book_of.setdefault(sid, {})[symbol] = book
         move = book.position.move(signed, price)
         if self._strategy_position_cache:
@@ -191,8 +188,7 @@ class Ledger:
 
     def strategy_quantity(self, strategy_id: str, symbol: str) -> float:
         """``strategy_position(strategy_id, symbol).quantity`` without building the report."""
-        books = self._book_of.get(strategy_id)
-        book = None if books is None else books.get(symbol)
+        book = self._book(strategy_id, symbol)
         return 0.0 if book is None else book.position.quantity
 
     def position(self, symbol: str) -> Position:
@@ -217,7 +213,7 @@ class Ledger:
         cached = self._strategy_position_cache.get(key)
         if cached is not None:
             return cached
-        book = self._books.get(key)
+        book = self._book(strategy_id, symbol)
         if book is None:
             return Position(symbol, 0.0, 0.0, 0.0)
         net = book.position
@@ -243,8 +239,18 @@ class Ledger:
         """Closed round trips in the order they were closed."""
         return list(self._trades)
 
+    def _book(self, strategy_id: str, symbol: str) -> _StrategyBook | None:
+        books = self._book_of.get(strategy_id)
+        return None if books is None else books.get(symbol)
+
     def _sorted_books(self) -> list[tuple[tuple[str, str], _StrategyBook]]:
-        return sorted(self._books.items(), key=lambda item: item[0])
+        """Every book keyed ``(strategy_id, symbol)``, in key order."""
+        books = [
+            ((sid, symbol), book)
+            for sid, by_symbol in self._book_of.items()
+            for symbol, book in by_symbol.items()
+        ]
+        return sorted(books, key=lambda item: item[0])
 
 
 def _check_fill(fill: Fill) -> None:
