@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -43,8 +44,6 @@ class BacktestResults:
     megabytes) on first use, once, instead of on every run. Results are read-only.
     """
 
-    __slots__ = ("_frames", "_initial_cash", "_orders", "_per_ts", "_trades", "run", "summary")
-
     def __init__(
         self,
         *,
@@ -61,28 +60,21 @@ class BacktestResults:
         self._trades = trades
         self._orders = orders
         self._initial_cash = initial_cash
-        self._frames: dict[str, pd.DataFrame] = {}
 
-    @property
+    @cached_property
     def trades(self) -> pd.DataFrame:
         """One row per round trip (``trades.csv``)."""
-        if "trades" not in self._frames:
-            self._frames["trades"] = _trades_frame(self._trades)
-        return self._frames["trades"]
+        return _trades_frame(self._trades)
 
-    @property
+    @cached_property
     def orders(self) -> pd.DataFrame:
         """One row per order in its last state (``orders.csv``)."""
-        if "orders" not in self._frames:
-            self._frames["orders"] = _orders_frame(self._orders)
-        return self._frames["orders"]
+        return _orders_frame(self._orders)
 
-    @property
+    @cached_property
     def equity(self) -> pd.DataFrame:
         """Equity, cash, gross exposure and drawdown per timestamp (``equity.csv``)."""
-        if "equity" not in self._frames:
-            self._frames["equity"] = _equity_frame(self._per_ts, self._initial_cash)
-        return self._frames["equity"]
+        return _equity_frame(self._per_ts, self._initial_cash)
 
     @property
     def prices(self) -> Mapping[str, pd.DataFrame]:
