@@ -299,9 +299,7 @@ class TradingEngine:
                 if not bar_driven.has_working_orders:
                     maybe_working = False
                 else:
-                    ts = stamp_col[idx]
-                    if clock is not None:
-                        clock.ts_ns = ts
+                    ts = _stamp(clock, stamp_col, idx)
                     cursor.index = idx
                     bar_driven.on_bar(symbol, ts, cursor.open, cursor.high, cursor.low, close,
                                       cursor.volume)
@@ -316,9 +314,7 @@ class TradingEngine:
             prev_close = close
             equity = cash + market_value
             if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
-                ts = stamp_col[idx]
-                if clock is not None:
-                    clock.ts_ns = ts
+                ts = _stamp(clock, stamp_col, idx)
                 ledger.mark(symbol, close)
                 state = risk.check_nav(ts, equity)
                 day = next_day
@@ -337,9 +333,7 @@ class TradingEngine:
                 out = on_bar(cursor)
             except Exception as exc:  # user code: count, maybe disable, carry on
                 guard.active = False
-                ts = stamp_col[idx]
-                if clock is not None:
-                    clock.ts_ns = ts
+                ts = _stamp(clock, stamp_col, idx)
                 self._breaker.failed(ts, symbol, exc)
                 disabled = self._breaker.disabled
                 continue
@@ -350,9 +344,7 @@ class TradingEngine:
             if out is previous or _same_output(out, previous):  # "no change"
                 continue
             last_out[s] = out
-            ts = stamp_col[idx]
-            if clock is not None:
-                clock.ts_ns = ts
+            ts = _stamp(clock, stamp_col, idx)
             last_close[s] = prev_close
             ledger.mark(symbol, close)
             self._router.dispatch(ts, out, cursor, names, last_close)
@@ -400,6 +392,14 @@ def _same_output(out: object, previous: object) -> bool:
         return bool(out == previous)
     except (TypeError, ValueError):  # e.g. arrays inside a list
         return False
+
+
+def _stamp(clock: SimulatedClock | None, stamps: Sequence[int], row: int) -> int:
+    """The time of ``row``, also set on the simulated clock: a row where something acts."""
+    ts = stamps[row]
+    if clock is not None:
+        clock.ts_ns = ts
+    return ts
 
 
 def _first_row_at(ts_ns: npt.NDArray[np.int64], at_ns: int) -> int:
