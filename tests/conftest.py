@@ -15,19 +15,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def stale_native_modules(root: Path = ROOT) -> list[str]:
-    """Listed sources that are newer than their compiled extension (none if not built)."""
+def listed_native_modules(root: Path = ROOT) -> list[str]:
+    """The sources named in ``native_modules.txt`` (none if there is no such file)."""
     listing = root / "native_modules.txt"
     if not listing.is_file():
         return []
+    lines = (line.strip() for line in listing.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def stale_native_modules(root: Path = ROOT) -> list[str]:
+    """Listed sources that are newer than their compiled extension (none if not built)."""
     # the code of every compiled module lives in one shared library; each module's own
     # extension is a small loader that a rebuild may leave untouched
     shared = sorted((root / "src" / "vibetrading_V2").glob("native__mypyc.*.so"))
     stale = []
-    for line in listing.read_text(encoding="utf-8").splitlines():
-        source = line.strip()
-        if not source or source.startswith("#"):
-            continue
+    for source in listed_native_modules(root):
         path = root / source
         built = sorted(path.parent.glob(f"{path.stem}.*.so"))
         if not built:
@@ -40,10 +43,7 @@ def stale_native_modules(root: Path = ROOT) -> list[str]:
 
 def unlisted_native_modules(root: Path = ROOT) -> list[str]:
     """Compiled modules whose source is no longer listed (they would shadow it)."""
-    listing = root / "native_modules.txt"
-    listed = set()
-    if listing.is_file():
-        listed = {line.strip() for line in listing.read_text(encoding="utf-8").splitlines()}
+    listed = set(listed_native_modules(root))
     package = root / "src" / "vibetrading_V2"
     return sorted(
         str(path.relative_to(root))
