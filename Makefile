@@ -23,6 +23,7 @@ native: $(NATIVE)
 $(NATIVE): $(STAMP) setup.py native_modules.txt $(NATIVE_SOURCES)
 	find src -name '*.so' -delete  # a module no longer listed must not stay compiled
 	VIBETRADING_NATIVE_BUILD=1 $(BIN)/python setup.py --quiet build_ext --inplace
+	find src -name '*.so' -exec touch {} +  # copies keep build/'s times; the build is new
 	touch $(NATIVE)
 
 run: $(NATIVE)
