@@ -198,16 +198,19 @@ class OrderPipeline:
             reasons.append("confidence_out_of_range")
         if not (is_finite(price) and price > 0.0):
             reasons.append("no_valid_price")
-        for name, value in (
-            ("quantity", i.quantity),
-            ("notional", i.notional),
-            ("weight", i.weight),
-            ("stop_loss", i.stop_loss),
-            ("take_profit", i.take_profit),
-        ):
-            if not _valid_size(value):
-                reasons.append(f"invalid_{name}")
-        return tuple(reasons)
+        # one check a field, written out: a table of (name, value) pairs would be built anew
+        # on every intent
+        if not _valid_size(i.quantity):
+            reasons.append("invalid_quantity")
+        if not _valid_size(i.notional):
+            reasons.append("invalid_notional")
+        if not _valid_size(i.weight):
+            reasons.append("invalid_weight")
+        if not _valid_size(i.stop_loss):
+            reasons.append("invalid_stop_loss")
+        if not _valid_size(i.take_profit):
+            reasons.append("invalid_take_profit")
+        return tuple(reasons)  # () when nothing is wrong: the shared empty tuple
 
     def _cancel_working(self, symbol: str | None) -> int:
         """Cancel this strategy's working orders (of ``symbol``, or all); record each."""
