@@ -32,11 +32,20 @@ class OrderBook:
         return self._orders.get(client_order_id)
 
     def create(self, request: OrderRequest, arm_after_ns: int, now_ns: int) -> WorkingOrder:
-        """Record a new order (status NEW); ``activate`` makes it work."""
-        self._seq += 1
-        order = WorkingOrder(request, self._seq, arm_after_ns, now_ns)
-        self._orders[request.client_order_id] = order
-        return order
+        """Record a new order (status NEW) under a client id not used yet; see ``admit``."""
+        return self.admit(WorkingOrder(request, arm_after_ns, now_ns))
+
+    def admit(self, order: WorkingOrder) -> WorkingOrder:
+        """File a new ``order`` under its client id and number it, unless the id is known.
+
+        Returns the order filed under the id: ``order`` itself, or the one that came first
+        (then ``order`` is dropped). One look-up either way; ``activate`` makes it work.
+        """
+        known = self._orders.setdefault(order.request.client_order_id, order)
+        if known is order:
+            self._seq += 1
+            order.number(self._seq)
+        return known
 
     def activate(self, order: WorkingOrder) -> None:
         request = order.request

@@ -77,9 +77,9 @@ class WorkingOrder:
         "venue_order_id",
     )
 
-    def __init__(self, request: OrderRequest, seq: int, arm_after_ns: int, now_ns: int) -> None:
-        self.seq = seq
-        self.venue_order_id = f"sim-{seq}"
+    def __init__(self, request: OrderRequest, arm_after_ns: int, now_ns: int) -> None:
+        self.seq = 0  # numbered by the book when it files the order (``number``)
+        self.venue_order_id = ""
         self.is_buy = request.side is _BUY
         kind = self.kind = request.order_type
         self.maker = kind in _HAS_LIMIT  # fills not at the open provide liquidity
@@ -108,6 +108,11 @@ class WorkingOrder:
         self.children: list[WorkingOrder] | None = None
         self.snapshot: Order | None = None
         self.snapshot_fills = 0
+
+    def number(self, seq: int) -> None:
+        """Give the order its place in submission order and its venue id."""
+        self.seq = seq
+        self.venue_order_id = f"sim-{seq}"
 
     def set_request(self, request: OrderRequest) -> None:
         """Adopt a (validated) request; its prices are cached as plain floats."""

@@ -170,10 +170,10 @@ class Simulator:
 
     def submit(self, request: OrderRequest) -> Order:
         book = self._book
-        known = book.get(request.client_order_id)
-        if known is not None:
+        order = WorkingOrder(request, self._latest_ts, self._clock.now_ns())
+        known = book.admit(order)
+        if known is not order:  # the client id was used before: submit is idempotent
             return known.to_order()
-        order = book.create(request, self._latest_ts, self._clock.now_ns())
         mark = self._account.mark_of(request.symbol)
         problem = request_problem(request, mark) or self._submit_problem(request, mark)
         if problem is not None:

@@ -11,7 +11,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["freeze_built_heap", "quiet_collector"]
+__all__ = ["freeze_built_heap", "paused_collector", "quiet_collector"]
 
 
 @contextmanager
@@ -36,3 +36,20 @@ def quiet_collector(young_threshold: int = 50_000) -> Iterator[None]:
 def freeze_built_heap() -> None:
     """Inside ``quiet_collector``: also set aside what was built since (a large history)."""
     gc.freeze()
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Within the block the cycle collector does not run at all; after it, it runs again.
+
+    For walking a backtest's history: the loop makes records that live for the run and
+    hold no cycles, so a collection could only traverse them again. A cycle made inside
+    the block (an exception's traceback) is freed by the first collection after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -37,7 +37,7 @@ from vibetrading_V2.core.types import Fill, Intent, TradingState
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
-from vibetrading_V2.runner.collector import freeze_built_heap, quiet_collector
+from vibetrading_V2.runner.collector import freeze_built_heap, paused_collector, quiet_collector
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.runner.pipeline import OrderPipeline
@@ -140,10 +140,13 @@ class TradingEngine:
         for batch in feed.batches():
             codes = [self._symbol_code(s, symbols, builders, cursors) for s in batch.symbols]
             self._extend_history(batch, codes, symbols, builders, cursors)
-            if len(batch) >= _FREEZE_ROWS:  # a backtest's history: never garbage in the run
-                freeze_built_heap()
             try:
-                self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+                if len(batch) >= _FREEZE_ROWS:  # a backtest's history: no garbage in the run
+                    freeze_built_heap()
+                    with paused_collector():
+                        self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+                else:
+                    self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
             finally:
                 self._pipeline.flush_metrics()
             parts.append((batch.symbols, batch))

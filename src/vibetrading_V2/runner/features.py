@@ -9,6 +9,7 @@ both ways give the same numbers once the window covers the longest lookback.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Sequence
 from typing import Any
@@ -166,8 +167,8 @@ class FeatureBuilder:
                     f"features() returned a column named {name!r}, which is not allowed",
                     hint=f"use a new string name; {list(RAW_FIELDS)} are the raw fields",
                 )
-            try:
-                columns[name] = result[name].to_numpy(dtype=np.float64)
+            try:  # interned: on_bar's bar["name"] then finds it by identity, not by compare
+                columns[sys.intern(name)] = result[name].to_numpy(dtype=np.float64)
             except (TypeError, ValueError) as exc:
                 raise StrategyError(
                     f"feature column {name!r} is not numeric: {exc}",

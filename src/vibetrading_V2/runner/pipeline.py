@@ -89,7 +89,7 @@ class OrderPipeline:
         self._metrics = metrics
         self._logger = logger
         self._price_marker = price_marker
-        self._sent: dict[str, None] = {}
+        self._sent: list[str] = []  # in order; made unique when read (rarely needed)
         self._seq_ts = -1  # the bar time of the last client id, and its rank in that bar
         self._seq = 0
         self.vetoes = 0
@@ -103,7 +103,7 @@ class OrderPipeline:
     @property
     def client_order_ids(self) -> list[str]:
         """Every client order id this pipeline sent, in order."""
-        return list(self._sent)
+        return list(dict.fromkeys(self._sent))
 
     def handle(
         self, ts_ns: int, intent: Intent, price: float, volatility: float | None = None
@@ -228,7 +228,7 @@ class OrderPipeline:
         if self._price_marker is not None:
             self._price_marker(request.symbol, request.created_ns, price)
         order = self._execution.submit(request)
-        self._sent[request.client_order_id] = None
+        self._sent.append(request.client_order_id)
         self._store.record_order(order)
         if order.status is not _REJECTED:
             self._n_accepted += 1
