@@ -4,8 +4,9 @@ Generates ``--bars`` bars of a geometric Brownian motion (fixed seed, prices rou
 decimals), runs ``benchmarks/strategies/sma_bench.py`` through the real container
 (registry, sandbox, policies, risk gate, simulator, ledger, results) and, in the same
 process, a plain-Python loop that keeps two running SMAs and checks the cross: the floor.
-Prints engine seconds, bars/s, the ratio to the floor and peak RSS, and writes them as JSON
-to ``benchmarks/results/``.
+Both are timed best of ``--repeat`` (3) runs, the engine with a fresh container each time.
+Prints engine seconds, bars/s, the ratio to the floor and peak RSS (of one engine run), and
+writes them as JSON to ``benchmarks/results/``.
 """
 
 from __future__ import annotations
@@ -118,12 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bars", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="engine runs (each a fresh container); the fastest counts")
     args = parser.parse_args(argv)
 
     frame = synthetic_bars(args.bars)
     closes = frame["close"].to_numpy().tolist()
     floor_times = []
-    for _ in range(3):
+    for _ in range(args.repeat):
         floor_start = time.perf_counter()
         crosses = floor_loop(closes)
         floor_times.append(time.perf_counter() - floor_start)
@@ -134,13 +137,22 @@ def main(argv: list[str] | None = None) -> int:
     del frame  # the source holds its own validated copy
     gc.collect()
     reset_peak_rss()  # measure the run, not the data generation before it
+    engine_times = []
     engine_seconds, summary = run_engine(source, args.out / "run")
-    peak_rss_mb = read_peak_rss_mb()
+    engine_times.append(engine_seconds)
+    peak_rss_mb = read_peak_rss_mb()  # of one run
+    for _ in range(args.repeat - 1):  # best of N, as for the floor: the machine is noisy
+        del summary
+        gc.collect()
+        seconds, summary = run_engine(source, args.out / "run")
+        engine_times.append(seconds)
+    engine_seconds = min(engine_times)
     process_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
     figures = {
         "bars": args.bars,
         "engine_seconds": round(engine_seconds, 4),
+        "engine_runs_seconds": [round(t, 4) for t in engine_times],
         "bars_per_second": round(args.bars / engine_seconds),
         "floor_seconds": round(floor_seconds, 4),
         "ratio_to_floor": round(engine_seconds / floor_seconds, 2),

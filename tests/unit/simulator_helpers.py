@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fakes import FixedClock
-from vibetrading_V2.core.types import OrderRequest, OrderType, Side
+from vibetrading_V2.core.types import Bar, OrderRequest, OrderType, Side
 from vibetrading_V2.execution import Simulator, SimulatorConfig
 
 SYMBOL = "AAA"
@@ -26,7 +26,7 @@ def step(
     symbol: str = SYMBOL,
 ) -> None:
     """What the engine does for one bar: match working orders, then mark the close."""
-    sim.on_bar(symbol, ts, open_, high, low, close, volume)
+    sim.on_bar(Bar(symbol, ts, open_, high, low, close, volume))
     sim.mark(symbol, ts, close)
 
 

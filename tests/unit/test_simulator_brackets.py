@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.simulator_helpers import buy, flat_bar, limit, make_sim, sell, step, stop
-from vibetrading_V2.core.types import OrderStatus, OrderType, Side
+from vibetrading_V2.core.types import Bar, OrderStatus, OrderType, Side
 from vibetrading_V2.execution import Simulator
 
 
@@ -118,7 +118,7 @@ def test_bracket_when_signal_close_entry_then_children_start_next_bar() -> None:
     sim = make_sim(fill_timing="signal_close")
     flat_bar(sim, 1, 100.0)
     sim.submit(buy("e", 10, stop_loss=95.0))
-    sim.on_bar("AAA", 1, 100.0, 100.0, 90.0, 100.0, 1e6)  # bar 1 again: not evaluated
+    sim.on_bar(Bar("AAA", 1, 100.0, 100.0, 90.0, 100.0, 1e6))  # bar 1 again: not evaluated
     assert [f.client_order_id for f in sim.drain_fills()] == ["e"]
     step(sim, 2, 96.0, 97.0, 94.0, 95.0)
     assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("e:sl", 95.0)]

@@ -15,7 +15,7 @@ from tests.unit.simulator_helpers import (
     stop,
     stop_limit,
 )
-from vibetrading_V2.core.types import NS_PER_SECOND, OrderStatus, Side, TimeInForce
+from vibetrading_V2.core.types import NS_PER_SECOND, Bar, OrderStatus, Side, TimeInForce
 
 
 def test_market_when_next_open_then_fills_at_next_bar_open() -> None:
@@ -49,7 +49,7 @@ def test_order_when_submitted_during_bar_then_not_evaluated_on_that_bar() -> Non
     sim = make_sim()
     flat_bar(sim, 1, 100.0)
     sim.submit(buy("o1", 1, **limit(101.0)))
-    sim.on_bar(SYMBOL, 1, 100.0, 100.0, 100.0, 100.0, 1e6)  # the same bar again
+    sim.on_bar(Bar(SYMBOL, 1, 100.0, 100.0, 100.0, 100.0, 1e6))  # the same bar again
     assert sim.drain_fills() == []
     flat_bar(sim, 2, 100.0)
     assert len(sim.drain_fills()) == 1
@@ -60,9 +60,9 @@ def test_order_when_other_symbol_marked_later_then_waits_for_its_next_bar() -> N
     sim.mark("BBB", 4, 50.0)
     sim.mark(SYMBOL, 5, 100.0)  # the engine is at bar 5; BBB's bar 5 comes next
     sim.submit(buy("o1", 1, symbol="BBB"))
-    sim.on_bar("BBB", 5, 51.0, 51.0, 51.0, 51.0, 1e6)
+    sim.on_bar(Bar("BBB", 5, 51.0, 51.0, 51.0, 51.0, 1e6))
     assert sim.drain_fills() == []
-    sim.on_bar("BBB", 6, 52.0, 52.0, 52.0, 52.0, 1e6)
+    sim.on_bar(Bar("BBB", 6, 52.0, 52.0, 52.0, 52.0, 1e6))
     assert [f.price for f in sim.drain_fills()] == [52.0]
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.simulator_helpers import make_sim
-from vibetrading_V2.core.types import OrderRequest, OrderStatus, OrderType, Side, TimeInForce
+from vibetrading_V2.core.types import Bar, OrderRequest, OrderStatus, OrderType, Side, TimeInForce
 
 _STEP = st.tuples(
     st.sampled_from(["AAA", "BBB"]),
@@ -109,7 +109,7 @@ def test_simulator_when_random_orders_and_bars_then_books_balance_and_fills_stay
         close_ = open_ * (1 + move)
         high = max(open_, close_) * (1 + up)
         low = min(open_, close_) * (1 - down)
-        sim.on_bar("AAA", ts, open_, high, low, close_, volume)
+        sim.on_bar(Bar("AAA", ts, open_, high, low, close_, volume))
         close = close_
         sim.mark("AAA", ts, close, volume)
         fills = sim.drain_fills()

@@ -116,11 +116,40 @@ class Execution(Protocol):
     def drain_fills(self) -> list[Fill]: ...
 
 
+class BarPrices(Protocol):
+    """One bar of one symbol, its fields read when needed (a ``Bar``, or the engine's view).
+
+    A bar-driven execution reads the open of every bar it matches orders against, and the
+    high, low or volume only for the orders that need them: most bars need few fields.
+    """
+
+    @property
+    def symbol(self) -> str: ...
+
+    @property
+    def ts_ns(self) -> int: ...
+
+    @property
+    def open(self) -> float: ...
+
+    @property
+    def high(self) -> float: ...
+
+    @property
+    def low(self) -> float: ...
+
+    @property
+    def close(self) -> float: ...
+
+    @property
+    def volume(self) -> float: ...
+
+
 @runtime_checkable
 class BarDrivenExecution(Execution, Protocol):
     """An execution that fills against market bars (the simulator).
 
-    The engine calls ``on_bar`` with plain scalars (no per-bar objects) whenever
+    The engine calls ``on_bar`` with its view of the bar (no per-bar objects) whenever
     ``has_working_orders`` is true, and before the strategy sees that bar; it calls
     ``mark`` with the current bar's close right before it submits orders in that bar.
     """
@@ -130,16 +159,7 @@ class BarDrivenExecution(Execution, Protocol):
     @property
     def has_working_orders(self) -> bool: ...
 
-    def on_bar(
-        self,
-        symbol: str,
-        ts_ns: int,
-        open_: float,
-        high: float,
-        low: float,
-        close: float,
-        volume: float,
-    ) -> None: ...
+    def on_bar(self, bar: BarPrices) -> None: ...
 
 
 class Logger(Protocol):

@@ -62,7 +62,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.ports import Clock
+from vibetrading_V2.core.ports import BarPrices, Clock
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     AccountSnapshot,
@@ -149,22 +149,15 @@ class Simulator:
         elif symbol in self._close_budget:
             del self._close_budget[symbol]
 
-    def on_bar(
-        self,
-        symbol: str,
-        ts_ns: int,
-        open_: float,
-        high: float,
-        low: float,
-        close: float,
-        volume: float,
-    ) -> None:
+    def on_bar(self, bar: BarPrices) -> None:
+        symbol = bar.symbol
+        ts_ns = bar.ts_ns
         if ts_ns > self._latest_ts:
             self._latest_ts = ts_ns
         orders = self._book.of_symbol(symbol)
         if orders:
-            self._match(symbol, orders, ts_ns, open_, high, low, volume)
-        self._account.set_mark(symbol, close)
+            self._match(symbol, orders, ts_ns, bar)
+        self._account.set_mark(symbol, bar.close)
 
     # -- the Execution port ----------------------------------------------------------------
 
@@ -287,17 +280,13 @@ class Simulator:
             self._close_budget[symbol] = budget - filled
         self._expire_if_immediate(order, ts)
 
-    def _match(
-        self,
-        symbol: str,
-        orders: list[WorkingOrder],
-        ts: int,
-        open_: float,
-        high: float,
-        low: float,
-        volume: float,
-    ) -> None:
-        budget = math.inf if self._cap is None else self._cap * volume
+    def _match(self, symbol: str, orders: list[WorkingOrder], ts: int, bar: BarPrices) -> None:
+        budget = math.inf if self._cap is None else self._cap * bar.volume
+        open_ = bar.open
+        # a market order needs only the open: the range is read for the first order that
+        # needs it (NaN until then, which no market order looks at)
+        high = low = math.nan
+        ranged = False
         stale = False
         i = 0
         while i < len(orders):  # bracket children created on this bar are appended, seen too
@@ -315,6 +304,9 @@ class Simulator:
                     self._book.finish(order, OrderStatus.CANCELLED, "expired", ts)
                     stale = True
                     continue
+            if not ranged and (order.kind is not _MARKET or order.request.oco_group is not None):
+                high, low = bar.high, bar.low  # an OCO group's other members may need it
+                ranged = True
             touch = touch_order(order, ts, open_, high, low, self._slip, True)
             if touch is not None:
                 winner = order

@@ -302,10 +302,9 @@ class TradingEngine:
                 if not bar_driven.has_working_orders:
                     maybe_working = False
                 else:
-                    ts = _stamp(clock, stamp_col, idx)
+                    _stamp(clock, stamp_col, idx)
                     cursor.index = idx
-                    bar_driven.on_bar(symbol, ts, cursor.open, cursor.high, cursor.low, close,
-                                      cursor.volume)
+                    bar_driven.on_bar(cursor)
                     new = execution.drain_fills()
                     if new:
                         last_close[s] = prev_close
