@@ -180,3 +180,18 @@ def test_engine_when_on_bar_returns_an_array_then_it_is_counted_not_raised(
 
     assert run.strategy_errors == 1
     assert run.bars == len(FLAT_PRICES)
+
+
+def test_pipeline_when_bar_time_goes_back_then_a_repeated_client_id_is_listed_once(
+    guard: RuntimeGuard,
+) -> None:
+    rig = make_rig(_long_then_flat(switch_at=5), guard)
+    rig.sim.mark("AAA", T0, 100.0)
+    long, short = Intent.long("AAA"), Intent.short("AAA")
+
+    rig.pipeline.handle(T0, long, 100.0)
+    rig.pipeline.handle(T0 + HOUR, short, 100.0)  # the first is cancelled and replaced
+    rig.pipeline.handle(T0, long, 100.0)  # time went back: the first id again
+
+    first = f"{SID}-AAA-{T0}-0"
+    assert rig.pipeline.client_order_ids == [first, f"{SID}-AAA-{T0 + HOUR}-0"]

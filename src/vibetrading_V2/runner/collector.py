@@ -40,16 +40,19 @@ def freeze_built_heap() -> None:
 
 @contextmanager
 def paused_collector() -> Iterator[None]:
-    """Within the block the cycle collector does not run at all; after it, it runs again.
+    """Inside ``quiet_collector``: no collection at all within the block, then as before.
 
     For walking a backtest's history: the loop makes records that live for the run and
-    hold no cycles, so a collection could only traverse them again. A cycle made inside
-    the block (an exception's traceback) is freed by the first collection after it.
+    hold no cycles, so a collection could only traverse them again. On exit what the block
+    built is set aside too (``gc.freeze()``), or the first collection after it would
+    traverse all of it at once; a cycle made inside the block (an exception's traceback)
+    is freed once ``quiet_collector`` returns the frozen objects to the collector.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()

@@ -89,7 +89,10 @@ class OrderPipeline:
         self._metrics = metrics
         self._logger = logger
         self._price_marker = price_marker
-        self._sent: list[str] = []  # in order; made unique when read (rarely needed)
+        self._sent: list[str] = []
+        # ids are unique while bar times never go back (see _next_client_id); if they did,
+        # an id may have been sent twice and ``client_order_ids`` lists it once
+        self._ids_may_repeat = False
         self._seq_ts = -1  # the bar time of the last client id, and its rank in that bar
         self._seq = 0
         self.vetoes = 0
@@ -103,7 +106,7 @@ class OrderPipeline:
     @property
     def client_order_ids(self) -> list[str]:
         """Every client order id this pipeline sent, in order."""
-        return list(dict.fromkeys(self._sent))
+        return list(dict.fromkeys(self._sent)) if self._ids_may_repeat else list(self._sent)
 
     def handle(
         self, ts_ns: int, intent: Intent, price: float, volatility: float | None = None
@@ -249,6 +252,8 @@ class OrderPipeline:
 
     def _next_client_id(self, ts_ns: int, symbol: str) -> str:
         """Deterministic id: strategy, symbol, bar time and the order's rank in that bar."""
+        if ts_ns < self._seq_ts:
+            self._ids_may_repeat = True
         seq = self._seq + 1 if self._seq_ts == ts_ns else 0
         self._seq_ts = ts_ns
         self._seq = seq
