@@ -410,4 +410,4 @@ def _first_row_at(ts_ns: npt.NDArray[np.int64], at_ns: int) -> int:
         return len(ts_ns)
     if at_ns < -_INT64_MAX:
         return 0
-    return int(np.searchsorted(ts_ns, at_ns, side="left"))
+    return int(ts_ns.searchsorted(at_ns))  # side="left"; the method skips numpy's dispatch
