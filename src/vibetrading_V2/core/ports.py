@@ -149,9 +149,10 @@ class BarPrices(Protocol):
 class BarDrivenExecution(Execution, Protocol):
     """An execution that fills against market bars (the simulator).
 
-    The engine calls ``on_bar`` with its view of the bar (no per-bar objects) whenever
-    ``has_working_orders`` is true, and before the strategy sees that bar; it calls
-    ``mark`` with the current bar's close right before it submits orders in that bar.
+    The engine calls ``on_bar`` with its view of the bar (no per-bar objects) while orders
+    may be working (``on_bar`` returns whether some still are), and before the strategy
+    sees that bar; it calls ``mark`` with the current bar's close right before it submits
+    orders in that bar.
     """
 
     def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None: ...
@@ -159,7 +160,7 @@ class BarDrivenExecution(Execution, Protocol):
     @property
     def has_working_orders(self) -> bool: ...
 
-    def on_bar(self, bar: BarPrices) -> None: ...
+    def on_bar(self, bar: BarPrices) -> bool: ...
 
 
 class Logger(Protocol):

@@ -1,8 +1,9 @@
 """The bar-driven fill simulator: the ``Execution`` of backtests and paper trading.
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
-``on_bar(...)`` while ``has_working_orders`` is true, *before* the strategy sees that bar;
-then, before it submits anything in that bar, ``mark(symbol, ts_ns, close)``.
+``on_bar(bar)`` while orders may be working (it returns whether some still are), *before*
+the strategy sees that bar; then, before it submits anything in that bar,
+``mark(symbol, ts_ns, close)``.
 
 The intra-bar rule
 ------------------
@@ -149,7 +150,11 @@ class Simulator:
         elif symbol in self._close_budget:
             del self._close_budget[symbol]
 
-    def on_bar(self, bar: BarPrices) -> None:
+    def on_bar(self, bar: BarPrices) -> bool:
+        """Match this bar against the working orders of its symbol, then mark its close.
+
+        Returns whether orders (of any symbol) are still working afterwards.
+        """
         symbol = bar.symbol
         ts_ns = bar.ts_ns
         if ts_ns > self._latest_ts:
@@ -158,6 +163,7 @@ class Simulator:
         if orders:
             self._match(symbol, orders, ts_ns, bar)
         self._account.set_mark(symbol, bar.close)
+        return self._book.has_working
 
     # -- the Execution port ----------------------------------------------------------------
 

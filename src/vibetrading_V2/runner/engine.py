@@ -269,8 +269,8 @@ class TradingEngine:
         day_row = _first_row_at(batch_ts, next_day) if in_order else 0
         halted = risk.state is TradingState.HALTED
         disabled = self._breaker.disabled
-        # orders appear only through submits made here, so the (cheap) flag says when the
-        # execution must be asked; it is cleared once the execution has nothing working
+        # orders appear only through submits made here, so the flag says when the execution
+        # must see the bar; its on_bar clears it once nothing is working
         maybe_working = bar_driven is not None and bar_driven.has_working_orders
         # the current row's symbol: its columns, cursor and position, looked up again only
         # when the symbol changes from one row to the next
@@ -299,18 +299,15 @@ class TradingEngine:
                     q = qty[s]
             close = close_col[idx]
             if maybe_working and bar_driven is not None:
-                if not bar_driven.has_working_orders:
-                    maybe_working = False
-                else:
-                    _stamp(clock, stamp_col, idx)
-                    cursor.index = idx
-                    bar_driven.on_bar(cursor)
-                    new = execution.drain_fills()
-                    if new:
-                        last_close[s] = prev_close
-                        self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
-                        cash, qty, market_value = self._router.account_view(names, last_close)
-                        q = qty[s]
+                _stamp(clock, stamp_col, idx)
+                cursor.index = idx
+                maybe_working = bar_driven.on_bar(cursor)  # false once nothing works
+                new = execution.drain_fills()
+                if new:
+                    last_close[s] = prev_close
+                    self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
+                    cash, qty, market_value = self._router.account_view(names, last_close)
+                    q = qty[s]
             if q:
                 market_value += q * (close - prev_close)
             prev_close = close

@@ -93,6 +93,7 @@ class OrderPipeline:
         # ids are unique while bar times never go back (see _next_client_id); if they did,
         # an id may have been sent twice and ``client_order_ids`` lists it once
         self._ids_may_repeat = False
+        self._id_prefix: dict[str, str] = {}  # "<strategy>-<symbol>-" per symbol
         self._seq_ts = -1  # the bar time of the last client id, and its rank in that bar
         self._seq = 0
         self.vetoes = 0
@@ -257,7 +258,10 @@ class OrderPipeline:
         seq = self._seq + 1 if self._seq_ts == ts_ns else 0
         self._seq_ts = ts_ns
         self._seq = seq
-        return f"{self.strategy_id}-{symbol}-{ts_ns}-{seq}"
+        prefix = self._id_prefix.get(symbol)
+        if prefix is None:
+            prefix = self._id_prefix[symbol] = f"{self.strategy_id}-{symbol}-"
+        return f"{prefix}{ts_ns}-{seq}"
 
 
 def _valid_size(value: float | None) -> bool:

@@ -7,7 +7,6 @@ execution reported fills; both are compiled with the loop (``native_modules.txt`
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.types import Fill, Intent
@@ -52,29 +51,33 @@ class IntentRouter:
         self, ts: int, out: object, cursor: BarCursor, names: list[str], last_close: list[float]
     ) -> None:
         """Send each intent of ``out`` (seen at bar ``ts`` of ``cursor``) down the pipeline."""
-        intents: Sequence[object]
-        if isinstance(out, Intent):
-            intents = (out,)
-        elif isinstance(out, (list, tuple)):
-            intents = out
-        else:
+        if isinstance(out, Intent):  # the usual case: one intent
+            self._handle(ts, out, cursor, names, last_close)
+            return
+        if not isinstance(out, (list, tuple)):
             self._breaker.failed(ts, cursor.symbol, StrategyError(
                 f"on_bar returned {type(out).__name__}; return an Intent, a list of Intents "
                 "or None"))
             return
-        for intent in intents:
-            if not isinstance(intent, Intent):
+        for intent in out:
+            if isinstance(intent, Intent):
+                self._handle(ts, intent, cursor, names, last_close)
+            else:
                 self._breaker.failed(
                     ts, cursor.symbol,
                     StrategyError(f"on_bar returned {type(intent).__name__}, not an Intent"),
                 )
-                continue
-            own = intent.symbol == cursor.symbol
-            vol = cursor.volatility if own else None
-            price = _last_close(intent.symbol, names, last_close)
-            if not own and price == price:
-                self._ledger.mark(intent.symbol, price)
-            self._pipeline.handle(ts, intent, price, vol)
+
+    def _handle(
+        self, ts: int, intent: Intent, cursor: BarCursor, names: list[str],
+        last_close: list[float],
+    ) -> None:
+        own = intent.symbol == cursor.symbol
+        vol = cursor.volatility if own else None
+        price = _last_close(intent.symbol, names, last_close)
+        if not own and price == price:
+            self._ledger.mark(intent.symbol, price)
+        self._pipeline.handle(ts, intent, price, vol)
 
     def book_fills(
         self,
