@@ -1,9 +1,9 @@
 """The per-symbol bar view handed to ``Strategy.on_bar``.
 
 One cursor per symbol is reused for every bar: the engine moves ``index`` forward and the
-cursor reads prices and feature values out of compact columns of doubles (or, for the
-close, a list of floats), which are several times cheaper to index one element at a time
-than numpy arrays. The row is kept as a Python int too, made once per bar for all reads.
+cursor reads prices and feature values out of compact columns of doubles, which are
+several times cheaper to index one element at a time than numpy arrays. The row is kept
+as a Python int too, made once per bar for all reads.
 """
 
 from __future__ import annotations

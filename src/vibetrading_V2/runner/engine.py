@@ -244,7 +244,7 @@ class TradingEngine:
         if not single:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
             positions = positions_in_symbol(row_symbol, [c.history_length for c in cursor_of])
-        closes: list[list[float]] = [c.column("close") for c in cursor_of]
+        closes: list[Sequence[float]] = [c.column("close") for c in cursor_of]
         stamps = [c.timestamps for c in cursor_of]
         batch_ts = np.asarray(batch.ts_ns, dtype=np.int64)
         # rows are in time order, so "a new UTC day" is a row number, found once per day;
@@ -261,8 +261,11 @@ class TradingEngine:
         ledger = self._ledger
         last_out = self._last_out  # per symbol code; kept across batches (live feeds)
         last_out.extend([None] * (len(names) - len(last_out)))
-        # last_close[k] is each symbol's last close, except for the current row's symbol,
-        # whose last close is prev_close (a plain float) until it is written back
+        # last_close[k] is each held symbol's last close, except for the current row's
+        # symbol, whose last close is prev_close (a plain float) until it is written back.
+        # A symbol's close is read only where it matters: on every row while it is held
+        # (its value moves), and on rows where something acts; while it is flat it is
+        # worth nothing whatever its price, so its last close may be older
         last_close = [ledger.last_price(x) or 0.0 for x in names]
         cash, qty, market_value = self._router.account_view(names, last_close)
         band_low, band_high, next_day = risk.nav_band
@@ -277,11 +280,10 @@ class TradingEngine:
         cursor: BarCursor = cursor_of[s]
         symbol: str = names[s]
         stamp_col: Sequence[int] = stamps[s]
-        close_col: list[float] = closes[s]
+        close_col: Sequence[float] = closes[s]
         prev_close: float = last_close[s]
         q: float = qty[s]
         idx: int
-        close: float
 
         for i in range(n):
             if single:
@@ -297,7 +299,6 @@ class TradingEngine:
                     close_col = closes[s]
                     prev_close = last_close[s]
                     q = qty[s]
-            close = close_col[idx]
             if maybe_working and bar_driven is not None:
                 _stamp(clock, stamp_col, idx)
                 cursor.index = idx
@@ -309,12 +310,15 @@ class TradingEngine:
                     cash, qty, market_value = self._router.account_view(names, last_close)
                     q = qty[s]
             if q:
+                close = close_col[idx]
                 market_value += q * (close - prev_close)
-            prev_close = close
+                prev_close = close
             equity = cash + market_value
             if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
+                if not q:  # flat: the close was not read yet
+                    prev_close = close_col[idx]
                 ts = _stamp(clock, stamp_col, idx)
-                ledger.mark(symbol, close)
+                ledger.mark(symbol, prev_close)
                 state = risk.check_nav(ts, equity)
                 day = next_day
                 band_low, band_high, next_day = risk.nav_band
@@ -343,10 +347,12 @@ class TradingEngine:
             if out is previous or _same_output(out, previous):  # "no change"
                 continue
             last_out[s] = out
+            if not q:
+                prev_close = close_col[idx]
             ts = _stamp(clock, stamp_col, idx)
             last_close[s] = prev_close
-            ledger.mark(symbol, close)
-            self._router.dispatch(ts, out, cursor, names, last_close)
+            ledger.mark(symbol, prev_close)
+            self._router.dispatch(ts, out, cursor, cursor_of, names, last_close)
             maybe_working = bar_driven is not None
             disabled = self._breaker.disabled
             new = execution.drain_fills()

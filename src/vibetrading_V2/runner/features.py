@@ -58,13 +58,11 @@ class FeatureBuilder:
         self._periods_per_year = periods_per_year
         self._has_features = type(strategy).features is not Strategy.features
         self.ts_ns: array[int] = array("q")
-        # close is a list (the loop reads it every bar); the other raw fields and the
-        # features are compact columns of doubles (a quarter of the memory of a list): on
-        # the first batch the raw fields are read-only views of the batch's own arrays
-        # (which the engine keeps for the run's timeline anyway), later arrays of doubles
-        self.columns: dict[str, Any] = {
-            name: [] if name == "close" else array("d") for name in RAW_FIELDS
-        }
+        # raw fields and features are compact columns of doubles (a quarter of the memory
+        # of a list of floats): on the first batch the raw fields are read-only views of
+        # the batch's own arrays (which the engine keeps for the run's timeline anyway),
+        # later arrays of doubles
+        self.columns: dict[str, Any] = {name: array("d") for name in RAW_FIELDS}
         self._checked = False
 
     def extend(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> None:
@@ -83,12 +81,7 @@ class FeatureBuilder:
         for name in RAW_FIELDS:
             values = raw_new[name]
             column = self.columns[name]
-            if isinstance(column, list):
-                if column:
-                    column.extend(values.tolist())
-                else:
-                    self.columns[name] = values.tolist()
-            elif first:
+            if first:
                 self.columns[name] = values.data
             else:
                 if isinstance(column, memoryview):  # the first batch's view: now it grows

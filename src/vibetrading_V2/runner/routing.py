@@ -48,11 +48,21 @@ class IntentRouter:
         self._has_on_fill = type(strategy).on_fill is not Strategy.on_fill
 
     def dispatch(
-        self, ts: int, out: object, cursor: BarCursor, names: list[str], last_close: list[float]
+        self,
+        ts: int,
+        out: object,
+        cursor: BarCursor,
+        cursor_of: list[BarCursor],
+        names: list[str],
+        last_close: list[float],
     ) -> None:
-        """Send each intent of ``out`` (seen at bar ``ts`` of ``cursor``) down the pipeline."""
+        """Send each intent of ``out`` (seen at bar ``ts`` of ``cursor``) down the pipeline.
+
+        An intent is priced at its symbol's last close, read from that symbol's cursor
+        (written to ``last_close``: the order may fill at once and make it a holding).
+        """
         if isinstance(out, Intent):  # the usual case: one intent
-            self._handle(ts, out, cursor, names, last_close)
+            self._handle(ts, out, cursor, cursor_of, names, last_close)
             return
         if not isinstance(out, (list, tuple)):
             self._breaker.failed(ts, cursor.symbol, StrategyError(
@@ -61,7 +71,7 @@ class IntentRouter:
             return
         for intent in out:
             if isinstance(intent, Intent):
-                self._handle(ts, intent, cursor, names, last_close)
+                self._handle(ts, intent, cursor, cursor_of, names, last_close)
             else:
                 self._breaker.failed(
                     ts, cursor.symbol,
@@ -69,12 +79,17 @@ class IntentRouter:
                 )
 
     def _handle(
-        self, ts: int, intent: Intent, cursor: BarCursor, names: list[str],
+        self,
+        ts: int,
+        intent: Intent,
+        cursor: BarCursor,
+        cursor_of: list[BarCursor],
+        names: list[str],
         last_close: list[float],
     ) -> None:
         own = intent.symbol == cursor.symbol
         vol = cursor.volatility if own else None
-        price = _last_close(intent.symbol, names, last_close)
+        price = _last_close(intent.symbol, cursor_of, names, last_close)
         if not own and price == price:
             self._ledger.mark(intent.symbol, price)
         self._pipeline.handle(ts, intent, price, vol)
@@ -117,9 +132,19 @@ class IntentRouter:
         return ledger.cash(), qty, value
 
 
-def _last_close(symbol: str, names: list[str], last_close: list[float]) -> float:
-    """The last close seen of ``symbol`` in this run, NaN if none (the gate then vetoes)."""
+def _last_close(
+    symbol: str, cursor_of: list[BarCursor], names: list[str], last_close: list[float]
+) -> float:
+    """The last close seen of ``symbol`` in this run (its cursor's bar), NaN if none.
+
+    It is also written to ``last_close``; a price that is not positive gives NaN (the
+    gate then vetoes).
+    """
     if symbol not in names:
         return math.nan
-    price = last_close[names.index(symbol)]
+    k = names.index(symbol)
+    cursor = cursor_of[k]
+    if cursor.index >= 0:  # walked in this run: its cursor stands at its last bar
+        last_close[k] = cursor.close
+    price = last_close[k]
     return price if price > 0.0 else math.nan
