@@ -15,6 +15,7 @@ from typing import Any, Final
 __all__ = ["VOLATILITY_COLUMN", "BarCursor"]
 
 VOLATILITY_COLUMN: Final = "_volatility"
+_CACHED_NAMES: Final = 4  # columns found by name identity before the dictionary is asked
 
 
 class BarCursor:
@@ -24,7 +25,7 @@ class BarCursor:
     current bar without the engine building an object per bar.
     """
 
-    __slots__ = ("_at", "_columns", "_index", "_ts", "position", "symbol")
+    __slots__ = ("_at", "_cached", "_columns", "_index", "_names", "_ts", "position", "symbol")
 
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
@@ -33,11 +34,18 @@ class BarCursor:
         self.position = 0.0
         self._ts: Sequence[int] = []
         self._columns: dict[str, Any] = {}
+        # the first few names read, and their columns: a strategy reads the same few
+        # columns every bar, named by the same (interned) strings, so comparing the
+        # objects finds them faster than hashing into the dictionary
+        self._names: list[str] = []
+        self._cached: list[Any] = []
 
     def bind(self, ts_ns: Sequence[int], columns: dict[str, Any]) -> None:
         """Point the cursor at this symbol's history (raw fields and feature columns)."""
         self._ts = ts_ns
         self._columns = columns
+        self._names = []
+        self._cached = []
 
     @property
     def index(self) -> int:
@@ -74,8 +82,15 @@ class BarCursor:
         return float(self._columns["volume"][self._at])
 
     def __getitem__(self, name: str) -> Any:  # a float; Any keeps the stored float as is
+        names = self._names
+        for k in range(len(names)):
+            if names[k] is name:
+                return self._cached[k][self._at]
+        return self._column_named(name)[self._at]
+
+    def _column_named(self, name: str) -> Any:
         try:
-            return self._columns[name][self._at]
+            column = self._columns[name]
         except KeyError:
             close = difflib.get_close_matches(name, list(self._columns), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -83,6 +98,10 @@ class BarCursor:
                 f"no column {name!r} for {self.symbol}{hint} "
                 f"(available: {sorted(self._columns)})"
             ) from None
+        if len(self._names) < _CACHED_NAMES:
+            self._names.append(name)
+            self._cached.append(column)
+        return column
 
     @property
     def timestamps(self) -> Sequence[int]:
