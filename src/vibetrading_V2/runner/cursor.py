@@ -25,7 +25,9 @@ class BarCursor:
     current bar without the engine building an object per bar.
     """
 
-    __slots__ = ("_at", "_cached", "_columns", "_index", "_names", "_ts", "position", "symbol")
+    __slots__ = (
+        "_at", "_cached", "_close", "_columns", "_index", "_names", "_ts", "position", "symbol",
+    )
 
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
@@ -34,6 +36,7 @@ class BarCursor:
         self.position = 0.0
         self._ts: Sequence[int] = []
         self._columns: dict[str, Any] = {}
+        self._close: Any = ()  # the close column (the engine reads it on most rows)
         # the first few names read, and their columns: a strategy reads the same few
         # columns every bar, named by the same (interned) strings, so comparing the
         # objects finds them faster than hashing into the dictionary
@@ -44,6 +47,7 @@ class BarCursor:
         """Point the cursor at this symbol's history (raw fields and feature columns)."""
         self._ts = ts_ns
         self._columns = columns
+        self._close = columns["close"]
         self._names = []
         self._cached = []
 
@@ -75,7 +79,7 @@ class BarCursor:
 
     @property
     def close(self) -> float:
-        return float(self._columns["close"][self._at])
+        return float(self._close[self._at])
 
     @property
     def volume(self) -> float:

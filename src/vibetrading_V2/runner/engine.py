@@ -244,7 +244,6 @@ class TradingEngine:
         if not single:
             row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
             positions = positions_in_symbol(row_symbol, [c.history_length for c in cursor_of])
-        closes: list[Sequence[float]] = [c.column("close") for c in cursor_of]
         stamps = [c.timestamps for c in cursor_of]
         batch_ts = np.asarray(batch.ts_ns, dtype=np.int64)
         # rows are in time order, so "a new UTC day" is a row number, found once per day;
@@ -280,7 +279,6 @@ class TradingEngine:
         cursor: BarCursor = cursor_of[s]
         symbol: str = names[s]
         stamp_col: Sequence[int] = stamps[s]
-        close_col: Sequence[float] = closes[s]
         prev_close: float = last_close[s]
         q: float = qty[s]
         idx: int
@@ -296,12 +294,11 @@ class TradingEngine:
                     cursor = cursor_of[s]
                     symbol = names[s]
                     stamp_col = stamps[s]
-                    close_col = closes[s]
                     prev_close = last_close[s]
                     q = qty[s]
+            cursor.index = idx  # the row's bar: read by the execution, the loop and on_bar
             if maybe_working and bar_driven is not None:
                 _stamp(clock, stamp_col, idx)
-                cursor.index = idx
                 maybe_working = bar_driven.on_bar(cursor)  # false once nothing works
                 new = execution.drain_fills()
                 if new:
@@ -310,13 +307,13 @@ class TradingEngine:
                     cash, qty, market_value = self._router.account_view(names, last_close)
                     q = qty[s]
             if q:
-                close = close_col[idx]
+                close = cursor.close
                 market_value += q * (close - prev_close)
                 prev_close = close
             equity = cash + market_value
             if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
                 if not q:  # flat: the close was not read yet
-                    prev_close = close_col[idx]
+                    prev_close = cursor.close
                 ts = _stamp(clock, stamp_col, idx)
                 ledger.mark(symbol, prev_close)
                 state = risk.check_nav(ts, equity)
@@ -330,7 +327,6 @@ class TradingEngine:
                 halted = state is TradingState.HALTED
             if disabled:
                 continue
-            cursor.index = idx
             guard.active = True
             try:
                 out = on_bar(cursor)
@@ -348,7 +344,7 @@ class TradingEngine:
                 continue
             last_out[s] = out
             if not q:
-                prev_close = close_col[idx]
+                prev_close = cursor.close
             ts = _stamp(clock, stamp_col, idx)
             last_close[s] = prev_close
             ledger.mark(symbol, prev_close)
