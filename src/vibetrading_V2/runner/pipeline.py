@@ -9,7 +9,6 @@ is sent; every veto is recorded with its machine-readable reasons.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from vibetrading_V2.core.numeric import is_finite
@@ -28,7 +27,7 @@ from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer, SizingError
 from vibetrading_V2.portfolio.ledger import Ledger
 
-__all__ = ["OrderPipeline", "PipelineOutcome"]
+__all__ = ["OrderPipeline"]
 
 _MIN_QUANTITY: Final = 1e-12
 _IN_FLIGHT: Final = OrderStatus.IN_FLIGHT
@@ -37,25 +36,6 @@ _BUY: Final = Side.BUY
 _SELL: Final = Side.SELL
 _FLAT: Final = Direction.FLAT
 _MARKET: Final = OrderType.MARKET
-
-
-@dataclass(slots=True, init=False, unsafe_hash=True)
-class PipelineOutcome:
-    """What became of one intent: the order sent, or the reasons it was stopped."""
-
-    order: Final[Order | None]
-    vetoes: Final[tuple[str, ...]]
-
-    def __init__(
-        self,
-        order: Order | None,
-        vetoes: tuple[str, ...] = (),
-    ) -> None:
-        self.order = order
-        self.vetoes = vetoes
-
-
-_NOTHING_TO_DO: Final = PipelineOutcome(None)
 
 
 class OrderPipeline:
@@ -111,22 +91,28 @@ class OrderPipeline:
 
     def handle(
         self, ts_ns: int, intent: Intent, price: float, volatility: float | None = None
-    ) -> PipelineOutcome:
-        """Run ``intent`` (seen at a bar closing at ``price``) through the whole pipeline."""
+    ) -> Order | None:
+        """Run ``intent`` (seen at a bar closing at ``price``) through the whole pipeline.
+
+        Returns the order sent, or ``None`` when the intent was vetoed (recorded with its
+        reasons) or needed no order.
+        """
         self._store.record_intent(ts_ns, self.strategy_id, intent)
         self._n_intents += 1
         gate = self._strategy_gate(intent, price)
         if gate:
-            return self._veto(ts_ns, intent.symbol, gate)
+            self._veto(ts_ns, intent.symbol, gate)
+            return None
         equity = self._ledger.equity()
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
         try:
             target = self._sizer.target_quantity(intent, price, equity, volatility)
         except SizingError as exc:  # e.g. no volatility yet: skip this intent, never flatten
-            return self._veto(ts_ns, intent.symbol, (str(exc.reason),))
+            self._veto(ts_ns, intent.symbol, (str(exc.reason),))
+            return None
         delta = target - current
         if abs(delta) < _MIN_QUANTITY:  # already there: keep working orders (stops) alive
-            return _NOTHING_TO_DO
+            return None
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         decision = self._risk.check_order(
@@ -139,7 +125,8 @@ class OrderPipeline:
             gross_notional=self._ledger.gross_notional(),
         )
         if not decision.approved:
-            return self._veto(ts_ns, intent.symbol, tuple(str(r) for r in decision.reasons))
+            self._veto(ts_ns, intent.symbol, tuple(str(r) for r in decision.reasons))
+            return None
         self._cancel_working(intent.symbol)  # the new target replaces any pending order
         grows = abs(target) > abs(current) and intent.direction is not _FLAT
         request = OrderRequest(
@@ -154,7 +141,7 @@ class OrderPipeline:
             take_profit=intent.take_profit if grows else None,
             created_ns=ts_ns,
         )
-        return PipelineOutcome(self._route(request, price))
+        return self._route(request, price)
 
     def cancel_all(self, reason: str) -> int:
         """Cancel every working order of this strategy (used when trading halts)."""
@@ -242,14 +229,13 @@ class OrderPipeline:
                                  reason=order.reason, symbol=request.symbol)
         return order
 
-    def _veto(self, ts_ns: int, symbol: str, reasons: tuple[str, ...]) -> PipelineOutcome:
+    def _veto(self, ts_ns: int, symbol: str, reasons: tuple[str, ...]) -> None:
         self.vetoes += 1
         self._store.record_veto(ts_ns, self.strategy_id, symbol, reasons)
         for reason in reasons:
             self._metrics.incr("risk_reject_total", tags={"code": reason})
         self._logger.info("intent_vetoed", strategy=self.strategy_id, symbol=symbol,
                           reasons=list(reasons), ts_ns=ts_ns)
-        return PipelineOutcome(None, reasons)
 
     def _next_client_id(self, ts_ns: int, symbol: str) -> str:
         """Deterministic id: strategy, symbol, bar time and the order's rank in that bar."""
