@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
 
-from vibetrading_V2.core.types import Fill
-from vibetrading_V2.portfolio.fill_table import fill_table
+from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
 
 __all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "net_quantities", "per_timestamp"]
@@ -26,6 +26,12 @@ __all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "net_quantities",
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+_BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
+_SIGN = {_BUY: float(_BUY.sign), _SELL: float(_SELL.sign)}
+_SYMBOL, _SIDE, _QUANTITY, _PRICE, _FEE = map(
+    attrgetter, ("symbol", "side", "quantity", "price", "fee")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +92,14 @@ def equity_curve(
     if one_symbol and len(fills):
         # the position on every row, dense: whole-array products instead of fancy indexing
         qty_rows = _position_rows(rows, net_quantities(signed, price), n)
-        # in place, one new array each (a million rows: page faults cost more than the
-        # sums); a flat row is 0.0 * close = 0.0, as in the general path
+        # as few new arrays as can be (a million rows: the page faults of fresh memory cost
+        # more than the sums); a flat row is 0.0 * close = 0.0, as in the general path
         equity = np.multiply(qty_rows, px)
         equity += cash_rows
-        gross = np.abs(qty_rows)
+        invested = qty_rows != 0.0
+        gross = np.abs(qty_rows, out=qty_rows)  # the positions are not needed any more
         gross *= px
-        return _frozen(ts.copy(), cash_rows, gross, equity, qty_rows != 0.0)
+        return _frozen(ts.view(), cash_rows, gross, equity, invested)
     value = np.zeros(n, dtype=np.float64)
     gross = np.zeros(n, dtype=np.float64)
     invested = np.zeros(n, dtype=np.bool_)
@@ -216,13 +223,19 @@ def _held_rows(starts: IntArray, ends: IntArray, qty: FloatArray) -> tuple[IntAr
 def _fill_columns(
     fills: Sequence[Fill], symbols: Sequence[str]
 ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
-    """Symbol code, signed quantity (buy > 0), price and fee of every fill, as arrays."""
-    codes, signed, price, fee = fill_table(fills, symbols)
+    """Symbol code, signed quantity (buy > 0), price and fee of every fill, as arrays.
+
+    One C-level pass per field and no tuple per fill: tens of thousands of new container
+    objects would wake the garbage collector, which then walks the whole heap.
+    """
+    n = len(fills)
+    code = {name: i for i, name in enumerate(symbols)}
+    sign = np.fromiter(map(_SIGN.__getitem__, map(_SIDE, fills)), dtype=np.float64, count=n)
     return (
-        np.array(codes, dtype=np.int64),
-        np.array(signed, dtype=np.float64),
-        np.array(price, dtype=np.float64),
-        np.array(fee, dtype=np.float64),
+        np.fromiter(map(code.__getitem__, map(_SYMBOL, fills)), dtype=np.int64, count=n),
+        sign * np.fromiter(map(_QUANTITY, fills), dtype=np.float64, count=n),
+        np.fromiter(map(_PRICE, fills), dtype=np.float64, count=n),
+        np.fromiter(map(_FEE, fills), dtype=np.float64, count=n),
     )
 
 
