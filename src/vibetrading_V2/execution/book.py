@@ -82,15 +82,22 @@ class OrderBook:
         orders = self._by_symbol.get(symbol)
         if orders is None:
             return
+        working = 0
         for order in orders:
+            if order.is_working:
+                working += 1
+                continue
             group = order.request.oco_group
-            if not order.is_working and group is not None and group in self._groups:
+            if group is not None and group in self._groups:
                 members = [m for m in self._groups[group] if m.is_working]
                 if members:
                     self._groups[group] = members
                 else:
                     del self._groups[group]
-        orders[:] = [o for o in orders if o.is_working]
+        if working == 0:
+            orders.clear()  # the usual case: the symbol's one order has filled
+        elif working < len(orders):
+            orders[:] = [o for o in orders if o.is_working]
 
 
 def _append(lists: dict[str, list[WorkingOrder]], key: str, order: WorkingOrder) -> None:

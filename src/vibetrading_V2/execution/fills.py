@@ -22,6 +22,9 @@ __all__ = ["Filler"]
 _FILLED: Final = OrderStatus.FILLED
 _PARTIALLY_FILLED: Final = OrderStatus.PARTIALLY_FILLED
 _REJECTED: Final = OrderStatus.REJECTED
+# execution ids are "<client order id>:<n-th fill>": the usual suffixes made once
+_SUFFIXES: Final = 16
+_FILL_SUFFIX: Final = tuple(f":{n}" for n in range(_SUFFIXES))
 
 
 class Filler:
@@ -93,7 +96,7 @@ class Filler:
         cid = request.client_order_id
         self._fills.append(
             Fill(
-                f"{cid}:{n_fills}",
+                cid + _FILL_SUFFIX[n_fills] if n_fills < _SUFFIXES else f"{cid}:{n_fills}",
                 cid,
                 request.symbol,
                 request.side,
