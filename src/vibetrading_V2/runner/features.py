@@ -57,7 +57,9 @@ class FeatureBuilder:
         self._vol_lookback = vol_lookback
         self._periods_per_year = periods_per_year
         self._has_features = type(strategy).features is not Strategy.features
-        self.ts_ns: array[int] = array("q")
+        # the bar times: on the first batch a read-only view of the batch's own, later an
+        # array that grows (as the raw fields below)
+        self.ts_ns: array[int] | memoryview = array("q")
         # raw fields and features are compact columns of doubles (a quarter of the memory
         # of a list of floats): on the first batch the raw fields are read-only views of
         # the batch's own arrays (which the engine keeps for the run's timeline anyway),
@@ -74,10 +76,15 @@ class FeatureBuilder:
         n_new = len(ts_ns)
         if n_new == 0:
             return
-        first = not self.ts_ns
+        first = len(self.ts_ns) == 0
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
-        self.ts_ns.frombytes(_bytes_of(ts_new))
+        if first:
+            self.ts_ns = ts_new.data
+        else:
+            if isinstance(self.ts_ns, memoryview):  # the first batch's view: now it grows
+                self.ts_ns = array("q", self.ts_ns.tobytes())
+            self.ts_ns.frombytes(_bytes_of(ts_new))
         for name in RAW_FIELDS:
             values = raw_new[name]
             column = self.columns[name]
