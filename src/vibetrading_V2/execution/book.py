@@ -27,9 +27,19 @@ class OrderBook:
         self._by_symbol: dict[str, list[WorkingOrder]] = {}
         self._groups: dict[str, list[WorkingOrder]] = {}
         self._seq = 0
+        # the order of the latest fill: its report is asked for right after the fill, and
+        # the run-long id index is the slowest place to find it
+        self._recent: WorkingOrder | None = None
 
     def get(self, client_order_id: str) -> WorkingOrder | None:
+        recent = self._recent
+        if recent is not None and recent.request.client_order_id is client_order_id:
+            return recent
         return self._orders.get(client_order_id)
+
+    def filled(self, order: WorkingOrder) -> None:
+        """Note ``order`` as the one that filled last (``get`` looks there first)."""
+        self._recent = order
 
     def create(self, request: OrderRequest, arm_after_ns: int, now_ns: int) -> WorkingOrder:
         """Record a new order (status NEW) under a client id not used yet; see ``admit``."""

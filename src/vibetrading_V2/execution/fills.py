@@ -93,6 +93,7 @@ class Filler:
         order.fees += fee
         n_fills = order.n_fills = order.n_fills + 1
         order.updated_ns = ts
+        self._book.filled(order)
         cid = request.client_order_id
         self._fills.append(
             Fill(
