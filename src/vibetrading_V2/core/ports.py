@@ -89,7 +89,9 @@ class Execution(Protocol):
 
     ``submit`` is idempotent on ``client_order_id``: a second submit of a known id returns
     the existing order. ``order`` queries one order by client id (``None`` if the venue does
-    not know it). ``drain_fills`` returns fills not yet handed out, each at most once.
+    not know it); ``orders`` lists every order it received or created (bracket legs), in
+    that order, each in its latest state. ``drain_fills`` returns fills not yet handed out,
+    each at most once.
     """
 
     def submit(self, request: OrderRequest) -> Order: ...
@@ -106,6 +108,8 @@ class Execution(Protocol):
     ) -> Order: ...
 
     def order(self, client_order_id: str) -> Order | None: ...
+
+    def orders(self) -> list[Order]: ...
 
     def open_orders(self) -> list[Order]: ...
 

@@ -76,6 +76,10 @@ class OrderBook:
     def has_working(self) -> bool:
         return bool(self._working)
 
+    def every(self) -> Iterable[WorkingOrder]:
+        """Every order, working or not, in creation order."""
+        return self._orders.values()
+
     def working(self) -> Iterable[WorkingOrder]:
         """Working orders in submission (creation) order."""
         return self._working.values()

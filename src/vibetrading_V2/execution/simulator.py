@@ -224,6 +224,9 @@ class Simulator:
         found = self._book.get(client_order_id)
         return None if found is None else found.to_order()
 
+    def orders(self) -> list[Order]:
+        return [order.to_order() for order in self._book.every()]
+
     def open_orders(self) -> list[Order]:
         if not self._book.has_working:
             return []

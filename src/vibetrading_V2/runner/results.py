@@ -117,7 +117,7 @@ def build_results(
         engine_seconds=engine_seconds,
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
-    orders = run_orders(run.client_order_ids, run.fills, execution)
+    orders = run_orders(execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(
         summary=summary, run=run, per_ts=per_ts, trades=trades, orders=orders,
