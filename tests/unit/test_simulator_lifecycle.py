@@ -142,3 +142,18 @@ def test_order_when_updated_then_carries_venue_id_and_bar_time() -> None:
     order = sim.order("o1")
     assert order is not None
     assert (order.venue_order_id, order.updated_ns, order.average_price) == ("sim-1", 7, 100.0)
+
+
+def test_order_when_an_earlier_order_finished_then_found_and_listed_in_submission_order() -> None:
+    sim = make_sim()
+    flat_bar(sim, 1, 100.0)
+    sim.submit(buy("o1", 1))
+    step(sim, 2, 100.0, 100.0, 100.0, 100.0)
+    sim.submit(buy("o2", 2))
+    step(sim, 3, 100.0, 100.0, 100.0, 100.0)  # o2 filled last: o1 is found by the index
+
+    found = sim.order("o1")
+    assert found is not None and found.status is OrderStatus.FILLED
+    assert sim.submit(buy("o1", 5)) == found  # idempotent on a finished id too
+    assert [o.client_order_id for o in sim.orders()] == ["o1", "o2"]
+    assert sim.order("nope") is None

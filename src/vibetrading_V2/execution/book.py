@@ -19,23 +19,41 @@ class OrderBook:
 
     Per-symbol lists may still hold orders that ended elsewhere (an OCO cancel, a
     ``cancel`` call); matching skips them and ``compact`` drops them.
+
+    Every order is kept in creation order with its id in a set (a new id costs one set
+    insert); the orders are found by id through the working ones, the latest filled one,
+    and an index of all of them that is brought up to date only when a finished order is
+    asked for (rare while a run goes on).
     """
 
     def __init__(self) -> None:
-        self._orders: dict[str, WorkingOrder] = {}
+        self._all: list[WorkingOrder] = []
+        self._ids: set[str] = set()
+        self._index: dict[str, WorkingOrder] = {}  # of _all[:_indexed]
+        self._indexed = 0
         self._working: dict[str, WorkingOrder] = {}
         self._by_symbol: dict[str, list[WorkingOrder]] = {}
         self._groups: dict[str, list[WorkingOrder]] = {}
         self._seq = 0
-        # the order of the latest fill: its report is asked for right after the fill, and
-        # the run-long id index is the slowest place to find it
+        # the order of the latest fill: its report is asked for right after the fill
         self._recent: WorkingOrder | None = None
 
     def get(self, client_order_id: str) -> WorkingOrder | None:
         recent = self._recent
         if recent is not None and recent.request.client_order_id is client_order_id:
             return recent
-        return self._orders.get(client_order_id)
+        working = self._working.get(client_order_id)
+        if working is not None:
+            return working
+        if client_order_id not in self._ids:
+            return None
+        index = self._index
+        orders = self._all
+        for k in range(self._indexed, len(orders)):
+            order = orders[k]
+            index[order.request.client_order_id] = order
+        self._indexed = len(orders)
+        return index.get(client_order_id)
 
     def filled(self, order: WorkingOrder) -> None:
         """Note ``order`` as the one that filled last (``get`` looks there first)."""
@@ -49,13 +67,23 @@ class OrderBook:
         """File a new ``order`` under its client id and number it, unless the id is known.
 
         Returns the order filed under the id: ``order`` itself, or the one that came first
-        (then ``order`` is dropped). One look-up either way; ``activate`` makes it work.
+        (then ``order`` is dropped); ``activate`` makes it work.
         """
-        known = self._orders.setdefault(order.request.client_order_id, order)
-        if known is order:
-            self._seq += 1
-            order.number(self._seq)
-        return known
+        ids = self._ids
+        n_ids = len(ids)
+        ids.add(order.request.client_order_id)  # one look-up: grows only for a new id
+        if len(ids) == n_ids:
+            known = self.get(order.request.client_order_id)
+            if known is not None:
+                return known
+        self._all.append(order)
+        self._seq += 1
+        order.number(self._seq)
+        return order
+
+    def every(self) -> Sequence[WorkingOrder]:
+        """Every order, working or not, in creation order."""
+        return self._all
 
     def activate(self, order: WorkingOrder) -> None:
         request = order.request
@@ -75,10 +103,6 @@ class OrderBook:
     @property
     def has_working(self) -> bool:
         return bool(self._working)
-
-    def every(self) -> Iterable[WorkingOrder]:
-        """Every order, working or not, in creation order."""
-        return self._orders.values()
 
     def working(self) -> Iterable[WorkingOrder]:
         """Working orders in submission (creation) order."""

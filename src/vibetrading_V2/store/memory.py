@@ -34,7 +34,10 @@ class InMemoryStateStore:
         # order is recorded three times or more; the write path only appends)
         self._orders: dict[str, Order] = {}
         self._folded = 0
-        self._fills: dict[str, Fill] = {}
+        # fills in order, and their ids: a set takes a new id with fewer cache misses than a
+        # dictionary (one table, probed in place), and the fills need no look-up by id
+        self._fills: list[Fill] = []
+        self._fill_ids: set[str] = set()
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
         self._checked_request: OrderRequest | None = None  # last request that passed
@@ -52,10 +55,13 @@ class InMemoryStateStore:
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
-        fills = self._fills
-        n_fills = len(fills)
-        fills.setdefault(fill.execution_id, fill)  # one look-up: grows only for a new id
-        return len(fills) > n_fills
+        ids = self._fill_ids
+        n_ids = len(ids)
+        ids.add(fill.execution_id)  # one look-up: the set grows only for a new id
+        if len(ids) == n_ids:
+            return False
+        self._fills.append(fill)
+        return True
 
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
@@ -88,10 +94,10 @@ class InMemoryStateStore:
         return [o for o in self._order_history if o.client_order_id == client_order_id]
 
     def fills(self) -> list[Fill]:
-        return list(self._fills.values())
+        return list(self._fills)
 
     def has_fill(self, execution_id: str) -> bool:
-        return execution_id in self._fills
+        return execution_id in self._fill_ids
 
     def vetoes(self) -> list[VetoRecord]:
         return list(self._vetoes)
