@@ -68,6 +68,17 @@ class _StrategyBook:
     tracker: TradeTracker
 
 
+class _StrategyAccount:
+    """One strategy's share of the ledger: its books by symbol, fees and closed trades."""
+
+    __slots__ = ("books", "fees", "n_trades")
+
+    def __init__(self) -> None:
+        self.books: dict[str, _StrategyBook] = {}
+        self.fees = 0.0
+        self.n_trades = 0
+
+
 class Ledger:
     """Cash, net positions, realised/unrealised PnL and fees, per symbol and per strategy.
 
@@ -86,9 +97,8 @@ class Ledger:
         self._marks: dict[str, float] = {}
         self._symbols: dict[str, NetPosition] = {}
         # books by strategy, then symbol: read on every intent and fill without a key tuple
-        self._book_of: dict[str, dict[str, _StrategyBook]] = {}
-        self._strategy_fees: dict[str, float] = {}
-        self._strategy_trades: dict[str, int] = {}
+        # per strategy: read on every intent and fill, one look-up for all of its totals
+        self._strategies: dict[str, _StrategyAccount] = {}
         self._trades: list[RoundTrip] = []
         # Read on every intent and after every fill: ``_symbols`` in symbol order (kept in
         # step when a symbol first appears), and the immutable ``Position`` reports, built
@@ -117,7 +127,10 @@ class Ledger:
         self._cash -= signed * price + fee
         self._fees += fee
         sid = fill.strategy_id
-        self._strategy_fees[sid] = self._strategy_fees.get(sid, 0.0) + fee
+        account = self._strategies.get(sid)
+        if account is None:
+            account = self._strategies[sid] = _StrategyAccount()
+        account.fees += fee
         if symbol not in self._marks:
             self._marks[symbol] = price
         net = self._symbols.get(symbol)
@@ -127,17 +140,16 @@ class Ledger:
         net.move(signed, price)
         if symbol in self._position_cache:
             del self._position_cache[symbol]
-        book = self._book(sid, symbol)
+        book = account.books.get(symbol)
         if book is None:
-            book = _StrategyBook(NetPosition(), TradeTracker())
-            self._book_of.setdefault(sid, {})[symbol] = book
+            book = account.books[symbol] = _StrategyBook(NetPosition(), TradeTracker())
         move = book.position.move(signed, price)
         if self._strategy_position_cache:
             self._strategy_position_cache.pop((sid, symbol), None)
         trades = self._trades
         before = len(trades)
         book.tracker.record(fill, move, trades)
-        self._strategy_trades[sid] = self._strategy_trades.get(sid, 0) + len(trades) - before
+        account.n_trades += len(trades) - before
         return True
 
     def mark(self, symbol: str, price: float) -> None:
@@ -223,16 +235,17 @@ class Ledger:
 
     def strategy_ids(self) -> list[str]:
         """Every strategy id seen in a fill, sorted."""
-        return sorted(self._strategy_fees)
+        return sorted(self._strategies)
 
     def strategy_pnl(self, strategy_id: str) -> StrategyPnl:
         """PnL attributed to ``strategy_id`` (all zeros if it never traded)."""
         books = [(k, b) for k, b in self._sorted_books() if k[0] == strategy_id]
+        account = self._strategies.get(strategy_id)
         return StrategyPnl(
             realized=sum((b.position.realized_pnl for _, b in books), 0.0),
             unrealized=sum((b.position.unrealized(self._marks[k[1]]) for k, b in books), 0.0),
-            fees=self._strategy_fees.get(strategy_id, 0.0),
-            n_trades=self._strategy_trades.get(strategy_id, 0),
+            fees=account.fees if account is not None else 0.0,
+            n_trades=account.n_trades if account is not None else 0,
         )
 
     def trades(self) -> list[RoundTrip]:
@@ -240,15 +253,15 @@ class Ledger:
         return list(self._trades)
 
     def _book(self, strategy_id: str, symbol: str) -> _StrategyBook | None:
-        books = self._book_of.get(strategy_id)
-        return None if books is None else books.get(symbol)
+        account = self._strategies.get(strategy_id)
+        return None if account is None else account.books.get(symbol)
 
     def _sorted_books(self) -> list[tuple[tuple[str, str], _StrategyBook]]:
         """Every book keyed ``(strategy_id, symbol)``, in key order."""
         books = [
             ((sid, symbol), book)
-            for sid, by_symbol in self._book_of.items()
-            for symbol, book in by_symbol.items()
+            for sid, account in self._strategies.items()
+            for symbol, book in account.books.items()
         ]
         return sorted(books, key=lambda item: item[0])
 
