@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.simulator_helpers import buy, flat_bar, limit, make_sim, sell, step, stop
+from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.types import Bar, OrderStatus, OrderType, Side
 from vibetrading_V2.execution import Simulator
 
@@ -194,3 +195,13 @@ def test_reduce_only_when_larger_than_position_then_fills_position_and_cancels_r
         "reduce_only_position_closed",
     )
     assert sim.positions() == []
+
+
+def test_bracket_when_a_leg_id_was_submitted_before_then_execution_error_names_the_id() -> None:
+    sim = make_sim()
+    flat_bar(sim, 1, 100.0)
+    sim.submit(sell("e:sl", 1, **limit(200.0)))
+    sim.submit(buy("e", 10, stop_loss=95.0, take_profit=110.0))
+
+    with pytest.raises(ExecutionError, match=r"'e:sl'.*already used"):
+        step(sim, 2, 100.0, 101.0, 99.0, 100.0)

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from vibetrading_V2.core.types import OrderRequest, OrderStatus
+from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus
 from vibetrading_V2.execution.orders import WorkingOrder
 
-__all__ = ["OrderBook"]
+__all__ = ["Known", "OrderBook", "report_of"]
+
+Known = WorkingOrder | Order
+"""What the book keeps of an order: the working record, or the final report once ended."""
+
+
+def report_of(known: Known) -> Order:
+    """The ``Order`` report of what the book keeps of an order."""
+    return known if isinstance(known, Order) else known.to_order()
 
 
 class OrderBook:
@@ -21,15 +30,17 @@ class OrderBook:
     ``cancel`` call); matching skips them and ``compact`` drops them.
 
     Every order is kept in creation order with its id in a set (a new id costs one set
-    insert); the orders are found by id through the working ones, the latest filled one,
-    and an index of all of them that is brought up to date only when a finished order is
-    asked for (rare while a run goes on).
+    insert); once it ends only its final report is kept, so its working record (the
+    largest object of an order) is freed and its memory reused by the next one. Orders
+    are found by id through the working ones, the latest filled one, and an index of all
+    of them that is brought up to date only when a finished order is asked for (rare
+    while a run goes on).
     """
 
     def __init__(self) -> None:
-        self._all: list[WorkingOrder] = []
+        self._all: list[Known] = []  # an order's place is its seq - 1
         self._ids: set[str] = set()
-        self._index: dict[str, WorkingOrder] = {}  # of _all[:_indexed]
+        self._index: dict[str, Known] = {}  # of _all[:_indexed]
         self._indexed = 0
         self._working: dict[str, WorkingOrder] = {}
         self._by_symbol: dict[str, list[WorkingOrder]] = {}
@@ -38,7 +49,8 @@ class OrderBook:
         # the order of the latest fill: its report is asked for right after the fill
         self._recent: WorkingOrder | None = None
 
-    def get(self, client_order_id: str) -> WorkingOrder | None:
+    def get(self, client_order_id: str) -> Known | None:
+        """The working record of an order, its final report if it ended, or ``None``."""
         recent = self._recent
         if recent is not None and recent.request.client_order_id is client_order_id:
             return recent
@@ -50,8 +62,8 @@ class OrderBook:
         index = self._index
         orders = self._all
         for k in range(self._indexed, len(orders)):
-            order = orders[k]
-            index[order.request.client_order_id] = order
+            known = orders[k]
+            index[known.request.client_order_id] = known
         self._indexed = len(orders)
         return index.get(client_order_id)
 
@@ -60,10 +72,18 @@ class OrderBook:
         self._recent = order
 
     def create(self, request: OrderRequest, arm_after_ns: int, now_ns: int) -> WorkingOrder:
-        """Record a new order (status NEW) under a client id not used yet; see ``admit``."""
-        return self.admit(WorkingOrder(request, arm_after_ns, now_ns))
+        """Record a new order (status NEW) the simulator makes itself (a bracket leg)."""
+        order = WorkingOrder(request, arm_after_ns, now_ns)
+        if self.admit(order) is not order:
+            raise ExecutionError(
+                f"cannot create order {request.client_order_id!r}: the id is already used",
+                field="client_order_id",
+                hint="ids ending in ':sl' or ':tp' are the bracket legs of an order; do not "
+                "submit such ids yourself",
+            )
+        return order
 
-    def admit(self, order: WorkingOrder) -> WorkingOrder:
+    def admit(self, order: WorkingOrder) -> Known:
         """File a new ``order`` under its client id and number it, unless the id is known.
 
         Returns the order filed under the id: ``order`` itself, or the one that came first
@@ -81,8 +101,8 @@ class OrderBook:
         order.number(self._seq)
         return order
 
-    def every(self) -> Sequence[WorkingOrder]:
-        """Every order, working or not, in creation order."""
+    def every(self) -> Sequence[Known]:
+        """Every order, working or ended, in creation order."""
         return self._all
 
     def activate(self, order: WorkingOrder) -> None:
@@ -99,6 +119,14 @@ class OrderBook:
         cid = order.request.client_order_id
         if cid in self._working:  # (dict.pop with a default is a generic call when compiled)
             del self._working[cid]
+        # keep only the final report (the working record lives on while the matching
+        # lists, a bracket leg or the latest fill still refer to it)
+        report = order.to_order()
+        place = order.seq - 1
+        if 0 <= place < len(self._all) and self._all[place] is order:
+            self._all[place] = report
+            if place < self._indexed:
+                self._index[cid] = report
 
     @property
     def has_working(self) -> bool:

@@ -76,7 +76,7 @@ from vibetrading_V2.core.types import (
     Side,
 )
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
-from vibetrading_V2.execution.book import OrderBook
+from vibetrading_V2.execution.book import OrderBook, report_of
 from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.fills import Filler
 from vibetrading_V2.execution.matching import Touch, market_touch, oco_rank, touch_order
@@ -172,11 +172,11 @@ class Simulator:
         order = WorkingOrder(request, self._latest_ts, self._clock.now_ns())
         known = book.admit(order)
         if known is not order:  # the client id was used before: submit is idempotent
-            return known.to_order()
+            return report_of(known)
         mark = self._account.mark_of(request.symbol)
         problem = request_problem(request, mark) or self._submit_problem(request, mark)
         if problem is not None:
-            order.end(_REJECTED, problem, order.updated_ns)
+            book.finish(order, _REJECTED, problem, order.updated_ns)
             return order.to_order()
         book.activate(order)
         if self._at_close and order.kind is _MARKET and mark is not None:
@@ -222,10 +222,10 @@ class Simulator:
 
     def order(self, client_order_id: str) -> Order | None:
         found = self._book.get(client_order_id)
-        return None if found is None else found.to_order()
+        return None if found is None else report_of(found)
 
     def orders(self) -> list[Order]:
-        return [order.to_order() for order in self._book.every()]
+        return [report_of(known) for known in self._book.every()]
 
     def open_orders(self) -> list[Order]:
         if not self._book.has_working:
@@ -259,7 +259,7 @@ class Simulator:
                 field="client_order_id",
                 hint="use the client_order_id of an order submitted to this simulator",
             )
-        if not order.is_working:
+        if isinstance(order, Order) or not order.is_working:
             raise ExecutionError(
                 f"cannot {action} order {client_order_id!r}: it is already {order.status}",
                 field="client_order_id",
