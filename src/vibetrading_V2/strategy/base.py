@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from vibetrading_V2.core.ports import BarPrices
 from vibetrading_V2.core.types import Fill, Intent
 
 if TYPE_CHECKING:
@@ -23,36 +24,16 @@ __all__ = ["BarView", "Strategy", "StrategyOutput"]
 StrategyOutput = Intent | Sequence[Intent] | None
 
 
-class BarView(Protocol):
+class BarView(BarPrices, Protocol):
     """A read-only view of the current bar of one symbol, as ``on_bar`` sees it.
 
     The engine reuses one view object per symbol and moves it forward; keep the values you
-    need, not the view. ``bar["name"]`` reads a feature column (or a raw field) at this bar.
+    need, not the view. Beside the bar's prices: its row in the symbol's history, the
+    strategy's position, and ``bar["name"]``, a feature column (or a raw field) at this bar.
     """
 
     @property
-    def symbol(self) -> str: ...
-
-    @property
-    def ts_ns(self) -> int: ...
-
-    @property
     def index(self) -> int: ...
-
-    @property
-    def open(self) -> float: ...
-
-    @property
-    def high(self) -> float: ...
-
-    @property
-    def low(self) -> float: ...
-
-    @property
-    def close(self) -> float: ...
-
-    @property
-    def volume(self) -> float: ...
 
     @property
     def position(self) -> float: ...
