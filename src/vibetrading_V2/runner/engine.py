@@ -39,7 +39,7 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.collector import freeze_built_heap, paused_collector, quiet_collector
 from vibetrading_V2.runner.cursor import BarCursor
-from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
+from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun, merged_timeline, positions_in_symbol
@@ -130,16 +130,19 @@ class TradingEngine:
         self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
     ) -> EngineRun:
         self._risk_state.restore()
-        builders: dict[str, FeatureBuilder] = {}
-        cursors: dict[str, BarCursor] = {}
+        histories = SymbolHistories(
+            self._strategy, self._guard, required=self._meta.required_fields,
+            window=self._config.feature_window, vol_lookback=self._config.vol_lookback,
+            periods_per_year=self._config.periods_per_year,
+        )
+        symbols, cursors = histories.symbols, histories.cursors
         parts: list[tuple[tuple[str, ...], BarBatch]] = []
         fills: list[Fill] = []
         fill_rows: list[int] = []
-        symbols: list[str] = []
         offset = 0
         for batch in feed.batches():
-            codes = [self._symbol_code(s, symbols, builders, cursors) for s in batch.symbols]
-            self._extend_history(batch, codes, symbols, builders, cursors)
+            codes = histories.codes_of(batch)
+            histories.extend(batch, codes)
             try:
                 if len(batch) >= _FREEZE_ROWS:  # a backtest's history: no garbage in the run
                     freeze_built_heap()
@@ -153,66 +156,10 @@ class TradingEngine:
             offset += len(batch)
             if progress is not None:
                 progress(len(batch))
-        builders.clear()  # the per-bar histories are not needed past the loop
-        cursors.clear()
+        histories.clear()
         run = self._record(parts, symbols, fills, fill_rows)
         run.engine_seconds = time.perf_counter() - started
         return run
-
-    # -- history and features --------------------------------------------------------------
-
-    def _symbol_code(
-        self,
-        symbol: str,
-        symbols: list[str],
-        builders: dict[str, FeatureBuilder],
-        cursors: dict[str, BarCursor],
-    ) -> int:
-        if symbol not in builders:
-            symbols.append(symbol)
-            builders[symbol] = FeatureBuilder(
-                symbol,
-                self._strategy,
-                self._guard,
-                required=self._meta.required_fields,
-                window=max(self._config.feature_window, 2 * self._strategy.warmup_bars),
-                vol_lookback=self._config.vol_lookback,
-                periods_per_year=self._config.periods_per_year,
-            )
-            cursors[symbol] = BarCursor(symbol)
-        return symbols.index(symbol)
-
-    def _extend_history(
-        self,
-        batch: BarBatch,
-        codes: list[int],
-        symbols: list[str],
-        builders: dict[str, FeatureBuilder],
-        cursors: dict[str, BarCursor],
-    ) -> None:
-        if len(codes) == 1:  # one symbol (a backtest's batch): its arrays as they are
-            if len(batch) == 0:
-                return
-            builder = builders[symbols[codes[0]]]
-            builder.extend(
-                np.asarray(batch.ts_ns, dtype=np.int64),
-                {name: np.asarray(getattr(batch, name), dtype=np.float64)
-                 for name in RAW_FIELDS},
-            )
-            cursors[symbols[codes[0]]].bind(builder.ts_ns, builder.columns)
-            return
-        local = np.asarray(batch.symbol_index, dtype=np.int64)
-        for k, code in enumerate(codes):
-            rows = np.flatnonzero(local == k)
-            if len(rows) == 0:
-                continue
-            builder = builders[symbols[code]]
-            builder.extend(
-                np.asarray(batch.ts_ns, dtype=np.int64)[rows],
-                {name: np.asarray(getattr(batch, name), dtype=np.float64)[rows]
-                 for name in RAW_FIELDS},
-            )
-            cursors[symbols[code]].bind(builder.ts_ns, builder.columns)
 
     # -- the loop ---------------------------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""Each symbol's history, features and bar cursor, kept for the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.runner.cursor import BarCursor
+from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
+from vibetrading_V2.strategy.base import Strategy
+from vibetrading_V2.strategy.guard import RuntimeGuard
+
+__all__ = ["SymbolHistories"]
+
+
+class SymbolHistories:
+    """The symbols of a run in the order they first appeared, each with its history.
+
+    Why it exists: the loop knows a symbol by its code (its place in ``symbols``) and
+    reads its bars through its cursor; every batch must first be appended to the
+    histories and have its features computed, one symbol at a time, the same way in
+    every environment.
+    """
+
+    def __init__(
+        self,
+        strategy: Strategy,
+        guard: RuntimeGuard,
+        *,
+        required: Sequence[str],
+        window: int,
+        vol_lookback: int | None,
+        periods_per_year: float,
+    ) -> None:
+        self._strategy = strategy
+        self._guard = guard
+        self._required = tuple(required)
+        self._window = max(window, 2 * strategy.warmup_bars)
+        self._vol_lookback = vol_lookback
+        self._periods_per_year = periods_per_year
+        self.symbols: list[str] = []
+        self.cursors: dict[str, BarCursor] = {}
+        self._builders: dict[str, FeatureBuilder] = {}
+
+    def codes_of(self, batch: BarBatch) -> list[int]:
+        """The code of each of the batch's symbols (a new symbol gets the next one)."""
+        return [self._code(symbol) for symbol in batch.symbols]
+
+    def extend(self, batch: BarBatch, codes: list[int]) -> None:
+        """Append the batch's bars to their symbols' histories and compute features."""
+        ts_ns = np.asarray(batch.ts_ns, dtype=np.int64)
+        raw = {name: np.asarray(getattr(batch, name), dtype=np.float64) for name in RAW_FIELDS}
+        if len(codes) == 1:  # one symbol (a backtest's batch): its arrays as they are
+            if len(batch):
+                self._extend(self.symbols[codes[0]], ts_ns, raw)
+            return
+        local = np.asarray(batch.symbol_index, dtype=np.int64)
+        for k, code in enumerate(codes):
+            rows = np.flatnonzero(local == k)
+            if len(rows):
+                self._extend(
+                    self.symbols[code], ts_ns[rows], {name: raw[name][rows] for name in raw}
+                )
+
+    def clear(self) -> None:
+        """Drop the histories (they are not needed past the loop)."""
+        self._builders.clear()
+        self.cursors.clear()
+
+    def _code(self, symbol: str) -> int:
+        if symbol not in self._builders:
+            self.symbols.append(symbol)
+            self._builders[symbol] = FeatureBuilder(
+                symbol,
+                self._strategy,
+                self._guard,
+                required=self._required,
+                window=self._window,
+                vol_lookback=self._vol_lookback,
+                periods_per_year=self._periods_per_year,
+            )
+            self.cursors[symbol] = BarCursor(symbol)
+        return self.symbols.index(symbol)
+
+    def _extend(self, symbol: str, ts_ns: np.ndarray, raw: dict[str, np.ndarray]) -> None:
+        builder = self._builders[symbol]
+        builder.extend(ts_ns, raw)
+        self.cursors[symbol].bind(builder.ts_ns, builder.columns)
