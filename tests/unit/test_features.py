@@ -118,3 +118,32 @@ def test_features_extend_when_first_batch_then_raw_fields_are_read_as_floats(
         assert type(value) is float
         assert value == raw[name][17]
     assert builder.ts_ns[17] == int(ts[17])
+
+
+class _KeepsItsArray(Strategy):
+    """Returns a feature frame over an array of its own, which it changes afterwards."""
+
+    warmup_bars = 0
+
+    def __init__(self) -> None:
+        self.signal = np.empty(0)
+
+    def features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        self.signal = frame["close"].to_numpy(dtype=np.float64, copy=True)
+        return pd.DataFrame({"signal": self.signal}, index=frame.index, copy=False)
+
+    def on_bar(self, bar: BarView) -> StrategyOutput:
+        return None
+
+
+def test_features_extend_when_strategy_changes_its_returned_array_later_then_columns_stay(
+    guard: RuntimeGuard,
+) -> None:
+    ts, raw = _bars()
+    strategy = _KeepsItsArray()
+    builder = FeatureBuilder("X", strategy, guard, required=("close",), window=50)
+    builder.extend(ts, raw)
+
+    strategy.signal[:] = 0.0  # after the fact: the history must not change with it
+
+    np.testing.assert_array_equal(np.asarray(builder.columns["signal"]), raw["close"])

@@ -103,16 +103,11 @@ class FeatureBuilder:
                           for k in RAW_FIELDS}
         computed = self._compute(window_ts, window_raw)
         for name, values in computed.items():
-            # feature columns are compact doubles too: on the first batch read-only views of
-            # what features() returned, later arrays of doubles (8 bytes a value, not 32)
+            # feature columns are copied into compact arrays of doubles (8 bytes a value, not
+            # 32): what features() returned stays the strategy's, which could still change it
             column = self.columns.get(name)
-            if first:
-                self.columns[name] = _frozen_view(values, np.float64).data
-                continue
             if column is None:  # a column first seen now: NaN for the bars before it
                 column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
-            elif isinstance(column, memoryview):  # the first batch's view: now it grows
-                column = self.columns[name] = array("d", column.tobytes())
             column.frombytes(_bytes_of(np.ascontiguousarray(values[-n_new:], dtype=np.float64)))
         if not self._checked:
             self._check_required()
