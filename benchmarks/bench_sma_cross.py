@@ -5,8 +5,8 @@ decimals), runs ``benchmarks/strategies/sma_bench.py`` through the real containe
 (registry, sandbox, policies, risk gate, simulator, ledger, results) and, in the same
 process, a plain-Python loop that keeps two running SMAs and checks the cross: the floor.
 Both are timed best of ``--repeat`` (3) runs, taking turns, the engine with a fresh
-container each time. Prints engine seconds, bars/s, the ratio to the floor and peak RSS (of one engine run), and
-writes them as JSON to ``benchmarks/results/``.
+container each time. Prints engine seconds, bars/s, the ratio to the floor and peak RSS
+(of one engine run), and writes them as JSON to ``benchmarks/results/``.
 """
 
 from __future__ import annotations

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.engine_helpers import Scripted, bars, make_rig
 from vibetrading_V2.core.errors import StateStoreError
-from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Side
 from vibetrading_V2.store.sqlite import SCHEMA_VERSION, SqliteStateStore
+from vibetrading_V2.strategy.guard import RuntimeGuard
 
 
 def _fill(execution_id: str) -> Fill:
@@ -128,3 +130,26 @@ def test_sqlite_store_when_timestamp_beyond_64_bits_then_state_store_error(
         with pytest.raises(StateStoreError):
             store.record_veto(2**64, "s1", "ETH", ["x"])
         assert store.vetoes() == []
+
+
+def test_sqlite_store_when_the_compiled_engine_records_into_it_then_it_holds_what_memory_does(
+    tmp_path: Path,
+) -> None:
+    # the order ports are compiled base classes; this store subclasses them in plain Python
+    def strategy() -> Scripted:
+        return Scripted(lambda bar: Intent.long("AAA") if bar.index % 4 < 2 else Intent.flat("AAA"))
+
+    prices = [100.0 + i for i in range(12)]
+    memory = make_rig(strategy(), RuntimeGuard())
+    memory.run(bars("AAA", prices))
+    with SqliteStateStore(tmp_path / "state.sqlite") as store:
+        sqlite = make_rig(strategy(), RuntimeGuard(), store=store)
+        sqlite.run(bars("AAA", prices))
+
+        assert [f.execution_id for f in store.fills()] == [
+            f.execution_id for f in memory.store.fills()
+        ]
+        assert [(o.client_order_id, o.status) for o in store.orders()] == [
+            (o.client_order_id, o.status) for o in memory.store.orders()
+        ]
+        assert len(store.intents()) == len(memory.store.intents()) == 6  # one per change

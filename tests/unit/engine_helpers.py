@@ -205,15 +205,19 @@ def make_rig(
     risk: RiskPolicy | None = None,
     sizing: SizingPolicy | None = None,
     engine: EngineConfig | None = None,
+    store: Any = None,
     **simulator: Any,
 ) -> Rig:
-    """Wire the engine the way the composition root does (price marker = simulator.mark)."""
+    """Wire the engine the way the composition root does (price marker = simulator.mark).
+
+    ``store``: the state store to record into (an ``InMemoryStateStore`` if not given).
+    """
     info = meta(universe, required)
     clock = SimulatedClock()
     sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator), clock)
     ledger = Ledger(INITIAL_CASH)
     risk_engine = RiskEngine(risk or RiskPolicy())
-    store = InMemoryStateStore()
+    store = InMemoryStateStore() if store is None else store
     metrics = InMemoryMetrics()
     logger = ListLogger()
     alerts = ListAlerts()

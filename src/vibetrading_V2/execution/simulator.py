@@ -63,7 +63,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.ports import BarPrices, Clock
+from vibetrading_V2.core.ports import BarDrivenExecution, BarPrices, Clock
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     AccountSnapshot,
@@ -92,7 +92,7 @@ _MARKET: Final = OrderType.MARKET
 _REJECTED: Final = OrderStatus.REJECTED
 
 
-class Simulator:
+class Simulator(BarDrivenExecution):
     """Fills orders against bars with explicit, conservative intra-bar rules.
 
     It exists so a strategy meets the same ``Execution`` port in a backtest as in live

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from vibetrading_V2.core.ports import StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
     IntentRecord,
@@ -20,7 +21,7 @@ from vibetrading_V2.store.records import (
 __all__ = ["InMemoryStateStore"]
 
 
-class InMemoryStateStore:
+class InMemoryStateStore(StateStore):
     """Intents, orders (latest state and history), deduplicated fills, vetoes, controls.
 
     Read accessors return fresh lists in recording order; ``orders()`` lists each client

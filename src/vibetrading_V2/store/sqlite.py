@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.core.ports import StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
     IntentRecord,
@@ -72,7 +73,7 @@ def _marks(row: tuple[object, ...]) -> str:
     return ", ".join("?" * len(row))
 
 
-class SqliteStateStore:
+class SqliteStateStore(StateStore):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,
