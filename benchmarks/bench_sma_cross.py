@@ -136,19 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     crosses = 0
     summary: dict[str, Any] = {}
     for run in range(args.repeat):
-        closes = close.tolist()
-        floor_start = time.perf_counter()
-        crosses = floor_loop(closes)
-        floor_times.append(time.perf_counter() - floor_start)
-        del closes  # the engine run's peak memory should not include the floor's input
         summary = {}
         gc.collect()
-        if run == 0:
-            reset_peak_rss()  # measure one engine run, not the data generation before it
+        if run == 0:  # measure one engine run, before any floor input was built
+            reset_peak_rss()
         seconds, summary = run_engine(source, args.out / "run")
         engine_times.append(seconds)
         if run == 0:
             peak_rss_mb = read_peak_rss_mb()
+        closes = close.tolist()
+        floor_start = time.perf_counter()
+        crosses = floor_loop(closes)
+        floor_times.append(time.perf_counter() - floor_start)
+        del closes
     floor_seconds = min(floor_times)
     engine_seconds = min(engine_times)
     process_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
