@@ -13,7 +13,7 @@ from typing import Final
 from vibetrading_V2.core.types import Fill, OrderRequest, OrderStatus, OrderType, Side
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
-from vibetrading_V2.execution.config import SimulatorConfig
+from vibetrading_V2.execution.fees import FeeSchedule
 from vibetrading_V2.execution.matching import Touch
 from vibetrading_V2.execution.orders import WorkingOrder
 
@@ -36,9 +36,8 @@ class Filler:
     orders a flat or flipped position has made pointless.
     """
 
-    def __init__(self, config: SimulatorConfig, account: SimAccount, book: OrderBook) -> None:
-        self._config = config
-        self._fees = config.fee_schedule()
+    def __init__(self, fees: FeeSchedule, account: SimAccount, book: OrderBook) -> None:
+        self._fees = fees
         self._account = account
         self._book = book
         self._fills: list[Fill] = []

@@ -113,7 +113,7 @@ class Simulator(BarDrivenExecution):
             currency=config.currency,
         )
         self._book = OrderBook()
-        self._filler = Filler(config, self._account, self._book)
+        self._filler = Filler(self._fees, self._account, self._book)
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
         self._latest_ts = _NEVER

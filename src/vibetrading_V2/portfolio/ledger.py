@@ -96,7 +96,6 @@ class Ledger:
         self._seen: set[str] = set()
         self._marks: dict[str, float] = {}
         self._symbols: dict[str, NetPosition] = {}
-        # books by strategy, then symbol: read on every intent and fill without a key tuple
         # per strategy: read on every intent and fill, one look-up for all of its totals
         self._strategies: dict[str, _StrategyAccount] = {}
         self._trades: list[RoundTrip] = []

@@ -11,7 +11,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["freeze_built_heap", "paused_collector", "quiet_collector"]
+__all__ = ["paused_collector", "quiet_collector"]
 
 
 @contextmanager
@@ -33,20 +33,16 @@ def quiet_collector(young_threshold: int = 50_000) -> Iterator[None]:
         gc.unfreeze()
 
 
-def freeze_built_heap() -> None:
-    """Inside ``quiet_collector``: also set aside what was built since (a large history)."""
-    gc.freeze()
-
-
 @contextmanager
 def paused_collector() -> Iterator[None]:
     """Inside ``quiet_collector``: no collection at all within the block, then as before.
 
     For walking a backtest's history: the loop makes records that live for the run and
-    hold no cycles, so a collection could only traverse them again. On exit what the block
-    built is set aside too (``gc.freeze()``), or the first collection after it would
-    traverse all of it at once; a cycle made inside the block (an exception's traceback)
-    is freed once ``quiet_collector`` returns the frozen objects to the collector.
+    hold no cycles, so a collection could only traverse them again. On exit everything
+    alive, the history and what the block built, is set aside too (``gc.freeze()``), or
+    the first collection after it would traverse all of it at once. A cycle made inside
+    the block (an exception's traceback) is freed once ``quiet_collector`` returns the
+    frozen objects to the collector.
     """
     enabled = gc.isenabled()
     gc.disable()

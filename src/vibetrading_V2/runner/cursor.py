@@ -111,10 +111,6 @@ class BarCursor:
     def timestamps(self) -> Sequence[int]:
         return self._ts
 
-    def column(self, name: str) -> Any:
-        """The whole column ``name`` (engine use: indexed per bar without a method call)."""
-        return self._columns[name]
-
     @property
     def history_length(self) -> int:
         return len(self._ts)

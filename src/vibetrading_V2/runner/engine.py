@@ -37,7 +37,7 @@ from vibetrading_V2.core.types import Fill, Intent, TradingState
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
-from vibetrading_V2.runner.collector import freeze_built_heap, paused_collector, quiet_collector
+from vibetrading_V2.runner.collector import paused_collector, quiet_collector
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.pipeline import OrderPipeline
@@ -145,7 +145,6 @@ class TradingEngine:
             histories.extend(batch, codes)
             try:
                 if len(batch) >= _FREEZE_ROWS:  # a backtest's history: no garbage in the run
-                    freeze_built_heap()
                     with paused_collector():
                         self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
                 else:
