@@ -186,7 +186,7 @@ def _held_segments(
     ``quantity[k]`` is the position after the fill at ``fill_rows[k]`` (non-decreasing);
     the last fill of a row sets the position from that row on.
     """
-    last = np.append(fill_rows[1:] != fill_rows[:-1], True)
+    last = _last_fill_of_each_row(fill_rows)
     starts = fill_rows[last]
     ends = np.append(starts[1:], n_rows)
     qty = quantity[last]
@@ -197,12 +197,19 @@ def _held_segments(
 def _position_rows(fill_rows: IntArray, quantity: FloatArray, n_rows: int) -> FloatArray:
     """The position on each of ``n_rows`` rows: 0 before the first fill, then the position
     after the last fill of each fill row, up to the next fill row."""
-    last = np.append(fill_rows[1:] != fill_rows[:-1], True)
+    last = _last_fill_of_each_row(fill_rows)
     starts = fill_rows[last]
     held: FloatArray = np.repeat(
         np.concatenate(([0.0], quantity[last])), np.diff(starts, prepend=0, append=n_rows)
     )
     return held
+
+
+def _last_fill_of_each_row(fill_rows: IntArray) -> BoolArray:
+    """Where ``fill_rows`` (non-decreasing) holds the last fill of its row: that fill sets
+    the position from the row on."""
+    last: BoolArray = np.append(fill_rows[1:] != fill_rows[:-1], True)
+    return last
 
 
 def _held_rows(starts: IntArray, ends: IntArray, qty: FloatArray) -> tuple[IntArray, FloatArray]:
