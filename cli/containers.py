@@ -37,7 +37,7 @@ from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.store.memory import InMemoryStateStore
-from vibetrading_V2.store.sqlite import SqliteStateStore
+from vibetrading_V2.store.run_store import new_run_store
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.guard import RuntimeGuard
 from vibetrading_V2.strategy.registry import LoadedStrategy, load_bundle
@@ -153,7 +153,8 @@ class Container(containers.DeclarativeContainer):
     state_store = providers.Selector(
         config.state.backend,
         memory=providers.Singleton(InMemoryStateStore),
-        sqlite=providers.Singleton(SqliteStateStore, providers.Callable(Path, config.state.path)),
+        # a backtest never reads another run's state: a new store, checked empty
+        sqlite=providers.Singleton(new_run_store, config.output.directory, config.state.path),
     )
 
     catalog = providers.Singleton(ParquetCatalog, providers.Callable(Path, config.data.catalog))

@@ -77,11 +77,14 @@ class EngineSettings(BaseModel):
 
 
 class StateSettings(BaseModel):
-    """Where durable state lives: in memory (dev) or a SQLite file."""
+    """Where durable state lives: in memory (dev) or a SQLite file.
+
+    ``path`` unset: the run's own ``state.sqlite`` in its output directory, new each run.
+    """
 
     model_config = _FROZEN
     backend: Literal["memory", "sqlite"] = "memory"
-    path: Path = Path("runs/state.sqlite")
+    path: Path | None = None
 
 
 class LoggingSettings(BaseModel):
