@@ -18,6 +18,7 @@ from cli.containers import build_container
 from cli.errors import exit_code_for
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import VibeTradingError
+from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import print_summary_table
 from vibetrading_V2.ops.report import write_backtest_outputs
 from vibetrading_V2.runner.results import build_results
@@ -51,6 +52,7 @@ def run_backtest(settings: AppSettings, console: Console | None = None) -> dict[
             "strategy_id": loaded.strategy_id,
             "config_hash": settings.config_hash(),
             "env": settings.env,
+            "build": build_info(),
         }
         paths = write_backtest_outputs(
             settings.output.directory,
