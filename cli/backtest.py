@@ -2,11 +2,14 @@
 
 A few flags override the YAML (strategy, data, symbols, time range, output directory);
 everything else lives in ``config/``. Typed errors become a plain message and exit code 2
-(user input) or 1 (anything else of ours); no traceback for user mistakes.
+(user input) or 1 (anything else of ours); no traceback for user mistakes. A run that
+traded nothing useful (strategy disabled, every intent vetoed, no bars) still writes its
+outputs, says why, and exits with code 3.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,11 +18,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli.containers import build_container
-from cli.errors import exit_code_for
+from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import VibeTradingError
 from vibetrading_V2.ops.console import print_summary_table
+from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
 from vibetrading_V2.ops.report import write_backtest_outputs
+from vibetrading_V2.runner.diagnostics import idle_reasons
 from vibetrading_V2.runner.results import build_results
 
 __all__ = ["app", "main", "run_backtest"]
@@ -65,6 +70,7 @@ def run_backtest(settings: AppSettings, console: Console | None = None) -> dict[
         container.state_store().close()
         container.logger().close()
     print_summary_table(summary, console=console)
+    print_diagnostics(summary, console)  # veto and resize tables, errors, warnings
     return paths
 
 
@@ -89,6 +95,10 @@ def main(
         console.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(exit_code_for(exc)) from None
     typer.echo(f"report: {paths['report']}")
+    idle = idle_reasons(json.loads(paths["summary"].read_text(encoding="utf-8")))
+    if idle:  # the outputs are written; say why they hold nothing useful
+        print_idle_reasons(idle, console)
+        raise typer.Exit(EXIT_NOTHING_TRADED)
 
 
 def _overrides(
