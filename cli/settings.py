@@ -157,7 +157,7 @@ class AppSettings(BaseSettings):
         shaping = self.model_dump(mode="json", exclude={"output", "logging"})
         if self._root is not None:
             for section, key in PATH_FIELDS:
-                if section in shaping:
+                if shaping.get(section, {}).get(key) is not None:
                     shaping[section][key] = _relative_text(shaping[section][key], self._root)
         blob = json.dumps(shaping, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -256,6 +256,8 @@ def load_settings(
 
 def _rooted(values: dict[str, Any], root: Path) -> AppSettings:
     for section, key in PATH_FIELDS:
+        if values[section][key] is None:  # an optional path left unset (state.path)
+            continue
         path = Path(values[section][key]).expanduser()
         values[section][key] = path if path.is_absolute() else root / path
     settings = AppSettings.model_validate(values)
