@@ -4,11 +4,14 @@ A few flags override the YAML (strategy, params, data, symbols, time range, outp
 directory); everything else lives in ``config/``. Where the run will write is checked before
 it starts. Typed errors become a plain message and exit code 2 (user input) or 1 (anything
 else of ours); no traceback for user mistakes. The grouped summary goes to stdout (or
-``summary.json`` itself with ``--json``); progress and errors go to stderr.
+``summary.json`` itself with ``--json``); progress and errors go to stderr. A run that
+traded nothing useful (strategy disabled, every intent vetoed, no bars) still writes its
+outputs, says why, and exits with code 3.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,12 +20,14 @@ import typer
 from rich.console import Console
 
 from cli.containers import build_container
-from cli.errors import exit_code_for
+from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError, VibeTradingError
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
+from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
 from vibetrading_V2.ops.report import write_backtest_outputs
+from vibetrading_V2.runner.diagnostics import idle_reasons
 from vibetrading_V2.runner.results import build_results
 
 __all__ = ["app", "main", "run_backtest"]
@@ -81,6 +86,7 @@ def run_backtest(
         container.logger().close()
     if out is not None:
         print_summary_table(summary, console=out)
+    print_diagnostics(summary, console)  # veto and resize tables, errors, warnings
     return paths
 
 
@@ -124,6 +130,10 @@ def main(
         console.print(f"report: {paths['report']}", markup=False, highlight=False)
     else:
         typer.echo(f"report: {paths['report']}")
+    idle = idle_reasons(json.loads(paths["summary"].read_text(encoding="utf-8")))
+    if idle:  # the outputs are written; say why they hold nothing useful
+        print_idle_reasons(idle, console)
+        raise typer.Exit(EXIT_NOTHING_TRADED)
 
 
 def _overrides(

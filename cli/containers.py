@@ -25,7 +25,7 @@ from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.simulator import Simulator
 from vibetrading_V2.ops.alerts import LogAlertSink
 from vibetrading_V2.ops.clock import WallClock
-from vibetrading_V2.ops.logging import StructLogger
+from vibetrading_V2.ops.logging import StructLogger, new_run_id
 from vibetrading_V2.ops.metrics import InMemoryMetrics
 from vibetrading_V2.policies.config import CostPolicy, PolicySet
 from vibetrading_V2.policies.merge import merge_policies
@@ -37,7 +37,7 @@ from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.store.memory import InMemoryStateStore
-from vibetrading_V2.store.sqlite import SqliteStateStore
+from vibetrading_V2.store.run_store import new_run_store
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.guard import RuntimeGuard
 from vibetrading_V2.strategy.registry import LoadedStrategy, load_bundle
@@ -150,10 +150,18 @@ def _console_level(level: str) -> str:
     return "warning" if level == "off" else level
 
 
-def _log_path(directory: str, env: str) -> Path:
+RUN_LOG = "run.log.jsonl"
+
+
+def _log_path(directory: str) -> Path:
+    """The run's own log, in its output directory (written afresh by every run)."""
     path = Path(directory)
-    path.mkdir(parents=True, exist_ok=True)
-    return path / f"{env}.jsonl"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(f"output directory {path} is a file", field="output.directory",
+                          hint="give --out a directory (it is created if missing)") from None
+    return path / RUN_LOG
 
 
 class Container(containers.DeclarativeContainer):
@@ -174,12 +182,15 @@ class Container(containers.DeclarativeContainer):
         paper=providers.Singleton(WallClock),
         live=providers.Singleton(WallClock),
     )
+    run_id = providers.Singleton(new_run_id)
     logger = providers.Singleton(
         StructLogger,
         now_ns=clock.provided.now_ns,
         env=config.env,
         service="vibetrading_V2",
-        json_path=providers.Factory(_log_path, config.logging.directory, config.env),
+        run_id=run_id,
+        fresh=True,
+        json_path=providers.Factory(_log_path, config.output.directory),
         console=providers.Callable(_console, config.logging.console_level),
         console_level=providers.Callable(_console_level, config.logging.console_level),
     )
@@ -188,7 +199,8 @@ class Container(containers.DeclarativeContainer):
     state_store = providers.Selector(
         config.state.backend,
         memory=providers.Singleton(InMemoryStateStore),
-        sqlite=providers.Singleton(SqliteStateStore, providers.Callable(Path, config.state.path)),
+        # a backtest never reads another run's state: a new store, checked empty
+        sqlite=providers.Singleton(new_run_store, config.output.directory, config.state.path),
     )
 
     time_range = providers.Singleton(_time_range, config.data.start, config.data.end)

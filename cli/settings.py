@@ -98,11 +98,14 @@ class EngineSettings(BaseModel):
 
 
 class StateSettings(BaseModel):
-    """Where durable state lives: in memory (dev) or a SQLite file."""
+    """Where durable state lives: in memory (dev) or a SQLite file.
+
+    ``path`` unset: the run's own ``state.sqlite`` in its output directory, new each run.
+    """
 
     model_config = _FROZEN
     backend: Literal["memory", "sqlite"] = "memory"
-    path: Path = Path("runs/state.sqlite")
+    path: Path | None = None
 
 
 class LoggingSettings(BaseModel):
@@ -154,7 +157,7 @@ class AppSettings(BaseSettings):
         shaping = self.model_dump(mode="json", exclude={"output", "logging"})
         if self._root is not None:
             for section, key in PATH_FIELDS:
-                if section in shaping:
+                if shaping.get(section, {}).get(key) is not None:
                     shaping[section][key] = _relative_text(shaping[section][key], self._root)
         blob = json.dumps(shaping, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -253,6 +256,8 @@ def load_settings(
 
 def _rooted(values: dict[str, Any], root: Path) -> AppSettings:
     for section, key in PATH_FIELDS:
+        if values[section][key] is None:  # an optional path left unset (state.path)
+            continue
         path = Path(values[section][key]).expanduser()
         values[section][key] = path if path.is_absolute() else root / path
     settings = AppSettings.model_validate(values)
