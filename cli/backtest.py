@@ -51,6 +51,8 @@ def run_backtest(settings: AppSettings, console: Console | None = None) -> dict[
             "strategy_id": loaded.strategy_id,
             "config_hash": settings.config_hash(),
             "env": settings.env,
+            "timeframe": loaded.bundle.meta.timeframe,
+            "annualisation": container.annualisation().to_dict(),
         }
         paths = write_backtest_outputs(
             settings.output.directory,
@@ -104,6 +106,8 @@ def _overrides(
         overrides["strategy"] = {"name": strategy}
     data_fields = {"catalog": data, "symbols": symbols or None, "start": start, "end": end}
     data_fields = {k: v for k, v in data_fields.items() if v is not None}
+    if data is not None:  # --data names exactly where to look: no user catalog before it
+        data_fields["user_catalog"] = None
     if data_fields:
         overrides["data"] = data_fields
     if out is not None:

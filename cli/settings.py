@@ -48,6 +48,7 @@ class DataSettings(BaseModel):
 
     model_config = _FROZEN
     catalog: Path = Path("data/curated")
+    user_catalog: Path | None = Path("data/user")  # searched before catalog; None: never
     symbols: tuple[str, ...] | None = None
     start: str | None = None
     end: str | None = None
