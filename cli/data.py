@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["app"]
 
 USER_ERROR_EXIT = 2
-USER_CATALOG = Path("data/user")
-BUNDLED_CATALOG = Path("data/curated")
 
 app = typer.Typer(
     help="Market data: import CSV or parquet bars into the user catalog, list the catalogs.",
@@ -48,8 +46,9 @@ def import_(
         str, typer.Option("--timeframe", help=f"bar size, one of {', '.join(TIMEFRAMES)}")
     ],
     catalog: Annotated[
-        Path, typer.Option("--catalog", help="catalog directory to write")
-    ] = USER_CATALOG,
+        Path | None, typer.Option("--catalog", help="catalog directory to write "
+                                  "(default: data.user_catalog, data/user)")
+    ] = None,
     column: Annotated[
         list[str] | None,
         typer.Option("--column", help="FIELD=NAME: read FIELD from the file's column NAME, "
@@ -68,6 +67,13 @@ def import_(
     from vibetrading_V2.data.headers import parse_column_mapping
 
     try:
+        user, bundled = _default_catalogs()
+        catalog = catalog if catalog is not None else user
+        if catalog is None:
+            raise DataValidationError(
+                "data.user_catalog is off in the settings", field="--catalog",
+                hint="pass --catalog DIR, or set data.user_catalog in config/base.yaml",
+            )
         if timeframe not in TIMEFRAMES:
             raise DataValidationError(
                 f"unknown timeframe {timeframe!r}",
@@ -85,9 +91,9 @@ def import_(
         f"({entry.first_timestamp} .. {entry.last_timestamp}, {_session(entry)} session) "
         f"into {catalog / entry.path}"
     )
-    bundled = BUNDLED_CATALOG / entry.path
-    if catalog.resolve() == USER_CATALOG.resolve() and bundled.is_file():
-        typer.echo(f"note: backtests now use it instead of the bundled {bundled}")
+    shadowed = bundled / entry.path
+    if user is not None and catalog.resolve() == user.resolve() and shadowed.is_file():
+        typer.echo(f"note: backtests now use it instead of the bundled {shadowed}")
 
 
 @app.command("list")
@@ -102,9 +108,10 @@ def list_(
     from vibetrading_V2.data import ParquetCatalog  # lazy: keeps --help fast
     from vibetrading_V2.data.catalog import missing_directory
 
-    roots = catalog or [USER_CATALOG, BUNDLED_CATALOG]
     rows: list[tuple[Path, DatasetEntry, str]] = []
     try:
+        user, bundled = _default_catalogs()
+        roots = catalog or [p for p in (user, bundled) if p is not None]
         for root in roots:
             if not root.is_dir():
                 if catalog:
@@ -139,6 +146,14 @@ def _print_table(rows: list[tuple[Path, DatasetEntry, str]], roots: list[Path]) 
     console.print(table)
     for item in shadowed:
         console.print(f"not used by backtests (an earlier catalog has it): {item}")
+
+
+def _default_catalogs() -> tuple[Path | None, Path]:
+    """The user and bundled catalogs of the settings (relative to the project root)."""
+    from cli.settings import load_settings
+
+    data = load_settings("dev").data
+    return data.user_catalog, data.catalog
 
 
 def _session(entry: DatasetEntry) -> str:

@@ -118,12 +118,13 @@ def test_backtest_cli_when_symbols_start_end_given_then_the_run_is_narrowed(
     assert done.returncode == 0, done.stderr
     summary = json.loads((done.out / "summary.json").read_text(encoding="utf-8"))
     stamps = pd.read_parquet(EURUSD, columns=["timestamp"])["timestamp"]
-    inside = (stamps >= pd.Timestamp(START, tz="UTC")) & (stamps < pd.Timestamp(END, tz="UTC"))
+    after_end = pd.Timestamp(END, tz="UTC") + pd.Timedelta(days=1)  # --end DATE: all that day
+    inside = (stamps >= pd.Timestamp(START, tz="UTC")) & (stamps < after_end)
     assert 0 < summary["bars"] == int(inside.sum()) < len(stamps)
     assert summary["symbols"] == ["EURUSD"]
     equity = pd.read_csv(done.out / "equity.csv", parse_dates=["timestamp"])
     assert equity["timestamp"].min() >= pd.Timestamp(START, tz="UTC")
-    assert equity["timestamp"].max() < pd.Timestamp(END, tz="UTC")
+    assert equity["timestamp"].max() < after_end
 
 
 def test_backtest_cli_when_strategy_imports_os_then_exit_2_forbidden_import(

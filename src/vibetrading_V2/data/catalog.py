@@ -266,8 +266,10 @@ def missing_directory(root: Path) -> DataValidationError:
 
 def _check_range(start_ns: int | None, end_ns: int | None) -> None:
     if start_ns is not None and end_ns is not None and start_ns > end_ns:
+        first, after = (pd.Timestamp(ns, unit="ns", tz="UTC").isoformat() for ns in
+                        (start_ns, end_ns))
         raise DataValidationError(
-            f"start_ns {start_ns} is after end_ns {end_ns}",
-            field="start_ns",
-            hint="start_ns is inclusive and end_ns exclusive; pass start_ns <= end_ns",
+            f"the range starts at {first}, after its end {after}",
+            field="start",
+            hint="give a start on or before the end (start inclusive, end exclusive)",
         )

@@ -24,6 +24,7 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.stats import performance_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
+from vibetrading_V2.runner.diagnostics import diagnostics_summary
 from vibetrading_V2.runner.engine import EngineRun
 from vibetrading_V2.runner.run_orders import run_orders
 
@@ -111,12 +112,10 @@ def build_results(
         symbols=list(run.symbols),
         n_orders=0,
         n_fills=len(run.fills),
-        vetoes=run.vetoes,
-        strategy_errors=run.strategy_errors,
-        strategy_disabled=run.strategy_disabled,
         engine_seconds=engine_seconds,
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
+    summary.update(diagnostics_summary(run))  # vetoes, resizes, errors, state changes, warnings
     orders = run_orders(execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(
