@@ -158,7 +158,7 @@ class AppSettings(BaseSettings):
         shaping = self.model_dump(mode="json", exclude={"output", "logging"})
         if self._root is not None:
             for section, key in PATH_FIELDS:
-                if section in shaping and shaping[section][key] is not None:
+                if shaping.get(section, {}).get(key) is not None:
                     shaping[section][key] = _relative_text(shaping[section][key], self._root)
         blob = json.dumps(shaping, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -257,7 +257,7 @@ def load_settings(
 
 def _rooted(values: dict[str, Any], root: Path) -> AppSettings:
     for section, key in PATH_FIELDS:
-        if values[section][key] is None:  # data.user_catalog: None turns it off
+        if values[section][key] is None:  # an optional path left unset (state.path)
             continue
         path = Path(values[section][key]).expanduser()
         values[section][key] = path if path.is_absolute() else root / path
