@@ -258,7 +258,6 @@ def missing_directory(root: Path) -> DataValidationError:
     """The error for a catalog directory that does not exist."""
     return DataValidationError(
         f"no such directory: {root}",
-        path=str(root),
         field="data.catalog",
         hint="pass an existing catalog folder, or a .csv or .parquet file, to --data",
     )
