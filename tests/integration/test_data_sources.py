@@ -128,3 +128,13 @@ def test_backtest_strategy_when_goog_file_given_to_eurusd_strategy_then_clear_er
     overrides = settings_for(tmp_path, write_strategy(tmp_path, "EURUSD", "1d"), data)
     with pytest.raises(DataValidationError, match="no data for EURUSD: the file holds GOOG"):
         run_backtest(load_settings("dev", ROOT / "config", **overrides))
+
+
+def test_file_source_when_parquet_written_by_pandas_then_read_through_the_header_rules(
+    tmp_path: Path,
+) -> None:
+    frame = pd.read_csv(goog_daily_csv(tmp_path / "GOOG.csv"), parse_dates=["Date"])
+    frame.to_parquet(tmp_path / "GOOG.parquet")
+    bars = FileBarSource(tmp_path / "GOOG.parquet").load_arrays("GOOG", "1d")
+    assert bars.rows == len(frame)
+    assert bars.close.tolist() == frame["Close"].tolist()

@@ -19,9 +19,11 @@ import numpy as np
 from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.catalog import ParquetCatalog, missing_directory
 from vibetrading_V2.data.ingest import frame_bars, read_bars_file, symbol_rows
-from vibetrading_V2.data.schema import BarArrays, check_symbol
+from vibetrading_V2.data.parquet_io import has_curated_schema, read_columns
+from vibetrading_V2.data.schema import BAR_COLUMNS, BarArrays, check_symbol
 from vibetrading_V2.data.sessions import SessionInfo, detect_session
 from vibetrading_V2.data.spacing import check_spacing
+from vibetrading_V2.data.validation import check_bar_arrays
 
 __all__ = ["BarSource", "CatalogSet", "FileBarSource", "open_bar_source"]
 
@@ -93,18 +95,7 @@ class FileBarSource:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        source = str(self.path)
-        frame, first_line = read_bars_file(self.path)
-        masks = symbol_rows(frame, source)
-        if masks is None:
-            self._bars = {_stem_symbol(self.path): frame_bars(frame, source=source,
-                                                              first_line=first_line)}
-        else:
-            self._bars = {
-                name: frame_bars(frame.loc[mask], source=f"{source} (symbol {name})",
-                                 first_line=None)
-                for name, mask in masks.items()
-            }
+        self._bars = _read_file(self.path)
 
     def symbols(self) -> list[str]:
         return list(self._bars)
@@ -137,6 +128,23 @@ class FileBarSource:
             "bars, or use a strategy whose timeframe is {suggested}",
         )
         return bars
+
+
+def _read_file(path: Path) -> dict[str, BarArrays]:
+    source = str(path)
+    if path.suffix.lower() in (".parquet", ".pq") and has_curated_schema(path):
+        ts, cols = read_columns(path, BAR_COLUMNS)  # a catalog file: straight into arrays
+        bars = BarArrays(ts, *(cols[name] for name in BAR_COLUMNS))
+        check_bar_arrays(bars, source=source)
+        return {_stem_symbol(path): bars}
+    frame, first_line = read_bars_file(path)
+    masks = symbol_rows(frame, source)
+    if masks is None:
+        return {_stem_symbol(path): frame_bars(frame, source=source, first_line=first_line)}
+    return {
+        name: frame_bars(frame.loc[mask], source=f"{source} (symbol {name})", first_line=None)
+        for name, mask in masks.items()
+    }
 
 
 def _stem_symbol(path: Path) -> str:
