@@ -31,7 +31,8 @@ def _trades() -> pd.DataFrame:
         "strategy_id": ["sma"], "symbol": ["BTCUSDT"], "direction": ["long"],
         "entry_time": [IDX[1]], "exit_time": [IDX[3]], "quantity": [0.1],
         "entry_price": [50000.0], "exit_price": [51000.0], "pnl": [100.0], "fees": [0.3],
-        "net_pnl": [99.7], "return_pct": [0.02],
+        "net_pnl": [99.7], "return_pct": [0.02], "exit_reason": ["take_profit"],
+        "duration_days": [2 / 24],
     })  # fmt: skip
 
 
@@ -85,9 +86,9 @@ def test_report_csvs_when_tiny_run_then_exact_content(tmp_path: Path) -> None:
     paths = _write(tmp_path)
     assert paths["trades"].read_bytes().decode() == (
         "strategy_id,symbol,direction,entry_time,exit_time,quantity,entry_price,exit_price,"
-        "pnl,fees,net_pnl,return_pct\n"
+        "pnl,fees,net_pnl,return_pct,exit_reason,duration_days\n"
         "sma,BTCUSDT,long,2024-01-01T01:00:00Z,2024-01-01T03:00:00Z,0.1,50000,51000,100,"
-        "0.3,99.7,0.02\n"
+        "0.3,99.7,0.02,take_profit,0.0833333333333333\n"
     )
     assert paths["orders"].read_bytes().decode() == (
         "client_order_id,strategy_id,symbol,side,order_type,quantity,limit_price,stop_price,"
@@ -199,4 +200,4 @@ def test_report_when_extra_columns_then_written_after_schema_columns(tmp_path: P
     trades = _trades()
     trades.insert(0, "trade_id", [7])
     header = _write(tmp_path, trades=trades)["trades"].read_text().splitlines()[0]
-    assert header.endswith(",return_pct,trade_id")
+    assert header.endswith(",return_pct,exit_reason,duration_days,trade_id")

@@ -11,10 +11,49 @@ import numpy.typing as npt
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill
 
-__all__ = ["BAR_COLUMNS", "EngineRun", "merged_columns", "merged_timeline", "positions_in_symbol"]
+__all__ = [
+    "BAR_COLUMNS",
+    "EngineRun",
+    "ErrorRecord",
+    "ReasonCount",
+    "merged_columns",
+    "merged_timeline",
+    "positions_in_symbol",
+]
 
 BAR_COLUMNS = ("open", "high", "low", "volume")
 """The bar fields a run keeps beside its closes, for the report's candles and volume."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCount:
+    """How often one reason stopped or changed intents at one stage, and its first time.
+
+    ``stage`` is ``strategy_gate``, ``sizing`` or ``risk``; ``detail`` a readable line
+    about the first occurrence ("" when there is nothing to add to the reason).
+    """
+
+    stage: str
+    reason: str
+    count: int
+    first_ts_ns: int
+    symbol: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    """A strategy's callback errors: how many, the first one in full, and when it stopped.
+
+    ``first_traceback`` is formatted once, at the first error; ``disabled_ts_ns`` is the
+    bar time at which the circuit breaker disabled the strategy (``None``: it never did).
+    """
+
+    count: int = 0
+    first_ts_ns: int | None = None
+    first_error: str | None = None
+    first_traceback: str | None = None
+    disabled_ts_ns: int | None = None
 
 
 @dataclass(slots=True)
@@ -31,7 +70,14 @@ class EngineRun:
     strategy_errors: int
     strategy_disabled: bool
     vetoes: int
-    state_transitions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    state_transitions: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    """``(ts_ns, from_state, to_state, reason code, detail)`` of each state change, in order."""
+    n_intents: int = 0
+    veto_counts: list[ReasonCount] = field(default_factory=list)
+    resize_counts: list[ReasonCount] = field(default_factory=list)
+    intent_notes: list[ReasonCount] = field(default_factory=list)
+    """Intents that passed but look wrong (e.g. a stop further than half the price away)."""
+    error_record: ErrorRecord = field(default_factory=ErrorRecord)
     engine_seconds: float = 0.0
     bar_columns: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
     """``BAR_COLUMNS`` of every bar, row-aligned with ``ts_ns``, when the feed gave them."""
