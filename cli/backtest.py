@@ -24,6 +24,7 @@ from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError, VibeTradingError
+from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
 from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
 from vibetrading_V2.ops.report import write_backtest_outputs
@@ -68,6 +69,7 @@ def run_backtest(
             "strategy_id": loaded.strategy_id,
             "config_hash": settings.config_hash(),
             "env": settings.env,
+            "build": build_info(),
             "timeframe": loaded.bundle.meta.timeframe,
             "annualisation": container.annualisation().to_dict(),
         }
