@@ -70,6 +70,8 @@ def run_backtest(
             "config_hash": settings.config_hash(),
             "env": settings.env,
             "build": build_info(),
+            "timeframe": loaded.bundle.meta.timeframe,
+            "annualisation": container.annualisation().to_dict(),
         }
         try:
             paths = write_backtest_outputs(
@@ -161,6 +163,8 @@ def _overrides(
     catalog = data.resolve() if data is not None else None
     data_fields = {"catalog": catalog, "symbols": symbols or None, "start": start, "end": end}
     data_fields = {k: v for k, v in data_fields.items() if v is not None}
+    if data is not None:  # --data names exactly where to look: no user catalog before it
+        data_fields["user_catalog"] = None
     if data_fields:
         overrides["data"] = data_fields
     if out is not None:

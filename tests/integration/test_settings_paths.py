@@ -42,7 +42,7 @@ def test_find_config_dir_when_variable_set_then_it_wins(
 def test_find_config_dir_when_explicit_dir_lacks_base_yaml_then_config_error_names_it(
     tmp_path: Path,
 ) -> None:
-    with pytest.raises(ConfigError, match="holds no base.yaml") as info:
+    with pytest.raises(ConfigError, match=r"holds no base\.yaml") as info:
         find_config_dir(tmp_path)
     assert info.value.field == "--config-dir"
 
