@@ -29,6 +29,7 @@ from dependency_injector import providers
 from cli.containers import build_container
 from cli.settings import load_settings
 from vibetrading_V2.data.memory import InMemoryBarSource
+from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.runner.results import build_results
 
 HERE = Path(__file__).resolve().parent
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     process_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
     figures = {
+        "build": build_info(),  # "compiled", or "plain-python" where make could not compile
         "bars": args.bars,
         "engine_seconds": round(engine_seconds, 4),
         "engine_runs_seconds": [round(t, 4) for t in engine_times],

@@ -24,6 +24,7 @@ from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError, VibeTradingError
+from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
 from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
 from vibetrading_V2.ops.report import write_backtest_outputs
@@ -68,6 +69,9 @@ def run_backtest(
             "strategy_id": loaded.strategy_id,
             "config_hash": settings.config_hash(),
             "env": settings.env,
+            "build": build_info(),
+            "timeframe": loaded.bundle.meta.timeframe,
+            "annualisation": container.annualisation().to_dict(),
         }
         try:
             paths = write_backtest_outputs(
@@ -159,6 +163,8 @@ def _overrides(
     catalog = data.resolve() if data is not None else None
     data_fields = {"catalog": catalog, "symbols": symbols or None, "start": start, "end": end}
     data_fields = {k: v for k, v in data_fields.items() if v is not None}
+    if data is not None:  # --data names exactly where to look: no user catalog before it
+        data_fields["user_catalog"] = None
     if data_fields:
         overrides["data"] = data_fields
     if out is not None:

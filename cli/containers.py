@@ -19,8 +19,8 @@ from dependency_injector import containers, providers
 from cli.settings import AppSettings
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import Clock
-from vibetrading_V2.data.catalog import ParquetCatalog
 from vibetrading_V2.data.replay import ReplayFeed
+from vibetrading_V2.data.sources import BarSource, open_bar_source
 from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.simulator import Simulator
 from vibetrading_V2.ops.alerts import LogAlertSink
@@ -31,8 +31,12 @@ from vibetrading_V2.policies.config import CostPolicy, PolicySet
 from vibetrading_V2.policies.merge import merge_policies
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer
+from vibetrading_V2.portfolio.annualisation import (
+    Annualisation,
+    annualisation_for,
+    broadest_session,
+)
 from vibetrading_V2.portfolio.ledger import Ledger
-from vibetrading_V2.portfolio.stats import periods_per_year_for
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
@@ -128,8 +132,17 @@ def _time_range(start: str | None, end: str | None) -> tuple[int | None, int | N
     return start_ns, end_ns
 
 
-def _periods_per_year(configured: float | None, loaded: LoadedStrategy) -> float:
-    return periods_per_year_for(loaded.bundle.meta.timeframe, configured)
+def _bar_source(catalog: str, user_catalog: str | None) -> BarSource:
+    return open_bar_source(Path(catalog), None if user_catalog is None else Path(user_catalog))
+
+
+def _annualisation(configured: float | None, loaded: LoadedStrategy, source: BarSource,
+                   symbols: list[str]) -> Annualisation:
+    """From the strategy's timeframe and the broadest session among the traded series."""
+    timeframe = loaded.bundle.meta.timeframe
+    infos = [source.session(symbol, timeframe) for symbol in symbols]
+    session, bars = broadest_session((i.kind, i.bars_per_session) for i in infos)
+    return annualisation_for(timeframe, session, bars_per_session=bars, configured=configured)
 
 
 def _engine_config(engine: Mapping[str, Any], periods: float, sizing_model: str,
@@ -204,7 +217,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     time_range = providers.Singleton(_time_range, config.data.start, config.data.end)
-    catalog = providers.Singleton(ParquetCatalog, providers.Callable(Path, config.data.catalog))
+    catalog = providers.Singleton(_bar_source, config.data.catalog, config.data.user_catalog)
     feed = providers.Singleton(
         ReplayFeed,
         catalog,
@@ -228,9 +241,11 @@ class Container(containers.DeclarativeContainer):
     ledger = providers.Singleton(Ledger, config.execution.initial_cash)
     risk = providers.Singleton(RiskEngine, policies.provided.risk)
     sizer = providers.Singleton(Sizer, policies.provided.sizing)
-    periods_per_year = providers.Singleton(
-        _periods_per_year, config.engine.periods_per_year, loaded_strategy
+    annualisation = providers.Singleton(
+        _annualisation, config.engine.periods_per_year, loaded_strategy, catalog,
+        providers.Callable(_symbols, config.data.symbols, loaded_strategy),
     )
+    periods_per_year = annualisation.provided.periods_per_year
 
     pipeline = providers.Singleton(
         OrderPipeline,

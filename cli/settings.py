@@ -48,7 +48,7 @@ CONFIG_DIR_VARIABLE = "VT_CONFIG_DIR"
 """Names the config directory; read before the settings, so it is no setting itself."""
 # (section, key) of every path setting: resolved against the project root when relative
 PATH_FIELDS: tuple[tuple[str, str], ...] = (
-    ("strategy", "directory"), ("data", "catalog"), ("state", "path"),
+    ("strategy", "directory"), ("data", "catalog"), ("data", "user_catalog"), ("state", "path"),
     ("logging", "directory"), ("output", "directory"),
 )  # fmt: skip
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +69,7 @@ class DataSettings(BaseModel):
 
     model_config = _FROZEN
     catalog: Path = Path("data/curated")
+    user_catalog: Path | None = Path("data/user")  # searched before catalog; None: never
     symbols: tuple[str, ...] | None = None
     start: str | None = None
     end: str | None = None

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from vibetrading_V2.core.types import Fill, Side
+from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,3 +113,7 @@ def test_paper_env_when_state_path_holds_another_runs_state_then_exit_2_naming_f
     assert not (runs.foreign_out / "summary.json").exists()
     with SqliteStateStore(planted) as store:  # left as it was
         assert [f.execution_id for f in store.fills()] == ["x-1"]
+
+
+def test_summary_when_run_then_names_the_build_that_ran(runs: Runs) -> None:
+    assert _summary(runs.first)["build"] == build_info()  # the same venv and sources

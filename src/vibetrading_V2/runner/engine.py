@@ -42,7 +42,12 @@ from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.routing import IntentRouter
-from vibetrading_V2.runner.run_record import EngineRun, merged_timeline, positions_in_symbol
+from vibetrading_V2.runner.run_record import (
+    EngineRun,
+    merged_columns,
+    merged_timeline,
+    positions_in_symbol,
+)
 from vibetrading_V2.runner.safety import RiskStateKeeper, StrategyBreaker
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.bundle import StrategyMeta
@@ -338,6 +343,7 @@ class TradingEngine:
             resize_counts=self._pipeline.resize_tally.counts(),
             intent_notes=self._pipeline.note_tally.counts(),
             error_record=self._breaker.record,
+            bar_columns=merged_columns(parts),
         )
 
 

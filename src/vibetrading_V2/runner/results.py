@@ -84,7 +84,8 @@ class BacktestResults:
 
     @property
     def prices(self) -> Mapping[str, pd.DataFrame]:
-        """Close prices per symbol for the report, built on demand (they are large)."""
+        """Bars per symbol for the report (close, and open/high/low/volume when the feed gave
+        them), built on demand; a one-symbol run's columns are views, not copies."""
         return _prices(self.run)
 
 
@@ -218,10 +219,16 @@ def _orders_frame(orders: list[Order]) -> pd.DataFrame:
 def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
     prices: dict[str, pd.DataFrame] = {}
     for code, symbol in enumerate(run.symbols):
-        rows = np.flatnonzero(run.symbol_index == code)
-        index = pd.DatetimeIndex(pd.to_datetime(run.ts_ns[rows], unit="ns", utc=True),
-                                 name="timestamp")
-        prices[symbol] = pd.DataFrame({"close": run.close[rows]}, index=index)
+        rows: Any = slice(None)
+        if len(run.symbols) > 1:
+            rows = np.flatnonzero(run.symbol_index == code)
+        columns: dict[str, Any] = {name: run.bar_columns[name][rows]
+                   for name in ("open", "high", "low") if name in run.bar_columns}
+        columns["close"] = run.close[rows]
+        if "volume" in run.bar_columns:
+            columns["volume"] = run.bar_columns["volume"][rows]
+        index = pd.DatetimeIndex(_times(run.ts_ns[rows]), name="timestamp")
+        prices[symbol] = pd.DataFrame(columns, index=index, copy=False)
     return prices
 
 

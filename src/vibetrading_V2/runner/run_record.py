@@ -12,12 +12,17 @@ from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill
 
 __all__ = [
+    "BAR_COLUMNS",
     "EngineRun",
     "ErrorRecord",
     "ReasonCount",
+    "merged_columns",
     "merged_timeline",
     "positions_in_symbol",
 ]
+
+BAR_COLUMNS = ("open", "high", "low", "volume")
+"""The bar fields a run keeps beside its closes, for the report's candles and volume."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,8 @@ class EngineRun:
     """Intents that passed but look wrong (e.g. a stop further than half the price away)."""
     error_record: ErrorRecord = field(default_factory=ErrorRecord)
     engine_seconds: float = 0.0
+    bar_columns: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    """``BAR_COLUMNS`` of every bar, row-aligned with ``ts_ns``, when the feed gave them."""
 
     @property
     def bars(self) -> int:
@@ -97,6 +104,18 @@ def merged_timeline(
         _concat(ts_parts, np.int64),
         _concat(close_parts, np.float64),
     )
+
+
+def merged_columns(
+    parts: list[tuple[tuple[str, ...], BarBatch]], names: tuple[str, ...] = BAR_COLUMNS
+) -> dict[str, npt.NDArray[np.float64]]:
+    """The named bar fields of every row, in the order of ``merged_timeline`` (no copy for
+    a single batch)."""
+    return {
+        name: _concat([np.asarray(getattr(batch, name), dtype=np.float64) for _, batch in parts],
+                      np.float64)
+        for name in names
+    }
 
 
 def positions_in_symbol(row_symbol: list[int], history_lengths: list[int]) -> list[int]:

@@ -20,6 +20,7 @@ __all__ = ["RiskStateKeeper", "StrategyBreaker"]
 
 _HALTED: Final = TradingState.HALTED
 _LOGGED_FIRST: Final = 3  # errors logged one by one before the budget is spent
+_PACKAGE: Final = "vibetrading_V2"  # frames of the engine, not of the strategy
 
 
 class StrategyBreaker:
@@ -64,7 +65,7 @@ class StrategyBreaker:
         if self.errors == 1:  # the first in full, formatted once: later ones only counted
             self._first_ts = ts
             self._first_error = f"{type(exc).__name__}: {exc}"
-            self._first_traceback = "".join(traceback.format_exception(exc)).rstrip()
+            self._first_traceback = _user_traceback(exc)
         sid = self._strategy_id
         self._metrics.incr("strategy_errors_total", tags={"strategy": sid})
         if self.errors <= _LOGGED_FIRST or self.errors > self._budget:
@@ -78,6 +79,14 @@ class StrategyBreaker:
             self._store.set_control(f"strategy_disabled:{sid}", reason)
             self._metrics.incr("strategy_circuit_open_total", tags={"strategy": sid})
             self._alerts.alert("high", "strategy_disabled", reason, {"ts_ns": ts})
+
+
+def _user_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` from the first frame outside this package (user code)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None and _PACKAGE in tb.tb_frame.f_code.co_filename:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb)).rstrip()
 
 
 class RiskStateKeeper:
@@ -128,10 +137,12 @@ class RiskStateKeeper:
                 (t.ts_ns, str(t.from_state), str(t.to_state), str(t.reason), t.detail)
             )
             self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))
+            message = f"{t.reason}: {t.detail}" if t.detail else str(t.reason)
             self._alerts.alert("critical" if t.to_state is _HALTED else "high",
-                               f"trading_state_{t.to_state}", t.reason,
+                               f"trading_state_{t.to_state}", message,
                                {"ts_ns": t.ts_ns, "from": str(t.from_state)})
             self._logger.warning("trading_state_changed", ts_ns=t.ts_ns, reason=t.reason,
-                                 from_state=str(t.from_state), to_state=str(t.to_state))
+                                 detail=t.detail, from_state=str(t.from_state),
+                                 to_state=str(t.to_state))
         if state is _HALTED:
             self._cancel_all("trading halted")
