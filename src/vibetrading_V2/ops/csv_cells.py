@@ -44,6 +44,10 @@ class Cells:
     lengths: IntArray
     nul_free: bool = True
 
+    def take(self, rows: npt.NDArray[np.intp]) -> Cells:
+        """These cells' ``rows``, in that order."""
+        return Cells(self.matrix[rows], self.lengths[rows], self.nul_free)
+
 
 NAT: Final = np.iinfo(np.int64).min
 _UNIT_STEP: Final[dict[TimeUnit, int]] = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
@@ -169,9 +173,8 @@ def float_cells(values: FloatArray) -> Cells:
     starts = np.flatnonzero(np.concatenate(([True], bits[1:] != bits[:-1])))
     if len(starts) > 0.8 * len(x):
         return _spelled(x)
-    once = _spelled(x[starts])
     run = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(x)))
-    return Cells(once.matrix[run], once.lengths[run])
+    return _spelled(x[starts]).take(run)
 
 
 def _with_texts(matrix: ByteMatrix, lengths: IntArray, rows: IntArray,

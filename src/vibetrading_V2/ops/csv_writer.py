@@ -110,6 +110,11 @@ def _renderer(name: str, column: pd.Series, *, quote: bool = True) -> ColumnRend
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
         values = column.to_numpy()
         return lambda start, stop: text_cells([str(x) for x in values[start:stop].tolist()])
+    if pd.api.types.is_string_dtype(dtype):  # str or missing: few distinct values, mostly
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = [u if type(u) is str else _text(u) for u in uniques.to_numpy(object).tolist()]
+        spelled = text_cells([*texts, ""], quote=quote)  # code -1 (a missing value): ""
+        return lambda start, stop: spelled.take(codes[start:stop])
     objects = column.to_numpy(dtype=object)
 
     def render(start: int, stop: int) -> Cells:
