@@ -123,11 +123,14 @@ def trades_table(trades: pd.DataFrame) -> str:
     shown = trades.iloc[:MAX_TRADE_ROWS]
     entry = _times(shown["entry_time"], "trades.entry_time")
     exits = _times(shown["exit_time"], "trades.exit_time")
-    held = (
-        utc_times(shown["exit_time"], "trades.exit_time").asi8
-        - utc_times(shown["entry_time"], "trades.entry_time").asi8
-    ) / 1e9
-    held = np.where(pd.isna(exits), np.nan, held)
+    if "duration_days" in shown.columns:  # trades.csv's own (open trades: to the last bar)
+        held = 86400.0 * shown["duration_days"].to_numpy(dtype=float)
+    else:
+        held = (
+            utc_times(shown["exit_time"], "trades.exit_time").asi8
+            - utc_times(shown["entry_time"], "trades.entry_time").asi8
+        ) / 1e9
+        held = np.where(pd.isna(exits), np.nan, held)
     columns = {name: shown[name].to_numpy(dtype=float) for name in (
         "quantity", "entry_price", "exit_price", "net_pnl", "return_pct")}  # fmt: skip
     pnl = columns["net_pnl"]
