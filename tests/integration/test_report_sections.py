@@ -35,8 +35,10 @@ def _between(text: str, start: str, end: str) -> str:
 def test_report_cards_when_full_summary_then_each_card_has_its_unit_and_sign(text: str) -> None:
     cards = _between(text, '<div class="cards"', "</div>\n<section")
     assert re.findall(r'data-key="([^"]+)"', cards) == list(HEADER_CARDS)
-    assert '<div class="label">Max drawdown [%]</div><div class="value">-7.25 %</div>' in cards
-    assert '<div class="label">Return [%]</div><div class="value">1.23 %</div>' in cards
+    assert '<div class="label">Max drawdown</div><div class="value">-7.25 %</div>' in cards
+    assert '<div class="label">Return</div><div class="value">1.23 %</div>' in cards
+    assert '<div class="label">Duration [days]</div><div class="value">70.0</div>' in cards
+    assert '<div class="label">Start</div><div class="value">2024-01-01 00:00 UTC</div>' in cards
     assert "config_hash" not in cards and "abc123def4567890" not in cards
 
 
