@@ -78,6 +78,7 @@ td, th { border-bottom: 1px solid var(--line); padding: 0.22em 0.8em 0.22em 0; }
 th { text-align: left; font-weight: 600; } td.num, th.num { text-align: right; }
 td { font-variant-numeric: tabular-nums; }
 table.metrics { width: 100%; } table.metrics td.value { text-align: right; }
+table.metrics td:first-child { white-space: nowrap; }
 table.sortable th { cursor: pointer; user-select: none; }
 th[aria-sort="ascending"]::after { content: " \\25B2"; }
 th[aria-sort="descending"]::after { content: " \\25BC"; }
