@@ -65,20 +65,20 @@ def test_report_diagnostics_when_present_then_tables_show_each_row(text: str) ->
     assert "ZeroDivisionError: division by zero" in errors
     assert '<pre class="traceback">Traceback (most recent call last):' in errors
     positions = _between(text, '<section id="open-positions-section">', "</section>")
-    assert "<td class=\"num\">111</td>" in positions
+    assert '<td class="n">111</td>' in positions
     assert "trading HALTED at 2024-02-01T00:00:00Z" in _between(text, "<ul class", "</ul>")
 
 
 def test_report_tables_when_trades_then_per_symbol_and_exit_reason_rows(text: str) -> None:
     per_symbol = _between(text, '<table id="per-symbol"', "</table>")
-    assert re.findall(r"<tr><td class=\"text\">(\w+)</td>", per_symbol) == ["AAA", "BBB"]
+    assert re.findall(r"<tr><td>(\w+)</td>", per_symbol) == ["AAA", "BBB"]
     reasons = _between(text, '<table id="exit-reasons"', "</table>")
-    assert re.findall(r"<tr><td class=\"text\">(\w+)</td>", reasons) == [
+    assert re.findall(r"<tr><td>(\w+)</td>", reasons) == [
         "open", "risk", "signal", "stop", "take_profit",
     ]  # fmt: skip
     trades = _between(text, '<table id="trades"', "</table>")
     assert trades.count("<tr>") == 1 + len(trades_frame())
-    assert '<td class="num" data-v="1.6666666666666667">1d 16:00</td>' in trades  # 40 hours
+    assert '<td class="n" data-v="1.66666666667">1d 16:00</td>' in trades  # 40 hours
 
 
 def test_report_charts_when_state_changes_then_lines_and_buy_and_hold_drawn(text: str) -> None:

@@ -75,7 +75,7 @@ h3 { font-size: 0.95em; margin: 0 0 0.3em; color: var(--muted); }
   gap: 1em 2em; }
 table { border-collapse: collapse; font-size: 0.86em; }
 td, th { border-bottom: 1px solid var(--line); padding: 0.22em 0.8em 0.22em 0; }
-th { text-align: left; font-weight: 600; } td.num, th.num { text-align: right; }
+th { text-align: left; font-weight: 600; } td.n, th.num { text-align: right; }
 td { font-variant-numeric: tabular-nums; }
 table.metrics { width: 100%; } table.metrics td.value { text-align: right; }
 table.metrics td:first-child { white-space: nowrap; }
@@ -92,6 +92,10 @@ footer { margin-top: 2.5em; padding-top: 0.6em; border-top: 1px solid var(--line
 footer span { margin-right: 1.5em; }
 """
 SORT_SCRIPT = """
+function key(cell) {  /* data-v when given, else the text shown */
+  var v = cell.getAttribute("data-v");
+  return v === null ? cell.textContent : v;
+}
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.querySelectorAll("th").forEach(function (th, col) {
     th.addEventListener("click", function () {
@@ -102,7 +106,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
       th.setAttribute("aria-sort", up ? "ascending" : "descending");
       var rows = Array.prototype.slice.call(body.rows);
       rows.sort(function (a, b) {
-        var x = a.cells[col].getAttribute("data-v"), y = b.cells[col].getAttribute("data-v");
+        var x = key(a.cells[col]), y = key(b.cells[col]);
         if (x === y) { return 0; }
         if (x === "") { return 1; }  /* blanks last either way */
         if (y === "") { return -1; }
