@@ -191,7 +191,8 @@ def _state_marks(changes: Sequence[Mapping[str, object]]) -> tuple[list[Trace], 
                        "y0": 0, "y1": 1, "line": {"color": color, "width": 1, "dash": "dash"}})
         if len(labels) < _MAX_STATE_LABELS:
             labels.append({
-                "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "top",
+                "xanchor": "left", "xshift": 3, "bgcolor": "rgba(255,255,255,0.8)",
                 "showarrow": False, "text": html.escape(f"{change.get('from', '')} → {target}"),
                 "hovertext": html.escape(str(change.get("reason", ""))),
                 "font": {"size": 10, "color": color},
@@ -224,7 +225,7 @@ def _layout(kinds: list[str], titles: list[str]) -> dict[str, Any]:
         layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": domain,
                                     "title": {"text": _AXIS_TITLE[kind]}, **_GRID}
         layout["annotations"].append({
-            "text": html.escape(title), "x": 0.5, "xref": "paper", "xanchor": "center",
+            "text": html.escape(title), "x": 0, "xref": "paper", "xanchor": "left",
             "y": domain[1], "yref": "paper", "yanchor": "bottom", "showarrow": False,
             "font": {"size": 14},
         })  # fmt: skip

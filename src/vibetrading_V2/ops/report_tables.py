@@ -83,8 +83,9 @@ def html_table(
             cells.append(f"{start}{attrs}>{html.escape(cell.text)}</td>")
         lines.append(f"<tr>{''.join(cells)}</tr>")
     body = "\n".join(lines)
+    thead = f"<thead><tr>{head}</tr></thead>\n" if any(t for t, _ in headings) else ""
     return (
-        f'<table id="{table_id}" class="{classes}">\n<thead><tr>{head}</tr></thead>\n'
+        f'<table id="{table_id}" class="{classes}">\n{thead}'
         f"<tbody>\n{body}\n</tbody>\n</table>"
     )
 
