@@ -85,8 +85,9 @@ def compiler_problem() -> str | None:
     with tempfile.TemporaryDirectory() as scratch:
         probe = Path(scratch) / "probe.c"
         probe.write_text("#include <Python.h>\nint vt_probe(void) { return 0; }\n")
-        include = sysconfig.get_paths()["include"]
-        command = [*cc, "-c", str(probe), "-o", str(probe.with_suffix(".o")), f"-I{include}"]
+        paths = sysconfig.get_paths()
+        includes = [f"-I{paths[key]}" for key in ("include", "platinclude")]
+        command = [*cc, "-c", str(probe), "-o", str(probe.with_suffix(".o")), *includes]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
