@@ -10,6 +10,7 @@ import pytest
 from tests.unit.engine_helpers import HOUR, INITIAL_CASH, SID, T0, Scripted, bars, make_rig, merge
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Intent
+from vibetrading_V2.ops.summary_layout import SUMMARY_GROUPS
 from vibetrading_V2.portfolio.trades import exit_reason
 from vibetrading_V2.runner.results import BacktestResults, build_results
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
@@ -175,3 +176,18 @@ def test_results_when_nothing_traded_then_no_rows_and_no_open_positions(
     assert results.summary["end"] == "2024-01-01T04:00:00Z"
     assert results.summary["buy_hold_return_pct"] == pytest.approx(4.0)
     assert not any(isinstance(v, float) and math.isnan(v) for v in results.summary.values())
+
+
+def test_results_when_run_then_summary_holds_every_layout_figure_as_a_plain_value(
+    guard: RuntimeGuard,
+) -> None:
+    go = Intent.long("AAA", quantity=10.0)
+    summary = _results(lambda bar: go, guard, bars("AAA", CLOSES, opens=OPENS)).summary
+
+    layout = {f.key for _, figures in SUMMARY_GROUPS for f in figures}
+    missing = layout - set(summary) - {"timeframe", "annualisation"}  # the data's to give
+    assert not missing
+    for key in layout & set(summary):
+        value = summary[key]
+        assert value is None or isinstance(value, int | float | str | list), key
+        assert not (isinstance(value, float) and not math.isfinite(value)), key
