@@ -43,7 +43,12 @@ typecheck: $(NATIVE)
 imports: $(NATIVE)
 	$(BIN)/lint-imports
 
-pytest: $(NATIVE)
+# the report's browser test drives Debian's Chromium (Playwright never downloads a browser)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+pytest: $(NATIVE) $(CHROMIUM)
 	VIBETRADING_REQUIRE_NATIVE=1 $(BIN)/python -m pytest
 
 test: lint typecheck imports pytest

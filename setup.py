@@ -37,7 +37,7 @@ BUILD_VAR = "VIBETRADING_NATIVE_BUILD"
 RECORD_VAR = "VIBETRADING_NATIVE_RECORD"
 # `make bench` (1M bars, SMA cross, best of 3), plain sources against the compiled build;
 # the figures are in README "The compiled build"
-PLAIN_SLOWDOWN = "about 6x"
+PLAIN_SLOWDOWN = "about 5x"
 
 
 def say(message: str) -> None:

@@ -5,8 +5,12 @@ decimals), runs ``benchmarks/strategies/sma_bench.py`` through the real containe
 (registry, sandbox, policies, risk gate, simulator, ledger, results) and, in the same
 process, a plain-Python loop that keeps two running SMAs and checks the cross: the floor.
 Both are timed best of ``--repeat`` (3) runs, taking turns, the engine with a fresh
-container each time. Prints engine seconds, bars/s, the ratio to the floor and peak RSS
-(of one engine run), and writes them as JSON to ``benchmarks/results/``.
+container each time; after each engine run its outputs (CSVs, summary, report) are
+written and timed too. Then the whole command, ``python -m cli.backtest``, runs on the
+same bars in a child process (``--full-runs``, see ``benchmarks.full_command``). Prints
+engine seconds, bars/s, the ratio to the floor, peak RSS (of one engine run), the outputs'
+time as a ratio to the engine's and the whole command's time and peak RSS, and writes
+them as JSON to ``benchmarks/results/``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import platform
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,11 +31,13 @@ import numpy as np
 import pandas as pd
 from dependency_injector import providers
 
+from benchmarks.full_command import run_full_command, write_catalog
 from cli.containers import build_container
 from cli.settings import load_settings
 from vibetrading_V2.data.memory import InMemoryBarSource
 from vibetrading_V2.ops.build import build_info
-from vibetrading_V2.runner.results import build_results
+from vibetrading_V2.ops.report import write_backtest_outputs
+from vibetrading_V2.runner.results import BacktestResults, build_results
 
 HERE = Path(__file__).resolve().parent
 SEED = 20_240_101
@@ -75,7 +82,9 @@ def floor_loop(closes: list[float], fast: int = 10, slow: int = 30) -> int:
     return crosses
 
 
-def run_engine(source: InMemoryBarSource, out_dir: Path) -> tuple[float, dict[str, Any]]:
+def run_engine(
+    source: InMemoryBarSource, out_dir: Path
+) -> tuple[float, BacktestResults]:
     settings = load_settings(
         "dev",
         config_dir=HERE.parent / "config",
@@ -96,7 +105,17 @@ def run_engine(source: InMemoryBarSource, out_dir: Path) -> tuple[float, dict[st
     )
     seconds = time.perf_counter() - started
     container.logger().close()
-    return seconds, results.summary
+    return seconds, results
+
+
+def write_outputs(results: BacktestResults, out_dir: Path) -> float:
+    """Seconds to write the run's outputs, as the backtest command writes them."""
+    started = time.perf_counter()
+    write_backtest_outputs(
+        out_dir, trades=results.trades, orders=results.orders, equity=results.equity,
+        summary=results.summary, prices=results.prices, title="sma_bench benchmark",
+    )
+    return time.perf_counter() - started
 
 
 def reset_peak_rss() -> None:
@@ -116,58 +135,106 @@ def read_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bars", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--repeat", type=int, default=3,
                         help="floor and engine runs (each engine run a fresh container), "
                         "taking turns; the fastest of each counts")
-    args = parser.parse_args(argv)
+    parser.add_argument("--full-runs", type=int, default=1,
+                        help="runs of the whole backtest command in a child process "
+                        "(0: none); the fastest counts")
+    return parser.parse_args(argv)
 
-    frame = synthetic_bars(args.bars)
-    close = frame["close"].to_numpy().copy()  # the floor's input, made a list per floor run
-    source = InMemoryBarSource({("GBM", "1m"): frame})
-    del frame  # the source holds its own validated copy
-    # floor and engine runs take turns, so that a slow spell of the machine meets both;
-    # the fastest of each counts
+
+def _engine_figures(
+    source: InMemoryBarSource, close: np.ndarray, repeat: int, scratch: Path
+) -> dict[str, Any]:
+    """Engine, outputs and floor runs, taking turns so that a slow spell of the machine
+    meets all three; the fastest of each counts."""
     floor_times: list[float] = []
     engine_times: list[float] = []
-    peak_rss_mb = 0.0
+    output_times: list[float] = []
+    peak_rss_mb = outputs_peak_mb = 0.0
     crosses = 0
     summary: dict[str, Any] = {}
-    for run in range(args.repeat):
-        summary = {}
+    for run in range(repeat):
         gc.collect()
         if run == 0:  # measure one engine run, before any floor input was built
             reset_peak_rss()
-        seconds, summary = run_engine(source, args.out / "run")
+        seconds, results = run_engine(source, scratch / "run")
         engine_times.append(seconds)
         if run == 0:
             peak_rss_mb = read_peak_rss_mb()
+        output_times.append(write_outputs(results, scratch / "outputs"))
+        if run == 0:
+            outputs_peak_mb = read_peak_rss_mb()
+        summary = results.summary
+        del results
         closes = close.tolist()
         floor_start = time.perf_counter()
         crosses = floor_loop(closes)
         floor_times.append(time.perf_counter() - floor_start)
         del closes
-    floor_seconds = min(floor_times)
-    engine_seconds = min(engine_times)
-    process_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-    figures = {
-        "build": build_info(),  # "compiled", or "plain-python" where make could not compile
-        "bars": args.bars,
+    floor_seconds, engine_seconds = min(floor_times), min(engine_times)
+    return {
         "engine_seconds": round(engine_seconds, 4),
         "engine_runs_seconds": [round(t, 4) for t in engine_times],
         "floor_runs_seconds": [round(t, 4) for t in floor_times],
-        "bars_per_second": round(args.bars / engine_seconds),
+        "bars_per_second": round(len(close) / engine_seconds),
         "floor_seconds": round(floor_seconds, 4),
         "ratio_to_floor": round(engine_seconds / floor_seconds, 2),
         "peak_rss_mb": round(peak_rss_mb, 1),
-        "process_peak_rss_mb": round(process_peak_mb, 1),
+        "outputs_seconds": round(min(output_times), 4),
+        "outputs_runs_seconds": [round(t, 4) for t in output_times],
+        "outputs_to_engine": round(min(output_times) / engine_seconds, 2),
+        "outputs_peak_rss_mb": round(outputs_peak_mb, 1),
         "floor_crosses": crosses,
         "n_trades": summary["n_trades"],
         "final_equity": summary["final_equity"],
+    }
+
+
+def _full_figures(catalog: Path, out_dir: Path, runs: int, engine_seconds: float,
+                  floor_seconds: float) -> dict[str, Any]:
+    """The whole command, fastest of ``runs``, as ratios to the in-process engine run."""
+    best: dict[str, Any] = {}
+    peaks = []
+    for _ in range(runs):
+        figures = run_full_command(catalog, out_dir)
+        peaks.append(figures["peak_rss_mb"])
+        if not best or figures["seconds"] < best["seconds"]:
+            best = figures
+    return {
+        "full_command_seconds": round(best["seconds"], 3),
+        "full_command_to_engine": round(best["seconds"] / engine_seconds, 2),
+        "full_command_to_floor": round(best["seconds"] / floor_seconds, 1),
+        "full_command_engine_seconds": round(best["engine_seconds"], 4),
+        "full_command_peak_rss_mb": round(max(peaks), 1),
+        "full_command_output_mb": best["output_mb"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    frame = synthetic_bars(args.bars)
+    close = frame["close"].to_numpy().copy()  # the floor's input, made a list per floor run
+    with tempfile.TemporaryDirectory(prefix="vt-bench-") as directory:
+        scratch = Path(directory)
+        catalog = write_catalog(frame, scratch / "catalog") if args.full_runs > 0 else None
+        source = InMemoryBarSource({("GBM", "1m"): frame})
+        del frame  # the source holds its own validated copy
+        figures = {"bars": args.bars, **_engine_figures(source, close, args.repeat, scratch)}
+        figures["process_peak_rss_mb"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1
+        )
+        del source
+        if catalog is not None:
+            figures |= _full_figures(catalog, scratch / "full", args.full_runs,
+                                     figures["engine_seconds"], figures["floor_seconds"])
+    figures |= {
+        "build": build_info(),  # "compiled", or "plain-python" where make could not compile
         "python": platform.python_version(),
         "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(),
@@ -177,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     for key, value in figures.items():
-        print(f"{key:>16}: {value}")
+        print(f"{key:>28}: {value}")
     return 0
 
 

@@ -91,11 +91,14 @@ def _time_ns(text: str | None, field: str) -> int | None:
     """``--start``/``--end`` text as UTC nanoseconds; a naive time is taken as UTC."""
     if text is None:
         return None
+    hint = "use ISO 8601, e.g. 2017-06-01 or 2017-06-01T12:00:00Z"
     try:
         stamp = pd.Timestamp(text)
     except ValueError as exc:
         raise ConfigError(f"cannot read {field} {text!r} as a time: {exc}", field=field,
-                          hint="use ISO 8601, e.g. 2017-06-01 or 2017-06-01T12:00:00Z") from None
+                          hint=hint) from None
+    if pd.isna(stamp):  # "" and "NaT" parse to no time at all
+        raise ConfigError(f"{field} {text!r} names no time", field=field, hint=hint)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     return int(stamp.value)
 
@@ -108,7 +111,7 @@ def _inclusive_end_ns(text: str, end_ns: int) -> int:
     """The exclusive bound after ``--end``: a date (or month, year) covers all of it."""
     if _is_date_only(text):
         try:
-            return int(pd.Period(text).end_time.value) + 1
+            return int((pd.Period(text) + 1).start_time.value)  # the next day/month/year
         except ValueError:
             pass
     return end_ns + 1

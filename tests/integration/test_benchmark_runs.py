@@ -8,13 +8,18 @@ from pathlib import Path
 from benchmarks.bench_sma_cross import floor_loop, main, synthetic_bars
 
 
-def test_benchmark_when_run_on_small_input_then_writes_its_figures(tmp_path: Path) -> None:
+def test_benchmark_when_run_on_small_input_then_writes_engine_and_full_command_figures(
+    tmp_path: Path,
+) -> None:
     assert main(["--bars", "3000", "--out", str(tmp_path)]) == 0
     figures = json.loads((tmp_path / "sma_cross_3000.json").read_text())
     for key in ("engine_seconds", "bars_per_second", "floor_seconds", "ratio_to_floor",
-                "peak_rss_mb", "n_trades"):
+                "peak_rss_mb", "n_trades", "outputs_seconds", "outputs_to_engine",
+                "full_command_seconds", "full_command_peak_rss_mb", "full_command_to_engine"):
         assert key in figures
     assert figures["n_trades"] > 0
+    assert figures["build"] in ("compiled", "plain-python", "mixed")
+    assert "report.html" in figures["full_command_output_mb"]
 
 
 def test_synthetic_bars_when_generated_then_deterministic_and_consistent() -> None:

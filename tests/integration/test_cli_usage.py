@@ -45,6 +45,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
         "logs_is_file": (WINDOW, {"VT_LOGGING__DIRECTORY": str(a_file)}, ROOT),
         "end_inclusive": (["--start", "2017-04-25T13:00:00Z", "--end", LAST_BAR], {}, ROOT),
         "start_after_end": (["--start", "2013-01-01", "--end", "2012-06-30"], {}, ROOT),
+        "empty_end": (["--end", ""], {}, ROOT),
         "from_elsewhere": (["--out", "rel_out", *WINDOW], {}, elsewhere),
         "bad_config_dir": (WINDOW, {"VT_CONFIG_DIR": str(elsewhere)}, ROOT),
         "default_params": (WINDOW, {}, ROOT),
@@ -120,6 +121,12 @@ def test_backtest_when_start_after_end_then_exit_2_in_the_flags_terms(
     done = runs["start_after_end"]
     _refused(done, "--start 2013-01-01 is after --end 2012-06-30")
     assert "start_ns" not in done.stderr
+
+
+def test_backtest_when_end_is_empty_then_exit_2_instead_of_an_unbounded_run(
+    runs: dict[str, Done],
+) -> None:
+    _refused(runs["empty_end"], "--end '' names no time")
 
 
 def test_backtest_when_run_from_another_directory_then_project_config_is_found(

@@ -175,7 +175,7 @@ def test_report_when_long_price_series_then_line_downsampled_markers_exact(
     text = _write(
         tmp_path, trades=trades, prices={"BTCUSDT": pd.DataFrame({"close": close}, index=idx)}
     )["report"].read_text()
-    assert "of 50,000 points shown, min\\u002fmax kept" in text
+    assert "of 50,000 points shown, min/max kept" in text
     traces, _ = chart_data(text)
     markers = {t["name"]: t for t in traces if t.get("mode") == "markers"}
     assert markers["BTCUSDT entries"]["x"] == [idx[123].value / 1e6]  # exact, never thinned

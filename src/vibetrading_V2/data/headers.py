@@ -94,7 +94,7 @@ def _check_plan(
     names: list[str | None], header: Sequence[str], *, adjusted: bool, source: str,
     line: int | None,
 ) -> None:
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    repeated = sorted({n for n in names if n and n[0] != "?" and names.count(n) > 1})
     if repeated:
         columns = [h for h, n in zip(header, names, strict=True) if n in repeated]
         raise _error(

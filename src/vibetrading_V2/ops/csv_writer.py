@@ -1,36 +1,60 @@
 """Deterministic CSV for report frames: fixed columns, exact floats, ISO UTC times.
 
 pandas' ``to_csv`` formats floats one Python call at a time through several layers and
-its output details move between versions; this writer renders each column once with
-plain Python formatting and lets the C ``csv`` module join the rows. It is both faster
-and fully specified here:
+its output details move between versions; this writer is fully specified here:
 
 - listed columns first (in the listed order), then any extra columns in frame order
-- a header line; ``\\n`` line ends; UTF-8; minimal quoting (RFC 4180 style)
+- a header line; ``\\n`` line ends; UTF-8; minimal quoting (RFC 4180 style: a field is
+  quoted when it holds a comma, a double quote, a CR or an LF)
 - floats as ``%.15g`` (any decimal of up to 15 significant digits round-trips exactly;
   binary noise beyond that is dropped); ``inf``/``-inf`` as such; NaN, None, NaT empty
-- tz-aware times as ISO-8601 UTC ending in ``Z`` (seconds, or the finest unit needed)
+- tz-aware times as ISO-8601 UTC ending in ``Z`` (seconds, or the finest unit needed by
+  any time of the column)
 - enums as their value, everything else as ``str``
+
+It streams: the rows are written in chunks of ``CHUNK_ROWS``, each column of a chunk
+rendered at once into bytes (:mod:`vibetrading_V2.ops.csv_cells`), so a million-row
+equity curve costs a few megabytes of text at a time, never a string per cell.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from vibetrading_V2.ops.csv_cells import (
+    Cells,
+    float_cells,
+    join_rows,
+    text_cells,
+    time_cells,
+    time_unit,
+)
 from vibetrading_V2.ops.formatting import iso_utc_strings
 
-__all__ = ["FLOAT_FORMAT", "conform_frame", "format_column", "write_csv"]
+__all__ = ["CHUNK_ROWS", "FLOAT_FORMAT", "conform_frame", "format_column", "write_csv"]
 
 FLOAT_FORMAT = ".15g"
+CHUNK_ROWS: Final = 32_768
+ColumnRenderer = Callable[[int, int], Cells]
+"""Renders rows ``[start, stop)`` of one column."""
+
+
+def _check_columns(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing and len(frame) > 0:
+        raise ValueError(
+            f"{name} frame lacks column(s) {', '.join(map(str, missing))}; expected "
+            f"{', '.join(columns)} (see vibetrading_V2.ops.report)"
+        )
+    return missing
 
 
 def conform_frame(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -39,12 +63,7 @@ def conform_frame(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> pd.
     A frame with no rows may lack columns (they are added, empty). A frame with rows that
     lacks a listed column raises ``ValueError`` naming the frame and the columns.
     """
-    missing = [c for c in columns if c not in frame.columns]
-    if missing and len(frame) > 0:
-        raise ValueError(
-            f"{name} frame lacks column(s) {', '.join(map(str, missing))}; expected "
-            f"{', '.join(columns)} (see vibetrading_V2.ops.report)"
-        )
+    missing = _check_columns(name, frame, columns)
     out = frame.reset_index(drop=True)
     extras = [c for c in out.columns if c not in columns]
     for c in missing:
@@ -71,37 +90,64 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def format_column(name: str, column: pd.Series) -> list[str]:
-    """The CSV text of every cell of one column (rules in the module docstring)."""
+def _renderer(name: str, column: pd.Series, *, quote: bool = True) -> ColumnRenderer:
+    """How to render slices of ``column`` (rules in the module docstring)."""
     dtype = column.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
-        return [t if t is not None else "" for t in iso_utc_strings(column)]
+        ns = column.dt.as_unit("ns").array.asi8
+        unit = time_unit(ns)
+        return lambda start, stop: time_cells(ns[start:stop], unit)
     if pd.api.types.is_datetime64_dtype(dtype):
         if column.isna().all():  # no times at all: nothing is ambiguous
-            return [""] * len(column)
+            return lambda start, stop: text_cells([""] * (stop - start))
         raise ValueError(
             f"column {name!r} holds times without a time zone; give UTC times "
             "(e.g. pd.to_datetime(..., utc=True))"
         )
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return [
-            format(x, FLOAT_FORMAT) if x == x else ""
-            for x in column.to_numpy(dtype=np.float64).tolist()
-        ]
+    if pd.api.types.is_float_dtype(dtype):  # numpy floats and pandas' nullable Float64
+        floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return lambda start, stop: float_cells(floats[start:stop])
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
-        return [str(x) for x in column.to_numpy().tolist()]
-    try:
-        return [_text(x) for x in column.to_numpy(dtype=object).tolist()]
-    except ValueError as exc:
-        raise ValueError(f"column {name!r}: {exc}") from exc
+        values = column.to_numpy()
+        return lambda start, stop: text_cells([str(x) for x in values[start:stop].tolist()])
+    if pd.api.types.is_string_dtype(dtype):  # str or missing: few distinct values, mostly
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = [u if type(u) is str else _text(u) for u in uniques.to_numpy(object).tolist()]
+        spelled = text_cells([*texts, ""], quote=quote)  # code -1 (a missing value): ""
+        return lambda start, stop: spelled.take(codes[start:stop])
+    objects = column.to_numpy(dtype=object)
+
+    def render(start: int, stop: int) -> Cells:
+        try:
+            return text_cells([_text(x) for x in objects[start:stop].tolist()], quote=quote)
+        except ValueError as exc:
+            raise ValueError(f"column {name!r}: {exc}") from exc
+
+    return render
 
 
-def write_csv(path: Path, name: str, frame: pd.DataFrame, columns: Sequence[str]) -> Path:
+def format_column(name: str, column: pd.Series) -> list[str]:
+    """The CSV text of every cell of one column (rules in the module docstring)."""
+    cells = _renderer(name, column, quote=False)(0, len(column))
+    return [
+        bytes(row[:length]).decode("utf-8")
+        for row, length in zip(cells.matrix, cells.lengths.tolist(), strict=True)
+    ]
+
+
+def write_csv(
+    path: Path, name: str, frame: pd.DataFrame, columns: Sequence[str],
+    *, chunk_rows: int = CHUNK_ROWS,
+) -> Path:
     """Write ``frame`` (conformed to ``columns``) to ``path`` as deterministic CSV."""
-    table = conform_frame(name, frame, columns)
-    cells = [format_column(f"{name}.{c}", table[c]) for c in table.columns]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([str(c) for c in table.columns])
-        writer.writerows(zip(*cells, strict=True))
+    missing = _check_columns(name, frame, columns)
+    order = [*columns, *(c for c in frame.columns if c not in columns)]
+    renderers = [
+        _renderer(f"{name}.{c}", frame[c]) for c in order if c not in missing
+    ]  # a frame with missing columns has no rows: only its header is written
+    with path.open("wb") as handle:
+        handle.write(join_rows([text_cells([str(c)]) for c in order]))
+        for start in range(0, len(frame), chunk_rows):
+            stop = min(start + chunk_rows, len(frame))
+            handle.write(join_rows([render(start, stop) for render in renderers]))
     return path

@@ -207,7 +207,9 @@ def render_report_html(
     times = utc_times(equity["timestamp"], "equity.timestamp")
     values = equity["equity"].to_numpy(dtype=float)
     base = initial if initial is not None else (float(values[0]) if len(values) else 1.0)
-    charts = timeline_div(equity, trades, prices, initial_equity=initial, state_changes=changes)
+    charts = timeline_div(
+        equity, trades, prices, times=times, initial_equity=base, state_changes=changes
+    )
     body = [
         f"<h1>{html.escape(title)}</h1>",
         warnings_block(summary),

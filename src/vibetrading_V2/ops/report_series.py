@@ -60,15 +60,17 @@ def minmax_indices(values: np.ndarray, max_points: int = MAX_LINE_POINTS) -> np.
     buckets = max(1, (max_points - 2) // 2)
     size = -(-n // buckets)
     whole = n // size
-    finite = values[np.isfinite(values)]
-    filled = np.where(np.isnan(values), finite[0] if len(finite) else 0.0, values)
-    head = filled[: whole * size].reshape(whole, size)
+    gaps = np.isnan(values)
+    low = np.where(gaps, np.inf, values) if gaps.any() else values  # NaN is never an extreme
+    high = np.where(gaps, -np.inf, values) if gaps.any() else values
     starts = np.arange(whole) * size
-    keep = [starts + np.argmin(head, axis=1), starts + np.argmax(head, axis=1)]
-    tail = filled[whole * size :]
-    if len(tail):
+    keep = [
+        starts + np.argmin(low[: whole * size].reshape(whole, size), axis=1),
+        starts + np.argmax(high[: whole * size].reshape(whole, size), axis=1),
+    ]
+    if whole * size < n:
         offset = whole * size
-        keep.append(np.array([offset + np.argmin(tail), offset + np.argmax(tail)]))
+        keep.append(np.array([offset + np.argmin(low[offset:]), offset + np.argmax(high[offset:])]))
     keep.append(np.array([0, n - 1]))
     return np.unique(np.concatenate(keep))
 
@@ -115,7 +117,7 @@ def buy_and_hold(
             continue
         stamps = utc_times(series.index[valid], "prices.index").asi8
         growth = values[valid] / values[valid[0]]
-        at = np.searchsorted(stamps, times.asi8, side="right") - 1
+        at = np.searchsorted(stamps, times.as_unit("ns").asi8, side="right") - 1
         ratios.append(np.where(at >= 0, growth[np.maximum(at, 0)], 1.0))
     if not ratios or not len(times):
         return None

@@ -53,7 +53,7 @@ def _sort_attr(key: float | str | None) -> str:
     if key is None or (isinstance(key, float) and not math.isfinite(key)):
         return ' data-v=""'
     if isinstance(key, float):
-        return f' data-v="{key!r}"'
+        return f' data-v="{float(key)!r}"'
     return f' data-v="{html.escape(key)}"'
 
 

@@ -284,6 +284,7 @@ def _check_override_value(value: object, hint: object, field: str, path: str) ->
         )
 
 
+_ARTICLE = {"int": "an"}
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 
@@ -315,7 +316,7 @@ def coerce_params(
             raise ConfigError(
                 f"parameter {name!r} must be of type {kind}, got {raw!r}",
                 field=field,
-                hint=f"use a {kind} value{_allowed(param)} ({where})",
+                hint=f"use {_ARTICLE.get(kind, 'a')} {kind} value{_allowed(param)} ({where})",
             )
         try:
             param.check(name, value)
