@@ -142,7 +142,7 @@ def _fixed(x: FloatArray) -> tuple[ByteMatrix, IntArray]:
         columns = _layout(code // 2 - 4, bool(code % 2))
         rows = slice(None) if len(codes) == 1 else np.flatnonzero(key == code)
         matrix[rows, : len(columns)] = source[rows][:, columns]
-    matrix[np.arange(_FLOAT_WIDTH) >= lengths[:, None]] = 0
+    np.multiply(matrix, np.arange(_FLOAT_WIDTH) < lengths[:, None], out=matrix)  # NULs
     return matrix[:, : int(lengths.max(initial=0))], lengths.astype(np.int64)
 
 
@@ -238,7 +238,7 @@ def time_cells(ns: IntArray, unit: TimeUnit) -> Cells:
         rest, digit = np.divmod(rest, 10)
         matrix[:, column] = digit + ord("0")
     matrix[missing] = 0
-    return Cells(matrix, np.where(missing, 0, width).astype(np.int64))
+    return Cells(matrix[:, :width], np.where(missing, 0, width).astype(np.int64))
 
 
 def _quoted(text: str) -> str:
@@ -273,7 +273,8 @@ def join_rows(columns: Sequence[Cells]) -> bytes:
     blocks[-1] = np.full((n, 1), ord("\n"), dtype=np.uint8)
     table = np.hstack(blocks)
     if all(cells.nul_free for cells in columns):
-        return table.tobytes().replace(b"\0", b"")
+        flat = table.ravel()
+        return flat[flat != 0].tobytes()
     masks: list[npt.NDArray[np.bool_]] = []
     for cells in columns:
         width = cells.matrix.shape[1]
