@@ -274,7 +274,8 @@ def join_rows(columns: Sequence[Cells]) -> bytes:
     table = np.hstack(blocks)
     if all(cells.nul_free for cells in columns):
         flat = table.ravel()
-        return flat[flat != 0].tobytes()
+        text: bytes = flat[flat != 0].tobytes()
+        return text
     masks: list[npt.NDArray[np.bool_]] = []
     for cells in columns:
         width = cells.matrix.shape[1]
