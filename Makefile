@@ -12,17 +12,22 @@ NATIVE_SOURCES := $(shell grep -v '^\#' native_modules.txt)
 setup: $(NATIVE)
 
 $(STAMP): pyproject.toml setup.py
+	@echo "setup: creating $(VENV) and installing the project and its tools with pip..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
 	$(BIN)/pip install -e '.[dev]'
 	touch $(STAMP)
 
-# compiled after the install: mypyc type-checks against numpy and the other dependencies
+# compiled after the install: mypyc type-checks against numpy and the other dependencies.
+# Without a working C compiler setup.py keeps the plain-Python modules with a warning;
+# $(NATIVE) records which build this is ("compiled" or "plain-python" and why).
 native: $(NATIVE)
 
 $(NATIVE): $(STAMP) setup.py native_modules.txt $(NATIVE_SOURCES)
+	@echo "setup: compiling $(words $(NATIVE_SOURCES)) hot modules with mypyc (a minute or two)..."
 	find src -name '*.so' -delete  # a module no longer listed must not stay compiled
-	VIBETRADING_NATIVE_BUILD=1 $(BIN)/python setup.py --quiet build_ext --inplace
+	VIBETRADING_NATIVE_BUILD=1 VIBETRADING_NATIVE_RECORD=$(NATIVE) \
+		$(BIN)/python setup.py --quiet build_ext --inplace
 	find src -name '*.so' -exec touch {} +  # copies keep build/'s times; the build is new
 	touch $(NATIVE)
 
@@ -38,7 +43,12 @@ typecheck: $(NATIVE)
 imports: $(NATIVE)
 	$(BIN)/lint-imports
 
-pytest: $(NATIVE)
+# the report's browser test drives Debian's Chromium (Playwright never downloads a browser)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+pytest: $(NATIVE) $(CHROMIUM)
 	VIBETRADING_REQUIRE_NATIVE=1 $(BIN)/python -m pytest
 
 test: lint typecheck imports pytest

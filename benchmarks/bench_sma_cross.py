@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 from dependency_injector import providers
 
-from benchmarks.full_command import build_name, run_full_command, write_catalog
+from benchmarks.full_command import run_full_command, write_catalog
 from cli.containers import build_container
 from cli.settings import load_settings
 from vibetrading_V2.data.memory import InMemoryBarSource
+from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.report import write_backtest_outputs
 from vibetrading_V2.runner.results import BacktestResults, build_results
 
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             figures |= _full_figures(catalog, scratch / "full", args.full_runs,
                                      figures["engine_seconds"], figures["floor_seconds"])
     figures |= {
-        "build": build_name(),
+        "build": build_info(),  # "compiled", or "plain-python" where make could not compile
         "python": platform.python_version(),
         "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(),

@@ -4,18 +4,16 @@
 into a catalog of their own and runs ``python -m cli.backtest`` on them in a child
 process, so that the figures include what the engine figure leaves out: start-up, loading
 the catalog, and writing every output (the CSVs, ``summary.json`` and the report). The
-child's wall time and peak resident memory come from the kernel (``wait4``); its engine
-time from the ``summary.json`` it wrote.
+child's wall time and peak resident memory are measured by a small parent of its own
+(the kernel's ``ru_maxrss``); its engine time comes from the ``summary.json`` it wrote.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ import pandas as pd
 from vibetrading_V2.data.schema import BarArrays
 from vibetrading_V2.data.writer import CatalogWriter
 
-__all__ = ["build_name", "run_full_command", "write_catalog"]
+__all__ = ["run_full_command", "write_catalog"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SYMBOL, TIMEFRAME = "GBM", "1m"
@@ -43,23 +41,16 @@ def write_catalog(frame: pd.DataFrame, root: Path) -> Path:
     return root
 
 
-def build_name() -> str:
-    """"compiled" when every module of ``native_modules.txt`` loads from a compiled
-    extension, "plain-python" when none does, "mixed" otherwise."""
-    listed = ROOT / "native_modules.txt"
-    names = [
-        line.strip().removeprefix("src/").removesuffix(".py").replace("/", ".")
-        for line in listed.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    compiled = set()
-    for name in names:
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        compiled.add(bool(origin) and not str(origin).endswith(".py"))
-    if compiled == {True}:
-        return "compiled"
-    return "plain-python" if compiled == {False} else "mixed"
+# Runs the command and prints its wall seconds, exit code and peak RSS (KiB). A process
+# forked from the benchmark would inherit the benchmark's own high-water mark (Linux
+# carries it over fork and exec), so the command is started from this small one instead.
+_TIMER = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+seconds = time.perf_counter() - started
+print(seconds, code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
 
 def run_full_command(catalog: Path, out_dir: Path) -> dict[str, Any]:
@@ -70,24 +61,17 @@ def run_full_command(catalog: Path, out_dir: Path) -> dict[str, Any]:
         "--strategy", str(ROOT / "benchmarks" / "strategies" / "sma_bench.py"),
         "--data", str(catalog), "--out", str(out_dir),
     ]  # fmt: skip
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "COLUMNS": "100"},
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMER, *command], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "COLUMNS": "100"}, check=False,
     )
-    errors = child.stderr.read() if child.stderr is not None else b""
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(
-            f"the backtest command exited {child.returncode}: "
-            f"{errors.decode('utf-8', 'replace')[-2000:]}"
-        )
+    seconds, code, max_rss_kib = done.stdout.split()
+    if done.returncode != 0 or int(code) != 0:
+        raise RuntimeError(f"the backtest command exited {code}: {done.stderr[-2000:]}")
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     return {
-        "seconds": seconds,
-        "peak_rss_mb": usage.ru_maxrss / 1024.0,  # Linux reports KiB
+        "seconds": float(seconds),
+        "peak_rss_mb": int(max_rss_kib) / 1024.0,  # Linux reports KiB
         "engine_seconds": float(summary["engine_seconds"]),
         "output_mb": {
             path.name: round(path.stat().st_size / 2**20, 2)

@@ -19,28 +19,33 @@ from dependency_injector import containers, providers
 from cli.settings import AppSettings
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import Clock
-from vibetrading_V2.data.catalog import ParquetCatalog
 from vibetrading_V2.data.replay import ReplayFeed
+from vibetrading_V2.data.sources import BarSource, open_bar_source
 from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.simulator import Simulator
 from vibetrading_V2.ops.alerts import LogAlertSink
 from vibetrading_V2.ops.clock import WallClock
-from vibetrading_V2.ops.logging import StructLogger
+from vibetrading_V2.ops.logging import StructLogger, new_run_id
 from vibetrading_V2.ops.metrics import InMemoryMetrics
 from vibetrading_V2.policies.config import CostPolicy, PolicySet
 from vibetrading_V2.policies.merge import merge_policies
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer
+from vibetrading_V2.portfolio.annualisation import (
+    Annualisation,
+    annualisation_for,
+    broadest_session,
+)
 from vibetrading_V2.portfolio.ledger import Ledger
-from vibetrading_V2.portfolio.stats import periods_per_year_for
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.store.memory import InMemoryStateStore
-from vibetrading_V2.store.sqlite import SqliteStateStore
+from vibetrading_V2.store.run_store import new_run_store
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.guard import RuntimeGuard
 from vibetrading_V2.strategy.registry import LoadedStrategy, load_bundle
+from vibetrading_V2.strategy.validation import coerce_params
 
 __all__ = ["Container", "build_container"]
 
@@ -74,7 +79,8 @@ def _policies(defaults: Mapping[str, Any], loaded: LoadedStrategy) -> PolicySet:
 
 
 def _strategy(loaded: LoadedStrategy, params: Mapping[str, Any], guard: RuntimeGuard) -> Strategy:
-    return guard.run(loaded.bundle.create, dict(params))
+    values = coerce_params(loaded.bundle.meta.params, params)
+    return guard.run(loaded.bundle.create, values)
 
 
 def _symbols(configured: list[str] | None, loaded: LoadedStrategy) -> list[str]:
@@ -82,19 +88,64 @@ def _symbols(configured: list[str] | None, loaded: LoadedStrategy) -> list[str]:
 
 
 def _time_ns(text: str | None, field: str) -> int | None:
+    """``--start``/``--end`` text as UTC nanoseconds; a naive time is taken as UTC."""
     if text is None:
         return None
+    hint = "use ISO 8601, e.g. 2017-06-01 or 2017-06-01T12:00:00Z"
     try:
         stamp = pd.Timestamp(text)
     except ValueError as exc:
         raise ConfigError(f"cannot read {field} {text!r} as a time: {exc}", field=field,
-                          hint="use ISO 8601, e.g. 2017-06-01 or 2017-06-01T12:00:00Z") from None
+                          hint=hint) from None
+    if pd.isna(stamp):  # "" and "NaT" parse to no time at all
+        raise ConfigError(f"{field} {text!r} names no time", field=field, hint=hint)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     return int(stamp.value)
 
 
-def _periods_per_year(configured: float | None, loaded: LoadedStrategy) -> float:
-    return periods_per_year_for(loaded.bundle.meta.timeframe, configured)
+def _is_date_only(text: str) -> bool:
+    return "T" not in text.upper() and ":" not in text and " " not in text.strip()
+
+
+def _inclusive_end_ns(text: str, end_ns: int) -> int:
+    """The exclusive bound after ``--end``: a date (or month, year) covers all of it."""
+    if _is_date_only(text):
+        try:
+            return int((pd.Period(text) + 1).start_time.value)  # the next day/month/year
+        except ValueError:
+            pass
+    return end_ns + 1
+
+
+def _time_range(start: str | None, end: str | None) -> tuple[int | None, int | None]:
+    """``[start, end]`` inclusive, as the feed's ``[start_ns, end_ns)``.
+
+    ``--end`` names the last bar time included; a date alone (``2012-12-31``) includes
+    that whole day. ``--start`` after ``--end`` is refused in the flags' own terms.
+    """
+    start_ns, end_ns = _time_ns(start, "--start"), _time_ns(end, "--end")
+    if end is not None and end_ns is not None:
+        end_ns = _inclusive_end_ns(end, end_ns)
+    if start_ns is not None and end_ns is not None and start_ns >= end_ns:
+        raise ConfigError(
+            f"--start {start} is after --end {end}",
+            field="--start",
+            hint="give --start on or before --end (both inclusive, UTC)",
+        )
+    return start_ns, end_ns
+
+
+def _bar_source(catalog: str, user_catalog: str | None) -> BarSource:
+    return open_bar_source(Path(catalog), None if user_catalog is None else Path(user_catalog))
+
+
+def _annualisation(configured: float | None, loaded: LoadedStrategy, source: BarSource,
+                   symbols: list[str]) -> Annualisation:
+    """From the strategy's timeframe and the broadest session among the traded series."""
+    timeframe = loaded.bundle.meta.timeframe
+    infos = [source.session(symbol, timeframe) for symbol in symbols]
+    session, bars = broadest_session((i.kind, i.bars_per_session) for i in infos)
+    return annualisation_for(timeframe, session, bars_per_session=bars, configured=configured)
 
 
 def _engine_config(engine: Mapping[str, Any], periods: float, sizing_model: str,
@@ -115,10 +166,18 @@ def _console_level(level: str) -> str:
     return "warning" if level == "off" else level
 
 
-def _log_path(directory: str, env: str) -> Path:
+RUN_LOG = "run.log.jsonl"
+
+
+def _log_path(directory: str) -> Path:
+    """The run's own log, in its output directory (written afresh by every run)."""
     path = Path(directory)
-    path.mkdir(parents=True, exist_ok=True)
-    return path / f"{env}.jsonl"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(f"output directory {path} is a file", field="output.directory",
+                          hint="give --out a directory (it is created if missing)") from None
+    return path / RUN_LOG
 
 
 class Container(containers.DeclarativeContainer):
@@ -139,12 +198,15 @@ class Container(containers.DeclarativeContainer):
         paper=providers.Singleton(WallClock),
         live=providers.Singleton(WallClock),
     )
+    run_id = providers.Singleton(new_run_id)
     logger = providers.Singleton(
         StructLogger,
         now_ns=clock.provided.now_ns,
         env=config.env,
         service="vibetrading_V2",
-        json_path=providers.Factory(_log_path, config.logging.directory, config.env),
+        run_id=run_id,
+        fresh=True,
+        json_path=providers.Factory(_log_path, config.output.directory),
         console=providers.Callable(_console, config.logging.console_level),
         console_level=providers.Callable(_console_level, config.logging.console_level),
     )
@@ -153,17 +215,19 @@ class Container(containers.DeclarativeContainer):
     state_store = providers.Selector(
         config.state.backend,
         memory=providers.Singleton(InMemoryStateStore),
-        sqlite=providers.Singleton(SqliteStateStore, providers.Callable(Path, config.state.path)),
+        # a backtest never reads another run's state: a new store, checked empty
+        sqlite=providers.Singleton(new_run_store, config.output.directory, config.state.path),
     )
 
-    catalog = providers.Singleton(ParquetCatalog, providers.Callable(Path, config.data.catalog))
+    time_range = providers.Singleton(_time_range, config.data.start, config.data.end)
+    catalog = providers.Singleton(_bar_source, config.data.catalog, config.data.user_catalog)
     feed = providers.Singleton(
         ReplayFeed,
         catalog,
         providers.Callable(_symbols, config.data.symbols, loaded_strategy),
         loaded_strategy.provided.bundle.meta.timeframe,
-        providers.Callable(_time_ns, config.data.start, "--start"),
-        providers.Callable(_time_ns, config.data.end, "--end"),
+        time_range.provided[0],
+        time_range.provided[1],
         config.data.chunk_rows,
     )
 
@@ -180,9 +244,11 @@ class Container(containers.DeclarativeContainer):
     ledger = providers.Singleton(Ledger, config.execution.initial_cash)
     risk = providers.Singleton(RiskEngine, policies.provided.risk)
     sizer = providers.Singleton(Sizer, policies.provided.sizing)
-    periods_per_year = providers.Singleton(
-        _periods_per_year, config.engine.periods_per_year, loaded_strategy
+    annualisation = providers.Singleton(
+        _annualisation, config.engine.periods_per_year, loaded_strategy, catalog,
+        providers.Callable(_symbols, config.data.symbols, loaded_strategy),
     )
+    periods_per_year = annualisation.provided.periods_per_year
 
     pipeline = providers.Singleton(
         OrderPipeline,

@@ -1,13 +1,20 @@
-"""Exit codes for typed errors: one mapping shared by every command."""
+"""Exit codes of the commands: one mapping shared by every command.
+
+0 ok; 1 an internal error; 2 a user input, config or data error (the message names the
+file, the field and the fix); 3 the backtest ran and wrote its outputs but traded nothing
+useful: the strategy was disabled, every intent was vetoed, or the run saw no bars.
+"""
 
 from __future__ import annotations
 
 from vibetrading_V2.core.errors import UserInputError, VibeTradingError
 
-__all__ = ["EXIT_INTERNAL", "EXIT_USER_INPUT", "exit_code_for"]
+__all__ = ["EXIT_INTERNAL", "EXIT_NOTHING_TRADED", "EXIT_OK", "EXIT_USER_INPUT", "exit_code_for"]
 
-EXIT_USER_INPUT = 2
+EXIT_OK = 0
 EXIT_INTERNAL = 1
+EXIT_USER_INPUT = 2
+EXIT_NOTHING_TRADED = 3
 
 
 def exit_code_for(error: VibeTradingError) -> int:

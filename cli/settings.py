@@ -4,6 +4,12 @@ Environment variables use one prefix and ``__`` for nesting, e.g.
 ``VT_EXECUTION__INITIAL_CASH=50000`` or ``VT_POLICIES__RISK__MAX_LEVERAGE=2``. Every model
 is frozen and refuses unknown keys; an unknown env name or key fails with a ``ConfigError``
 that lists the valid choices. Secrets are never read from these files.
+
+The config directory is found wherever the command runs from (:func:`find_config_dir`):
+``--config-dir``, else ``VT_CONFIG_DIR``, else ``./config``, else the ``config/`` of the
+project this package was installed from. Relative paths in the settings (strategies, data,
+runs) are taken relative to the project root, the config directory's parent, never the
+current directory.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -28,9 +34,24 @@ from pydantic_settings import (
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.policies.config import PolicySet
 
-__all__ = ["ENV_PREFIX", "AppSettings", "available_envs", "load_settings"]
+__all__ = [
+    "CONFIG_DIR_VARIABLE",
+    "ENV_PREFIX",
+    "AppSettings",
+    "available_envs",
+    "find_config_dir",
+    "load_settings",
+]
 
 ENV_PREFIX = "VT_"
+CONFIG_DIR_VARIABLE = "VT_CONFIG_DIR"
+"""Names the config directory; read before the settings, so it is no setting itself."""
+# (section, key) of every path setting: resolved against the project root when relative
+PATH_FIELDS: tuple[tuple[str, str], ...] = (
+    ("strategy", "directory"), ("data", "catalog"), ("data", "user_catalog"), ("state", "path"),
+    ("logging", "directory"), ("output", "directory"),
+)  # fmt: skip
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -48,6 +69,7 @@ class DataSettings(BaseModel):
 
     model_config = _FROZEN
     catalog: Path = Path("data/curated")
+    user_catalog: Path | None = Path("data/user")  # searched before catalog; None: never
     symbols: tuple[str, ...] | None = None
     start: str | None = None
     end: str | None = None
@@ -77,11 +99,14 @@ class EngineSettings(BaseModel):
 
 
 class StateSettings(BaseModel):
-    """Where durable state lives: in memory (dev) or a SQLite file."""
+    """Where durable state lives: in memory (dev) or a SQLite file.
+
+    ``path`` unset: the run's own ``state.sqlite`` in its output directory, new each run.
+    """
 
     model_config = _FROZEN
     backend: Literal["memory", "sqlite"] = "memory"
-    path: Path = Path("runs/state.sqlite")
+    path: Path | None = None
 
 
 class LoggingSettings(BaseModel):
@@ -116,15 +141,64 @@ class AppSettings(BaseSettings):
     state: StateSettings = Field(default_factory=StateSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
+    _root: Path | None = PrivateAttr(default=None)
+
+    @property
+    def project_root(self) -> Path | None:
+        """The directory relative paths were resolved against (``None`` if built directly)."""
+        return self._root
 
     def config_hash(self) -> str:
         """A short, stable hash of the settings that shape results: the config id in reports.
 
-        Where outputs and logs are written does not change a result, so it is left out.
+        Where outputs and logs are written does not change a result, so it is left out;
+        paths inside the project are hashed relative to it, so a checkout elsewhere (or a
+        run from another directory) gives the same hash.
         """
         shaping = self.model_dump(mode="json", exclude={"output", "logging"})
+        if self._root is not None:
+            for section, key in PATH_FIELDS:
+                if shaping.get(section, {}).get(key) is not None:
+                    shaping[section][key] = _relative_text(shaping[section][key], self._root)
         blob = json.dumps(shaping, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _relative_text(text: str, root: Path) -> str:
+    path = Path(text)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else text
+
+
+def find_config_dir(explicit: Path | None = None) -> Path:
+    """The config directory to use, or a ``ConfigError`` saying where it looked.
+
+    ``explicit`` (``--config-dir``) wins, then ``$VT_CONFIG_DIR``; either must hold
+    ``base.yaml``. Otherwise ``./config`` when it holds ``base.yaml``, else the ``config/``
+    of the project root this package lives in.
+    """
+    named = explicit if explicit is not None else os.environ.get(CONFIG_DIR_VARIABLE)
+    if named is not None:
+        directory = Path(named).expanduser().resolve()
+        if not (directory / "base.yaml").is_file():
+            source = "--config-dir" if explicit is not None else CONFIG_DIR_VARIABLE
+            raise ConfigError(
+                f"{source} names {directory}, which holds no base.yaml",
+                path=str(directory),
+                field=source,
+                hint="point it at the project's config/ directory (the one with base.yaml)",
+            )
+        return directory
+    candidates = [Path.cwd() / "config", _PACKAGE_ROOT / "config"]
+    for directory in candidates:
+        if (directory / "base.yaml").is_file():
+            return directory.resolve()
+    looked = ", ".join(str(d) for d in candidates)
+    raise ConfigError(
+        f"no config/base.yaml found; looked in {looked}",
+        field="--config-dir",
+        hint=f"run from the project directory, pass --config-dir DIR or set "
+        f"{CONFIG_DIR_VARIABLE}=DIR",
+    )
 
 
 def available_envs(config_dir: Path) -> list[str]:
@@ -133,9 +207,15 @@ def available_envs(config_dir: Path) -> list[str]:
 
 
 def load_settings(
-    env: str, config_dir: Path = Path("config"), **overrides: Any
+    env: str, config_dir: Path | None = None, **overrides: Any
 ) -> AppSettings:
-    """Layer base.yaml, <env>.yaml, environment variables and explicit overrides."""
+    """Layer base.yaml, <env>.yaml, environment variables and explicit overrides.
+
+    ``config_dir`` defaults to :func:`find_config_dir`. Relative paths of the result are
+    resolved against the project root (``config_dir``'s parent); give an override an
+    absolute path to have it taken as is.
+    """
+    config_dir = find_config_dir() if config_dir is None else config_dir.resolve()
     envs = available_envs(config_dir)
     if env not in envs:
         raise ConfigError(
@@ -172,14 +252,25 @@ def load_settings(
             field=".".join(str(p) for p in exc.errors()[0]["loc"]),
             hint=f"fix the YAML key or the {ENV_PREFIX}* environment variable named above",
         ) from None
-    return AppSettings.model_validate(layered.model_dump())
+    return _rooted(layered.model_dump(), config_dir.parent)
+
+
+def _rooted(values: dict[str, Any], root: Path) -> AppSettings:
+    for section, key in PATH_FIELDS:
+        if values[section][key] is None:  # an optional path left unset (state.path)
+            continue
+        path = Path(values[section][key]).expanduser()
+        values[section][key] = path if path.is_absolute() else root / path
+    settings = AppSettings.model_validate(values)
+    settings._root = root
+    return settings
 
 
 def _check_env_names(environ: Mapping[str, str]) -> None:
     """Refuse ``VT_*`` variables whose first segment names no setting (a typo is not ignored)."""
     valid = sorted(AppSettings.model_fields)
     for name in sorted(environ):
-        if not name.upper().startswith(ENV_PREFIX):
+        if not name.upper().startswith(ENV_PREFIX) or name.upper() == CONFIG_DIR_VARIABLE:
             continue
         head = name[len(ENV_PREFIX):].split("__", 1)[0].lower()
         if head not in AppSettings.model_fields:

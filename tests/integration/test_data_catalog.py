@@ -130,7 +130,7 @@ def test_load_when_timeframe_unknown_then_error_lists_available() -> None:
 
 
 def test_load_when_range_reversed_then_error() -> None:
-    with pytest.raises(DataValidationError, match="after end_ns"):
+    with pytest.raises(DataValidationError, match="after its end"):
         ParquetCatalog(SHIPPED).load_arrays("EURUSD", "1h", start_ns=2, end_ns=1)
 
 

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.integration.report_fixtures import chart_data
 from vibetrading_V2.ops.report import write_backtest_outputs
-from vibetrading_V2.ops.report_html import DRAWDOWN_DIV_ID, EQUITY_DIV_ID, price_div_id
+from vibetrading_V2.ops.report_html import SECTION_IDS, TIMELINE_DIV_ID
 
 IDX = pd.date_range("2024-01-01", periods=4, freq="h", tz="UTC")
 
@@ -30,7 +31,8 @@ def _trades() -> pd.DataFrame:
         "strategy_id": ["sma"], "symbol": ["BTCUSDT"], "direction": ["long"],
         "entry_time": [IDX[1]], "exit_time": [IDX[3]], "quantity": [0.1],
         "entry_price": [50000.0], "exit_price": [51000.0], "pnl": [100.0], "fees": [0.3],
-        "net_pnl": [99.7], "return_pct": [0.02],
+        "net_pnl": [99.7], "return_pct": [0.02], "exit_reason": ["take_profit"],
+        "duration_days": [2 / 24],
     })  # fmt: skip
 
 
@@ -84,9 +86,9 @@ def test_report_csvs_when_tiny_run_then_exact_content(tmp_path: Path) -> None:
     paths = _write(tmp_path)
     assert paths["trades"].read_bytes().decode() == (
         "strategy_id,symbol,direction,entry_time,exit_time,quantity,entry_price,exit_price,"
-        "pnl,fees,net_pnl,return_pct\n"
+        "pnl,fees,net_pnl,return_pct,exit_reason,duration_days\n"
         "sma,BTCUSDT,long,2024-01-01T01:00:00Z,2024-01-01T03:00:00Z,0.1,50000,51000,100,"
-        "0.3,99.7,0.02\n"
+        "0.3,99.7,0.02,take_profit,0.0833333333333333\n"
     )
     assert paths["orders"].read_bytes().decode() == (
         "client_order_id,strategy_id,symbol,side,order_type,quantity,limit_price,stop_price,"
@@ -131,12 +133,13 @@ def test_report_html_when_written_twice_with_other_timings_then_byte_identical(
     second = _write(tmp_path / "b", summary=other)["report"].read_bytes()
     assert first == second
     text = first.decode("utf-8")
-    for div_id in (EQUITY_DIV_ID, DRAWDOWN_DIV_ID, price_div_id(0, "BTCUSDT")):
-        assert f'id="{div_id}"' in text
+    assert f'id="{TIMELINE_DIV_ID}"' in text
+    assert all(f'id="{section}"' in text for section in SECTION_IDS)
     assert "engine_seconds" not in text
-    assert "<script src=" not in text and "* plotly.js v" in text  # inline, works offline
-    assert '<td class="name">sharpe</td>' in text
-    assert '"name":"long entry"' in text and '"name":"exit"' in text
+    assert "<script src=" not in text and "* plotly.js (finance - minified) v" in text
+    assert '<td>Sharpe ratio</td><td class="value">1.235</td>' in text  # grouped, 3 decimals
+    assert '<td>total_return</td><td class="value">0.01</td>' in text  # unlisted: "Other"
+    assert '"name":"BTCUSDT entries"' in text and '"name":"BTCUSDT exits"' in text
 
 
 def test_report_when_trades_and_orders_empty_then_header_only_csvs_and_html(
@@ -145,7 +148,9 @@ def test_report_when_trades_and_orders_empty_then_header_only_csvs_and_html(
     paths = _write(tmp_path, trades=pd.DataFrame(), orders=pd.DataFrame())
     assert paths["trades"].read_text().count("\n") == 1
     assert paths["orders"].read_text().startswith("client_order_id,strategy_id,")
-    assert f'id="{price_div_id(0, "BTCUSDT")}"' in paths["report"].read_text()
+    text = paths["report"].read_text()
+    assert f'id="{TIMELINE_DIV_ID}"' in text and "BTCUSDT close" in text
+    assert '<section id="trades-section">' in text and "none — no trades" in text
 
 
 def test_report_when_everything_empty_then_still_writes(tmp_path: Path) -> None:
@@ -155,7 +160,9 @@ def test_report_when_everything_empty_then_still_writes(tmp_path: Path) -> None:
     )  # fmt: skip
     assert paths["equity"].read_text() == "timestamp,equity,cash,gross_exposure,drawdown\n"
     assert paths["summary"].read_text() == "{}\n"
-    assert f'id="{EQUITY_DIV_ID}"' in paths["report"].read_text()
+    text = paths["report"].read_text()
+    assert f'id="{TIMELINE_DIV_ID}"' in text
+    assert "none — the summary is empty" in text and "none — no equity rows" in text
 
 
 def test_report_when_long_price_series_then_line_downsampled_markers_exact(
@@ -168,9 +175,12 @@ def test_report_when_long_price_series_then_line_downsampled_markers_exact(
     text = _write(
         tmp_path, trades=trades, prices={"BTCUSDT": pd.DataFrame({"close": close}, index=idx)}
     )["report"].read_text()
-    assert "of 50000 points shown, min\\u002fmax kept" in text
-    assert '"x":["2024-01-01T02:03:00+00:00"]' in text
-    assert '"x":["2024-01-28T18:41:00+00:00"]' in text
+    assert "of 50,000 points shown, min/max kept" in text
+    traces, _ = chart_data(text)
+    markers = {t["name"]: t for t in traces if t.get("mode") == "markers"}
+    assert markers["BTCUSDT entries"]["x"] == [idx[123].value / 1e6]  # exact, never thinned
+    assert markers["BTCUSDT exits"]["x"] == [idx[40_001].value / 1e6]
+    assert markers["BTCUSDT entries"]["y"] == [100.123456789]
 
 
 def test_report_when_trades_frame_lacks_columns_then_value_error_names_them(
@@ -190,4 +200,4 @@ def test_report_when_extra_columns_then_written_after_schema_columns(tmp_path: P
     trades = _trades()
     trades.insert(0, "trade_id", [7])
     header = _write(tmp_path, trades=trades)["trades"].read_text().splitlines()[0]
-    assert header.endswith(",return_pct,trade_id")
+    assert header.endswith(",return_pct,exit_reason,duration_days,trade_id")

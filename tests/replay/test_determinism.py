@@ -48,8 +48,8 @@ def test_backtest_when_run_twice_then_summary_differs_only_in_wall_clock_timings
         first.pop(key)
         second.pop(key)
     assert first == second
-    for key in ("final_equity", "total_return", "n_trades", "win_rate", "profit_factor",
-                "sharpe", "sortino", "max_drawdown", "exposure", "fees", "bars"):
+    for key in ("final_equity", "total_return_pct", "n_trades", "win_rate_pct", "profit_factor",
+                "sharpe", "sortino", "max_drawdown_pct", "exposure_pct", "fees", "bars"):
         assert key in first
 
 

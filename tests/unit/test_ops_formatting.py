@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from enum import StrEnum
 
 import numpy as np
@@ -11,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from rich.console import Console
 
-from vibetrading_V2.ops.console import print_summary_table
 from vibetrading_V2.ops.csv_writer import conform_frame, format_column
 from vibetrading_V2.ops.formatting import (
     display_value,
@@ -98,16 +95,6 @@ def test_format_column_when_object_values_then_enum_value_and_blank_none() -> No
 def test_conform_frame_when_empty_without_columns_then_schema_columns() -> None:
     out = conform_frame("t", pd.DataFrame(), ("a", "b"))
     assert list(out.columns) == ["a", "b"] and len(out) == 0
-
-
-def test_print_summary_table_when_nested_then_rows_in_sorted_order() -> None:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=80, color_system=None)
-    print_summary_table({"sharpe": 1.5, "per": {"s1": 2}, "n": 3}, console)
-    text = buffer.getvalue()
-    assert "Backtest summary" in text
-    assert text.index("n ") < text.index("per.s1") < text.index("sharpe")
-    assert "1.5" in text
 
 
 def test_price_div_id_when_symbol_has_odd_characters_then_safe_slug() -> None:

@@ -44,7 +44,9 @@ def test_check_nav_when_drawdown_reaches_max_drawdown_then_reducing() -> None:
     assert engine.check_nav(DAY0 + 2, 900.0) is REDUCING  # exactly 10 % counts
     [move] = engine.drain_transitions()
     assert move == StateTransition(DAY0 + 2, ACTIVE, REDUCING, RiskReason.MAX_DRAWDOWN, move.detail)
-    assert "900" in move.detail and "1000" in move.detail
+    assert move.detail == (
+        "drawdown 10.0 % from the peak 1,000.00 (equity 900.00) >= max_drawdown 10 %"
+    )
 
 
 def test_check_nav_when_drawdown_recovers_then_active_again() -> None:

@@ -20,6 +20,8 @@ does next::
     ├── RiskRejectedError               the risk gate refused an order (skip, record)
     ├── ExecutionError                  a venue or simulator refused or failed (retry/inspect)
     └── StateStoreError                 durable state cannot be read or written (stop)
+        └── ForeignStateError           a new run's store holds another run's state (also a
+                                        UserInputError: exit code 2)
 
 Every error carries a plain ``message``, and where known the ``path`` and ``line`` it is
 about and a ``hint`` saying how to fix it. ``str(error)`` renders all of them on one screen.
@@ -37,6 +39,7 @@ __all__ = [
     "ExecutionError",
     "ForbiddenImport",
     "ForbiddenImportError",
+    "ForeignStateError",
     "MissingCredentialsError",
     "RiskRejectedError",
     "SandboxViolationError",
@@ -184,3 +187,7 @@ class ExecutionError(VibeTradingError):
 
 class StateStoreError(VibeTradingError):
     """Durable state could not be read or written; trading must not continue on guesses."""
+
+
+class ForeignStateError(StateStoreError, UserInputError):
+    """A run that starts from nothing found a state store already holding another run's rows."""

@@ -1,4 +1,4 @@
-"""DataSource / MarketFeed adapters: the read-only curated parquet catalog and replay."""
+"""DataSource / MarketFeed adapters: the read-only parquet catalogs, bar files and replay."""
 
 from vibetrading_V2.data.catalog import ParquetCatalog
 from vibetrading_V2.data.ingest import import_bars_file, read_bars_file
@@ -6,6 +6,7 @@ from vibetrading_V2.data.manifest import DatasetEntry
 from vibetrading_V2.data.memory import InMemoryBarSource
 from vibetrading_V2.data.replay import ReplayFeed
 from vibetrading_V2.data.schema import BarArrays
+from vibetrading_V2.data.sources import open_bar_source
 from vibetrading_V2.data.validation import validate_bars
 from vibetrading_V2.data.writer import CatalogWriter
 
@@ -17,6 +18,7 @@ __all__ = [
     "ParquetCatalog",
     "ReplayFeed",
     "import_bars_file",
+    "open_bar_source",
     "read_bars_file",
     "validate_bars",
 ]

@@ -27,14 +27,21 @@ from vibetrading_V2.data.schema import (
     BAR_COLUMNS,
     TIMESTAMP,
     BarArrays,
+    Int64Array,
     check_symbol,
     check_timeframe,
     dataset_relpath,
     timeframe_from_dirname,
 )
+from vibetrading_V2.data.sessions import (
+    SESSION_KINDS,
+    SessionInfo,
+    detect_session,
+)
+from vibetrading_V2.data.spacing import check_spacing
 from vibetrading_V2.data.validation import check_bar_arrays
 
-__all__ = ["ParquetCatalog"]
+__all__ = ["ParquetCatalog", "missing_directory"]
 
 _REIMPORT = "re-import it with `python -m cli.data import FILE --symbol S --timeframe TF --replace`"
 
@@ -93,6 +100,7 @@ class ParquetCatalog:
         ts, cols = read_columns(path, BAR_COLUMNS, start_ns, end_ns)
         bars = BarArrays(ts, *(cols[name] for name in BAR_COLUMNS))
         check_bar_arrays(bars, source=str(path))
+        self._check_spacing(ts, symbol, timeframe, path)
         return bars
 
     def load_bars(
@@ -124,10 +132,41 @@ class ParquetCatalog:
         extra = [c for c in dict.fromkeys(wanted) if c not in BAR_COLUMNS]
         ts, cols = read_columns(path, [*BAR_COLUMNS, *extra], start_ns, end_ns)
         check_bar_arrays(BarArrays(ts, *(cols[name] for name in BAR_COLUMNS)), source=str(path))
+        self._check_spacing(ts, symbol, timeframe, path)
         index = pd.DatetimeIndex(pd.to_datetime(ts, unit="ns", utc=True), name=TIMESTAMP)
         return pd.DataFrame({name: cols[name] for name in wanted}, index=index, copy=False)
 
+    def listing(self) -> str:
+        """What the catalog holds, as ``EURUSD 1h, BTCUSD 1M`` (or ``nothing``)."""
+        return ", ".join(f"{s} {tf}" for tf, s in sorted(self._layout())) or "nothing"
+
+    def has(self, symbol: str, timeframe: str) -> bool:
+        """Whether the catalog holds a file for ``symbol`` at ``timeframe``."""
+        return (self.root / dataset_relpath(symbol, timeframe)).is_file()
+
+    def session(self, symbol: str, timeframe: str) -> SessionInfo:
+        """The dataset's session: from the manifest, else detected from its timestamps."""
+        path = self._dataset_path(symbol, timeframe)
+        manifest = self._manifest()
+        entry = None if manifest is None else manifest.get((timeframe, symbol))
+        if entry is not None and entry.session in SESSION_KINDS:
+            return SessionInfo(entry.session, entry.bars_per_session)
+        ts, _ = read_columns(path, ())
+        return detect_session(ts, timeframe)
+
     # -- internals -----------------------------------------------------------------------
+
+    def _check_spacing(
+        self, ts: Int64Array, symbol: str, timeframe: str, path: Path
+    ) -> None:
+        check_spacing(
+            ts,
+            timeframe,
+            source=str(path),
+            fix=f"the series was imported with the wrong timeframe: delete {path} and "
+            f"re-import its file with `python -m cli.data import FILE --symbol {symbol} "
+            "--timeframe {suggested}`",
+        )
 
     def _layout(self) -> dict[tuple[str, str], Path]:
         found: dict[tuple[str, str], Path] = {}
@@ -199,9 +238,11 @@ class ParquetCatalog:
         )
 
     def _unknown(self, symbol: str, timeframe: str) -> DataValidationError:
+        if not self.root.is_dir():
+            return missing_directory(self.root)
         layout = self._layout()
         here = sorted(s for tf, s in layout if tf == timeframe)
-        listing = ", ".join(f"{s} {tf}" for tf, s in sorted(layout)) or "nothing"
+        listing = self.listing()
         close = difflib.get_close_matches(symbol, here or [s for _, s in layout], n=1)
         guess = f"; did you mean {close[0]!r}?" if close else ""
         return DataValidationError(
@@ -213,10 +254,21 @@ class ParquetCatalog:
         )
 
 
+def missing_directory(root: Path) -> DataValidationError:
+    """The error for a catalog directory that does not exist."""
+    return DataValidationError(
+        f"no such directory: {root}",
+        field="data.catalog",
+        hint="pass an existing catalog folder, or a .csv or .parquet file, to --data",
+    )
+
+
 def _check_range(start_ns: int | None, end_ns: int | None) -> None:
     if start_ns is not None and end_ns is not None and start_ns > end_ns:
+        first, after = (pd.Timestamp(ns, unit="ns", tz="UTC").isoformat() for ns in
+                        (start_ns, end_ns))
         raise DataValidationError(
-            f"start_ns {start_ns} is after end_ns {end_ns}",
-            field="start_ns",
-            hint="start_ns is inclusive and end_ns exclusive; pass start_ns <= end_ns",
+            f"the range starts at {first}, after its end {after}",
+            field="start",
+            hint="give a start on or before the end (start inclusive, end exclusive)",
         )

@@ -18,6 +18,7 @@ from typing import Any
 from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.parquet_io import file_sha256, read_columns, schema_columns
 from vibetrading_V2.data.schema import dataset_relpath, format_ts
+from vibetrading_V2.data.sessions import detect_session
 
 __all__ = [
     "MANIFEST_NAME",
@@ -46,6 +47,8 @@ class DatasetEntry:
     sha256: str
     source: str | None = None
     source_sha256: str | None = None
+    session: str | None = None  # "24x7", "24x5" or "exchange", detected on import
+    bars_per_session: int | None = None  # of intraday exchange bars
 
     @property
     def key(self) -> tuple[str, str]:
@@ -113,11 +116,17 @@ def _entry(item: Mapping[str, Any]) -> DatasetEntry:
         sha256=str(item["sha256"]),
         source=_opt(item.get("source")),
         source_sha256=_opt(item.get("source_sha256")),
+        session=_opt(item.get("session")),
+        bars_per_session=_opt_int(item.get("bars_per_session")),
     )
 
 
 def _opt(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None else int(str(value))
 
 
 def entry_for_file(
@@ -128,10 +137,14 @@ def entry_for_file(
     source: str | None = None,
     source_sha256: str | None = None,
 ) -> DatasetEntry:
-    """Describe the dataset file of ``symbol`` at ``timeframe`` under ``root`` from its bytes."""
+    """Describe the dataset file of ``symbol`` at ``timeframe`` under ``root`` from its bytes.
+
+    The session is detected from the timestamps (see :mod:`vibetrading_V2.data.sessions`).
+    """
     relpath = dataset_relpath(symbol, timeframe)
     path = root / relpath
     ts, _ = read_columns(path, ())
+    session = detect_session(ts, timeframe)
     return DatasetEntry(
         symbol=symbol,
         timeframe=timeframe,
@@ -144,4 +157,6 @@ def entry_for_file(
         sha256=file_sha256(path),
         source=source,
         source_sha256=source_sha256,
+        session=session.kind,
+        bars_per_session=session.bars_per_session,
     )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.schema import BAR_COLUMNS, TIMESTAMP, BarArrays
+from vibetrading_V2.data.sessions import SessionInfo, detect_session
 from vibetrading_V2.data.validation import bar_arrays
 
 __all__ = ["InMemoryBarSource"]
@@ -49,6 +50,10 @@ class InMemoryBarSource:
         hi = bars.rows if end_ns is None else int(np.searchsorted(bars.ts_ns, end_ns, "left"))
         ts, o, h, low, c, v = bars
         return BarArrays(ts[lo:hi], o[lo:hi], h[lo:hi], low[lo:hi], c[lo:hi], v[lo:hi])
+
+    def session(self, symbol: str, timeframe: str) -> SessionInfo:
+        """The series' session, detected from its timestamps."""
+        return detect_session(self.load_arrays(symbol, timeframe).ts_ns, timeframe)
 
     def load_bars(
         self,

@@ -32,6 +32,7 @@ from vibetrading_V2.data.schema import (
 __all__ = [
     "TIMESTAMP_TYPE",
     "file_sha256",
+    "has_curated_schema",
     "read_columns",
     "schema_columns",
     "write_bars",
@@ -78,6 +79,19 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def has_curated_schema(path: Path) -> bool:
+    """Whether a parquet file holds exactly the curated columns and types (as we write them)."""
+    try:
+        with path.open("rb") as handle:
+            schema = pq.read_schema(handle)
+    except (OSError, pa.ArrowInvalid):
+        return False
+    expected = {TIMESTAMP: TIMESTAMP_TYPE, **{name: pa.float64() for name in BAR_COLUMNS}}
+    return sorted(schema.names) == sorted(expected) and all(
+        schema.field(name).type == kind for name, kind in expected.items()
+    )
 
 
 def schema_columns(path: Path) -> list[str]:

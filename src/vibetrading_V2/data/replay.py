@@ -77,10 +77,13 @@ class ReplayFeed:
         self.start_ns = start_ns
         self.end_ns = end_ns
         self.chunk_rows = chunk_rows
+        self.total_bars: int | None = None
+        """How many bars ``batches()`` yields; known once it has loaded them, else ``None``."""
 
     def batches(self) -> Iterator[BarBatch]:
         merged = self._merged()
         total = len(merged[1])
+        self.total_bars = total
         step = total if self.chunk_rows is None else self.chunk_rows
         for start in range(0, total, max(step, 1)):
             yield _batch(self.symbols, *(column[start : start + step] for column in merged))

@@ -27,6 +27,7 @@ __all__ = [
     "format_ts",
     "timeframe_dirname",
     "timeframe_from_dirname",
+    "timeframe_span_ns",
 ]
 
 TIMESTAMP = "timestamp"
@@ -112,3 +113,22 @@ def format_ts(ts_ns: int) -> str:
     seconds, nanos = divmod(int(ts_ns), 1_000_000_000)
     text = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
     return f"{text}.{nanos:09d}Z" if nanos else f"{text}Z"
+
+
+_NS_PER_UNIT = {"m": 60, "h": 3_600, "d": 86_400, "w": 604_800}
+_NS = 1_000_000_000
+
+
+def timeframe_span_ns(timeframe: str) -> tuple[int, int]:
+    """The shortest and longest regular step of one bar, in nanoseconds.
+
+    Equal for every unit but the month, whose bars are 28 to 31 days apart.
+    """
+    match = _TIMEFRAME.match(check_timeframe(timeframe))
+    if match is None:  # pragma: no cover - check_timeframe raised already
+        raise DataValidationError(f"invalid timeframe {timeframe!r}", field="timeframe")
+    count, unit = int(match.group(1)), match.group(2)
+    if unit == "M":
+        return count * 28 * 86_400 * _NS, count * 31 * 86_400 * _NS
+    step = count * _NS_PER_UNIT[unit] * _NS
+    return step, step

@@ -24,6 +24,7 @@ from vibetrading_V2.data.schema import (
     check_timeframe,
     dataset_relpath,
 )
+from vibetrading_V2.data.spacing import check_spacing
 from vibetrading_V2.data.validation import check_bar_arrays
 
 __all__ = ["CatalogWriter"]
@@ -47,7 +48,8 @@ class CatalogWriter:
     ) -> DatasetEntry:
         """Validate ``bars``, write them as ``symbol`` at ``timeframe`` and update the manifest.
 
-        Refuses an empty dataset, and an existing one unless ``replace``. ``source`` (a file
+        Refuses an empty dataset, bars whose spacing contradicts ``timeframe``, and an
+        existing dataset unless ``replace``. ``source`` (a file
         name, not a full path, so the manifest does not depend on where the input lived) and
         ``source_sha256`` are recorded in the manifest as provenance.
         """
@@ -66,6 +68,13 @@ class CatalogWriter:
                 "no bars to import", path=source, hint="the input file has no data rows"
             )
         check_bar_arrays(bars, source=source or str(path))
+        check_spacing(
+            bars.ts_ns,
+            timeframe,
+            source=source or str(path),
+            fix=f"if these are {{suggested}} bars, import them with --timeframe {{suggested}}; "
+            f"otherwise resample them to {timeframe} before importing",
+        )
         entries = self._current_entries()
         write_bars(bars, path)
         entry = entry_for_file(

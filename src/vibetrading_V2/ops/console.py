@@ -1,33 +1,154 @@
-"""Console output for people: the backtest summary as a two-column rich table.
+"""Console output for people: the grouped backtest summary and the run's progress bar.
 
-The CLI prints the same numbers the report holds, formatted the same way, without knowing
-how a table is drawn.
+The summary table reads the one layout of ``ops.summary_layout``, so the console shows the
+same figures, in the same groups and units, as the report. Figures the layout does not
+know yet are listed under "Other" rather than dropped; the run's identity and timing go in
+the caption. The CLI prints without knowing how a table is drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
 
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from vibetrading_V2.ops.formatting import display_value, flatten_summary
+from vibetrading_V2.ops.formatting import display_value
+from vibetrading_V2.ops.summary_layout import FOOTER_KEYS, SUMMARY_GROUPS, grouped_figures
 
-__all__ = ["print_summary_table", "summary_table"]
+__all__ = ["RunProgress", "print_summary_table", "summary_footer", "summary_table"]
+
+TIMING_KEYS: tuple[str, ...] = ("engine_seconds", "bars_per_second")
+_LAID_OUT = frozenset(f.key for _, figures in SUMMARY_GROUPS for f in figures)
 
 
 def summary_table(summary: Mapping[str, object], *, title: str = "Backtest summary") -> Table:
-    """A rich ``Table`` of ``metric | value`` rows, keys sorted, nested keys dotted."""
+    """A rich ``Table``: one section per layout group, each figure labelled with its unit."""
     table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("metric", style="cyan", no_wrap=True)
+    table.add_column("figure", style="cyan", no_wrap=True)
     table.add_column("value", justify="right")
-    for key, value in flatten_summary(summary).items():
-        table.add_row(key, display_value(value))
+    groups = [(name, [(f.heading, text) for f, text in rows])
+              for name, rows in grouped_figures(summary)]
+    other = [(key, display_value(value)) for key, value in _other_figures(summary)]
+    if other:
+        groups.append(("Other", other))
+    for name, rows in groups:
+        table.add_row(f"[bold]{name}[/]", "")
+        for label, text in rows:
+            table.add_row(f"  {label}", text)
+        table.add_section()
     return table
+
+
+def _other_figures(summary: Mapping[str, object]) -> Iterable[tuple[str, object]]:
+    """Scalar figures outside the layout; nested diagnostics have tables of their own."""
+    skip = _LAID_OUT | set(FOOTER_KEYS) | set(TIMING_KEYS)
+    for key in sorted(summary):
+        value = summary[key]
+        if key in skip or isinstance(value, Mapping):
+            continue
+        if isinstance(value, list | tuple) and any(isinstance(v, Mapping) for v in value):
+            continue
+        yield key, value
+
+
+def summary_footer(summary: Mapping[str, object]) -> str:
+    """The run's identity and timing on one line (they identify a run, not measure it)."""
+    parts = [f"{key} {summary[key]}" for key in FOOTER_KEYS if summary.get(key) is not None]
+    seconds, rate = summary.get("engine_seconds"), summary.get("bars_per_second")
+    if isinstance(seconds, int | float) and isinstance(rate, int | float):
+        parts.append(f"engine {seconds:,.2f} s ({rate:,.0f} bars/s)")
+    return " · ".join(parts)
 
 
 def print_summary_table(
     summary: Mapping[str, object], console: Console, *, title: str = "Backtest summary"
 ) -> None:
-    """Print ``summary`` to ``console`` as a two-column table."""
+    """Print ``summary`` to ``console`` as the grouped table, then its footer line."""
     console.print(summary_table(summary, title=title))
+    footer = summary_footer(summary)
+    if footer:
+        console.print(footer, markup=False, highlight=False, style="dim")
+
+
+class _TotalProgress(Progress):
+    """A ``Progress`` that learns its task's total from ``total_of`` as soon as it is known."""
+
+    def __init__(self, total_of: Callable[[], int | None], console: Console) -> None:
+        self.total_of = total_of
+        super().__init__(
+            TextColumn("[bold]backtest"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("bars"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=console, transient=True,
+        )
+        self.task = self.add_task("bars", total=None)
+
+    def sync_total(self) -> None:
+        if self.tasks and self.tasks[0].total is None:
+            total = self.total_of()
+            if total is not None:
+                self.update(self.task, total=total)
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        self.sync_total()
+        return super().get_renderables()
+
+
+class RunProgress:
+    """A progress bar shown only once a run has lasted ``delay`` seconds.
+
+    ``total_of`` returns the number of bars once the feed knows it (``None`` before); the
+    bar then shows done / total and an ETA. Short runs print nothing. Use as a context
+    manager and pass :meth:`advance` as the engine's progress callback.
+    """
+
+    def __init__(
+        self, console: Console, total_of: Callable[[], int | None], *, delay: float = 1.0
+    ) -> None:
+        self._progress = _TotalProgress(total_of, console)
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+        self._shown = self._closed = False
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._progress.start()
+                self._shown = True
+
+    @property
+    def shown(self) -> bool:
+        """Whether the bar is on screen (the run has lasted ``delay`` seconds)."""
+        return self._shown
+
+    def advance(self, bars: int) -> None:
+        """Count ``bars`` more bars done."""
+        self._progress.sync_total()
+        self._progress.advance(self._progress.task, bars)
+
+    def __enter__(self) -> RunProgress:
+        self._timer.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._closed = True
+            if self._shown:
+                self._progress.stop()

@@ -8,13 +8,16 @@ loggers in one process never interfere.
 JSON line schema (keys in this order, then the call's fields in call order)::
 
     {"ts": "2024-01-02T03:04:05.000000Z", "level": "info", "event": "order_sent",
-     "env": "dev", "service": "backtest", ...fields}
+     "env": "dev", "service": "backtest", "run_id": "20240102T030405Z-3f9a1c", ...fields}
+
+``run_id`` (given by the caller, e.g. from :func:`new_run_id`) is on every line when set,
+so the lines of one run can be told apart wherever they end up.
 
 ``ts`` comes from the ``now_ns`` callable handed in (a ``Clock.now_ns``), so a backtest logs
 simulated time. A field whose name contains ``key``, ``secret``, ``token``, ``password`` or
 ``passphrase`` (any case, at any nesting depth) is written as ``"***"`` on every output.
-A field named like a reserved key (``ts``, ``level``, ``env``, ``service``) is kept under
-that name with a trailing underscore (``level_``). Values that JSON cannot hold are made
+A field named like a reserved key (``ts``, ``level``, ``env``, ``service``, ``run_id``) is
+kept under that name with a trailing underscore (``level_``). Values that JSON cannot hold are made
 readable: non-finite floats become ``"NaN"``/``"Infinity"``/``"-Infinity"``, enums their
 value, datetimes ISO text, anything else its ``repr``.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import secrets
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
@@ -35,11 +39,11 @@ from structlog.typing import FilteringBoundLogger
 
 from vibetrading_V2.core.errors import ConfigError
 
-__all__ = ["LOG_LEVELS", "NullLogger", "StructLogger", "format_ts_ns", "redact"]
+__all__ = ["LOG_LEVELS", "NullLogger", "StructLogger", "format_ts_ns", "new_run_id", "redact"]
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 _SECRET_MARKERS = ("key", "secret", "token", "password", "passphrase")
-_RESERVED = ("ts", "level", "event", "env", "service")
+_RESERVED = ("ts", "level", "event", "env", "service", "run_id")
 _REDACTED = "***"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -50,6 +54,11 @@ def format_ts_ns(ts_ns: int) -> str:
     """Render UTC epoch nanoseconds as ISO-8601 with microseconds and a ``Z`` suffix."""
     moment = _EPOCH + timedelta(microseconds=ts_ns // 1000)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_run_id() -> str:
+    """A run id: the wall-clock start (UTC, to the second) and 6 random hex digits."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def _is_secret(name: str) -> bool:
@@ -117,10 +126,13 @@ def _check_level(name: str, value: str) -> str:
 class _Stamp:
     """Processor: put ts, level, env and service first, user fields after (renamed on clash)."""
 
-    def __init__(self, now_ns: Callable[[], int], env: str, service: str) -> None:
+    def __init__(
+        self, now_ns: Callable[[], int], env: str, service: str, run_id: str | None = None
+    ) -> None:
         self._now_ns = now_ns
         self._env = env
         self._service = service
+        self._run_id = run_id
 
     def __call__(self, _logger: object, method_name: str, event_dict: EventDict) -> EventDict:
         event = event_dict.pop("event")
@@ -131,6 +143,8 @@ class _Stamp:
             "env": self._env,
             "service": self._service,
         }
+        if self._run_id is not None:
+            ordered["run_id"] = self._run_id
         for name, value in event_dict.items():
             ordered[f"{name}_" if name in _RESERVED else name] = value
         return ordered
@@ -144,6 +158,7 @@ def _redact_processor(_logger: object, _method: str, event_dict: EventDict) -> E
 def _drop_env_service(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
     event_dict.pop("env", None)
     event_dict.pop("service", None)
+    event_dict.pop("run_id", None)
     return event_dict
 
 
@@ -164,7 +179,8 @@ class StructLogger:
     Exists so every component logs the same shape (time from the injected clock, env,
     service, redacted secrets) without any process-wide logging configuration.
 
-    ``json_path`` appends to a file (parent directories are created); ``json_stream``
+    ``json_path`` appends to a file (parent directories are created), or starts it afresh
+    with ``fresh=True`` (one file per run); ``run_id`` is written on every line; ``json_stream``
     writes to an open text stream instead (not closed by ``close()``). Give at most one;
     with neither, no JSON is written. ``console`` is a text stream (e.g. ``sys.stderr``)
     or ``None`` to disable console output. Levels are one of ``LOG_LEVELS``.
@@ -182,6 +198,8 @@ class StructLogger:
         console: TextIO | None = None,
         console_level: str = "info",
         colors: bool = False,
+        run_id: str | None = None,
+        fresh: bool = False,
     ) -> None:
         if json_path is not None and json_stream is not None:
             raise ConfigError(
@@ -191,11 +209,14 @@ class StructLogger:
             )
         _check_level("json_level", json_level)
         _check_level("console_level", console_level)
-        stamp = _Stamp(now_ns, env, service)
+        stamp = _Stamp(now_ns, env, service, run_id)
         self._owned_file: TextIO | None = None
         if json_path is not None:
             json_path.parent.mkdir(parents=True, exist_ok=True)
-            self._owned_file = json_path.open("a", encoding="utf-8", newline="\n")
+            if fresh:
+                self._owned_file = json_path.open("w", encoding="utf-8", newline="\n")
+            else:
+                self._owned_file = json_path.open("a", encoding="utf-8", newline="\n")
             json_stream = self._owned_file
         self._sinks: list[FilteringBoundLogger] = []
         if json_stream is not None:

@@ -10,11 +10,12 @@ Input frames (one row per item; extra columns are kept, written after these):
              portfolio writes it as ``equity / peak - 1``, so it is <= 0)
 ``trades``   strategy_id, symbol, direction ("long"/"short"), entry_time, exit_time
              (empty while open), quantity, entry_price, exit_price, pnl, fees, net_pnl,
-             return_pct
+             return_pct, exit_reason (signal, stop, take_profit, risk, or open: still held,
+             valued at the last close), duration_days
 ``orders``   client_order_id, strategy_id, symbol, side, order_type, quantity, limit_price,
              stop_price, status, filled_quantity, average_price, reason, created_time
 ``prices``   per symbol: a frame indexed by a UTC ``DatetimeIndex`` with a ``close`` column
-             (``open``/``high``/``low`` optional, unused)
+             (``open``/``high``/``low``/``volume`` optional: drawn as candles and volume)
 
 A frame with no rows may lack columns (it is written as a header line). A frame with rows
 that lacks a listed column, or a time column without a time zone, raises ``ValueError``.
@@ -27,9 +28,10 @@ Files written to ``out_dir`` (created if missing):
     exact rules are in ``vibetrading_V2.ops.csv_writer``
 ``summary.json``  sorted keys, 2-space indent, floats rounded to 10 significant digits,
     None as null, NaN/inf as the strings "NaN"/"Infinity"/"-Infinity", final newline
-``report.html``   self-contained (plotly.js inline, works offline): metrics table (summary
-    minus ``timing_keys``), equity curve, drawdown curve, and per symbol the close price
-    with trade entries and exits marked
+``report.html``   self-contained (plotly.js inline, works offline), the summary minus
+    ``timing_keys``: cards, grouped metrics, linked equity / drawdown / candle charts with
+    every trade marked, monthly returns, trade and diagnostic tables; the layout is in
+    ``vibetrading_V2.ops.report_html``
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ __all__ = [
 EQUITY_COLUMNS = ("timestamp", "equity", "cash", "gross_exposure", "drawdown")
 TRADE_COLUMNS = (
     "strategy_id", "symbol", "direction", "entry_time", "exit_time", "quantity",
-    "entry_price", "exit_price", "pnl", "fees", "net_pnl", "return_pct",
+    "entry_price", "exit_price", "pnl", "fees", "net_pnl", "return_pct", "exit_reason",
+    "duration_days",
 )  # fmt: skip
 ORDER_COLUMNS = (
     "client_order_id", "strategy_id", "symbol", "side", "order_type", "quantity",

@@ -1,201 +1,195 @@
-"""The self-contained HTML backtest report: metrics table and plotly charts, byte-stable.
+"""The self-contained HTML backtest report: one file, opens offline, byte-identical per run.
 
-Why its own module: determinism needs care that the CSV side does not. Every plot gets a
-fixed div id, the plotly template is named explicitly (not read from plotly's global
-default), plotly.js is inlined once, and nothing time- or random-dependent is written.
-Long series are thinned with a min/max-preserving downsampler so the file stays small
-while peaks, troughs and every trade marker stay exact.
+Layout, top to bottom: title and warnings; header cards (``HEADER_CARDS``); the metrics in
+``SUMMARY_GROUPS`` order; the linked time charts (``report_charts``); monthly returns;
+trades (sortable), per symbol and per exit reason; vetoes, resizes, strategy errors and open
+positions (``report_diagnostics``); any other summary figure; the run's identity
+(``FOOTER_KEYS``) in the footer. A section with no data says "none" rather than vanish.
+
+Size: the page inlines plotly.js once. It is the finance bundle of plotly.js 4.1 (1.28 MB,
+vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle of
+the ``plotly`` package: the report draws only scatter, bar and candlestick traces, all in
+that bundle. Long series are thinned (``report_series``), so a million-bar run's page is
+about the size of a short run's.
+
+Determinism: fixed element ids, a named plotly template, no time- or random-dependent
+text; the wall-clock keys are left out by the caller (``ops.report``).
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
-from typing import Any
+from functools import cache
+from importlib.resources import files
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 from vibetrading_V2.ops.formatting import display_value, flatten_summary
+from vibetrading_V2.ops.report_charts import TIMELINE_DIV_ID, timeline_div
+from vibetrading_V2.ops.report_diagnostics import (
+    open_positions_section,
+    reason_section,
+    strategy_errors_section,
+    warnings_block,
+)
+from vibetrading_V2.ops.report_series import monthly_returns, utc_times
+from vibetrading_V2.ops.report_tables import (
+    exit_reason_table,
+    monthly_table,
+    per_symbol_table,
+    trades_table,
+)
+from vibetrading_V2.ops.summary_layout import (
+    FOOTER_KEYS,
+    HEADER_CARDS,
+    SUMMARY_GROUPS,
+    figure_text,
+    grouped_figures,
+)
 
-__all__ = [
-    "DRAWDOWN_DIV_ID",
-    "EQUITY_DIV_ID",
-    "MAX_LINE_POINTS",
-    "minmax_indices",
-    "price_div_id",
-    "render_report_html",
-]
+__all__ = ["SECTION_IDS", "TIMELINE_DIV_ID", "plotly_bundle", "render_report_html"]
 
-EQUITY_DIV_ID = "equity-curve"
-DRAWDOWN_DIV_ID = "drawdown-curve"
-MAX_LINE_POINTS = 5000
-_TEMPLATE = "plotly_white"
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+SECTION_IDS = (
+    "cards", "metrics-section", "charts", "monthly", "trades-section", "per-symbol-section",
+    "exit-reasons-section", "vetoes-section", "resizes-section", "errors-section",
+    "open-positions-section",
+)  # fmt: skip
+"""The id of every section the page always has, in page order."""
+
+_NESTED = ("vetoes", "resizes", "strategy_errors", "trading_state_changes", "open_positions",
+           "warnings", "annualisation", "strategy_disabled")  # fmt: skip
 _CSS = """
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
-table.metrics { border-collapse: collapse; font-size: 0.9em; }
-table.metrics td { border-bottom: 1px solid #ddd; padding: 0.25em 1em 0.25em 0; }
-table.metrics td.value { text-align: right; font-variant-numeric: tabular-nums; }
-.plot { height: 420px; }
+:root { --win: #1a7f37; --loss: #c62828; --muted: #667085; --line: #e4e7ec; }
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.5em 2em;
+  color: #1d2939; }
+h1 { font-size: 1.45em; margin-bottom: 0.4em; } h2 { font-size: 1.15em; margin-top: 1.8em; }
+h3 { font-size: 0.95em; margin: 0 0 0.3em; color: var(--muted); }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
+  gap: 0.6em; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 0.5em 0.7em; }
+.card .label { font-size: 0.78em; color: var(--muted); }
+.card .value { font-size: 1.15em; font-variant-numeric: tabular-nums; margin-top: 0.15em; }
+.groups { display: grid; grid-template-columns: repeat(auto-fill, minmax(290px, 1fr));
+  gap: 1em 2em; }
+table { border-collapse: collapse; font-size: 0.86em; }
+td, th { border-bottom: 1px solid var(--line); padding: 0.22em 0.8em 0.22em 0; }
+th { text-align: left; font-weight: 600; } td.num, th.num { text-align: right; }
+td { font-variant-numeric: tabular-nums; }
+table.metrics { width: 100%; } table.metrics td.value { text-align: right; }
+table.sortable th { cursor: pointer; user-select: none; }
+th[aria-sort="ascending"]::after { content: " \\25B2"; }
+th[aria-sort="descending"]::after { content: " \\25BC"; }
+.scroll { max-height: 32em; overflow: auto; }
+.none, .note { color: var(--muted); font-style: italic; }
+ul.warnings { background: #fff8e1; border: 1px solid #f5c542; padding: 0.6em 1.6em; }
+pre.traceback { background: #f8f9fb; border: 1px solid var(--line); padding: 0.6em;
+  overflow: auto; font-size: 0.8em; }
+footer { margin-top: 2.5em; padding-top: 0.6em; border-top: 1px solid var(--line);
+  color: var(--muted); font-size: 0.82em; }
+footer span { margin-right: 1.5em; }
+"""
+SORT_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th").forEach(function (th, col) {
+    th.addEventListener("click", function () {
+      var up = th.getAttribute("aria-sort") !== "ascending";
+      var num = th.getAttribute("data-kind") === "num";
+      var body = table.tBodies[0];
+      table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", up ? "ascending" : "descending");
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute("data-v"), y = b.cells[col].getAttribute("data-v");
+        if (x === y) { return 0; }
+        if (x === "") { return 1; }  /* blanks last either way */
+        if (y === "") { return -1; }
+        var d = num ? parseFloat(x) - parseFloat(y) : (x < y ? -1 : 1);
+        return up ? d : -d;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
 """
 
 
-def price_div_id(index: int, symbol: str) -> str:
-    """The div id of the ``index``-th symbol's price chart (symbols in sorted order)."""
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", symbol).strip("-") or "symbol"
-    return f"price-{index}-{slug}"
+@cache
+def plotly_bundle() -> str:
+    """The vendored plotly.js finance bundle's text (see ``ops/vendor/README.md``)."""
+    return (files("vibetrading_V2.ops") / "vendor" / "plotly-finance.min.js").read_text("utf-8")
 
 
-def minmax_indices(values: np.ndarray, max_points: int = MAX_LINE_POINTS) -> np.ndarray:
-    """Sorted row positions to keep so a line of ``values`` has at most ``max_points``.
-
-    The series is cut into equal buckets; each keeps its lowest and highest point, and the
-    first and last points are always kept. Short series are returned whole.
-    """
-    n = len(values)
-    if n <= max_points:
-        return np.arange(n)
-    buckets = max(1, (max_points - 2) // 2)
-    size = -(-n // buckets)
-    whole = n // size
-    head = values[: whole * size].reshape(whole, size)
-    starts = np.arange(whole) * size
-    keep = [starts + np.nanargmin(head, axis=1), starts + np.nanargmax(head, axis=1)]
-    tail = values[whole * size :]
-    if len(tail):
-        offset = whole * size
-        keep.append(np.array([offset + np.nanargmin(tail), offset + np.nanargmax(tail)]))
-    keep.append(np.array([0, n - 1]))
-    return np.unique(np.concatenate(keep))
-
-
-def _utc_times(values: pd.Series | pd.Index, what: str) -> pd.DatetimeIndex:
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return pd.DatetimeIndex(values).tz_convert("UTC")
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        if pd.isna(values).all():  # no times at all: nothing is ambiguous
-            return pd.DatetimeIndex(values).tz_localize("UTC")
-        raise ValueError(f"{what} has times without a time zone; give UTC times")
-    return pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601"))
-
-
-def _figure(title: str, yaxis_title: str, *, percent: bool = False) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": html.escape(title)},
-        height=420,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        hovermode="closest",
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": {"text": yaxis_title}, "tickformat": ".1%" if percent else None},
-    )
-    return fig
-
-
-def _line(fig: go.Figure, times: pd.DatetimeIndex, values: np.ndarray, name: str,
-          **style: Any) -> int:
-    keep = minmax_indices(values)
-    fig.add_trace(go.Scatter(x=times[keep], y=values[keep], mode="lines", name=name, **style))
-    return len(keep)
-
-
-def _thinned(title: str, kept: int, total: int) -> str:
-    if kept == total:
-        return title
-    return f"{title} ({kept} of {total} points shown, min/max kept)"
-
-
-def _equity_plot(equity: pd.DataFrame) -> str:
-    times = _utc_times(equity["timestamp"], "equity.timestamp")
-    values = equity["equity"].to_numpy(dtype=float)
-    fig = _figure("Equity", "equity")
-    kept = _line(fig, times, values, "equity", line={"color": "#1f77b4"})
-    fig.update_layout(title={"text": _thinned("Equity", kept, len(values))})
-    return _div(fig, EQUITY_DIV_ID)
-
-
-def _drawdown_plot(equity: pd.DataFrame) -> str:
-    times = _utc_times(equity["timestamp"], "equity.timestamp")
-    values = equity["drawdown"].to_numpy(dtype=float)
-    fig = _figure("Drawdown", "drawdown", percent=True)
-    kept = _line(fig, times, values, "drawdown", fill="tozeroy", line={"color": "#d62728"})
-    fig.update_layout(title={"text": _thinned("Drawdown", kept, len(values))})
-    return _div(fig, DRAWDOWN_DIV_ID)
-
-
-def _trade_labels(trades: pd.DataFrame) -> list[str]:
-    return [
-        f"{html.escape(str(s))} {html.escape(str(d))} qty {display_value(q)}"
-        f" net {display_value(p)}"
-        for s, d, q, p in zip(
-            trades["strategy_id"], trades["direction"], trades["quantity"], trades["net_pnl"],
-            strict=True,
+def _cards(summary: Mapping[str, object]) -> str:
+    layout = {f.key: f for _, figures in SUMMARY_GROUPS for f in figures}
+    cards = []
+    for key in HEADER_CARDS:
+        figure = layout[key]
+        text = figure_text(figure, summary.get(key))
+        cards.append(
+            f'<div class="card" data-key="{key}"><div class="label">'
+            f"{html.escape(figure.heading)}</div>"
+            f'<div class="value">{html.escape(text)}</div></div>'
         )
+    return '<div class="cards" id="cards">\n' + "\n".join(cards) + "\n</div>"
+
+
+def _metrics(summary: Mapping[str, object]) -> str:
+    blocks = []
+    for title, rows in grouped_figures(summary):
+        lines = "\n".join(
+            f'<tr data-key="{f.key}"><td>{html.escape(f.heading)}</td>'
+            f'<td class="value">{html.escape(text)}</td></tr>'
+            for f, text in rows
+        )
+        blocks.append(
+            f'<div class="group" data-group="{html.escape(title)}"><h3>{html.escape(title)}</h3>'
+            f'<table class="metrics">\n{lines}\n</table></div>'
+        )
+    if not blocks:
+        return '<div id="metrics">' + '<p class="none">none — the summary is empty</p></div>'
+    return '<div class="groups" id="metrics">\n' + "\n".join(blocks) + "\n</div>"
+
+
+def _other_figures(summary: Mapping[str, object]) -> str:
+    """Summary figures the layout does not list (e.g. per-strategy PnL), so none is hidden."""
+    known = {f.key for _, figures in SUMMARY_GROUPS for f in figures}
+    known |= set(FOOTER_KEYS) | set(_NESTED)
+    rest = {k: v for k, v in summary.items() if k not in known}
+    flat = {
+        k: v for k, v in flatten_summary(rest).items()
+        if not (isinstance(v, list) and any(isinstance(x, Mapping) for x in v))
+    }  # fmt: skip
+    if not flat:
+        return ""
+    lines = "\n".join(
+        f'<tr><td>{html.escape(k)}</td><td class="value">{html.escape(display_value(v))}</td></tr>'
+        for k, v in flat.items()
+    )
+    table = f'<table class="metrics" id="other-figures">\n{lines}\n</table>'
+    return f'<h2 id="other">Other figures</h2>\n{table}'
+
+
+def _footer(summary: Mapping[str, object]) -> str:
+    parts = [
+        f'<span data-key="{key}">{html.escape(key)}: {html.escape(display_value(summary.get(key)))}'
+        "</span>"
+        for key in FOOTER_KEYS
     ]
+    return '<footer id="identity">' + "".join(parts) + "</footer>"
 
 
-def _price_plot(index: int, symbol: str, bars: pd.DataFrame | None, trades: pd.DataFrame) -> str:
-    fig = _figure(symbol, "price")
-    title = f"{symbol} close"
-    if bars is not None:
-        if "close" not in bars.columns:
-            raise ValueError(f"prices[{symbol!r}] has no 'close' column")
-        times = _utc_times(bars.index.to_series(), f"prices[{symbol!r}].index")
-        closes = bars["close"].to_numpy(dtype=float)
-        kept = _line(fig, times, closes, "close", line={"color": "#7f7f7f", "width": 1})
-        title = _thinned(title, kept, len(closes))
-    mine = trades[trades["symbol"] == symbol]
-    labels = np.array(_trade_labels(mine), dtype=object)
-    entry_times = _utc_times(mine["entry_time"], "trades.entry_time")
-    direction = mine["direction"].astype(str).str.lower().to_numpy()
-    for side, symbol_shape, color in (
-        ("long", "triangle-up", "#2ca02c"),
-        ("short", "triangle-down", "#d62728"),
-    ):
-        rows = direction == side
-        if not rows.any():
-            continue
-        fig.add_trace(go.Scatter(
-            x=entry_times[rows], y=mine["entry_price"].to_numpy(dtype=float)[rows],
-            mode="markers", name=f"{side} entry", text=labels[rows], hoverinfo="x+y+text",
-            marker={"symbol": symbol_shape, "size": 10, "color": color},
-        ))  # fmt: skip
-    exit_times = _utc_times(mine["exit_time"], "trades.exit_time")
-    closed = ~pd.isna(exit_times)
-    if closed.any():
-        fig.add_trace(go.Scatter(
-            x=exit_times[closed], y=mine["exit_price"].to_numpy(dtype=float)[closed],
-            mode="markers", name="exit", text=labels[closed], hoverinfo="x+y+text",
-            marker={"symbol": "x", "size": 9, "color": "#000000"},
-        ))  # fmt: skip
-    fig.update_layout(title={"text": html.escape(title)})
-    return _div(fig, price_div_id(index, symbol))
+def _number(summary: Mapping[str, object], key: str) -> float | None:
+    value = summary.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
-def _div(fig: go.Figure, div_id: str) -> str:
-    body: str = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        config=_PLOT_CONFIG,
-        default_height="420px",
-    )
-    return f'<div class="plot">{body}</div>'
-
-
-def _metrics_table(summary: Mapping[str, object]) -> str:
-    rows = "\n".join(
-        f'<tr><td class="name">{html.escape(k)}</td>'
-        f'<td class="value">{html.escape(display_value(v))}</td></tr>'
-        for k, v in flatten_summary(summary).items()
-    )
-    return f'<table class="metrics">\n{rows}\n</table>'
+def _section(section_id: str, title: str, body: str, *, scroll: bool = False) -> str:
+    if scroll and body.startswith("<table"):
+        body = f'<div class="scroll">{body}</div>'
+    return f'<section id="{section_id}">\n<h2>{html.escape(title)}</h2>\n{body}\n</section>'
 
 
 def render_report_html(
@@ -207,24 +201,44 @@ def render_report_html(
     prices: Mapping[str, pd.DataFrame],
 ) -> str:
     """The whole report page as text (frames already in the ``ops.report`` schemas)."""
-    symbols = sorted(set(prices) | {str(s) for s in trades["symbol"].dropna()})
-    sections = [
-        "<h2>Metrics</h2>",
-        _metrics_table(summary),
-        "<h2>Equity</h2>",
-        _equity_plot(equity),
-        _drawdown_plot(equity),
-        "<h2>Prices and trades</h2>",
-    ]
-    sections += [_price_plot(i, s, prices.get(s), trades) for i, s in enumerate(symbols)]
-    head = (
-        '<meta charset="utf-8">\n'
-        f"<title>{html.escape(title)}</title>\n"
-        f"<style>{_CSS}</style>\n"
-        f'<script type="text/javascript">{get_plotlyjs()}</script>'
+    initial = _number(summary, "initial_equity")
+    changes = summary.get("trading_state_changes")
+    changes = [c for c in changes if isinstance(c, Mapping)] if isinstance(changes, list) else []
+    times = utc_times(equity["timestamp"], "equity.timestamp")
+    values = equity["equity"].to_numpy(dtype=float)
+    base = initial if initial is not None else (float(values[0]) if len(values) else 1.0)
+    charts = timeline_div(
+        equity, trades, prices, times=times, initial_equity=base, state_changes=changes
     )
-    body = "\n".join([f"<h1>{html.escape(title)}</h1>", *sections])
+    body = [
+        f"<h1>{html.escape(title)}</h1>",
+        warnings_block(summary),
+        _cards(summary),
+        _section("metrics-section", "Metrics", _metrics(summary)),
+        _section("charts", "Equity, drawdown and prices", charts),
+        _section("monthly", "Monthly returns [%]",
+                 monthly_table(monthly_returns(times, values, base))),
+        _section("trades-section", f"Trades ({len(trades):,})", trades_table(trades),
+                 scroll=True),
+        _section("per-symbol-section", "Per symbol", per_symbol_table(trades)),
+        _section("exit-reasons-section", "Exit reasons", exit_reason_table(trades)),
+        _section("vetoes-section", "Vetoed intents",
+                 reason_section(summary, "vetoes", "vetoes")),
+        _section("resizes-section", "Resized intents",
+                 reason_section(summary, "resizes", "resizes")),
+        _section("errors-section", "Strategy errors", strategy_errors_section(summary)),
+        _section("open-positions-section", "Open positions at the end",
+                 open_positions_section(summary)),
+        _other_figures(summary),
+        _footer(summary),
+    ]  # fmt: skip
+    head = (
+        '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n"
+        f'<script type="text/javascript">{plotly_bundle()}</script>'
+    )
+    page = "\n".join(part for part in body if part)
     return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n{head}\n</head>\n'
-        f"<body>\n{body}\n</body>\n</html>\n"
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n{head}\n</head>\n<body>\n{page}\n'
+        f"<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n"
     )

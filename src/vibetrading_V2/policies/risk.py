@@ -33,6 +33,7 @@ from vibetrading_V2.policies.risk_types import (
     RiskReason,
     RiskSnapshot,
     StateTransition,
+    breach_text,
 )
 
 __all__ = [
@@ -239,17 +240,18 @@ class RiskEngine:
         return RiskReason.RECOVERED
 
     def _nav_detail(self, reason: RiskReason, equity: float) -> str:
+        """A person's sentence for a NAV transition, e.g. the drawdown that tripped a limit."""
         policy = self.policy
-        if reason is RiskReason.KILL_SWITCH:
-            return f"equity {equity:g} <= peak {self._peak:g} * (1 - {policy.kill_switch_dd})"
         if reason is RiskReason.DAILY_LOSS:
-            return (
-                f"equity {equity:g} <= day start {self._day_start:g} "
-                f"* (1 - {policy.daily_loss_limit})"
-            )
+            return breach_text("loss", "the day's start", self._day_start, equity,
+                              "daily_loss_limit", policy.daily_loss_limit)
+        if reason is RiskReason.KILL_SWITCH:
+            return breach_text("drawdown", "the peak", self._peak, equity, "kill_switch_dd",
+                              policy.kill_switch_dd)
         if reason is RiskReason.MAX_DRAWDOWN:
-            return f"equity {equity:g} <= peak {self._peak:g} * (1 - {policy.max_drawdown})"
-        return f"equity {equity:g}: no loss limit breached"
+            return breach_text("drawdown", "the peak", self._peak, equity, "max_drawdown",
+                              policy.max_drawdown)
+        return f"equity {equity:,.2f}: no loss limit breached"
 
     # -- internals ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.numeric import is_finite
 from vibetrading_V2.core.types import TradingState
 
-__all__ = ["RiskDecision", "RiskReason", "RiskSnapshot", "StateTransition"]
+__all__ = ["RiskDecision", "RiskReason", "RiskSnapshot", "StateTransition", "breach_text"]
 
 
 class RiskReason(StrEnum):
@@ -194,3 +194,12 @@ def _resumable(value: object) -> bool:
         and not math.isnan(value)
         and value != math.inf
     )
+
+
+def breach_text(
+    what: str, since: str, base: float, equity: float, limit_name: str, limit: float | None
+) -> str:
+    """E.g. ``drawdown 25.3 % from the peak 1,000.00 (equity 747.00) >= max_drawdown 25 %``."""
+    loss = (1.0 - equity / base) * 100.0 if base > 0.0 else math.nan
+    return (f"{what} {loss:.1f} % from {since} {base:,.2f} (equity {equity:,.2f}) "
+            f">= {limit_name} {(limit or 0.0) * 100.0:g} %")

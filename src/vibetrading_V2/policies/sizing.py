@@ -14,9 +14,10 @@ Order of decisions in :meth:`Sizer.target_quantity`:
 
 3. Confidence: the base size is multiplied by ``intent.confidence`` (in ``[0, 1]``), whatever
    produced it; confidence ``0`` therefore means a flat target.
-4. Per-trade risk: with a ``stop_loss`` the quantity is capped so that
+4. Per-trade risk: with a ``stop_loss`` (a price) the quantity is capped so that
    ``|price - stop_loss| * quantity <= per_trade_risk * equity``; the cap applies last and to
-   explicit sizes too, because it is a risk bound, not a sizing preference.
+   explicit sizes too, because it is a risk bound, not a sizing preference. When it shrinks
+   the size, ``capped_from`` holds the size before the cap (the pipeline reports a resize).
 5. Sign: positive for ``LONG``, negative for ``SHORT``. No rounding to lot sizes.
 
 When a size cannot be computed (no volatility yet, a bad price or equity, an inconsistent
@@ -80,10 +81,13 @@ class Sizer:
     account-level policy that strategies may override but must not re-implement.
     """
 
-    __slots__ = ("policy",)
+    __slots__ = ("capped_from", "policy")
 
     def __init__(self, policy: SizingPolicy) -> None:
         self.policy = policy
+        # after sizing an intent with a stop_loss: the size before the per-trade-risk cap
+        # if the cap shrank it, else 0.0 (not touched for intents without a stop)
+        self.capped_from = 0.0
 
     def target_quantity(
         self, intent: Intent, price: float, equity: float, volatility: float | None = None
@@ -107,7 +111,9 @@ class Sizer:
             raise _bad_intent(intent, "confidence", confidence, "a number in [0, 1]")
         quantity = self._base_quantity(intent, price, equity, volatility) * confidence
         if intent.stop_loss is not None:
-            quantity = min(quantity, self._risk_cap(intent, intent.stop_loss, price, equity))
+            cap = self._risk_cap(intent, intent.stop_loss, price, equity)
+            self.capped_from = quantity if cap < quantity else 0.0
+            quantity = min(quantity, cap)
         if quantity == 0.0:
             return 0.0
         return quantity if intent.direction is _LONG else -quantity

@@ -29,7 +29,10 @@ from vibetrading_V2.core.types import Fill, Position, Side
 from vibetrading_V2.portfolio.netting import NetPosition
 from vibetrading_V2.portfolio.trades import RoundTrip, TradeTracker
 
-__all__ = ["Ledger", "StrategyPnl"]
+__all__ = ["Ledger", "OpenBook", "StrategyPnl"]
+
+OpenBook = tuple[str, str, float, float, int, float]
+"""An open position of one strategy: see :meth:`Ledger.open_books`."""
 
 _BUY: Final = Side.BUY  # module constants: enum attribute access is slow in 3.11
 _SELL: Final = Side.SELL
@@ -250,6 +253,19 @@ class Ledger:
     def trades(self) -> list[RoundTrip]:
         """Closed round trips in the order they were closed."""
         return list(self._trades)
+
+    def open_books(self) -> list[OpenBook]:
+        """Every strategy's open position per symbol, in (strategy, symbol) order.
+
+        Each as ``(strategy_id, symbol, quantity, average entry price, entry time in ns,
+        entry fees not yet charged to a closed trade)``; ``quantity`` is signed.
+        """
+        return [
+            (key[0], key[1], book.position.quantity, book.position.average_price,
+             book.tracker.entry_ts_ns, book.tracker.open_fees)
+            for key, book in self._sorted_books()
+            if book.position.quantity != 0.0
+        ]
 
     def _book(self, strategy_id: str, symbol: str) -> _StrategyBook | None:
         account = self._strategies.get(strategy_id)

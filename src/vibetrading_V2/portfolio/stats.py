@@ -1,29 +1,66 @@
-"""Performance statistics of a run: returns, risk ratios, drawdown and trade quality.
+"""Performance statistics of a run: returns, risk ratios, drawdowns and trade quality.
 
-A report and a promotion gate need the same handful of numbers computed one way, from
-the equity curve and the round trips, with conventions written down. Every value is a
-plain ``int``, ``float`` or ``None`` (never NaN or infinity), so the summary can be written
-to JSON as is and compared byte for byte between runs.
+A report and a promotion gate need the same numbers computed one way, from the equity
+curve and the round trips, with the conventions written down. Every value is a plain
+``int``, ``float`` or ``None`` (never NaN or infinity), so the summary can be written to
+JSON as is and compared byte for byte between runs. The keys are those of
+:mod:`vibetrading_V2.ops.summary_layout`; the computations live in
+:mod:`~vibetrading_V2.portfolio.curve_stats` and :mod:`~vibetrading_V2.portfolio.trade_stats`.
 
-Conventions:
+Units: ``*_pct`` are percent numbers (``12.5`` is 12.5 %), ``*_days`` days of 86,400 s,
+money in the account currency, ratios plain numbers.
 
-* The return series is built from ``[initial_cash, *equity]``: the first period is the
-  move from the starting cash to the first point of the curve. Simple returns, risk-free
-  rate 0.
-* ``sharpe = mean(r) / std(r, ddof=1) * sqrt(periods_per_year)``.
-* ``sortino = mean(r) / sqrt(mean(min(r, 0) ** 2)) * sqrt(periods_per_year)`` (downside
-  deviation against a 0 target, over all periods).
-* Both are ``0.0`` when there are fewer than two returns or the deviation is zero (for
-  sortino: no losing period), and ``None`` when the equity touched zero or went negative,
-  where simple returns stop meaning anything.
-* ``max_drawdown`` is the largest fall from a running peak as a positive fraction
-  (``0.25`` = 25 %); the starting cash counts as the first peak.
-* ``profit_factor`` is gross winning net PnL over gross losing net PnL; it is ``None``
-  when no trade lost (the ratio would be infinite or undefined).
-* ``win_rate``, ``avg_trade_net_pnl``, ``best_trade`` and ``worst_trade`` are ``None``
-  without trades. A trade with a net PnL of exactly zero is neither a win nor a loss.
-* ``cagr`` uses a 365.25-day year over the span of ``ts_ns``; ``None`` for a zero span, a
-  non-positive final equity, or a result too large to be a number.
+The curve:
+
+* Returns are simple returns of ``[initial_cash, *equity]``: the first period is the move
+  from the starting cash to the first point. Risk-free rate 0. ``n`` is the number of
+  returns (points of the curve); ``periods_per_year`` comes from the run's annualisation.
+* ``total_return_pct = 100 * (final / initial - 1)``; ``peak_equity`` is the highest value,
+  the starting cash included.
+* ``annual_return_pct = 100 * ((final / initial) ** (periods_per_year / n) - 1)``
+  (geometric); ``cagr_pct`` the same over calendar time (365.25-day years over the span of
+  the timestamps). Both are ``None`` for an empty curve or zero span, a non-positive final
+  equity, or a result too large to be a number.
+* ``annual_volatility_pct = 100 * std(r, ddof=1) * sqrt(periods_per_year)``;
+  ``sharpe = mean(r) / std(r, ddof=1) * sqrt(periods_per_year)``;
+  ``sortino = mean(r) / sqrt(mean(min(r, 0) ** 2)) * sqrt(periods_per_year)`` (downside
+  deviation against a 0 target, over all periods). Sharpe and sortino are ``0.0`` with
+  fewer than two returns or a zero deviation (sortino: no losing period); all three are
+  ``None`` when the equity touched zero or went negative (simple returns stop meaning
+  anything there).
+* A drawdown episode runs from a running peak (the starting cash is the first) to the
+  first point back at or above it, or to the end of the curve if it never recovers.
+  ``max_drawdown_pct`` is the deepest fall below the peak and ``avg_drawdown_pct`` the mean
+  depth of the episodes, both ``<= 0`` (``-25.0`` is a 25 % fall; the sign the drawdown
+  chart uses), so ``max_drawdown_pct <= avg_drawdown_pct <= 0``. The durations run from
+  the peak's time to the recovery's (or the last point's); the starting cash stands at the
+  first timestamp. All four are ``0.0`` without a drawdown.
+* ``calmar = annual_return_pct / -max_drawdown_pct``; ``None`` without a drawdown.
+* ``exposure_pct`` (percent of the timeline's rows with a position open) and ``fees`` are
+  passed through; ``duration_days`` is the span of the timestamps (``None`` when empty).
+
+The trades:
+
+* Trade statistics count **closed** trades only. Positions still open at the end are not
+  trades yet (their PnL is unrealised and would change with the last price): they are
+  listed apart, as ``open_positions`` / ``n_open_positions`` and as ``open`` rows of
+  ``trades.csv``, and their value is in the equity figures above.
+* A trade's return is its ``return_pct``: net PnL (after its fees) in percent of the entry
+  notional. ``best_trade_pct`` / ``worst_trade_pct`` are the largest and smallest;
+  ``expectancy_pct`` is their arithmetic mean, ``avg_trade_pct`` their geometric mean
+  (the per-trade return compounding to the same growth; ``None`` if a trade lost 100 % or
+  more), ``expectancy`` the mean net PnL in money.
+* ``win_rate_pct`` counts trades with a net PnL above zero; a net PnL of exactly zero is
+  neither a win nor a loss. ``profit_factor`` is gross winning over gross losing net PnL
+  (``None`` when no trade lost). ``sqn = sqrt(n) * mean(net) / std(net, ddof=1)`` (``None``
+  under two trades or a zero deviation). ``kelly = w - (1 - w) / (avg win / avg loss)``
+  with ``w`` the win rate as a fraction and the averages of net PnL in money (``None``
+  without both a win and a loss).
+* Trade durations run from entry (opened from flat) to exit, in days.
+* Every trade figure is ``None`` without trades (``n_trades`` is ``0``).
+
+``buy_hold_return_pct`` holds each of the run's symbols from its first close to its last,
+equal weight, without fees.
 """
 
 from __future__ import annotations
@@ -35,9 +72,17 @@ import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.errors import ConfigError
+from vibetrading_V2.portfolio.curve_stats import drawdowns, ratios
+from vibetrading_V2.portfolio.timeline import symbol_bounds
+from vibetrading_V2.portfolio.trade_stats import trade_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
 
-__all__ = ["TIMEFRAME_MINUTES", "performance_summary", "periods_per_year_for"]
+__all__ = [
+    "TIMEFRAME_MINUTES",
+    "buy_hold_return_pct",
+    "performance_summary",
+    "periods_per_year_for",
+]
 
 Summary = dict[str, float | int | None]
 
@@ -53,7 +98,7 @@ TIMEFRAME_MINUTES: dict[str, int] = {
 }
 _MINUTES_PER_YEAR = 365 * 1_440
 _NS_PER_YEAR = 365.25 * 86_400 * 1_000_000_000
-_TINY_STD = 1e-12
+_NS_PER_DAY = 86_400 * 1_000_000_000
 
 
 def periods_per_year_for(timeframe: str, override: float | None = None) -> float:
@@ -96,10 +141,8 @@ def performance_summary(
 ) -> Summary:
     """Summarise a run; see the module docstring for every convention.
 
-    Keys, in this order: final_equity, total_return, cagr, sharpe, sortino, max_drawdown,
-    n_trades, win_rate, profit_factor, avg_trade_net_pnl, best_trade, worst_trade,
-    exposure, fees. ``exposure`` (fraction of bars with an open position) and ``fees``
-    are passed through.
+    ``exposure`` is the fraction of rows with an open position (reported in percent) and
+    ``fees`` the fees paid; both are passed through.
     """
     ts = np.asarray(ts_ns, dtype=np.int64)
     eq = np.asarray(equity, dtype=np.float64)
@@ -111,20 +154,49 @@ def performance_summary(
     # one scratch array for every temporary: on a million-row curve a fresh array per step
     # costs more in page faults than the arithmetic
     scratch = np.empty_like(values)
-    max_drawdown = _max_drawdown(values, scratch)
-    sharpe, sortino = _ratios(values, periods_per_year, scratch)
+    down = drawdowns(values, ts, scratch)
+    risk = ratios(values, periods_per_year, scratch)  # overwrites values
+    annual = _growth_rate(final / initial_cash, len(eq) / periods_per_year)
+    span_ns = int(ts[-1] - ts[0]) if len(ts) else None
     summary: Summary = {
+        "duration_days": None if span_ns is None else span_ns / _NS_PER_DAY,
+        "initial_equity": float(initial_cash),
         "final_equity": final,
-        "total_return": final / initial_cash - 1.0,
-        "cagr": _cagr(ts, initial_cash, final),
-        "sharpe": sharpe,
-        "sortino": sortino,
-        "max_drawdown": max_drawdown,
+        "peak_equity": down.peak,
+        "total_return_pct": 100.0 * (final / initial_cash - 1.0),
+        "annual_return_pct": annual,
+        "annual_volatility_pct": risk.volatility_pct,
+        "cagr_pct": _growth_rate(final / initial_cash, (span_ns or 0) / _NS_PER_YEAR),
+        "exposure_pct": 100.0 * float(exposure),
+        "fees": float(fees),
+        "sharpe": risk.sharpe,
+        "sortino": risk.sortino,
+        "calmar": None if annual is None or down.max_pct == 0.0 else annual / -down.max_pct,
+        "max_drawdown_pct": down.max_pct,
+        "avg_drawdown_pct": down.avg_pct,
+        "max_drawdown_duration_days": down.max_duration_days,
+        "avg_drawdown_duration_days": down.avg_duration_days,
     }
-    summary.update(_trade_stats([t.net_pnl for t in trades]))
-    summary["exposure"] = float(exposure)
-    summary["fees"] = float(fees)
+    summary.update(trade_summary(trades))
     return {k: _clean(v) for k, v in summary.items()}
+
+
+def buy_hold_return_pct(
+    symbol_index: npt.ArrayLike, close: npt.ArrayLike, n_symbols: int
+) -> float | None:
+    """Return in percent of holding every symbol from its first close to its last, equal
+    weight, no fees; ``None`` without bars or with a first close that is not positive."""
+    px = np.asarray(close, dtype=np.float64)
+    firsts_lasts = [
+        (float(px[rows[0]]), float(px[rows[1]]))
+        for rows in symbol_bounds(symbol_index, n_symbols)
+        if rows is not None
+    ]
+    if not firsts_lasts or any(first <= 0.0 for first, _ in firsts_lasts):
+        return None
+    moves = [last / first - 1.0 for first, last in firsts_lasts]
+    result = _clean(100.0 * math.fsum(moves) / len(moves))
+    return None if result is None else float(result)
 
 
 def _validate(
@@ -140,68 +212,14 @@ def _validate(
         raise ValueError(f"periods_per_year must be positive, got {periods_per_year!r}")
 
 
-def _ratios(
-    values: npt.NDArray[np.float64], periods_per_year: float, scratch: npt.NDArray[np.float64]
-) -> tuple[float | None, ...]:
-    """Sharpe and sortino of the simple returns of ``values``; ``values`` is overwritten.
-
-    The same operations as ``np.mean``, ``np.std(ddof=1)`` and ``np.minimum(r, 0) ** 2``,
-    in the same order, so the same numbers; only the temporaries live in ``scratch`` and in
-    ``values`` (free once the returns are taken).
-    """
-    if bool(np.any(values[:-1] <= 0.0)):
-        return None, None
-    n = len(values) - 1
-    returns = np.divide(values[1:], values[:-1], out=scratch[:n])
-    returns -= 1.0
-    if n < 2:
-        return 0.0, 0.0
-    mean = float(np.mean(returns))
-    scale = math.sqrt(periods_per_year)
-    work = values[:n]
-    # np.std(returns, ddof=1): sum((r - mean) ** 2) / (n - 1), square-rooted
-    np.subtract(returns, np.add.reduce(returns) / n, out=work)
-    np.multiply(work, work, out=work)
-    std = math.sqrt(float(np.add.reduce(work) / (n - 1)))
-    np.minimum(returns, 0.0, out=work)
-    np.multiply(work, work, out=work)
-    downside = math.sqrt(float(np.mean(work)))
-    sharpe = 0.0 if std < _TINY_STD else mean / std * scale
-    sortino = 0.0 if downside < _TINY_STD else mean / downside * scale
-    return sharpe, sortino
-
-
-def _max_drawdown(values: npt.NDArray[np.float64], scratch: npt.NDArray[np.float64]) -> float:
-    """Largest ``1 - value / running peak``: ``1 - min(value / peak)``, rounding being monotone."""
-    ratio = np.maximum.accumulate(values, out=scratch)
-    np.divide(values, ratio, out=ratio)
-    return max(0.0, 1.0 - float(np.min(ratio)))
-
-
-def _cagr(ts: npt.NDArray[np.int64], initial: float, final: float) -> float | None:
-    if len(ts) < 2 or final <= 0.0:
-        return None
-    years = float(ts[-1] - ts[0]) / _NS_PER_YEAR
-    if years <= 0.0:
+def _growth_rate(growth: float, years: float) -> float | None:
+    """``100 * (growth ** (1 / years) - 1)``; ``None`` for no time, no growth or overflow."""
+    if years <= 0.0 or growth <= 0.0:
         return None
     try:
-        return float((final / initial) ** (1.0 / years) - 1.0)
+        return 100.0 * (math.pow(growth, 1.0 / years) - 1.0)
     except OverflowError:
         return None
-
-
-def _trade_stats(net: list[float]) -> Summary:
-    wins = sum(p for p in net if p > 0.0)
-    losses = -sum(p for p in net if p < 0.0)
-    n = len(net)
-    return {
-        "n_trades": n,
-        "win_rate": sum(1 for p in net if p > 0.0) / n if n else None,
-        "profit_factor": wins / losses if losses > 0.0 else None,
-        "avg_trade_net_pnl": math.fsum(net) / n if n else None,
-        "best_trade": max(net) if n else None,
-        "worst_trade": min(net) if n else None,
-    }
 
 
 def _clean(value: float | int | None) -> float | int | None:

@@ -13,10 +13,31 @@ from typing import Final
 from vibetrading_V2.core.types import Direction, Fill
 from vibetrading_V2.portfolio.netting import Move, NetChange
 
-__all__ = ["RoundTrip", "TradeTracker"]
+__all__ = ["EXIT_REASONS", "RISK_ORDER_SUFFIX", "RoundTrip", "TradeTracker", "exit_reason"]
 
 _LONG: Final = Direction.LONG  # enum attribute access is slow in 3.11
 _SHORT: Final = Direction.SHORT
+
+EXIT_REASONS: Final = ("signal", "stop", "take_profit", "risk", "open")
+"""Every ``exit_reason`` a trade row can carry (``open``: still held at the end)."""
+RISK_ORDER_SUFFIX: Final = ":risk"
+"""Ends the id of an order sent on the risk gate's demand (a halt or reduce flattening)."""
+
+
+def exit_reason(client_order_id: str) -> str:
+    """Why a position was closed, from the id of the closing order.
+
+    A bracket's stop leg (``<entry id>:sl``) is ``stop``, its take-profit leg (``:tp``)
+    ``take_profit``, an order sent on the risk gate's demand (``:risk``) ``risk``; any other
+    order came from a strategy's intent: ``signal``.
+    """
+    if client_order_id.endswith(":sl"):
+        return "stop"
+    if client_order_id.endswith(":tp"):
+        return "take_profit"
+    if client_order_id.endswith(RISK_ORDER_SUFFIX):
+        return "risk"
+    return "signal"
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
@@ -29,7 +50,8 @@ class RoundTrip:
     ``return_pct`` is ``net_pnl`` as a percentage of the entry notional
     (``quantity * entry_price``); ``1.5`` means +1.5 %. ``entry_ts_ns`` is when the position
     was opened from flat (adding to it does not move it). ``bars_held`` is left to a caller
-    that knows the bar timeline.
+    that knows the bar timeline. ``exit_reason`` is one of :data:`EXIT_REASONS`, from the
+    closing order (:func:`exit_reason`).
     """
 
     strategy_id: Final[str]
@@ -45,6 +67,7 @@ class RoundTrip:
     net_pnl: Final[float]
     return_pct: Final[float]
     bars_held: Final[int | None]
+    exit_reason: Final[str]
 
     def __init__(
         self,
@@ -61,6 +84,7 @@ class RoundTrip:
         net_pnl: float,
         return_pct: float,
         bars_held: int | None = None,
+        exit_reason: str = "signal",
     ) -> None:
         self.strategy_id = strategy_id
         self.symbol = symbol
@@ -75,6 +99,7 @@ class RoundTrip:
         self.net_pnl = net_pnl
         self.return_pct = return_pct
         self.bars_held = bars_held
+        self.exit_reason = exit_reason
 
 
 def _return_pct(net_pnl: float, quantity: float, entry_price: float) -> float:
@@ -98,6 +123,16 @@ class TradeTracker:
         self._open_fees = 0.0
         self._last_close_order = ""
         self._last_index = -1
+
+    @property
+    def entry_ts_ns(self) -> int:
+        """When the open position was opened from flat (meaningless while flat)."""
+        return self._entry_ts_ns
+
+    @property
+    def open_fees(self) -> float:
+        """The entry fees of the open position not yet charged to a closed trade."""
+        return self._open_fees
 
     def on_fill(self, fill: Fill, change: NetChange, out: list[RoundTrip]) -> None:
         """Record what ``fill`` did (``change``); append or update round trips in ``out``."""
@@ -153,6 +188,7 @@ class TradeTracker:
             fees=fees,
             net_pnl=realized - fees,
             return_pct=_return_pct(realized - fees, closed, entry_price),
+            exit_reason=exit_reason(fill.client_order_id),
         )
         order = fill.client_order_id
         if order and order == self._last_close_order and self._last_index >= 0:

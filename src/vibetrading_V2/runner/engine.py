@@ -42,7 +42,12 @@ from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.routing import IntentRouter
-from vibetrading_V2.runner.run_record import EngineRun, merged_timeline, positions_in_symbol
+from vibetrading_V2.runner.run_record import (
+    EngineRun,
+    merged_columns,
+    merged_timeline,
+    positions_in_symbol,
+)
 from vibetrading_V2.runner.safety import RiskStateKeeper, StrategyBreaker
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.bundle import StrategyMeta
@@ -99,6 +104,7 @@ class TradingEngine:
         self._clock = clock if isinstance(clock, SimulatedClock) else None
         self._config = config or EngineConfig()
         self._strategy_id = meta.strategy_id
+        self._logger = logger
         self._breaker = StrategyBreaker(
             strategy_id=meta.strategy_id, error_budget=self._config.error_budget, store=store,
             logger=logger, metrics=metrics, alerts=alerts,
@@ -156,8 +162,15 @@ class TradingEngine:
             if progress is not None:
                 progress(len(batch))
         histories.clear()
+        self._pipeline.log_totals()
         run = self._record(parts, symbols, fills, fill_rows)
         run.engine_seconds = time.perf_counter() - started
+        self._logger.info(
+            "run_finished", strategy=self._strategy_id, bars=run.bars, intents=run.n_intents,
+            orders=len(run.client_order_ids), fills=len(fills), vetoes=run.vetoes,
+            strategy_errors=run.strategy_errors, strategy_disabled=run.strategy_disabled,
+            state_changes=len(run.state_transitions),
+        )
         return run
 
     # -- the loop ---------------------------------------------------------------------------
@@ -325,6 +338,12 @@ class TradingEngine:
             strategy_disabled=self._breaker.disabled,
             vetoes=self._pipeline.vetoes,
             state_transitions=list(self._risk_state.transitions),
+            n_intents=self._pipeline.n_intents,
+            veto_counts=self._pipeline.veto_tally.counts(),
+            resize_counts=self._pipeline.resize_tally.counts(),
+            intent_notes=self._pipeline.note_tally.counts(),
+            error_record=self._breaker.record,
+            bar_columns=merged_columns(parts),
         )
 
 

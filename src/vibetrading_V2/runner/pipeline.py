@@ -4,6 +4,11 @@ The same path runs in every environment. It is entered only when a strategy's in
 symbol changes, so its cost does not grow with the number of bars. Record, then act: the
 intent and the order (as ``IN_FLIGHT``) are written to the ``StateStore`` before the order
 is sent; every veto is recorded with its machine-readable reasons.
+
+Vetoes, resizes (sizing shrank an intent, e.g. to its per-trade-risk cap) and intents that
+pass but look wrong (a stop far from the price) are counted per (stage, reason) in a
+``ReasonTally``; only the first few of each reason are logged one by one, and the totals
+once at the end (``log_totals``), so a vetoed intent costs no more than an accepted one.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from vibetrading_V2.core.types import (
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer, SizingError
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.runner.tally import ReasonTally
 
 __all__ = ["OrderPipeline"]
 
@@ -35,7 +41,14 @@ _REJECTED: Final = OrderStatus.REJECTED
 _BUY: Final = Side.BUY
 _SELL: Final = Side.SELL
 _FLAT: Final = Direction.FLAT
+_LONG: Final = Direction.LONG
 _MARKET: Final = OrderType.MARKET
+_GATE: Final = "strategy_gate"
+_SIZING: Final = "sizing"
+_RISK: Final = "risk"
+_RISK_CAP: Final = "per_trade_risk_cap"
+_LOGGED_FIRST: Final = 3  # events of one reason logged one by one; the rest only counted
+_FAR: Final = 0.5  # a stop or target further than this fraction of the price is suspect
 
 
 class OrderPipeline:
@@ -77,9 +90,13 @@ class OrderPipeline:
         self._seq_ts = -1  # the bar time of the last client id, and its rank in that bar
         self._seq = 0
         self.vetoes = 0
+        self.veto_tally = ReasonTally()
+        self.resize_tally = ReasonTally()
+        self.note_tally = ReasonTally()  # passed, but looks like a mistake
+        self.n_intents = 0
         # counted here in plain ints and reported by ``flush_metrics`` (after each batch):
         # a dictionary of tags per counted event would cost more than the event itself
-        self._n_intents = 0
+        self._intents_flushed = 0
         self._n_accepted = 0
         self._n_rejected = 0
         self._n_fills: dict[str, int] = {}
@@ -98,18 +115,25 @@ class OrderPipeline:
         reasons) or needed no order.
         """
         self._store.record_intent(ts_ns, self.strategy_id, intent)
-        self._n_intents += 1
+        self.n_intents += 1
         gate = self._strategy_gate(intent, price)
+        if not gate and intent.direction is not _FLAT and (
+            intent.stop_loss is not None or intent.take_profit is not None
+        ):
+            gate = self._bracket_gate(ts_ns, intent, price)
         if gate:
-            self._veto(ts_ns, intent.symbol, gate)
+            self._veto(ts_ns, intent.symbol, _GATE, gate, ())
             return None
         equity = self._ledger.equity()
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
+        sizer = self._sizer
         try:
-            target = self._sizer.target_quantity(intent, price, equity, volatility)
+            target = sizer.target_quantity(intent, price, equity, volatility)
         except SizingError as exc:  # e.g. no volatility yet: skip this intent, never flatten
-            self._veto(ts_ns, intent.symbol, (str(exc.reason),))
+            self._veto(ts_ns, intent.symbol, _SIZING, (str(exc.reason),), (str(exc),))
             return None
+        if intent.stop_loss is not None and sizer.capped_from > 0.0:
+            self._resized(ts_ns, intent, price, sizer.capped_from, abs(target))
         delta = target - current
         if abs(delta) < _MIN_QUANTITY:  # already there: keep working orders (stops) alive
             return None
@@ -125,7 +149,8 @@ class OrderPipeline:
             gross_notional=self._ledger.gross_notional(),
         )
         if not decision.approved:
-            self._veto(ts_ns, intent.symbol, tuple(str(r) for r in decision.reasons))
+            reasons = tuple([str(r) for r in decision.reasons])
+            self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
         self._cancel_working(intent.symbol)  # the new target replaces any pending order
         grows = abs(target) > abs(current) and intent.direction is not _FLAT
@@ -166,17 +191,31 @@ class OrderPipeline:
     def flush_metrics(self) -> None:
         """Report the intents, submits and fills counted since the last flush."""
         metrics = self._metrics
-        if self._n_intents:
-            metrics.incr("strategy_intents_total", self._n_intents,
-                         tags={"strategy": self.strategy_id})
+        n_intents = self.n_intents - self._intents_flushed
+        if n_intents:
+            metrics.incr("strategy_intents_total", n_intents, tags={"strategy": self.strategy_id})
+            self._intents_flushed = self.n_intents
+        for reason, count in self.veto_tally.unflushed():
+            metrics.incr("risk_reject_total", count, tags={"code": reason})
+        for reason, count in self.resize_tally.unflushed():
+            metrics.incr("intent_resized_total", count, tags={"code": reason})
         if self._n_accepted:
             metrics.incr("order_submit_total", self._n_accepted, tags={"status": "accepted"})
         if self._n_rejected:
             metrics.incr("order_submit_total", self._n_rejected, tags={"status": "rejected"})
         for sid, count in self._n_fills.items():
             metrics.incr("fills_total", count, tags={"strategy": sid})
-        self._n_intents = self._n_accepted = self._n_rejected = 0
+        self._n_accepted = self._n_rejected = 0
         self._n_fills.clear()
+
+    def log_totals(self) -> None:
+        """Log each reason's total once (the first few were logged as they happened)."""
+        for kind, tally in (("vetoed", self.veto_tally), ("resized", self.resize_tally),
+                            ("suspect", self.note_tally)):
+            for row in tally.counts():
+                self._logger.info(f"intents_{kind}_total", strategy=self.strategy_id,
+                                  stage=row.stage, reason=row.reason, count=row.count,
+                                  first_ts_ns=row.first_ts_ns, symbol=row.symbol)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -202,6 +241,57 @@ class OrderPipeline:
         if not _valid_size(i.take_profit):
             reasons.append("invalid_take_profit")
         return tuple(reasons)  # () when nothing is wrong: the shared empty tuple
+
+    def _bracket_gate(self, ts_ns: int, intent: Intent, price: float) -> tuple[str, ...]:
+        """A long's stop below the price and its target above (a short's mirrored).
+
+        Stops and targets are prices; one on the wrong side is refused. One further than
+        half the price away passes but is counted as suspect (a fraction given as a price,
+        such as ``stop_loss=0.01`` on a price of 1.1, looks like that).
+        """
+        long = intent.direction is _LONG
+        stop = intent.stop_loss
+        target = intent.take_profit
+        reasons: list[str] = []
+        if stop is not None:
+            if (stop >= price) if long else (stop <= price):
+                reasons.append("stop_loss_on_wrong_side")
+            elif abs(price - stop) > _FAR * price:
+                self._suspect(ts_ns, intent, "stop_loss_far_from_price", stop, price)
+        if target is not None:
+            if (target <= price) if long else (target >= price):
+                reasons.append("take_profit_on_wrong_side")
+            elif abs(target - price) > _FAR * price:
+                self._suspect(ts_ns, intent, "take_profit_far_from_price", target, price)
+        return tuple(reasons)
+
+    def _suspect(self, ts_ns: int, intent: Intent, reason: str, level: float,
+                 price: float) -> None:
+        if self.note_tally.add(_GATE, reason, ts_ns, intent.symbol) == 1:
+            field = reason.split("_far")[0]
+            self.note_tally.set_detail(_GATE, reason, (
+                f"{field} {level:g} is {abs(level - price) / price:.0%} away from the price "
+                f"{price:g} of {intent.symbol}; {field} is a price, not a fraction"))
+
+    def _resized(
+        self, ts_ns: int, intent: Intent, price: float, asked: float, sized: float
+    ) -> None:
+        """Sizing capped the intent at its per-trade risk: count it, detail the first."""
+        tally = self.resize_tally
+        n = tally.add(_SIZING, _RISK_CAP, ts_ns, intent.symbol)
+        if n > _LOGGED_FIRST:
+            return
+        stop = intent.stop_loss or 0.0
+        detail = (
+            f"asked {asked:,.6g}, sized {sized:,.6g} ({asked / sized:,.3g}x smaller): "
+            f"stop_loss {stop:g} is {abs(price - stop):g} from the price {price:g}, "
+            f"and per_trade_risk {self._sizer.policy.per_trade_risk:g} caps the loss at "
+            "the stop to that fraction of equity"
+        )
+        if n == 1:
+            tally.set_detail(_SIZING, _RISK_CAP, detail)
+        self._logger.info("intent_resized", strategy=self.strategy_id, symbol=intent.symbol,
+                          reason=_RISK_CAP, detail=detail, count=n, ts_ns=ts_ns)
 
     def _cancel_working(self, symbol: str | None) -> int:
         """Cancel this strategy's working orders (of ``symbol``, or all); record each."""
@@ -229,13 +319,28 @@ class OrderPipeline:
                                  reason=order.reason, symbol=request.symbol)
         return order
 
-    def _veto(self, ts_ns: int, symbol: str, reasons: tuple[str, ...]) -> None:
+    def _veto(
+        self,
+        ts_ns: int,
+        symbol: str,
+        stage: str,
+        reasons: tuple[str, ...],
+        details: tuple[str, ...],
+    ) -> None:
+        """Record and count a veto; log it only while one of its reasons is still new."""
         self.vetoes += 1
         self._store.record_veto(ts_ns, self.strategy_id, symbol, reasons)
-        for reason in reasons:
-            self._metrics.incr("risk_reject_total", tags={"code": reason})
-        self._logger.info("intent_vetoed", strategy=self.strategy_id, symbol=symbol,
-                          reasons=list(reasons), ts_ns=ts_ns)
+        tally = self.veto_tally
+        first = _LOGGED_FIRST + 1
+        for k in range(len(reasons)):
+            n = tally.add(stage, reasons[k], ts_ns, symbol)
+            if n == 1 and k < len(details):
+                tally.set_detail(stage, reasons[k], details[k])
+            first = min(first, n)
+        if first <= _LOGGED_FIRST:
+            self._logger.info("intent_vetoed", strategy=self.strategy_id, symbol=symbol,
+                              stage=stage, reasons=list(reasons), details=list(details),
+                              ts_ns=ts_ns)
 
     def _next_client_id(self, ts_ns: int, symbol: str) -> str:
         """Deterministic id: strategy, symbol, bar time and the order's rank in that bar."""

@@ -21,15 +21,19 @@ from vibetrading_V2.portfolio.equity import (
     per_timestamp,
 )
 from vibetrading_V2.portfolio.ledger import Ledger
-from vibetrading_V2.portfolio.stats import performance_summary
+from vibetrading_V2.portfolio.open_positions import OpenPosition, last_closes, open_positions
+from vibetrading_V2.portfolio.stats import buy_hold_return_pct, performance_summary
+from vibetrading_V2.portfolio.timeline import iso_utc
 from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
+from vibetrading_V2.runner.diagnostics import diagnostics_summary
 from vibetrading_V2.runner.engine import EngineRun
 from vibetrading_V2.runner.run_orders import run_orders
 
 __all__ = ["BacktestResults", "build_results"]
 
 _UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
+_NS_PER_DAY = 86_400 * 1_000_000_000
 _REQUEST = attrgetter("request")
 # what pandas makes of a list of str: the pyarrow-backed "str" dtype on pandas 3
 _TEXT = pd.Series(["x"]).dtype
@@ -53,18 +57,20 @@ class BacktestResults:
         trades: list[RoundTrip],
         orders: list[Order],
         initial_cash: float,
+        open_positions: Sequence[OpenPosition] = (),
     ) -> None:
         self.summary = summary
         self.run = run
         self._per_ts = per_ts
         self._trades = trades
+        self._open = list(open_positions)
         self._orders = orders
         self._initial_cash = initial_cash
 
     @cached_property
     def trades(self) -> pd.DataFrame:
-        """One row per round trip (``trades.csv``)."""
-        return _trades_frame(self._trades)
+        """One row per round trip (``trades.csv``), then one per position still open."""
+        return _trades_frame(self._trades, self._open)
 
     @cached_property
     def orders(self) -> pd.DataFrame:
@@ -78,7 +84,8 @@ class BacktestResults:
 
     @property
     def prices(self) -> Mapping[str, pd.DataFrame]:
-        """Close prices per symbol for the report, built on demand (they are large)."""
+        """Bars per symbol for the report (close, and open/high/low/volume when the feed gave
+        them), built on demand; a one-symbol run's columns are views, not copies."""
         return _prices(self.run)
 
 
@@ -99,6 +106,9 @@ def build_results(
     exposure = exposure_fraction(curve)
     per_ts = per_timestamp(curve)
     trades = ledger.trades()
+    held = open_positions(
+        ledger.open_books(), last_closes(run.symbol_index, run.ts_ns, run.close, run.symbols)
+    )
     summary: dict[str, object] = dict(
         performance_summary(
             per_ts.ts_ns, per_ts.equity, trades, initial_cash=initial_cash,
@@ -107,21 +117,24 @@ def build_results(
     )
     engine_seconds = run.engine_seconds
     summary.update(
+        start=iso_utc(int(per_ts.ts_ns[0])) if len(per_ts) else None,
+        end=iso_utc(int(per_ts.ts_ns[-1])) if len(per_ts) else None,
         bars=run.bars,
         symbols=list(run.symbols),
+        buy_hold_return_pct=buy_hold_return_pct(run.symbol_index, run.close, len(run.symbols)),
+        n_open_positions=len(held),
+        open_positions=[p.summary_row() for p in held],
         n_orders=0,
         n_fills=len(run.fills),
-        vetoes=run.vetoes,
-        strategy_errors=run.strategy_errors,
-        strategy_disabled=run.strategy_disabled,
         engine_seconds=engine_seconds,
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
+    summary.update(diagnostics_summary(run))  # vetoes, resizes, errors, state changes, warnings
     orders = run_orders(execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(
         summary=summary, run=run, per_ts=per_ts, trades=trades, orders=orders,
-        initial_cash=initial_cash,
+        initial_cash=initial_cash, open_positions=held,
     )
 
 
@@ -153,21 +166,31 @@ def _times(ts_ns: npt.ArrayLike) -> pd.Series:
     return pd.Series(pd.DatetimeIndex(values, dtype=_UTC_NS))
 
 
-def _trades_frame(trades: list[RoundTrip]) -> pd.DataFrame:
+def _trades_frame(trades: list[RoundTrip], held: Sequence[OpenPosition] = ()) -> pd.DataFrame:
+    """Closed trades in the order they closed, then the open positions (``exit_reason``
+    ``open``, no exit time, valued at the last close)."""
+    rows: list[RoundTrip | OpenPosition] = [*trades, *held]
+    entry_ns = _int_column(rows, "entry_ts_ns")
+    exit_ns = _int_column(rows, "exit_ts_ns")
+    # an open position is held until the last bar: its duration so far
+    until_ns = exit_ns.copy()
+    until_ns[len(trades):] = [p.last_ts_ns for p in held]
     return pd.DataFrame(
         {
-            "strategy_id": _text_column(trades, "strategy_id"),
-            "symbol": _text_column(trades, "symbol"),
-            "direction": _text_column(trades, "direction", convert=True),
-            "entry_time": _times(_int_column(trades, "entry_ts_ns")),
-            "exit_time": _times(_int_column(trades, "exit_ts_ns")),
-            "quantity": _float_column(trades, "quantity"),
-            "entry_price": _float_column(trades, "entry_price"),
-            "exit_price": _float_column(trades, "exit_price"),
-            "pnl": _float_column(trades, "pnl"),
-            "fees": _float_column(trades, "fees"),
-            "net_pnl": _float_column(trades, "net_pnl"),
-            "return_pct": _float_column(trades, "return_pct"),
+            "strategy_id": _text_column(rows, "strategy_id"),
+            "symbol": _text_column(rows, "symbol"),
+            "direction": _text_column(rows, "direction", convert=True),
+            "entry_time": _times(entry_ns),
+            "exit_time": _times(exit_ns),
+            "quantity": _float_column(rows, "quantity"),
+            "entry_price": _float_column(rows, "entry_price"),
+            "exit_price": _float_column(rows, "exit_price"),
+            "pnl": _float_column(rows, "pnl"),
+            "fees": _float_column(rows, "fees"),
+            "net_pnl": _float_column(rows, "net_pnl"),
+            "return_pct": _float_column(rows, "return_pct"),
+            "exit_reason": _text_column(rows, "exit_reason"),
+            "duration_days": (until_ns - entry_ns) / _NS_PER_DAY,
         }
     )
 
@@ -196,10 +219,16 @@ def _orders_frame(orders: list[Order]) -> pd.DataFrame:
 def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
     prices: dict[str, pd.DataFrame] = {}
     for code, symbol in enumerate(run.symbols):
-        rows = np.flatnonzero(run.symbol_index == code)
-        index = pd.DatetimeIndex(pd.to_datetime(run.ts_ns[rows], unit="ns", utc=True),
-                                 name="timestamp")
-        prices[symbol] = pd.DataFrame({"close": run.close[rows]}, index=index)
+        rows: Any = slice(None)
+        if len(run.symbols) > 1:
+            rows = np.flatnonzero(run.symbol_index == code)
+        columns: dict[str, Any] = {name: run.bar_columns[name][rows]
+                   for name in ("open", "high", "low") if name in run.bar_columns}
+        columns["close"] = run.close[rows]
+        if "volume" in run.bar_columns:
+            columns["volume"] = run.bar_columns["volume"][rows]
+        index = pd.DatetimeIndex(_times(run.ts_ns[rows]), name="timestamp")
+        prices[symbol] = pd.DataFrame(columns, index=index, copy=False)
     return prices
 
 

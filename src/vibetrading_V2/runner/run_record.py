@@ -11,7 +11,49 @@ import numpy.typing as npt
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill
 
-__all__ = ["EngineRun", "merged_timeline", "positions_in_symbol"]
+__all__ = [
+    "BAR_COLUMNS",
+    "EngineRun",
+    "ErrorRecord",
+    "ReasonCount",
+    "merged_columns",
+    "merged_timeline",
+    "positions_in_symbol",
+]
+
+BAR_COLUMNS = ("open", "high", "low", "volume")
+"""The bar fields a run keeps beside its closes, for the report's candles and volume."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCount:
+    """How often one reason stopped or changed intents at one stage, and its first time.
+
+    ``stage`` is ``strategy_gate``, ``sizing`` or ``risk``; ``detail`` a readable line
+    about the first occurrence ("" when there is nothing to add to the reason).
+    """
+
+    stage: str
+    reason: str
+    count: int
+    first_ts_ns: int
+    symbol: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    """A strategy's callback errors: how many, the first one in full, and when it stopped.
+
+    ``first_traceback`` is formatted once, at the first error; ``disabled_ts_ns`` is the
+    bar time at which the circuit breaker disabled the strategy (``None``: it never did).
+    """
+
+    count: int = 0
+    first_ts_ns: int | None = None
+    first_error: str | None = None
+    first_traceback: str | None = None
+    disabled_ts_ns: int | None = None
 
 
 @dataclass(slots=True)
@@ -28,8 +70,17 @@ class EngineRun:
     strategy_errors: int
     strategy_disabled: bool
     vetoes: int
-    state_transitions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    state_transitions: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    """``(ts_ns, from_state, to_state, reason code, detail)`` of each state change, in order."""
+    n_intents: int = 0
+    veto_counts: list[ReasonCount] = field(default_factory=list)
+    resize_counts: list[ReasonCount] = field(default_factory=list)
+    intent_notes: list[ReasonCount] = field(default_factory=list)
+    """Intents that passed but look wrong (e.g. a stop further than half the price away)."""
+    error_record: ErrorRecord = field(default_factory=ErrorRecord)
     engine_seconds: float = 0.0
+    bar_columns: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    """``BAR_COLUMNS`` of every bar, row-aligned with ``ts_ns``, when the feed gave them."""
 
     @property
     def bars(self) -> int:
@@ -53,6 +104,18 @@ def merged_timeline(
         _concat(ts_parts, np.int64),
         _concat(close_parts, np.float64),
     )
+
+
+def merged_columns(
+    parts: list[tuple[tuple[str, ...], BarBatch]], names: tuple[str, ...] = BAR_COLUMNS
+) -> dict[str, npt.NDArray[np.float64]]:
+    """The named bar fields of every row, in the order of ``merged_timeline`` (no copy for
+    a single batch)."""
+    return {
+        name: _concat([np.asarray(getattr(batch, name), dtype=np.float64) for _, batch in parts],
+                      np.float64)
+        for name in names
+    }
 
 
 def positions_in_symbol(row_symbol: list[int], history_lengths: list[int]) -> list[int]:

@@ -6,6 +6,7 @@ and the record, alerts and logs of the risk gate's state changes, restored after
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from typing import Final
 
@@ -13,11 +14,13 @@ from vibetrading_V2.core.ports import AlertSink, Logger, MetricsSink, StateStore
 from vibetrading_V2.core.types import TradingState
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.risk_types import RiskSnapshot
+from vibetrading_V2.runner.run_record import ErrorRecord
 
 __all__ = ["RiskStateKeeper", "StrategyBreaker"]
 
 _HALTED: Final = TradingState.HALTED
 _LOGGED_FIRST: Final = 3  # errors logged one by one before the budget is spent
+_PACKAGE: Final = "vibetrading_V2"  # frames of the engine, not of the strategy
 
 
 class StrategyBreaker:
@@ -45,10 +48,24 @@ class StrategyBreaker:
         self._alerts = alerts
         self.errors = 0
         self.disabled = False
+        self._first_ts: int | None = None
+        self._first_error: str | None = None
+        self._first_traceback: str | None = None
+        self._disabled_ts: int | None = None
+
+    @property
+    def record(self) -> ErrorRecord:
+        """The errors so far: count, the first one with its traceback, when disabled."""
+        return ErrorRecord(self.errors, self._first_ts, self._first_error,
+                           self._first_traceback, self._disabled_ts)
 
     def failed(self, ts: int, symbol: str, exc: BaseException) -> None:
         """Count one error of the strategy (at bar ``ts`` of ``symbol``); maybe disable it."""
         self.errors += 1
+        if self.errors == 1:  # the first in full, formatted once: later ones only counted
+            self._first_ts = ts
+            self._first_error = f"{type(exc).__name__}: {exc}"
+            self._first_traceback = _user_traceback(exc)
         sid = self._strategy_id
         self._metrics.incr("strategy_errors_total", tags={"strategy": sid})
         if self.errors <= _LOGGED_FIRST or self.errors > self._budget:
@@ -56,11 +73,20 @@ class StrategyBreaker:
                                error=f"{type(exc).__name__}: {exc}", count=self.errors)
         if self.errors > self._budget and not self.disabled:
             self.disabled = True
+            self._disabled_ts = ts
             reason = (f"{self.errors} errors exceed the error budget of {self._budget}; "
                       f"last: {type(exc).__name__}: {exc}")
             self._store.set_control(f"strategy_disabled:{sid}", reason)
             self._metrics.incr("strategy_circuit_open_total", tags={"strategy": sid})
             self._alerts.alert("high", "strategy_disabled", reason, {"ts_ns": ts})
+
+
+def _user_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` from the first frame outside this package (user code)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None and _PACKAGE in tb.tb_frame.f_code.co_filename:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb)).rstrip()
 
 
 class RiskStateKeeper:
@@ -87,7 +113,8 @@ class RiskStateKeeper:
         self._alerts = alerts
         self._cancel_all = cancel_all
         self._key = f"risk_snapshot:{strategy_id}"
-        self.transitions: list[tuple[int, str, str, str]] = []
+        # (ts_ns, from_state, to_state, reason code, detail) of each change, in order
+        self.transitions: list[tuple[int, str, str, str, str]] = []
 
     def restore(self) -> None:
         """Take back the risk gate's state recorded by an earlier run, if any."""
@@ -106,12 +133,16 @@ class RiskStateKeeper:
         if transitions:
             self._store.set_control(self._key, risk.snapshot().to_json())
         for t in transitions:
-            self.transitions.append((t.ts_ns, str(t.from_state), str(t.to_state), t.reason))
+            self.transitions.append(
+                (t.ts_ns, str(t.from_state), str(t.to_state), str(t.reason), t.detail)
+            )
             self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))
+            message = f"{t.reason}: {t.detail}" if t.detail else str(t.reason)
             self._alerts.alert("critical" if t.to_state is _HALTED else "high",
-                               f"trading_state_{t.to_state}", t.reason,
+                               f"trading_state_{t.to_state}", message,
                                {"ts_ns": t.ts_ns, "from": str(t.from_state)})
             self._logger.warning("trading_state_changed", ts_ns=t.ts_ns, reason=t.reason,
-                                 from_state=str(t.from_state), to_state=str(t.to_state))
+                                 detail=t.detail, from_state=str(t.from_state),
+                                 to_state=str(t.to_state))
         if state is _HALTED:
             self._cancel_all("trading halted")

@@ -10,6 +10,11 @@ that was never opened opens itself lazily on its first call, so the runner can u
 through the port alone. After ``close()`` calls raise ``StateStoreError`` until ``open()``
 is called again. A connection is used from the thread that opened it only.
 
+A store made with ``new_run=True`` belongs to one run that starts from nothing (every
+backtest): its first ``open()`` refuses a file that already holds intents, orders, fills,
+vetoes or controls with a ``ForeignStateError`` naming the file, instead of trading on state
+another run left behind.
+
 Schema (version 1)::
 
     schema_version(version)                 one row
@@ -36,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.core.errors import ForeignStateError, StateStoreError
 from vibetrading_V2.core.ports import StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
@@ -64,6 +69,7 @@ from vibetrading_V2.store.sqlite_schema import (
 __all__ = ["SCHEMA_VERSION", "SqliteStateStore"]
 
 _SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+_RUN_TABLES = ("intents", "orders", "fills", "vetoes", "controls")
 _ORDER_UPDATES = ", ".join(
     f"{c.strip()} = excluded.{c.strip()}" for c in ORDER_COLUMNS.split(",")[1:]
 )
@@ -78,7 +84,8 @@ class SqliteStateStore(StateStore):
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,
     ``NORMAL`` is faster in WAL mode and may lose the last commits on power loss but never
-    corrupts the file. Parent directories of ``path`` are created on open.
+    corrupts the file. Parent directories of ``path`` are created on open. ``new_run``:
+    the file must hold no state yet (checked once, on the first open).
     """
 
     def __init__(
@@ -86,6 +93,7 @@ class SqliteStateStore(StateStore):
         path: Path | str,
         *,
         synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = "FULL",
+        new_run: bool = False,
     ) -> None:
         if synchronous not in _SYNC_MODES:
             raise StateStoreError(
@@ -97,6 +105,7 @@ class SqliteStateStore(StateStore):
         self._synchronous = synchronous
         self._conn: sqlite3.Connection | None = None
         self._closed = False
+        self._must_be_empty = new_run  # until the first open has checked it
         self._checked_request: OrderRequest | None = None  # last request that passed
 
     @property
@@ -111,18 +120,21 @@ class SqliteStateStore(StateStore):
             return self
         with self._translate("open"):
             if str(self._path) != ":memory:":
-                self._path.parent.mkdir(parents=True, exist_ok=True)
+                self._make_parent()
             conn = sqlite3.connect(self._path, isolation_level=None)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute(f"PRAGMA synchronous={self._synchronous}")
                 conn.execute("PRAGMA foreign_keys=ON")
                 self._ensure_schema(conn)
+                if self._must_be_empty:
+                    self._refuse_foreign_state(conn)
             except BaseException:
                 conn.close()
                 raise
         self._conn = conn
         self._closed = False
+        self._must_be_empty = False
         return self
 
     def close(self) -> None:
@@ -169,6 +181,32 @@ class SqliteStateStore(StateStore):
                 path=str(self._path),
                 field="schema_version",
                 hint="use a build that matches the file, or start from a new state file",
+            )
+
+    def _make_parent(self) -> None:
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateStoreError(
+                f"cannot create the state store's directory {self._path.parent}: {exc}",
+                path=str(self._path),
+                hint="point state.path (or --out) at a directory you can write",
+            ) from None
+
+    def _refuse_foreign_state(self, conn: sqlite3.Connection) -> None:
+        """A new run's store must be empty: rows here were written by another run."""
+        counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in _RUN_TABLES}
+        held = [f"{n:,} {table}" for table, n in counts.items() if n]
+        if held:
+            raise ForeignStateError(
+                f"the state store already holds {', '.join(held)} written by another run; "
+                "a new run starts from an empty store and never trades on state it did not "
+                "write",
+                path=str(self._path),
+                field="state.path",
+                hint=f"delete {self._path} (with its -wal and -shm files) or set state.path "
+                "(VT_STATE__PATH) to a new file; unset, a backtest keeps a new store of its "
+                "own in its --out directory",
             )
 
     @contextmanager

@@ -15,12 +15,13 @@ import re
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 
-from vibetrading_V2.core.errors import BundleValidationError
+from vibetrading_V2.core.errors import BundleValidationError, ConfigError
 from vibetrading_V2.strategy.bundle import (
     SEMVER,
     TIMEFRAMES,
     CostOverride,
     Param,
+    ParamValue,
     PolicyOverrides,
     RiskOverride,
     SizingOverride,
@@ -28,7 +29,7 @@ from vibetrading_V2.strategy.bundle import (
     StrategyMeta,
 )
 
-__all__ = ["SDK_CLASSES", "explain_constructor_error", "validate_bundle"]
+__all__ = ["SDK_CLASSES", "coerce_params", "explain_constructor_error", "validate_bundle"]
 
 _OVERRIDE_GROUPS: dict[str, type] = {
     "cost": CostOverride,
@@ -281,3 +282,79 @@ def _check_override_value(value: object, hint: object, field: str, path: str) ->
             f"{field} must be finite and >= 0, got {value!r}",
             "use a non-negative number, or None to keep the default",
         )
+
+
+_ARTICLE = {"int": "an"}
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+def coerce_params(
+    declared: Mapping[str, Param], given: Mapping[str, object]
+) -> dict[str, ParamValue]:
+    """``given`` values converted to each declared ``Param``'s type and checked against it.
+
+    Text such as ``"20"`` (from ``--param fast=20`` or ``VT_STRATEGY__PARAMS__FAST=20``)
+    becomes the type of the default: ``int``, ``float``, ``bool`` (true/false, yes/no,
+    on/off, 1/0) or ``str``. An unknown name, a value that does not convert, and a value
+    outside the range or choices are each a ``ConfigError`` naming the parameter,
+    the value and what is allowed.
+    """
+    values: dict[str, ParamValue] = {}
+    for name, raw in given.items():
+        field = f"strategy.params.{name}"
+        if name not in declared:
+            raise ConfigError(
+                f"unknown parameter {name!r}; {_did_you_mean(name, declared)}",
+                field=field,
+                hint=f"declared parameters: {', '.join(sorted(declared)) or 'none'}",
+            )
+        param = declared[name]
+        value = _converted(param, raw)
+        where = f"--param {name}=VALUE or {'VT_STRATEGY__PARAMS__' + name.upper()}"
+        if value is None:
+            kind = type(param.default).__name__
+            raise ConfigError(
+                f"parameter {name!r} must be of type {kind}, got {raw!r}",
+                field=field,
+                hint=f"use {_ARTICLE.get(kind, 'a')} {kind} value{_allowed(param)} ({where})",
+            )
+        try:
+            param.check(name, value)
+        except BundleValidationError as exc:
+            raise ConfigError(
+                exc.message, field=field, hint=f"use a value{_allowed(param)} ({where})"
+            ) from None
+        values[name] = value
+    return values
+
+
+def _converted(param: Param, raw: object) -> ParamValue | None:
+    """``raw`` as the type of ``param.default``, or ``None`` when it does not convert."""
+    default = param.default
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        return True if text in _TRUE else False if text in _FALSE else None
+    if isinstance(raw, bool):
+        return None
+    try:
+        if isinstance(default, int):
+            if isinstance(raw, float):
+                return int(raw) if raw.is_integer() else None
+            return int(str(raw).strip())
+        if isinstance(default, float):
+            return float(raw) if isinstance(raw, int | float) else float(str(raw).strip())
+    except ValueError:
+        return None
+    return raw if isinstance(raw, str) else str(raw)
+
+
+def _allowed(param: Param) -> str:
+    if param.choices is not None:
+        return f" among {list(param.choices)}"
+    if param.low is not None or param.high is not None:
+        low = "-inf" if param.low is None else f"{param.low:g}"
+        high = "inf" if param.high is None else f"{param.high:g}"
+        return f" in [{low}, {high}]"
+    return ""
