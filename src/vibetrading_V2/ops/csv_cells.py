@@ -121,6 +121,17 @@ def _layout(exponent: int, negative: bool) -> list[int]:
     return [*sign, 15, 16, *[15] * (-exponent - 1), *range(_DIGITS)]
 
 
+def _runs(columns: list[int]) -> list[tuple[int, int, int]]:
+    """``columns`` as runs of consecutive source columns: (where, first, how many)."""
+    runs: list[tuple[int, int, int]] = []
+    for at, column in enumerate(columns):
+        if runs and column == runs[-1][1] + runs[-1][2] and column != 15:
+            runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
+        else:
+            runs.append((at, column, 1))
+    return runs
+
+
 def _fixed(x: FloatArray) -> tuple[ByteMatrix, IntArray]:
     """``%.15g`` text of values whose magnitude lies in ``[1e-4, 1e15)``."""
     digits, exponent = _digits(np.abs(x))
@@ -139,9 +150,15 @@ def _fixed(x: FloatArray) -> tuple[ByteMatrix, IntArray]:
     key = (exponent + 4) * 2 + negative
     codes = np.flatnonzero(np.bincount(key, minlength=38)).tolist()
     for code in codes:  # one or two in a column of similar values
-        columns = _layout(code // 2 - 4, bool(code % 2))
-        rows = slice(None) if len(codes) == 1 else np.flatnonzero(key == code)
-        matrix[rows, : len(columns)] = source[rows][:, columns]
+        if len(codes) == 1:
+            into, picked = matrix, source
+        else:
+            rows = np.flatnonzero(key == code)
+            into, picked = np.zeros((len(rows), _FLOAT_WIDTH), dtype=np.uint8), source[rows]
+        for at, start, length in _runs(_layout(code // 2 - 4, bool(code % 2))):
+            into[:, at : at + length] = picked[:, start : start + length]
+        if len(codes) > 1:
+            matrix[rows] = into
     np.multiply(matrix, np.arange(_FLOAT_WIDTH) < lengths[:, None], out=matrix)  # NULs
     return matrix[:, : int(lengths.max(initial=0))], lengths.astype(np.int64)
 
