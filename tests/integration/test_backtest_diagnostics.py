@@ -66,6 +66,11 @@ class Done:
     stderr: str
     out: Path
 
+    @property
+    def said(self) -> str:
+        """stderr with its whitespace collapsed: a narrow console may wrap a sentence."""
+        return " ".join(self.stderr.split())
+
     def summary(self) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads((self.out / "summary.json").read_text("utf-8"))
         return loaded
@@ -133,10 +138,10 @@ def test_backtest_when_strategy_symbol_has_no_data_then_veto_table_and_exit_3(
 ) -> None:
     done = runs["goog"]
     assert done.returncode == 3, done.stderr
-    assert "Vetoed intents" in done.stderr and "no_valid_price" in done.stderr
-    assert "every intent was vetoed" in done.stderr
-    assert "no bars of EURUSD (it holds GOOG)" in done.stderr
-    assert "nothing traded: every intent was vetoed" in done.stderr
+    assert "Vetoed intents" in done.said and "no_valid_price" in done.said
+    assert "every intent was vetoed" in done.said
+    assert "no bars of EURUSD (it holds GOOG)" in done.said
+    assert "nothing traded: every intent was vetoed" in done.said
     summary = done.summary()
     [row] = summary["vetoes"]["by_reason"]
     assert (row["stage"], row["reason"], row["symbol"]) == (
@@ -153,10 +158,10 @@ def test_backtest_when_strategy_raises_every_bar_then_first_traceback_and_exit_3
 ) -> None:
     done = runs["raising"]
     assert done.returncode == 3, done.stderr
-    assert "strategy errors: 11 (disabled at" in done.stderr
-    assert "Traceback (most recent call last)" in done.stderr
-    assert 'raising.py", line 16, in ratio' in done.stderr
-    assert "nothing traded: the strategy was disabled after 11 errors" in done.stderr
+    assert "strategy errors: 11 (disabled at" in done.said
+    assert "Traceback (most recent call last)" in done.said
+    assert 'raising.py", line 16, in ratio' in done.said
+    assert "nothing traded: the strategy was disabled after 11 errors" in done.said
     errors = done.summary()["strategy_errors"]
     assert errors["count"] == 11 and errors["disabled"] is True
     assert errors["first_error"].startswith("ZeroDivisionError: no ratio for")
@@ -168,7 +173,7 @@ def test_backtest_when_start_is_after_the_data_then_outputs_written_and_exit_3(
 ) -> None:
     done = runs["after_end"]
     assert done.returncode == 3, done.stderr
-    assert "nothing traded: the run saw no bars" in done.stderr
+    assert "nothing traded: the run saw no bars" in done.said
     assert done.summary()["bars"] == 0
     assert (done.out / "report.html").exists()
 
@@ -183,8 +188,8 @@ def test_backtest_when_stop_loss_is_a_fraction_then_the_resize_is_reported(
     assert (row["stage"], row["reason"]) == ("sizing", "per_trade_risk_cap")
     assert row["count"] == summary["n_resizes"] > 0
     assert "x smaller" in row["detail"]
-    assert "Resized intents" in done.stderr and "sizing shrank" in done.stderr
-    assert "stop_loss is a price, not a fraction" in done.stderr
+    assert "Resized intents" in done.said and "sizing shrank" in done.said
+    assert "stop_loss is a price, not a fraction" in done.said
 
 
 def test_backtest_when_drawdown_limit_is_hit_then_the_state_change_is_warned_and_summarised(
@@ -197,8 +202,8 @@ def test_backtest_when_drawdown_limit_is_hit_then_the_state_change_is_warned_and
     assert (change["from"], change["to"]) == ("active", "reducing")
     assert change["reason"].startswith("max_drawdown: drawdown")
     assert summary["n_state_changes"] == len(summary["trading_state_changes"])
-    assert f"trading REDUCING at {change['time']}" in done.stderr
-    assert "saw no new positions" in done.stderr
+    assert f"trading REDUCING at {change['time']}" in done.said
+    assert "saw no new positions" in done.said
 
 
 def test_backtest_when_run_then_its_log_is_fresh_in_the_out_dir_with_one_run_id(

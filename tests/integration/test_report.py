@@ -200,4 +200,4 @@ def test_report_when_extra_columns_then_written_after_schema_columns(tmp_path: P
     trades = _trades()
     trades.insert(0, "trade_id", [7])
     header = _write(tmp_path, trades=trades)["trades"].read_text().splitlines()[0]
-    assert header.endswith(",return_pct,exit_reason,duration_days,trade_id")
+    assert header.endswith(",return_pct,trade_id,exit_reason,duration_days")

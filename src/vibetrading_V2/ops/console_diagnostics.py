@@ -47,14 +47,15 @@ def print_diagnostics(summary: Mapping[str, object], console: Console) -> None:
             "not disabled")
         console.print(Text(f"strategy errors: {errors.get('count'):,} ({state}); the first, "
                            f"at {errors.get('first_time')}:", style="bold red"))
-        console.print(Text(str(errors.get("first_traceback") or errors.get("first_error"))))
+        console.print(Text(str(errors.get("first_traceback") or errors.get("first_error"))),
+                      soft_wrap=True)  # a traceback keeps its own lines
     warnings = summary.get("warnings")
     if isinstance(warnings, Sequence) and not isinstance(warnings, str):
         for warning in warnings:
-            console.print(Text(f"warning: {warning}", style="yellow"))
+            console.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
 
 
 def print_idle_reasons(reasons: Sequence[str], console: Console) -> None:
     """Say why the run traded nothing useful (the command then exits with code 3)."""
     for reason in reasons:
-        console.print(Text(f"nothing traded: {reason}", style="bold yellow"))
+        console.print(Text(f"nothing traded: {reason}", style="bold yellow"), soft_wrap=True)
