@@ -7,13 +7,14 @@ positions (``report_diagnostics``); any other summary figure; the run's identity
 (``FOOTER_KEYS``) in the footer. A section with no data says "none" rather than vanish.
 
 Size: the page inlines plotly.js once. It is the finance bundle of plotly.js 4.1 (1.28 MB,
-vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle of
-the ``plotly`` package: the report draws only scatter, bar and candlestick traces, all in
-that bundle. Long series are thinned (``report_series``), so a million-bar run's page is
-about the size of a short run's.
+vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle:
+the report draws only scatter, bar and candlestick traces, all in that bundle. Long series
+are thinned for drawing (``report_series``), so a million-bar run's page grows only by its
+trade markers (all kept) and its trades table (the first ``MAX_TRADE_ROWS``).
 
-Determinism: fixed element ids, a named plotly template, no time- or random-dependent
-text; the wall-clock keys are left out by the caller (``ops.report``).
+Determinism: fixed element ids, colours written out (no plotly template looked up), no
+time- or random-dependent text; the wall-clock keys are left out by the caller
+(``ops.report``).
 """
 
 from __future__ import annotations
