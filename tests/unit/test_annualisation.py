@@ -95,3 +95,23 @@ def test_sharpe_when_daily_bars_annualised_as_exchange_days_then_sqrt_252_not_sq
 
     daily, mislabelled = sharpe("1d", "exchange"), sharpe("1h", "24x7")
     assert mislabelled / daily == pytest.approx(math.sqrt(8_760 / 252))
+
+
+@pytest.mark.parametrize(
+    ("timeframe", "expected"),
+    [
+        ("1m", 525_600.0),
+        ("5m", 105_120.0),
+        ("15m", 35_040.0),
+        ("30m", 17_520.0),
+        ("1h", 8_760.0),
+        ("4h", 2_190.0),
+        ("1d", 365.0),
+        ("1w", 365.0 / 7.0),
+        ("1M", 12.0),
+    ],
+)
+def test_annualisation_when_24x7_then_bars_of_a_365_day_year(
+    timeframe: str, expected: float
+) -> None:
+    assert annualisation_for(timeframe, "24x7").periods_per_year == pytest.approx(expected)

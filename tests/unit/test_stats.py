@@ -7,13 +7,11 @@ import math
 
 import pytest
 
-from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.types import Direction
 from vibetrading_V2.ops.summary_layout import SUMMARY_GROUPS
 from vibetrading_V2.portfolio.stats import (
     buy_hold_return_pct,
     performance_summary,
-    periods_per_year_for,
 )
 from vibetrading_V2.portfolio.trades import RoundTrip
 
@@ -221,40 +219,3 @@ def test_summary_when_inputs_invalid_then_value_error(
 ) -> None:
     with pytest.raises(ValueError):
         summary(equity, ts=ts, initial=initial, ppy=ppy)
-
-
-@pytest.mark.parametrize(
-    ("timeframe", "expected"),
-    [
-        ("1m", 525_600.0),
-        ("5m", 105_120.0),
-        ("15m", 35_040.0),
-        ("30m", 17_520.0),
-        ("1h", 8_760.0),
-        ("4h", 2_190.0),
-        ("1d", 365.0),
-        ("1w", 365.0 / 7.0),
-        ("1M", 12.0),
-    ],
-)
-def test_periods_per_year_when_known_timeframe_then_24x7_count(
-    timeframe: str, expected: float
-) -> None:
-    assert periods_per_year_for(timeframe) == pytest.approx(expected)
-
-
-def test_periods_per_year_when_override_then_override_wins() -> None:
-    assert periods_per_year_for("1d", override=252) == 252.0
-
-
-def test_periods_per_year_when_unknown_timeframe_then_config_error_lists_choices() -> None:
-    with pytest.raises(ConfigError, match="unknown timeframe") as info:
-        periods_per_year_for("2h")
-    assert info.value.field == "timeframe"
-    assert info.value.hint is not None and "4h" in info.value.hint
-
-
-def test_periods_per_year_when_override_not_positive_then_config_error() -> None:
-    with pytest.raises(ConfigError) as info:
-        periods_per_year_for("1d", override=0.0)
-    assert info.value.field == "periods_per_year"

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from vibetrading_V2.core.errors import ConfigError
-from vibetrading_V2.portfolio.stats import TIMEFRAME_MINUTES
 
-__all__ = ["Annualisation", "Session", "annualisation_for", "broadest_session"]
+__all__ = [
+    "TIMEFRAME_MINUTES",
+    "Annualisation",
+    "Session",
+    "annualisation_for",
+    "broadest_session",
+]
 
 Session = Literal["24x7", "24x5", "exchange"]
 
@@ -34,6 +39,17 @@ _SESSION_TEXT: dict[Session, str] = {
 }
 _BREADTH: dict[Session, int] = {"exchange": 0, "24x5": 1, "24x7": 2}
 _MINUTES_PER_DAY = 1_440
+
+TIMEFRAME_MINUTES: dict[str, int] = {  # the timeframes a strategy may declare, but "1M"
+    "1m": 1,
+    "5m": 5,
+    "15m": 15,
+    "30m": 30,
+    "1h": 60,
+    "4h": 240,
+    "1d": 1_440,
+    "1w": 10_080,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,62 +71,20 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.portfolio.curve_stats import drawdowns, ratios
 from vibetrading_V2.portfolio.timeline import symbol_bounds
 from vibetrading_V2.portfolio.trade_stats import trade_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
 
 __all__ = [
-    "TIMEFRAME_MINUTES",
     "buy_hold_return_pct",
     "performance_summary",
-    "periods_per_year_for",
 ]
 
 Summary = dict[str, float | int | None]
 
-TIMEFRAME_MINUTES: dict[str, int] = {
-    "1m": 1,
-    "5m": 5,
-    "15m": 15,
-    "30m": 30,
-    "1h": 60,
-    "4h": 240,
-    "1d": 1_440,
-    "1w": 10_080,
-}
-_MINUTES_PER_YEAR = 365 * 1_440
 _NS_PER_YEAR = 365.25 * 86_400 * 1_000_000_000
 _NS_PER_DAY = 86_400 * 1_000_000_000
-
-
-def periods_per_year_for(timeframe: str, override: float | None = None) -> float:
-    """Bars per year for ``timeframe`` on a market that trades 24 hours, 7 days a week.
-
-    ``1h`` gives 8760 (365 x 24), ``1d`` 365, ``1w`` 365/7, ``1M`` 12. FX (about 24 x 5)
-    and equity sessions (about 6.5 h x 252 days, so ``1d`` is 252) trade fewer bars a
-    year; pass their figure as ``override``, which is returned as is once checked.
-    """
-    if override is not None:
-        if not (math.isfinite(override) and override > 0.0):
-            raise ConfigError(
-                f"periods_per_year override must be a positive number, got {override!r}",
-                field="periods_per_year",
-                hint="use e.g. 252 for daily equity bars or 6240 for hourly FX bars",
-            )
-        return float(override)
-    if timeframe == "1M":
-        return 12.0
-    minutes = TIMEFRAME_MINUTES.get(timeframe)
-    if minutes is None:
-        known = ", ".join([*TIMEFRAME_MINUTES, "1M"])
-        raise ConfigError(
-            f"unknown timeframe {timeframe!r}",
-            field="timeframe",
-            hint=f"use one of {known}, or pass periods_per_year explicitly",
-        )
-    return _MINUTES_PER_YEAR / minutes
 
 
 def performance_summary(
