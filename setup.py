@@ -24,7 +24,10 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from setuptools import Extension, setup
@@ -35,9 +38,9 @@ HERE = Path(__file__).resolve().parent
 # (not VT_ variables: those are settings, and the settings refuse unknown ones)
 BUILD_VAR = "VIBETRADING_NATIVE_BUILD"
 RECORD_VAR = "VIBETRADING_NATIVE_RECORD"
-# `make bench` (1M bars, SMA cross, best of 3), plain sources against the compiled build;
+# `make bench` (1M bars, SMA cross, best of 5), plain sources against the compiled build;
 # the figures are in README "The compiled build"
-PLAIN_SLOWDOWN = "about 5x"
+PLAIN_SLOWDOWN = "about 4x"
 
 
 def say(message: str) -> None:
@@ -85,8 +88,9 @@ def compiler_problem() -> str | None:
     with tempfile.TemporaryDirectory() as scratch:
         probe = Path(scratch) / "probe.c"
         probe.write_text("#include <Python.h>\nint vt_probe(void) { return 0; }\n")
-        include = sysconfig.get_paths()["include"]
-        command = [*cc, "-c", str(probe), "-o", str(probe.with_suffix(".o")), f"-I{include}"]
+        paths = sysconfig.get_paths()
+        includes = [f"-I{paths[key]}" for key in ("include", "platinclude")]
+        command = [*cc, "-c", str(probe), "-o", str(probe.with_suffix(".o")), *includes]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -105,9 +109,9 @@ class NativeBuildExt(build_ext):
     def run(self) -> None:
         if not self.extensions:
             return
-        shared = sum(ext.name.endswith("__mypyc") for ext in self.extensions)
-        say(f"compiling the C code with {compiler_command()[0]}: {len(self.extensions)} "
-            f"extensions, the {shared} shared one the long step (about a minute)...")
+        say(f"compiling the C code with {compiler_command()[0]}: the shared library of all "
+            f"the code (the long step, about a minute), then {len(self.extensions) - 1} small "
+            "module loaders...")
         started = time.perf_counter()
         try:
             super().run()
@@ -121,7 +125,26 @@ class NativeBuildExt(build_ext):
     def build_extension(self, ext: Extension) -> None:
         self._done += 1
         say(f"[{self._done}/{len(self.extensions)}] {ext.name}")
-        super().build_extension(ext)
+        with heartbeat(f"still compiling {ext.name}"):
+            super().build_extension(ext)
+
+
+@contextmanager
+def heartbeat(doing: str, every: float = 20.0) -> Iterator[None]:
+    """Say ``doing`` with the seconds spent, every ``every`` s, until the block ends."""
+    stop, started = threading.Event(), time.perf_counter()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            say(f"... {doing} ({time.perf_counter() - started:.0f} s)")
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def ext_modules() -> list[Extension]:

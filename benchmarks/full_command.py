@@ -4,8 +4,8 @@
 into a catalog of their own and runs ``python -m cli.backtest`` on them in a child
 process, so that the figures include what the engine figure leaves out: start-up, loading
 the catalog, and writing every output (the CSVs, ``summary.json`` and the report). The
-child's wall time and peak resident memory come from the kernel (``wait4``); its engine
-time from the ``summary.json`` it wrote.
+child's wall time and peak resident memory are measured by a small parent of its own
+(the kernel's ``ru_maxrss``); its engine time comes from the ``summary.json`` it wrote.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,18 @@ def write_catalog(frame: pd.DataFrame, root: Path) -> Path:
     return root
 
 
+# Runs the command and prints its wall seconds, exit code and peak RSS (KiB). A process
+# forked from the benchmark would inherit the benchmark's own high-water mark (Linux
+# carries it over fork and exec), so the command is started from this small one instead.
+_TIMER = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+seconds = time.perf_counter() - started
+print(seconds, code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def run_full_command(catalog: Path, out_dir: Path) -> dict[str, Any]:
     """Run the backtest command on ``catalog``; return its wall seconds, peak RSS (MiB),
     the engine seconds it reported and its outputs' sizes."""
@@ -50,24 +61,17 @@ def run_full_command(catalog: Path, out_dir: Path) -> dict[str, Any]:
         "--strategy", str(ROOT / "benchmarks" / "strategies" / "sma_bench.py"),
         "--data", str(catalog), "--out", str(out_dir),
     ]  # fmt: skip
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "COLUMNS": "100"},
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMER, *command], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "COLUMNS": "100"}, check=False,
     )
-    errors = child.stderr.read() if child.stderr is not None else b""
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(
-            f"the backtest command exited {child.returncode}: "
-            f"{errors.decode('utf-8', 'replace')[-2000:]}"
-        )
+    seconds, code, max_rss_kib = done.stdout.split()
+    if done.returncode != 0 or int(code) != 0:
+        raise RuntimeError(f"the backtest command exited {code}: {done.stderr[-2000:]}")
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     return {
-        "seconds": seconds,
-        "peak_rss_mb": usage.ru_maxrss / 1024.0,  # Linux reports KiB
+        "seconds": float(seconds),
+        "peak_rss_mb": int(max_rss_kib) / 1024.0,  # Linux reports KiB
         "engine_seconds": float(summary["engine_seconds"]),
         "output_mb": {
             path.name: round(path.stat().st_size / 2**20, 2)

@@ -101,7 +101,9 @@ def main(
     param: Annotated[list[str] | None, typer.Option(
         help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20"
     )] = None,
-    data: Annotated[Path | None, typer.Option(help="curated catalog directory")] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="a catalog folder (looked in alone) or one .csv/.parquet bar file"
+    )] = None,
     symbols: Annotated[list[str] | None, typer.Option(help="symbols (default: universe)")] = None,
     start: Annotated[str | None, typer.Option(
         help="first bar time included, ISO 8601, UTC (a naive time is UTC)"

@@ -129,20 +129,22 @@ def params_text(params: Mapping[str, Param]) -> str:
 
 
 def strategies_table(results: Sequence[ValidationResult], *, title: str) -> Table:
-    """A rich table of ``results``, one row per file."""
+    """A rich table of ``results``, one row per file (an invalid one shows its file name)."""
     table = Table(title=title, show_lines=True)
-    for column in ("file", "name", "version", "universe", "timeframe", "params", "status"):
-        table.add_column(column, no_wrap=column != "params")
+    for column in ("name", "version", "universe", "timeframe"):
+        table.add_column(column, overflow="fold")
+    table.add_column("params", min_width=12, overflow="fold")
+    table.add_column("status", overflow="fold")
     for result in results:
-        status = (Text("valid", style="green") if result.error is None
-                  else Text(f"INVALID: {type(result.error).__name__}", style="bold red"))
         if result.loaded is None:
-            table.add_row(Text(result.path.name), "-", "-", "-", "-", "-", status)
+            error = type(result.error).__name__ if result.error is not None else "?"
+            status = Text(f"INVALID: {error}", style="bold red")
+            table.add_row(Text(result.path.name), "-", "-", "-", "-", status)
             continue
         meta = result.loaded.bundle.meta
-        table.add_row(Text(result.path.name), Text(meta.name), Text(meta.version),
-                      Text(", ".join(meta.universe)), Text(meta.timeframe),
-                      Text(params_text(meta.params)), status)
+        table.add_row(Text(meta.name), Text(meta.version), Text(", ".join(meta.universe)),
+                      Text(meta.timeframe), Text(params_text(meta.params)),
+                      Text("valid", style="green"))
     return table
 
 

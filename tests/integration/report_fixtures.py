@@ -64,6 +64,8 @@ def trades_frame() -> pd.DataFrame:
         "entry_price": frame["entry_price"], "exit_price": frame["exit_price"],
         "pnl": frame["net_pnl"] + 0.5, "fees": 0.5, "net_pnl": frame["net_pnl"],
         "return_pct": frame["return_pct"], "exit_reason": frame["exit_reason"],
+        "duration_days": [(e - IDX[r[2]]) / pd.Timedelta(days=1) for e, r in zip(
+            exits, rows, strict=True)],
     })  # fmt: skip
 
 

@@ -18,7 +18,7 @@ def test_benchmark_when_run_on_small_input_then_writes_engine_and_full_command_f
                 "full_command_seconds", "full_command_peak_rss_mb", "full_command_to_engine"):
         assert key in figures
     assert figures["n_trades"] > 0
-    assert figures["build"] in ("compiled", "plain-python", "mixed")
+    assert figures["build"] in ("compiled", "plain-python")
     assert "report.html" in figures["full_command_output_mb"]
 
 

@@ -23,7 +23,7 @@ def _frame(n: int) -> pd.DataFrame:
     return pd.DataFrame({
         "time": pd.date_range("2024-01-01", periods=n, freq="min", tz="UTC"),
         "value": value,
-        "text": [f"r{i}" if i % 3 else "a,\"b\"" for i in range(n)],
+        "text": [None if i % 5 == 4 else f"r{i}" if i % 3 else "a,\"b\"" for i in range(n)],
         "count": np.arange(n),
         "maybe": pd.array([None if i % 4 == 0 else i / 8 for i in range(n)], dtype="Float64"),
     })  # fmt: skip

@@ -107,7 +107,7 @@ def test_paper_env_when_state_path_holds_another_runs_state_then_exit_2_naming_f
     assert runs.foreign_code == 2, runs.foreign_stderr
     flat = " ".join(runs.foreign_stderr.split())
     assert "ForeignStateError" in flat
-    assert str(planted) in flat and "1 fills" in flat
+    assert str(planted) in flat and "(fills: 1, controls: 1)" in flat
     assert f"fix: delete {planted}" in flat
     assert "Traceback" not in flat
     assert not (runs.foreign_out / "summary.json").exists()

@@ -139,7 +139,7 @@ def test_report_html_when_written_twice_with_other_timings_then_byte_identical(
     assert "<script src=" not in text and "* plotly.js (finance - minified) v" in text
     assert '<td>Sharpe ratio</td><td class="value">1.235</td>' in text  # grouped, 3 decimals
     assert '<td>total_return</td><td class="value">0.01</td>' in text  # unlisted: "Other"
-    assert '"name":"BTCUSDT entries"' in text and '"name":"BTCUSDT exits"' in text
+    assert '"name":"BTCUSDT long entries"' in text and '"name":"BTCUSDT exits"' in text
 
 
 def test_report_when_trades_and_orders_empty_then_header_only_csvs_and_html(
@@ -178,9 +178,9 @@ def test_report_when_long_price_series_then_line_downsampled_markers_exact(
     assert "of 50,000 points shown, min/max kept" in text
     traces, _ = chart_data(text)
     markers = {t["name"]: t for t in traces if t.get("mode") == "markers"}
-    assert markers["BTCUSDT entries"]["x"] == [idx[123].value / 1e6]  # exact, never thinned
+    assert markers["BTCUSDT long entries"]["x"] == [idx[123].value / 1e6]  # exact, never thinned
     assert markers["BTCUSDT exits"]["x"] == [idx[40_001].value / 1e6]
-    assert markers["BTCUSDT entries"]["y"] == [100.123456789]
+    assert markers["BTCUSDT long entries"]["y"] == [100.123456789]
 
 
 def test_report_when_trades_frame_lacks_columns_then_value_error_names_them(
@@ -200,4 +200,4 @@ def test_report_when_extra_columns_then_written_after_schema_columns(tmp_path: P
     trades = _trades()
     trades.insert(0, "trade_id", [7])
     header = _write(tmp_path, trades=trades)["trades"].read_text().splitlines()[0]
-    assert header.endswith(",return_pct,exit_reason,duration_days,trade_id")
+    assert header.endswith(",return_pct,trade_id,exit_reason,duration_days")

@@ -126,7 +126,8 @@ def test_report_in_chromium_when_one_row_is_zoomed_then_every_row_follows(
 
 
 def _column(page: Any, index: int) -> list[str]:
-    script = f"rows => rows.map(r => r.cells[{index}].getAttribute('data-v'))"
+    script = (f"rows => rows.map(r => r.cells[{index}].getAttribute('data-v')"
+              f" ?? r.cells[{index}].textContent)")
     values: list[str] = page.locator("table#trades tbody tr").evaluate_all(script)
     return values
 

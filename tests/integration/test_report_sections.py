@@ -12,6 +12,7 @@ import pytest
 
 from tests.integration.report_fixtures import (
     chart_data,
+    equity_frame,
     full_summary,
     trades_frame,
     write_full_report,
@@ -34,8 +35,10 @@ def _between(text: str, start: str, end: str) -> str:
 def test_report_cards_when_full_summary_then_each_card_has_its_unit_and_sign(text: str) -> None:
     cards = _between(text, '<div class="cards"', "</div>\n<section")
     assert re.findall(r'data-key="([^"]+)"', cards) == list(HEADER_CARDS)
-    assert '<div class="label">Max drawdown [%]</div><div class="value">-7.25 %</div>' in cards
-    assert '<div class="label">Return [%]</div><div class="value">1.23 %</div>' in cards
+    assert '<div class="label">Max drawdown</div><div class="value">-7.25 %</div>' in cards
+    assert '<div class="label">Return</div><div class="value">1.23 %</div>' in cards
+    assert '<div class="label">Duration [days]</div><div class="value">70.0</div>' in cards
+    assert '<div class="label">Start</div><div class="value">2024-01-01 00:00 UTC</div>' in cards
     assert "config_hash" not in cards and "abc123def4567890" not in cards
 
 
@@ -62,20 +65,20 @@ def test_report_diagnostics_when_present_then_tables_show_each_row(text: str) ->
     assert "ZeroDivisionError: division by zero" in errors
     assert '<pre class="traceback">Traceback (most recent call last):' in errors
     positions = _between(text, '<section id="open-positions-section">', "</section>")
-    assert "<td class=\"num\">111</td>" in positions
+    assert '<td class="n">111</td>' in positions
     assert "trading HALTED at 2024-02-01T00:00:00Z" in _between(text, "<ul class", "</ul>")
 
 
 def test_report_tables_when_trades_then_per_symbol_and_exit_reason_rows(text: str) -> None:
     per_symbol = _between(text, '<table id="per-symbol"', "</table>")
-    assert re.findall(r"<tr><td class=\"text\">(\w+)</td>", per_symbol) == ["AAA", "BBB"]
+    assert re.findall(r"<tr><td>(\w+)</td>", per_symbol) == ["AAA", "BBB"]
     reasons = _between(text, '<table id="exit-reasons"', "</table>")
-    assert re.findall(r"<tr><td class=\"text\">(\w+)</td>", reasons) == [
+    assert re.findall(r"<tr><td>(\w+)</td>", reasons) == [
         "open", "risk", "signal", "stop", "take_profit",
     ]  # fmt: skip
     trades = _between(text, '<table id="trades"', "</table>")
     assert trades.count("<tr>") == 1 + len(trades_frame())
-    assert '<td class="num" data-v="1.6666666666666667">1d 16:00</td>' in trades  # 40 hours
+    assert '<td class="n" data-v="1.66666666667">1d 16:00</td>' in trades  # 40 hours
 
 
 def test_report_charts_when_state_changes_then_lines_and_buy_and_hold_drawn(text: str) -> None:
@@ -94,11 +97,12 @@ def test_report_charts_when_state_changes_then_lines_and_buy_and_hold_drawn(text
     assert len(exits["x"]) == 2  # the open trade has no exit marker
 
 
-def test_report_when_summary_has_old_shapes_then_sections_still_render(tmp_path: Path) -> None:
+def test_report_when_summary_has_old_shapes_then_sections_still_render() -> None:
     old = {"vetoes": 67, "strategy_errors": 11, "strategy_disabled": True, "sharpe": 1.0}
-    text = write_full_report(
-        tmp_path, summary=old, trades=trades_frame().drop(columns=["exit_reason"])
-    ).read_text()
+    text = render_report_html(
+        title="old", summary=old, equity=equity_frame(), prices={},
+        trades=trades_frame().drop(columns=["exit_reason"]),
+    )  # fmt: skip
     assert "none — 67 in all, no breakdown by reason" in text
     assert "yes, at -" in text  # disabled, time unknown
     assert "none — trades.csv has no exit_reason column" in text

@@ -17,12 +17,14 @@ def _printed(summary: dict[str, object]) -> str:
 
 
 def test_summary_table_when_printed_then_groups_in_layout_order_with_units() -> None:
-    text = _printed({"sharpe": 1.5, "total_return_pct": 12.5, "bars": 2148, "n_trades": 3})
+    text = _printed({"sharpe": 1.5, "total_return_pct": 12.5, "bars": 2148, "n_trades": 3,
+                     "duration_days": 30.0})
 
     assert text.index("Period") < text.index("Returns") < text.index("Risk") < text.index(
         "Trades"
     )
     assert "Return [%]" in text and "12.50 %" in text
+    assert "Duration [days]" in text
     assert "2,148" in text and "1.500" in text
 
 

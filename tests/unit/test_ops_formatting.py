@@ -19,7 +19,7 @@ from vibetrading_V2.ops.formatting import (
     json_safe,
     round_sig,
 )
-from vibetrading_V2.ops.report_html import minmax_indices, price_div_id
+from vibetrading_V2.ops.report_series import minmax_indices
 
 
 class Color(StrEnum):
@@ -95,11 +95,6 @@ def test_format_column_when_object_values_then_enum_value_and_blank_none() -> No
 def test_conform_frame_when_empty_without_columns_then_schema_columns() -> None:
     out = conform_frame("t", pd.DataFrame(), ("a", "b"))
     assert list(out.columns) == ["a", "b"] and len(out) == 0
-
-
-def test_price_div_id_when_symbol_has_odd_characters_then_safe_slug() -> None:
-    assert price_div_id(2, "BTC/USD:perp") == "price-2-BTC-USD-perp"
-    assert price_div_id(0, "///") == "price-0-symbol"
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,6 +10,7 @@ import pytest
 from tests.unit.engine_helpers import HOUR, INITIAL_CASH, SID, T0, Scripted, bars, make_rig, merge
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Intent
+from vibetrading_V2.ops.report import TRADE_COLUMNS, TRADE_RUN_COLUMNS
 from vibetrading_V2.ops.summary_layout import SUMMARY_GROUPS
 from vibetrading_V2.portfolio.trades import exit_reason
 from vibetrading_V2.runner.results import BacktestResults, build_results
@@ -54,6 +55,7 @@ def test_results_when_always_long_then_one_open_trade_row_with_unrealised_pnl(
     results = _results(lambda bar: go, guard, bars("AAA", CLOSES, opens=OPENS))
 
     trades = results.trades
+    assert tuple(trades.columns) == TRADE_COLUMNS + TRADE_RUN_COLUMNS  # the trades.csv order
     assert len(trades) == 1
     row = trades.iloc[0]
     # bought 10 at bar 1's open (100.5), valued at the last close (104)
@@ -171,6 +173,7 @@ def test_results_when_nothing_traded_then_no_rows_and_no_open_positions(
     results = _results(lambda bar: None, guard, bars("AAA", CLOSES, opens=OPENS))
 
     assert len(results.trades) == 0
+    assert tuple(results.trades.columns) == TRADE_COLUMNS + TRADE_RUN_COLUMNS
     assert results.summary["open_positions"] == [] and results.summary["n_open_positions"] == 0
     assert results.summary["start"] == "2024-01-01T00:00:00Z"
     assert results.summary["end"] == "2024-01-01T04:00:00Z"

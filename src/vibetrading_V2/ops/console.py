@@ -22,6 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from vibetrading_V2.ops.formatting import display_value
 from vibetrading_V2.ops.summary_layout import FOOTER_KEYS, SUMMARY_GROUPS, grouped_figures
@@ -30,34 +31,34 @@ __all__ = ["RunProgress", "print_summary_table", "summary_footer", "summary_tabl
 
 TIMING_KEYS: tuple[str, ...] = ("engine_seconds", "bars_per_second")
 _LAID_OUT = frozenset(f.key for _, figures in SUMMARY_GROUPS for f in figures)
+_LABEL_WIDTH = 2 + max(len(f.heading) for _, figures in SUMMARY_GROUPS for f in figures)
 
 
 def summary_table(summary: Mapping[str, object], *, title: str = "Backtest summary") -> Table:
     """A rich ``Table``: one section per layout group, each figure labelled with its unit."""
     table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("figure", style="cyan", no_wrap=True)
-    table.add_column("value", justify="right")
+    table.add_column("figure", style="cyan", no_wrap=True, min_width=_LABEL_WIDTH)
+    table.add_column("value", justify="right", overflow="fold")
     groups = [(name, [(f.heading, text) for f, text in rows])
               for name, rows in grouped_figures(summary)]
     other = [(key, display_value(value)) for key, value in _other_figures(summary)]
     if other:
         groups.append(("Other", other))
     for name, rows in groups:
-        table.add_row(f"[bold]{name}[/]", "")
-        for label, text in rows:
-            table.add_row(f"  {label}", text)
+        table.add_row(Text(name, style="bold"), "")
+        for label, text in rows:  # Text: "[days]" is a unit, not rich markup
+            table.add_row(Text(f"  {label}"), Text(text))
         table.add_section()
     return table
 
 
 def _other_figures(summary: Mapping[str, object]) -> Iterable[tuple[str, object]]:
-    """Scalar figures outside the layout; nested diagnostics have tables of their own."""
+    """Scalar figures outside the layout; nested diagnostics and lists (warnings, open
+    positions) are printed by ``ops.console_diagnostics``."""
     skip = _LAID_OUT | set(FOOTER_KEYS) | set(TIMING_KEYS)
     for key in sorted(summary):
         value = summary[key]
-        if key in skip or isinstance(value, Mapping):
-            continue
-        if isinstance(value, list | tuple) and any(isinstance(v, Mapping) for v in value):
+        if key in skip or isinstance(value, Mapping | list | tuple):
             continue
         yield key, value
 

@@ -38,15 +38,37 @@ TimeUnit = Literal["s", "ms", "us", "ns"]
 class Cells:
     """One column of a chunk: row ``i``'s text (UTF-8) is ``matrix[i, :lengths[i]]`` and
     the rest of the row is NUL. ``nul_free`` is false when some text itself holds a NUL
-    (the rows are then cut by their lengths, which is slower)."""
+    (the rows are then cut by their lengths, which is slower). With ``rows``, the chunk's
+    row ``i`` is row ``rows[i]`` of ``spelled`` (a value spelled once for many rows)."""
 
-    matrix: ByteMatrix
-    lengths: IntArray
+    spelled: ByteMatrix
+    spelled_lengths: IntArray
     nul_free: bool = True
+    rows: npt.NDArray[np.intp] | None = None
+
+    @property
+    def matrix(self) -> ByteMatrix:
+        return self.spelled if self.rows is None else self.spelled[self.rows]
+
+    @property
+    def lengths(self) -> IntArray:
+        return self.spelled_lengths if self.rows is None else self.spelled_lengths[self.rows]
+
+    @property
+    def width(self) -> int:
+        return int(self.spelled.shape[1])
 
     def take(self, rows: npt.NDArray[np.intp]) -> Cells:
-        """These cells' ``rows``, in that order."""
-        return Cells(self.matrix[rows], self.lengths[rows], self.nul_free)
+        """These cells' ``rows`` (each in range, none negative), in that order."""
+        chosen = rows if self.rows is None else self.rows[rows]
+        return Cells(self.spelled, self.spelled_lengths, self.nul_free, chosen)
+
+    def write_into(self, out: ByteMatrix) -> None:
+        """Copy the chunk's rows into ``out`` (a slice of the chunk's table)."""
+        if self.rows is None:
+            out[...] = self.spelled
+        else:
+            np.take(self.spelled, self.rows, axis=0, out=out, mode="clip")
 
 
 NAT: Final = np.iinfo(np.int64).min
@@ -121,6 +143,17 @@ def _layout(exponent: int, negative: bool) -> list[int]:
     return [*sign, 15, 16, *[15] * (-exponent - 1), *range(_DIGITS)]
 
 
+def _runs(columns: list[int]) -> list[tuple[int, int, int]]:
+    """``columns`` as runs of consecutive source columns: (where, first, how many)."""
+    runs: list[tuple[int, int, int]] = []
+    for at, column in enumerate(columns):
+        if runs and column == runs[-1][1] + runs[-1][2] and column != 15:
+            runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
+        else:
+            runs.append((at, column, 1))
+    return runs
+
+
 def _fixed(x: FloatArray) -> tuple[ByteMatrix, IntArray]:
     """``%.15g`` text of values whose magnitude lies in ``[1e-4, 1e15)``."""
     digits, exponent = _digits(np.abs(x))
@@ -139,10 +172,16 @@ def _fixed(x: FloatArray) -> tuple[ByteMatrix, IntArray]:
     key = (exponent + 4) * 2 + negative
     codes = np.flatnonzero(np.bincount(key, minlength=38)).tolist()
     for code in codes:  # one or two in a column of similar values
-        columns = _layout(code // 2 - 4, bool(code % 2))
-        rows = slice(None) if len(codes) == 1 else np.flatnonzero(key == code)
-        matrix[rows, : len(columns)] = source[rows][:, columns]
-    matrix[np.arange(_FLOAT_WIDTH) >= lengths[:, None]] = 0
+        if len(codes) == 1:
+            into, picked = matrix, source
+        else:
+            rows = np.flatnonzero(key == code)
+            into, picked = np.zeros((len(rows), _FLOAT_WIDTH), dtype=np.uint8), source[rows]
+        for at, start, length in _runs(_layout(code // 2 - 4, bool(code % 2))):
+            into[:, at : at + length] = picked[:, start : start + length]
+        if len(codes) > 1:
+            matrix[rows] = into
+    np.multiply(matrix, np.arange(_FLOAT_WIDTH) < lengths[:, None], out=matrix)  # NULs
     return matrix[:, : int(lengths.max(initial=0))], lengths.astype(np.int64)
 
 
@@ -238,7 +277,7 @@ def time_cells(ns: IntArray, unit: TimeUnit) -> Cells:
         rest, digit = np.divmod(rest, 10)
         matrix[:, column] = digit + ord("0")
     matrix[missing] = 0
-    return Cells(matrix, np.where(missing, 0, width).astype(np.int64))
+    return Cells(matrix[:, :width], np.where(missing, 0, width).astype(np.int64))
 
 
 def _quoted(text: str) -> str:
@@ -265,19 +304,21 @@ def join_rows(columns: Sequence[Cells]) -> bytes:
         return b""
     if len(columns) == 1:
         columns = [_lone_field(columns[0])]
-    n = len(columns[0].lengths)
-    separator = np.full((n, 1), ord(","), dtype=np.uint8)
-    blocks: list[ByteMatrix] = []
+    n = len(columns[0].lengths) if columns[0].rows is None else len(columns[0].rows)
+    table = np.empty((n, sum(cells.width + 1 for cells in columns)), dtype=np.uint8)
+    at = 0
     for cells in columns:
-        blocks += [cells.matrix, separator]
-    blocks[-1] = np.full((n, 1), ord("\n"), dtype=np.uint8)
-    table = np.hstack(blocks)
+        cells.write_into(table[:, at : at + cells.width])
+        at += cells.width + 1
+        table[:, at - 1] = ord(",")
+    table[:, -1] = ord("\n")
     if all(cells.nul_free for cells in columns):
-        return table.tobytes().replace(b"\0", b"")
+        flat = table.ravel()
+        text: bytes = flat[flat != 0].tobytes()
+        return text
     masks: list[npt.NDArray[np.bool_]] = []
     for cells in columns:
-        width = cells.matrix.shape[1]
-        masks += [np.arange(width) < cells.lengths[:, None], np.ones((n, 1), dtype=np.bool_)]
+        masks += [np.arange(cells.width) < cells.lengths[:, None], np.ones((n, 1), np.bool_)]
     return table[np.hstack(masks)].tobytes()
 
 

@@ -113,7 +113,8 @@ def _renderer(name: str, column: pd.Series, *, quote: bool = True) -> ColumnRend
     if pd.api.types.is_string_dtype(dtype):  # str or missing: few distinct values, mostly
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         texts = [u if type(u) is str else _text(u) for u in uniques.to_numpy(object).tolist()]
-        spelled = text_cells([*texts, ""], quote=quote)  # code -1 (a missing value): ""
+        spelled = text_cells([*texts, ""], quote=quote)  # a missing value: the last, ""
+        codes = np.where(codes < 0, len(texts), codes)
         return lambda start, stop: spelled.take(codes[start:stop])
     objects = column.to_numpy(dtype=object)
 

@@ -10,8 +10,9 @@ Input frames (one row per item; extra columns are kept, written after these):
              portfolio writes it as ``equity / peak - 1``, so it is <= 0)
 ``trades``   strategy_id, symbol, direction ("long"/"short"), entry_time, exit_time
              (empty while open), quantity, entry_price, exit_price, pnl, fees, net_pnl,
-             return_pct, exit_reason (signal, stop, take_profit, risk, or open: still held,
-             valued at the last close), duration_days
+             return_pct; a run's frame adds ``TRADE_RUN_COLUMNS`` right after them:
+             exit_reason (signal, stop, take_profit, risk, or open: still held, valued at
+             the last close) and duration_days
 ``orders``   client_order_id, strategy_id, symbol, side, order_type, quantity, limit_price,
              stop_price, status, filled_quantity, average_price, reason, created_time
 ``prices``   per symbol: a frame indexed by a UTC ``DatetimeIndex`` with a ``close`` column
@@ -50,6 +51,7 @@ __all__ = [
     "EQUITY_COLUMNS",
     "ORDER_COLUMNS",
     "TRADE_COLUMNS",
+    "TRADE_RUN_COLUMNS",
     "write_backtest_outputs",
     "write_summary_json",
 ]
@@ -57,9 +59,10 @@ __all__ = [
 EQUITY_COLUMNS = ("timestamp", "equity", "cash", "gross_exposure", "drawdown")
 TRADE_COLUMNS = (
     "strategy_id", "symbol", "direction", "entry_time", "exit_time", "quantity",
-    "entry_price", "exit_price", "pnl", "fees", "net_pnl", "return_pct", "exit_reason",
-    "duration_days",
+    "entry_price", "exit_price", "pnl", "fees", "net_pnl", "return_pct",
 )  # fmt: skip
+TRADE_RUN_COLUMNS = ("exit_reason", "duration_days")
+"""Written after ``TRADE_COLUMNS`` by every run; optional, so older trade tables still load."""
 ORDER_COLUMNS = (
     "client_order_id", "strategy_id", "symbol", "side", "order_type", "quantity",
     "limit_price", "stop_price", "status", "filled_quantity", "average_price", "reason",

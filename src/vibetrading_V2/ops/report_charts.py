@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vibetrading_V2.ops.formatting import display_value
 from vibetrading_V2.ops.report_series import (
     FloatArray,
     buy_and_hold,
@@ -43,6 +42,7 @@ _AXIS_TITLE = {"equity": "equity", "drawdown": "drawdown [%]", "price": "price",
 _GAP_PX, _TOP_PX, _BOTTOM_PX = 42, 40, 40
 _GRID = {"gridcolor": "#ebf0f8", "zerolinecolor": "#ebf0f8", "linecolor": "#ebf0f8"}
 _CONFIG = {"displaylogo": False, "responsive": True}
+_PNL_SCALE = [[0.0, _LOSS], [0.5, "#bdbdbd"], [1.0, _WIN]]
 
 Trace = dict[str, Any]
 
@@ -131,46 +131,49 @@ def _volume(x: dict[str, str], merged: pd.DataFrame) -> Trace | None:
             "marker": {"color": "#9aa5b1", "line": {"width": 0}}}
 
 
-def _trade_text(rows: pd.DataFrame) -> list[str]:
-    return [
-        f"{html.escape(str(d))} qty {display_value(q)}<br>net PnL {display_value(p)}"
-        f"<br>return {display_value(r)} %<br>exit: {html.escape(str(e))}"
-        for d, q, p, r, e in zip(
-            rows["direction"], rows["quantity"], rows["net_pnl"], rows["return_pct"],
-            rows["exit_reason"], strict=True,
-        )
-    ]
+def _markers(name: str, x: FloatArray, y: FloatArray, pnl: FloatArray, scale: float,
+             symbol: str, what: str) -> Trace:  # fmt: skip
+    """One marker per trade, coloured on a red-grey-green scale by its net PnL."""
+    return {
+        "type": "scatter", "mode": "markers", "name": name, "showlegend": False,
+        "x": _array(x), "y": _array(y), "customdata": _array(pnl),
+        "hovertemplate": f"{what}<br>%{{x}}<br>price %{{y}}<br>net PnL %{{customdata:,.2f}}"
+                         "<extra></extra>",
+        "marker": {"symbol": symbol, "size": 9 if symbol != "x" else 8, "color": _array(pnl),
+                   "cmin": -scale, "cmax": scale, "colorscale": _PNL_SCALE,
+                   "line": {"width": 1, "color": "#333333"} if symbol != "x" else {}},
+    }  # fmt: skip
 
 
 def _trade_traces(symbol: str, trades: pd.DataFrame) -> list[Trace]:
-    """Entries (triangles) and exits (crosses) coloured by the trade's PnL, every trade."""
+    """Entries (triangles: up long, down short) and exits (crosses) of every trade.
+
+    Each trade's net PnL colours its markers and shows on hover; the page carries it as
+    one typed array per trace, not a text per trade, so tens of thousands of trades stay
+    a few hundred kilobytes.
+    """
     mine = trades[trades["symbol"].astype(str) == symbol]
     if not len(mine):
         return []
-    if "exit_reason" not in mine.columns:
-        mine = mine.assign(exit_reason="-")
     pnl = mine["net_pnl"].to_numpy(dtype=float)
-    colors = np.where(pnl > 0, _WIN, np.where(pnl < 0, _LOSS, _FLAT))
-    text = np.array(_trade_text(mine), dtype=object)
+    finite = np.abs(pnl[np.isfinite(pnl)])
+    scale = float(np.percentile(finite, 95)) if len(finite) and finite.any() else 1.0
+    entry_x = _ms(utc_times(mine["entry_time"], "trades.entry_time"))
+    entry_y = mine["entry_price"].to_numpy(dtype=float)
     long = mine["direction"].astype(str).str.lower().to_numpy() != "short"
+    traces = [
+        _markers(f"{symbol} {side} entries", entry_x[rows], entry_y[rows], pnl[rows], scale,
+                 shape, f"{side} entry")
+        for side, shape, rows in (("long", "triangle-up", long),
+                                  ("short", "triangle-down", ~long))
+        if rows.any()
+    ]  # fmt: skip
     exits = utc_times(mine["exit_time"], "trades.exit_time")
     closed = ~np.asarray(pd.isna(exits))
-    traces = [{
-        "type": "scatter", "mode": "markers", "name": f"{symbol} entries", "showlegend": False,
-        "x": _array(_ms(utc_times(mine["entry_time"], "trades.entry_time"))),
-        "y": _array(mine["entry_price"].to_numpy(dtype=float)), "text": text.tolist(),
-        "hoverinfo": "x+y+text",
-        "marker": {"symbol": np.where(long, "triangle-up", "triangle-down").tolist(), "size": 9,
-                   "color": colors.tolist(), "line": {"width": 1, "color": "#333333"}},
-    }]  # fmt: skip
     if closed.any():
-        traces.append({
-            "type": "scatter", "mode": "markers", "name": f"{symbol} exits",
-            "showlegend": False, "x": _array(_ms(exits[closed])),
-            "y": _array(mine["exit_price"].to_numpy(dtype=float)[closed]),
-            "text": text[closed].tolist(), "hoverinfo": "x+y+text",
-            "marker": {"symbol": "x", "size": 8, "color": colors[closed].tolist()},
-        })  # fmt: skip
+        exit_y = mine["exit_price"].to_numpy(dtype=float)[closed]
+        traces.append(_markers(f"{symbol} exits", _ms(exits[closed]), exit_y, pnl[closed],
+                               scale, "x", "exit"))
     return traces
 
 
@@ -188,7 +191,8 @@ def _state_marks(changes: Sequence[Mapping[str, object]]) -> tuple[list[Trace], 
                        "y0": 0, "y1": 1, "line": {"color": color, "width": 1, "dash": "dash"}})
         if len(labels) < _MAX_STATE_LABELS:
             labels.append({
-                "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "top",
+                "xanchor": "left", "xshift": 3, "bgcolor": "rgba(255,255,255,0.8)",
                 "showarrow": False, "text": html.escape(f"{change.get('from', '')} → {target}"),
                 "hovertext": html.escape(str(change.get("reason", ""))),
                 "font": {"size": 10, "color": color},
@@ -221,7 +225,7 @@ def _layout(kinds: list[str], titles: list[str]) -> dict[str, Any]:
         layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": domain,
                                     "title": {"text": _AXIS_TITLE[kind]}, **_GRID}
         layout["annotations"].append({
-            "text": html.escape(title), "x": 0.5, "xref": "paper", "xanchor": "center",
+            "text": html.escape(title), "x": 0, "xref": "paper", "xanchor": "left",
             "y": domain[1], "yref": "paper", "yanchor": "bottom", "showarrow": False,
             "font": {"size": 14},
         })  # fmt: skip

@@ -97,13 +97,20 @@ _POSITION_COLUMNS = (
 )  # fmt: skip
 
 
+def _position_text(key: str, value: object) -> str:
+    if key in ("unrealised_pnl", "return_pct") and _count(value) is not None:
+        return f"{_count(value):,.2f}"
+    return _text(value)
+
+
 def open_positions_section(summary: Mapping[str, object]) -> str:
     """Positions still open when the data ended, with their unrealised PnL."""
     rows = _rows(summary.get("open_positions"))
     if not rows:
         return none_note("no position open at the end")
     headings = [(title, kind) for _, title, kind in _POSITION_COLUMNS]
-    cells = [[Cell(_text(row.get(key))) for key, _, _ in _POSITION_COLUMNS] for row in rows]
+    cells = [[Cell(_position_text(key, row.get(key))) for key, _, _ in _POSITION_COLUMNS]
+             for row in rows]  # fmt: skip
     return html_table(headings, cells, table_id="open-positions")
 
 

@@ -44,6 +44,7 @@ from vibetrading_V2.ops.summary_layout import (
     FOOTER_KEYS,
     HEADER_CARDS,
     SUMMARY_GROUPS,
+    Figure,
     figure_text,
     grouped_figures,
 )
@@ -74,9 +75,10 @@ h3 { font-size: 0.95em; margin: 0 0 0.3em; color: var(--muted); }
   gap: 1em 2em; }
 table { border-collapse: collapse; font-size: 0.86em; }
 td, th { border-bottom: 1px solid var(--line); padding: 0.22em 0.8em 0.22em 0; }
-th { text-align: left; font-weight: 600; } td.num, th.num { text-align: right; }
+th { text-align: left; font-weight: 600; } td.n, th.num { text-align: right; }
 td { font-variant-numeric: tabular-nums; }
 table.metrics { width: 100%; } table.metrics td.value { text-align: right; }
+table.metrics td:first-child { white-space: nowrap; }
 table.sortable th { cursor: pointer; user-select: none; }
 th[aria-sort="ascending"]::after { content: " \\25B2"; }
 th[aria-sort="descending"]::after { content: " \\25BC"; }
@@ -90,6 +92,10 @@ footer { margin-top: 2.5em; padding-top: 0.6em; border-top: 1px solid var(--line
 footer span { margin-right: 1.5em; }
 """
 SORT_SCRIPT = """
+function key(cell) {  /* data-v when given, else the text shown */
+  var v = cell.getAttribute("data-v");
+  return v === null ? cell.textContent : v;
+}
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.querySelectorAll("th").forEach(function (th, col) {
     th.addEventListener("click", function () {
@@ -100,7 +106,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
       th.setAttribute("aria-sort", up ? "ascending" : "descending");
       var rows = Array.prototype.slice.call(body.rows);
       rows.sort(function (a, b) {
-        var x = a.cells[col].getAttribute("data-v"), y = b.cells[col].getAttribute("data-v");
+        var x = key(a.cells[col]), y = key(b.cells[col]);
         if (x === y) { return 0; }
         if (x === "") { return 1; }  /* blanks last either way */
         if (y === "") { return -1; }
@@ -120,15 +126,22 @@ def plotly_bundle() -> str:
     return (files("vibetrading_V2.ops") / "vendor" / "plotly-finance.min.js").read_text("utf-8")
 
 
+def _shown(figure: Figure) -> str:
+    """A figure's label with its unit where its value does not say it (``12.5 %`` does)."""
+    return figure.label if figure.unit == "pct" else figure.heading
+
+
 def _cards(summary: Mapping[str, object]) -> str:
     layout = {f.key: f for _, figures in SUMMARY_GROUPS for f in figures}
     cards = []
     for key in HEADER_CARDS:
         figure = layout[key]
         text = figure_text(figure, summary.get(key))
+        if figure.unit == "time" and text.endswith("Z"):  # 2017-04-19 09:00 UTC: fits a card
+            text = text[:-1].replace("T", " ").removesuffix(":00") + " UTC"
         cards.append(
             f'<div class="card" data-key="{key}"><div class="label">'
-            f"{html.escape(figure.heading)}</div>"
+            f"{html.escape(_shown(figure))}</div>"
             f'<div class="value">{html.escape(text)}</div></div>'
         )
     return '<div class="cards" id="cards">\n' + "\n".join(cards) + "\n</div>"
@@ -138,7 +151,7 @@ def _metrics(summary: Mapping[str, object]) -> str:
     blocks = []
     for title, rows in grouped_figures(summary):
         lines = "\n".join(
-            f'<tr data-key="{f.key}"><td>{html.escape(f.heading)}</td>'
+            f'<tr data-key="{f.key}"><td>{html.escape(_shown(f))}</td>'
             f'<td class="value">{html.escape(text)}</td></tr>'
             for f, text in rows
         )

@@ -45,7 +45,7 @@ def utc_times(values: pd.Series | pd.Index, what: str) -> pd.DatetimeIndex:
         times = pd.DatetimeIndex(values).tz_localize("UTC")
     else:
         times = pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601"))
-    return times.as_unit("ns")
+    return times if times.unit == "ns" else times.as_unit("ns")
 
 
 def minmax_indices(values: np.ndarray, max_points: int = MAX_LINE_POINTS) -> np.ndarray:
@@ -112,13 +112,15 @@ def buy_and_hold(
     ratios = []
     for series in closes.values():
         values = series.to_numpy(dtype=float)
-        valid = np.flatnonzero(np.isfinite(values) & (values > 0))
-        if not len(valid):
+        usable = np.isfinite(values) & (values > 0)
+        if not usable.any():
             continue
-        stamps = utc_times(series.index[valid], "prices.index").asi8
-        growth = values[valid] / values[valid[0]]
-        at = np.searchsorted(stamps, times.as_unit("ns").asi8, side="right") - 1
-        ratios.append(np.where(at >= 0, growth[np.maximum(at, 0)], 1.0))
+        index, kept = (series.index, values) if usable.all() else (
+            series.index[usable], values[usable])  # fmt: skip
+        stamps = utc_times(index, "prices.index").asi8
+        wanted = times if times.unit == "ns" else times.as_unit("ns")
+        at = np.searchsorted(stamps, wanted.asi8, side="right") - 1
+        ratios.append(np.where(at >= 0, kept[np.maximum(at, 0)] / kept[0], 1.0))
     if not ratios or not len(times):
         return None
     result: FloatArray = initial_equity * np.mean(ratios, axis=0)
@@ -135,8 +137,9 @@ def monthly_returns(
     """
     if not len(times):
         return pd.DataFrame(columns=[*range(1, 13), "year"], dtype=float)
-    naive = times.tz_convert("UTC").tz_localize(None)
-    months = naive.to_numpy().astype("datetime64[M]")
+    months = utc_times(times, "equity.timestamp").asi8.view("datetime64[ns]").astype(
+        "datetime64[M]"
+    )
     last_rows = np.flatnonzero(np.append(months[1:] != months[:-1], True))
     month_end = equity[last_rows]
     previous = np.concatenate([[initial_equity], month_end[:-1]])

@@ -30,7 +30,7 @@ __all__ = [
     "trades_table",
 ]
 
-MAX_TRADE_ROWS = 5000
+MAX_TRADE_ROWS = 2000
 """The trades table lists at most this many trades (the first ones); trades.csv has all."""
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -49,12 +49,14 @@ def none_note(what: str) -> str:
     return f'<p class="none">none — {html.escape(what)}</p>'
 
 
-def _sort_attr(key: float | str | None) -> str:
+def _sort_attr(cell: Cell) -> str:
+    """The cell's sort key, left out when it is the cell's own text (the script reads that)."""
+    key = cell.sort
     if key is None or (isinstance(key, float) and not math.isfinite(key)):
         return ' data-v=""'
     if isinstance(key, float):
-        return f' data-v="{float(key)!r}"'
-    return f' data-v="{html.escape(key)}"'
+        return f' data-v="{float(key):.12g}"'
+    return "" if key == cell.text else f' data-v="{html.escape(key)}"'
 
 
 def html_table(
@@ -64,24 +66,26 @@ def html_table(
     table_id: str,
     sortable: bool = False,
 ) -> str:
-    """A table; ``headings`` are ``(text, kind)`` with kind ``"num"`` or ``"text"``."""
+    """A table; ``headings`` are ``(text, kind)`` with kind ``"num"`` (right-aligned)
+    or ``"text"``."""
     classes = "data sortable" if sortable else "data"
     head = "".join(
         f'<th data-kind="{kind}" class="{kind}">{html.escape(text)}</th>' for text, kind in headings
     )
+    opens = ["<td" if kind == "text" else '<td class="n"' for _, kind in headings]
     lines = []
     for row in rows:
-        cells = "".join(
-            f'<td class="{kind}"'
-            + (_sort_attr(cell.sort) if sortable else "")
-            + (f' style="{cell.style}"' if cell.style else "")
-            + f">{html.escape(cell.text)}</td>"
-            for cell, (_, kind) in zip(row, headings, strict=True)
-        )
-        lines.append(f"<tr>{cells}</tr>")
+        cells = []
+        for start, cell in zip(opens, row, strict=True):
+            attrs = _sort_attr(cell) if sortable else ""
+            if cell.style:
+                attrs += f' style="{cell.style}"'
+            cells.append(f"{start}{attrs}>{html.escape(cell.text)}</td>")
+        lines.append(f"<tr>{''.join(cells)}</tr>")
     body = "\n".join(lines)
+    thead = f"<thead><tr>{head}</tr></thead>\n" if any(t for t, _ in headings) else ""
     return (
-        f'<table id="{table_id}" class="{classes}">\n<thead><tr>{head}</tr></thead>\n'
+        f'<table id="{table_id}" class="{classes}">\n{thead}'
         f"<tbody>\n{body}\n</tbody>\n</table>"
     )
 
@@ -113,7 +117,10 @@ def _times(column: pd.Series, what: str) -> list[str | None]:
 def _text_column(trades: pd.DataFrame, name: str, default: str = "-") -> list[str]:
     if name not in trades.columns:
         return [default] * len(trades)
-    return ["-" if pd.isna(v) or v == "" else str(v) for v in trades[name]]
+    column = trades[name]
+    text = column.astype(object).where(column.notna(), "").astype(str)
+    result: list[str] = text.where(text != "", "-").tolist()
+    return result
 
 
 def trades_table(trades: pd.DataFrame) -> str:
@@ -123,11 +130,14 @@ def trades_table(trades: pd.DataFrame) -> str:
     shown = trades.iloc[:MAX_TRADE_ROWS]
     entry = _times(shown["entry_time"], "trades.entry_time")
     exits = _times(shown["exit_time"], "trades.exit_time")
-    held = (
-        utc_times(shown["exit_time"], "trades.exit_time").asi8
-        - utc_times(shown["entry_time"], "trades.entry_time").asi8
-    ) / 1e9
-    held = np.where(pd.isna(exits), np.nan, held)
+    if "duration_days" in shown.columns:  # trades.csv's own (open trades: to the last bar)
+        held = 86400.0 * shown["duration_days"].to_numpy(dtype=float)
+    else:
+        held = (
+            utc_times(shown["exit_time"], "trades.exit_time").asi8
+            - utc_times(shown["entry_time"], "trades.entry_time").asi8
+        ) / 1e9
+        held = np.where(pd.isna(exits), np.nan, held)
     columns = {name: shown[name].to_numpy(dtype=float) for name in (
         "quantity", "entry_price", "exit_price", "net_pnl", "return_pct")}  # fmt: skip
     pnl = columns["net_pnl"]
@@ -159,21 +169,20 @@ def trades_table(trades: pd.DataFrame) -> str:
 
 
 def _grouped(trades: pd.DataFrame, key: str, heading: str, table_id: str) -> str:
-    names = _text_column(trades, key)
     pnl = trades["net_pnl"].to_numpy(dtype=float)
-    ret = trades["return_pct"].to_numpy(dtype=float)
     fees = trades["fees"].to_numpy(dtype=float) if "fees" in trades.columns else pnl * np.nan
-    rows = []
-    for name in sorted(set(names)):
-        rows_of = np.array([n == name for n in names])
-        count = int(rows_of.sum())
-        rows.append([
-            Cell(name), Cell(f"{count:,}", float(count)),
-            _pct(100.0 * float((pnl[rows_of] > 0).sum()) / count),
-            _money(float(np.nansum(pnl[rows_of]))), _money(float(np.nansum(fees[rows_of]))),
-            _pct(float(np.nanmean(ret[rows_of]))), _pct(float(np.nanmax(ret[rows_of]))),
-            _pct(float(np.nanmin(ret[rows_of]))),
-        ])  # fmt: skip
+    frame = pd.DataFrame({"pnl": pnl, "win": pnl > 0, "fees": fees,
+                          "ret": trades["return_pct"].to_numpy(dtype=float)})  # fmt: skip
+    groups = frame.groupby(np.array(_text_column(trades, key), dtype=object), sort=True)
+    stats = groups.agg(
+        n=("pnl", "size"), wins=("win", "sum"), pnl=("pnl", "sum"), fees=("fees", "sum"),
+        mean=("ret", "mean"), best=("ret", "max"), worst=("ret", "min"),
+    )
+    rows = [
+        [Cell(str(name)), Cell(f"{int(n):,}", float(n)), _pct(100.0 * wins / n), _money(pnl),
+         _money(fees), _pct(mean), _pct(best), _pct(worst)]
+        for name, n, wins, pnl, fees, mean, best, worst in stats.itertuples()
+    ]  # fmt: skip
     headings = [
         (heading, "text"), ("Trades", "num"), ("Win rate [%]", "num"), ("Net PnL", "num"),
         ("Fees", "num"), ("Avg return [%]", "num"), ("Best [%]", "num"), ("Worst [%]", "num"),

@@ -2,9 +2,9 @@
 
 A backtest does not force-close at the end of the data: a position still held is reported
 as it stands, beside the closed trades, so an always-long run shows the position it holds
-instead of an empty trade list. Each open position also reads as a trade row (``exit_reason`` ``"open"``,
-no exit time, the last close as its exit price, the unrealised PnL as its PnL), so
-``trades.csv`` lists it after the closed trades.
+instead of an empty trade list. Each open position also reads as a trade row
+(``exit_reason`` ``"open"``, no exit time, the last close as its exit price, the unrealised
+PnL as its PnL), so ``trades.csv`` lists it after the closed trades.
 """
 
 from __future__ import annotations

@@ -141,23 +141,19 @@ def build_results(
 def _equity_frame(curve: EquityCurve, initial_cash: float) -> pd.DataFrame:
     """``equity.csv``'s table: time, equity, cash, gross exposure and drawdown per row.
 
-    The four number columns are written straight into one 2-D block (the one pandas would
-    stack them into), the drawdown in place: a million-row run allocates each once.
+    The curve's (read-only) arrays are the columns, not copies of them: on a million-row
+    run only the drawdown is new memory, computed in place.
     """
-    block = np.empty((4, len(curve)), dtype=np.float64)
-    equity, cash, gross, drawdown = block
-    equity[:] = curve.equity
-    cash[:] = curve.cash
-    gross[:] = curve.gross_exposure
     # drawdown = equity / running peak (the starting cash counts as the first peak) - 1
-    np.maximum(curve.equity, initial_cash, out=drawdown)
+    drawdown = np.maximum(curve.equity, initial_cash)
     np.maximum.accumulate(drawdown, out=drawdown)
     np.divide(curve.equity, drawdown, out=drawdown)
     drawdown -= 1.0
-    frame = pd.DataFrame(block.T, columns=["equity", "cash", "gross_exposure", "drawdown"],
-                         copy=False)
-    frame.insert(0, "timestamp", _times(curve.ts_ns))
-    return frame
+    columns = {
+        "timestamp": _times(curve.ts_ns), "equity": curve.equity, "cash": curve.cash,
+        "gross_exposure": curve.gross_exposure, "drawdown": drawdown,
+    }  # fmt: skip
+    return pd.DataFrame(columns, copy=False)
 
 
 def _times(ts_ns: npt.ArrayLike) -> pd.Series:

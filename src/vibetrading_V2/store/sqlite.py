@@ -196,10 +196,10 @@ class SqliteStateStore(StateStore):
     def _refuse_foreign_state(self, conn: sqlite3.Connection) -> None:
         """A new run's store must be empty: rows here were written by another run."""
         counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in _RUN_TABLES}
-        held = [f"{n:,} {table}" for table, n in counts.items() if n]
+        held = [f"{table}: {n:,}" for table, n in counts.items() if n]
         if held:
             raise ForeignStateError(
-                f"the state store already holds {', '.join(held)} written by another run; "
+                f"the state store already holds rows written by another run ({', '.join(held)}); "
                 "a new run starts from an empty store and never trades on state it did not "
                 "write",
                 path=str(self._path),
