@@ -49,7 +49,7 @@ $(CHROMIUM):
 	apt-get update && apt-get install -y chromium
 
 pytest: $(NATIVE) $(CHROMIUM)
-	VIBETRADING_REQUIRE_NATIVE=1 $(BIN)/python -m pytest
+	VIBETRADING_REQUIRE_NATIVE=1 VIBETRADING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 test: lint typecheck imports pytest
 

@@ -38,3 +38,19 @@ def test_results_prices_when_two_symbols_in_chunks_then_each_keeps_its_ohlcv(
             assert frame[name].tolist() == np.asarray(getattr(batch, name)).tolist()
         assert frame.index.asi8.tolist() == np.asarray(batch.ts_ns).tolist()
         assert str(frame.index.tz) == "UTC"
+
+
+def test_results_prices_when_one_symbol_in_one_batch_then_columns_are_views_not_copies(
+    guard: RuntimeGuard,
+) -> None:
+    batch = bars("AAA", [10.0, 11.0, 12.0], opens=[9.5, 10.5, 11.5])
+    rig = make_rig(Scripted(lambda bar: None), guard)
+    run = rig.run(batch)
+
+    frame = build_results(
+        run, rig.ledger, rig.sim, initial_cash=INITIAL_CASH, periods_per_year=8760.0
+    ).prices["AAA"]
+
+    for name in ("open", "high", "low", "volume"):
+        assert np.shares_memory(frame[name].to_numpy(), np.asarray(getattr(batch, name)))
+    assert np.shares_memory(frame["close"].to_numpy(), run.close)

@@ -7,13 +7,14 @@ positions (``report_diagnostics``); any other summary figure; the run's identity
 (``FOOTER_KEYS``) in the footer. A section with no data says "none" rather than vanish.
 
 Size: the page inlines plotly.js once. It is the finance bundle of plotly.js 4.1 (1.28 MB,
-vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle of
-the ``plotly`` package: the report draws only scatter, bar and candlestick traces, all in
-that bundle. Long series are thinned (``report_series``), so a million-bar run's page is
-about the size of a short run's.
+vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle:
+the report draws only scatter, bar and candlestick traces, all in that bundle. Long series
+are thinned for drawing (``report_series``), so a million-bar run's page grows only by its
+trade markers (all kept) and its trades table (the first ``MAX_TRADE_ROWS``).
 
-Determinism: fixed element ids, a named plotly template, no time- or random-dependent
-text; the wall-clock keys are left out by the caller (``ops.report``).
+Determinism: fixed element ids, colours written out (no plotly template looked up), no
+time- or random-dependent text; the wall-clock keys are left out by the caller
+(``ops.report``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from vibetrading_V2.ops.summary_layout import (
     FOOTER_KEYS,
     HEADER_CARDS,
     SUMMARY_GROUPS,
-    Figure,
     figure_text,
     grouped_figures,
 )
@@ -126,11 +126,6 @@ def plotly_bundle() -> str:
     return (files("vibetrading_V2.ops") / "vendor" / "plotly-finance.min.js").read_text("utf-8")
 
 
-def _shown(figure: Figure) -> str:
-    """A figure's label with its unit where its value does not say it (``12.5 %`` does)."""
-    return figure.label if figure.unit == "pct" else figure.heading
-
-
 def _cards(summary: Mapping[str, object]) -> str:
     layout = {f.key: f for _, figures in SUMMARY_GROUPS for f in figures}
     cards = []
@@ -141,7 +136,7 @@ def _cards(summary: Mapping[str, object]) -> str:
             text = text[:-1].replace("T", " ").removesuffix(":00") + " UTC"
         cards.append(
             f'<div class="card" data-key="{key}"><div class="label">'
-            f"{html.escape(_shown(figure))}</div>"
+            f"{html.escape(figure.heading)}</div>"
             f'<div class="value">{html.escape(text)}</div></div>'
         )
     return '<div class="cards" id="cards">\n' + "\n".join(cards) + "\n</div>"
@@ -151,7 +146,7 @@ def _metrics(summary: Mapping[str, object]) -> str:
     blocks = []
     for title, rows in grouped_figures(summary):
         lines = "\n".join(
-            f'<tr data-key="{f.key}"><td>{html.escape(_shown(f))}</td>'
+            f'<tr data-key="{f.key}"><td>{html.escape(f.heading)}</td>'
             f'<td class="value">{html.escape(text)}</td></tr>'
             for f, text in rows
         )
