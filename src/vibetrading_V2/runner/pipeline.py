@@ -116,11 +116,7 @@ class OrderPipeline:
         """
         self._store.record_intent(ts_ns, self.strategy_id, intent)
         self.n_intents += 1
-        gate = self._strategy_gate(intent, price)
-        if not gate and intent.direction is not _FLAT and (
-            intent.stop_loss is not None or intent.take_profit is not None
-        ):
-            gate = self._bracket_gate(ts_ns, intent, price)
+        gate = self._strategy_gate(ts_ns, intent, price)
         if gate:
             self._veto(ts_ns, intent.symbol, _GATE, gate, ())
             return None
@@ -219,7 +215,7 @@ class OrderPipeline:
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _strategy_gate(self, intent: Intent, price: float) -> tuple[str, ...]:
+    def _strategy_gate(self, ts_ns: int, intent: Intent, price: float) -> tuple[str, ...]:
         i = intent
         reasons: list[str] = []
         if i.symbol not in self._universe:
@@ -240,6 +236,10 @@ class OrderPipeline:
             reasons.append("invalid_stop_loss")
         if not _valid_size(i.take_profit):
             reasons.append("invalid_take_profit")
+        if not reasons and i.direction is not _FLAT and (
+            i.stop_loss is not None or i.take_profit is not None
+        ):
+            return self._bracket_gate(ts_ns, i, price)
         return tuple(reasons)  # () when nothing is wrong: the shared empty tuple
 
     def _bracket_gate(self, ts_ns: int, intent: Intent, price: float) -> tuple[str, ...]:
