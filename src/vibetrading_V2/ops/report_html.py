@@ -44,7 +44,6 @@ from vibetrading_V2.ops.summary_layout import (
     FOOTER_KEYS,
     HEADER_CARDS,
     SUMMARY_GROUPS,
-    Figure,
     figure_text,
     grouped_figures,
 )
@@ -126,11 +125,6 @@ def plotly_bundle() -> str:
     return (files("vibetrading_V2.ops") / "vendor" / "plotly-finance.min.js").read_text("utf-8")
 
 
-def _shown(figure: Figure) -> str:
-    """A figure's label with its unit where its value does not say it (``12.5 %`` does)."""
-    return figure.label if figure.unit == "pct" else figure.heading
-
-
 def _cards(summary: Mapping[str, object]) -> str:
     layout = {f.key: f for _, figures in SUMMARY_GROUPS for f in figures}
     cards = []
@@ -141,7 +135,7 @@ def _cards(summary: Mapping[str, object]) -> str:
             text = text[:-1].replace("T", " ").removesuffix(":00") + " UTC"
         cards.append(
             f'<div class="card" data-key="{key}"><div class="label">'
-            f"{html.escape(_shown(figure))}</div>"
+            f"{html.escape(figure.heading)}</div>"
             f'<div class="value">{html.escape(text)}</div></div>'
         )
     return '<div class="cards" id="cards">\n' + "\n".join(cards) + "\n</div>"
@@ -151,7 +145,7 @@ def _metrics(summary: Mapping[str, object]) -> str:
     blocks = []
     for title, rows in grouped_figures(summary):
         lines = "\n".join(
-            f'<tr data-key="{f.key}"><td>{html.escape(_shown(f))}</td>'
+            f'<tr data-key="{f.key}"><td>{html.escape(f.heading)}</td>'
             f'<td class="value">{html.escape(text)}</td></tr>'
             for f, text in rows
         )

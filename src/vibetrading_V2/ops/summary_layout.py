@@ -36,9 +36,11 @@ class Figure:
 
     @property
     def heading(self) -> str:
-        """The label with its unit, e.g. ``Return [%]``."""
-        suffix = {"pct": " [%]", "days": " [days]"}.get(self.unit, "")
-        return f"{self.label}{suffix}"
+        """The label with the unit its value does not show, e.g. ``Duration [days]``.
+
+        A percent is labelled once, by its value (``12.50 %``).
+        """
+        return f"{self.label} [days]" if self.unit == "days" else self.label
 
 
 def _figures(*rows: tuple[str, str, Unit]) -> tuple[Figure, ...]:
