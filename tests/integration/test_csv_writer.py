@@ -66,3 +66,12 @@ def test_write_csv_when_naive_times_then_value_error_names_column(tmp_path: Path
                           "text": ["a", "b"]})
     with pytest.raises(ValueError, match=r"t\.time.*time zone"):
         write_csv(tmp_path / "n.csv", "t", frame, COLUMNS)
+
+
+def test_write_csv_when_object_column_mixes_equal_numbers_then_each_written_as_itself(
+    tmp_path: Path,
+) -> None:
+    frame = pd.DataFrame({"time": pd.date_range("2024-01-01", periods=4, tz="UTC"),
+                          "value": [1.0] * 4, "text": pd.array([True, 1, 1.0, None], dtype=object)})
+    text = write_csv(tmp_path / "m.csv", "t", frame, COLUMNS).read_text()
+    assert [line.split(",")[2] for line in text.splitlines()[1:]] == ["True", "1", "1", ""]

@@ -90,6 +90,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _all_text(column: pd.Series) -> bool:
+    """Whether every present value is a str (so that equal values are equal texts; an
+    object column may hold 1, 1.0 and True, which hash alike but read differently)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return True
+    return column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in (
+        "string", "empty",
+    )
+
+
 def _renderer(name: str, column: pd.Series, *, quote: bool = True) -> ColumnRenderer:
     """How to render slices of ``column`` (rules in the module docstring)."""
     dtype = column.dtype
@@ -110,7 +120,7 @@ def _renderer(name: str, column: pd.Series, *, quote: bool = True) -> ColumnRend
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
         values = column.to_numpy()
         return lambda start, stop: text_cells([str(x) for x in values[start:stop].tolist()])
-    if pd.api.types.is_string_dtype(dtype):  # str or missing: few distinct values, mostly
+    if _all_text(column):  # str or missing: few distinct values, mostly
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         texts = [u if type(u) is str else _text(u) for u in uniques.to_numpy(object).tolist()]
         spelled = text_cells([*texts, ""], quote=quote)  # a missing value: the last, ""
