@@ -9,7 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, chunks, make_rig, merge
+from tests.unit.engine_helpers import (
+    HOUR,
+    SID,
+    T0,
+    ListFeed,
+    Scripted,
+    bars,
+    chunks,
+    make_rig,
+    merge,
+)
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Intent
 from vibetrading_V2.policies.config import SizingPolicy
@@ -249,3 +259,23 @@ def test_engine_when_one_bar_emits_intents_for_two_symbols_then_both_trade(
         ("BBB", T0 + 2 * HOUR + 1, 22.0),  # BBB's next open after the signal
         ("AAA", T0 + 3 * HOUR, 13.0),
     ]
+
+
+def test_engine_progress_when_one_long_batch_then_reported_while_walking_and_summing_to_all(
+    guard: RuntimeGuard,
+) -> None:
+    n = 150_000  # one batch, as a backtest loads it: the bar must move before it ends
+    rig = make_rig(Scripted(lambda bar: None), guard)
+    told: list[int] = []
+    rig.engine.run(ListFeed(bars("AAA", np.full(n, 100.0))), progress=told.append)
+    assert told == [65_536, 65_536, n - 2 * 65_536]
+
+
+def test_engine_progress_when_short_batches_then_one_report_per_batch(
+    guard: RuntimeGuard,
+) -> None:
+    rig = make_rig(Scripted(lambda bar: None), guard)
+    told: list[int] = []
+    rig.engine.run(ListFeed(*chunks(bars("AAA", np.full(30, 100.0)), 10)), progress=told.append)
+    assert told == [10, 10, 10]
+

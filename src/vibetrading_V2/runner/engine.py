@@ -57,6 +57,7 @@ __all__ = ["EngineConfig", "EngineRun", "TradingEngine"]
 
 _INT64_MAX: Final = 2**63 - 1
 _FREEZE_ROWS: Final = 10_000
+_PROGRESS_MASK: Final = 0xFFFF  # a long batch reports its progress every 65,536 rows
 
 
 
@@ -118,13 +119,15 @@ class TradingEngine:
             guard=guard, breaker=self._breaker,
         )
         self._last_out: list[object] = []
+        self._progress: Callable[[int], None] | None = None
 
     def run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None = None
     ) -> EngineRun:
         """Consume the whole feed; return the run's record (fills, timeline, counters).
 
-        ``progress`` (optional) is called with the number of bars of each finished batch.
+        ``progress`` (optional) is called with the number of bars walked: every
+        ``_PROGRESS_ROWS`` rows of a long batch and at the end of each batch.
         """
         started = time.perf_counter()
         # the loop makes many short-lived, acyclic objects (orders, fills, records) beside a
@@ -146,21 +149,23 @@ class TradingEngine:
         fills: list[Fill] = []
         fill_rows: list[int] = []
         offset = 0
+        self._progress = progress
         for batch in feed.batches():
             codes = histories.codes_of(batch)
             histories.extend(batch, codes)
             try:
                 if len(batch) >= _FREEZE_ROWS:  # a backtest's history: no garbage in the run
                     with paused_collector():
-                        self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+                        told = self._walk(batch, codes, symbols, cursors, offset, fills,
+                                          fill_rows)
                 else:
-                    self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+                    told = self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
             finally:
                 self._pipeline.flush_metrics()
             parts.append((batch.symbols, batch))
             offset += len(batch)
-            if progress is not None:
-                progress(len(batch))
+            if progress is not None and len(batch) > told:
+                progress(len(batch) - told)
         histories.clear()
         self._pipeline.log_totals()
         run = self._record(parts, symbols, fills, fill_rows)
@@ -184,10 +189,12 @@ class TradingEngine:
         offset: int,
         fills: list[Fill],
         fill_rows: list[int],
-    ) -> None:
+    ) -> int:
+        """Walk the batch's rows; return how many of them were reported as progress."""
         n = len(batch)
+        told = 0
         if n == 0:
-            return
+            return told
         names = list(symbols)
         cursor_of = [cursors[s] for s in names]
         if len(codes) == 1:  # the batch names one symbol: no need to look at every row
@@ -242,7 +249,11 @@ class TradingEngine:
         q: float = qty[s]
         idx: int
 
+        tick = self._progress
         for i in range(n):
+            if not i & _PROGRESS_MASK and i and tick is not None:
+                tick(_PROGRESS_MASK + 1)
+                told += _PROGRESS_MASK + 1
             if single:
                 idx = base + i
             else:
@@ -317,6 +328,7 @@ class TradingEngine:
                 q = qty[s]
         if clock is not None:  # the clock stands at the batch's last bar, as after every row
             clock.ts_ns = int(batch_ts[-1])
+        return told
 
     def _record(
         self,
