@@ -267,7 +267,7 @@ def test_engine_progress_when_one_long_batch_then_reported_while_walking_and_sum
     n = 150_000  # one batch, as a backtest loads it: the bar must move before it ends
     rig = make_rig(Scripted(lambda bar: None), guard)
     told: list[int] = []
-    rig.engine.run(ListFeed(bars("AAA", np.full(n, 100.0))), progress=told.append)
+    rig.engine.run(ListFeed(bars("AAA", [100.0] * n)), progress=told.append)
     assert told == [65_536, 65_536, n - 2 * 65_536]
 
 
@@ -276,6 +276,6 @@ def test_engine_progress_when_short_batches_then_one_report_per_batch(
 ) -> None:
     rig = make_rig(Scripted(lambda bar: None), guard)
     told: list[int] = []
-    rig.engine.run(ListFeed(*chunks(bars("AAA", np.full(30, 100.0)), 10)), progress=told.append)
+    rig.engine.run(ListFeed(*chunks(bars("AAA", [100.0] * 30), 10)), progress=told.append)
     assert told == [10, 10, 10]
 
