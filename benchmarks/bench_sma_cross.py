@@ -91,7 +91,7 @@ def run_engine(
         config_dir=HERE.parent / "config",
         strategy={"name": str(HERE / "strategies" / "sma_bench.py")},
         output={"directory": str(out_dir)},
-        logging={"directory": str(out_dir / "logs"), "console_level": "off"},
+        logging={"console_level": "off"},
     )
     container = build_container(settings)
     container.catalog.override(providers.Object(source))

@@ -51,7 +51,7 @@ def run_way(source: InMemoryBarSource, out_dir: Path, way: dict[str, Any]) -> tu
                   "params": {"flip": way["flip"]}},
         policies={"risk": {"min_notional": way["min_notional"]}},
         output={"directory": str(out_dir)},
-        logging={"directory": str(out_dir / "logs"), "console_level": "off"},
+        logging={"console_level": "off"},
     )
     container = build_container(settings)
     container.catalog.override(providers.Object(source))

@@ -37,9 +37,8 @@ app = typer.Typer(add_completion=False, help=__doc__, pretty_exceptions_enable=F
 
 
 def check_outputs(settings: AppSettings) -> None:
-    """Refuse output and log directories that cannot be written, before anything runs."""
+    """Refuse an output directory that cannot be written, before anything runs."""
     check_writable_dir(settings.output.directory, "--out")
-    check_writable_dir(settings.logging.directory, "logging.directory")
 
 
 def run_backtest(

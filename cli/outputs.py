@@ -18,7 +18,7 @@ __all__ = ["check_writable_dir", "write_failure"]
 def check_writable_dir(path: Path, what: str) -> None:
     """Refuse ``path`` as an output directory unless it can be created and written.
 
-    ``what`` names where the path came from, e.g. ``--out`` or ``logging.directory``.
+    ``what`` names where the path came from, e.g. ``--out``.
     Nothing is created here.
     """
     if path.exists() and not path.is_dir():

@@ -49,7 +49,7 @@ CONFIG_DIR_VARIABLE = "VT_CONFIG_DIR"
 # (section, key) of every path setting: resolved against the project root when relative
 PATH_FIELDS: tuple[tuple[str, str], ...] = (
     ("strategy", "directory"), ("data", "catalog"), ("data", "user_catalog"), ("state", "path"),
-    ("logging", "directory"), ("output", "directory"),
+    ("output", "directory"),
 )  # fmt: skip
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -110,10 +110,9 @@ class StateSettings(BaseModel):
 
 
 class LoggingSettings(BaseModel):
-    """Structured logs: JSON lines to a file, readable lines on the console."""
+    """Structured logs: readable lines on the console (the JSON log is the run's own file)."""
 
     model_config = _FROZEN
-    directory: Path = Path("runs/logs")
     console_level: Literal["debug", "info", "warning", "error", "off"] = "warning"
 
 

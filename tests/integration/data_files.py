@@ -82,5 +82,5 @@ def settings_for(tmp: Path, strategy: Path, data: Path, **data_fields: object) -
         "strategy": {"name": str(strategy)},
         "data": {"catalog": str(data), "user_catalog": None, **data_fields},
         "output": {"directory": str(tmp / "out")},
-        "logging": {"directory": str(tmp / "logs"), "console_level": "off"},
+        "logging": {"console_level": "off"},
     }

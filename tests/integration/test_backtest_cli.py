@@ -48,9 +48,9 @@ class Done:
     out: Path
 
 
-def _environment(logs: Path, extra: dict[str, str]) -> dict[str, str]:
+def _environment(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-    env.update({"VT_LOGGING__DIRECTORY": str(logs), "COLUMNS": "200", **extra})
+    env.update({"COLUMNS": "200", **extra})
     return env
 
 
@@ -73,7 +73,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
         out = base / name
         command = [sys.executable, "-m", "cli.backtest", "--env", "dev", "--out", str(out)]
         process = subprocess.Popen(
-            command + args, cwd=ROOT, env=_environment(base / f"{name}-logs", extra),
+            command + args, cwd=ROOT, env=_environment(extra),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         started[name] = (process, out)

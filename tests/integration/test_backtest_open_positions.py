@@ -49,7 +49,6 @@ def always_long(tmp_path_factory: pytest.TempPathFactory) -> Path:
     strategy.write_text(ALWAYS_LONG, encoding="utf-8")
     out = base / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-    env["VT_LOGGING__DIRECTORY"] = str(base / "logs")
     done = subprocess.run(
         [sys.executable, "-m", "cli.backtest", "--env", "dev", "--strategy", str(strategy),
          "--symbols", "EURUSD", "--start", "2017-05-01", "--end", "2017-05-15",

@@ -42,7 +42,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     cases: dict[str, tuple[list[str], dict[str, str], Path]] = {
         "out_is_file": (["--out", str(a_file), *WINDOW], {}, ROOT),
         "out_under_file": (["--out", str(a_file / "sub"), *WINDOW], {}, ROOT),
-        "logs_is_file": (WINDOW, {"VT_LOGGING__DIRECTORY": str(a_file)}, ROOT),
         "end_inclusive": (["--start", "2017-04-25T13:00:00Z", "--end", LAST_BAR], {}, ROOT),
         "start_after_end": (["--start", "2013-01-01", "--end", "2012-06-30"], {}, ROOT),
         "empty_end": (["--end", ""], {}, ROOT),
@@ -61,8 +60,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
         command = [sys.executable, "-m", "cli.backtest", "--env", "dev",
                    *([] if has_out else ["--out", str(out)]), *args]
         env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-        env.update({"VT_LOGGING__DIRECTORY": str(base / f"{name}-logs"), "COLUMNS": "200",
-                    **extra})
+        env.update({"COLUMNS": "200", **extra})
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         started[name] = (process, out)
@@ -97,12 +95,6 @@ def test_backtest_when_out_is_below_a_file_then_exit_2_naming_the_file(
     runs: dict[str, Done],
 ) -> None:
     _refused(runs["out_under_file"], "--out cannot be created", "is a file")
-
-
-def test_backtest_when_log_directory_is_a_file_then_exit_2_naming_the_setting(
-    runs: dict[str, Done],
-) -> None:
-    _refused(runs["logs_is_file"], "logging.directory names an existing file")
 
 
 def test_backtest_when_end_is_a_bar_time_then_that_bar_is_included(

@@ -57,8 +57,7 @@ def test_backtest_cli_when_data_dir_missing_then_exit_2_no_such_directory(
     command = [sys.executable, "-m", "cli.backtest", "--data", "no_such_dir",
                "--out", str(tmp_path / "out")]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          check=False, env={"PATH": "/usr/bin:/bin", "COLUMNS": "300",
-                                            "VT_LOGGING__DIRECTORY": str(tmp_path / "logs")})
+                          check=False, env={"PATH": "/usr/bin:/bin", "COLUMNS": "300"})
     assert done.returncode == 2, done.stderr
     assert f"no such directory: {tmp_path / 'no_such_dir'}" in done.stderr
     assert "holds: nothing" not in done.stderr and "Traceback" not in done.stderr

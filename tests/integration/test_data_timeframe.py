@@ -96,8 +96,7 @@ def test_backtest_cli_when_catalog_series_misfiled_as_1h_then_exit_2_not_a_sharp
     command = [sys.executable, "-m", "cli.backtest", "--strategy", str(strategy),
                "--data", str(root), "--out", str(tmp_path / "out")]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=False, env={"PATH": "/usr/bin:/bin",
-                                            "VT_LOGGING__DIRECTORY": str(tmp_path / "logs")})
+                          check=False, env={"PATH": "/usr/bin:/bin"})
     assert done.returncode == 2, done.stderr
     assert "DataValidationError" in done.stderr and "1 day apart" in done.stderr
     assert "Traceback" not in done.stderr

@@ -27,9 +27,9 @@ SAME_BYTES = ("trades.csv", "orders.csv", "equity.csv", "report.html")
 WALL_CLOCK = {"engine_seconds", "bars_per_second"}
 
 
-def _start(out: Path, logs: Path, extra: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def _start(out: Path, extra: dict[str, str] | None = None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-    env.update({"VT_LOGGING__DIRECTORY": str(logs), "COLUMNS": "200", **(extra or {})})
+    env.update({"COLUMNS": "200", **(extra or {})})
     command = [sys.executable, "-m", "cli.backtest", "--env", "paper", "--out", str(out)]
     return subprocess.Popen(command + WINDOW, cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -68,11 +68,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     with SqliteStateStore(planted) as store:
         store.record_fill(Fill("x-1", "c-1", "EURUSD", Side.BUY, 1.0, 1.1, 0.0, 1, "other"))
         store.set_control("risk_snapshot:other", "{}")
-    foreign = _start(base / "foreign", base / "logs-f", {"VT_STATE__PATH": str(planted)})
-    code, stderr = _finish(_start(out, base / "logs-1"))
+    foreign = _start(base / "foreign", {"VT_STATE__PATH": str(planted)})
+    code, stderr = _finish(_start(out))
     assert code == 0, stderr
     shutil.copytree(out, first)
-    code, stderr = _finish(_start(out, base / "logs-2"))
+    code, stderr = _finish(_start(out))
     assert code == 0, stderr
     foreign_code, foreign_stderr = _finish(foreign)
     return Runs(first, out, foreign_code, foreign_stderr, base / "foreign", planted)

@@ -176,7 +176,6 @@ def test_report_in_chromium_when_the_bundled_run_wrote_it_then_it_renders_cleanl
 ) -> None:
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-    env["VT_LOGGING__DIRECTORY"] = str(tmp_path / "logs")
     done = subprocess.run(
         [sys.executable, "-m", "cli.backtest", "--env", "dev", "--out", str(tmp_path / "run")],
         cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False,

@@ -43,7 +43,7 @@ def run_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         strategy={"name": str(ROOT / "strategies" / "my_strategy_a.py")},
         data={"catalog": str(ROOT / "data" / "curated")},
         output={"directory": str(out)},
-        logging={"directory": str(out / "logs"), "console_level": "off"},
+        logging={"console_level": "off"},
         policies={"sizing": {"model": "fixed_quantity", "fixed_quantity": QUANTITY}},
     )
     run_backtest(settings)
