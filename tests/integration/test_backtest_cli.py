@@ -9,16 +9,12 @@ twice by ``tests/replay/test_determinism.py``.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.backtest_runs import ROOT, Case, Done, run_backtests
+
 EURUSD = ROOT / "data" / "curated" / "1h" / "EURUSD.parquet"
 SUMMARY_KEYS = {
     "final_equity", "total_return_pct", "n_trades", "win_rate_pct", "profit_factor", "sharpe",
@@ -38,22 +34,6 @@ print(os.getcwd(), get_bundle)
 '''
 
 
-@dataclass(frozen=True)
-class Done:
-    """One finished command: exit code, streams and its output directory."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    out: Path
-
-
-def _environment(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-    env.update({"COLUMNS": "200", **extra})
-    return env
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     """Start every command at once (they are independent), then wait for all of them."""
@@ -62,30 +42,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     strategy_file.write_text(FORBIDDEN_STRATEGY, encoding="utf-8")
     empty = base / "empty_catalog"
     empty.mkdir()
-    cases: dict[str, tuple[list[str], dict[str, str]]] = {
-        "narrow": (["--symbols", "EURUSD", "--start", START, "--end", END], {}),
-        "forbidden": (["--strategy", str(strategy_file)], {}),
-        "empty_data": (["--data", str(empty)], {}),
-        "typo_env": ([], {"VT_POLICIES__RISK__MAX_LEVRAGE": "2"}),
+    cases = {
+        "narrow": Case(["--symbols", "EURUSD", "--start", START, "--end", END]),
+        "forbidden": Case(["--strategy", str(strategy_file)]),
+        "empty_data": Case(["--data", str(empty)]),
+        "typo_env": Case([], {"VT_POLICIES__RISK__MAX_LEVRAGE": "2"}),
     }
-    started = {}
-    for name, (args, extra) in cases.items():
-        out = base / name
-        command = [sys.executable, "-m", "cli.backtest", "--env", "dev", "--out", str(out)]
-        process = subprocess.Popen(
-            command + args, cwd=ROOT, env=_environment(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        started[name] = (process, out)
-    done = {}
-    for name, (process, out) in started.items():
-        try:
-            stdout, stderr = process.communicate(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-        done[name] = Done(process.returncode, stdout, stderr, out)
-    return done
+    return run_backtests(base, cases, timeout=120)
 
 
 def test_backtest_cli_when_dev_env_then_writes_every_output(runs: dict[str, Done]) -> None:

@@ -15,17 +15,13 @@ traceback or a warning, and exits 3 when it traded nothing useful.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.backtest_runs import ROOT, Case, Done, run_backtests
+
 EURUSD = ROOT / "data" / "curated" / "1h" / "EURUSD.parquet"
 START, END = "2017-05-01", "2017-05-22"
 OUTPUTS = ("trades.csv", "orders.csv", "equity.csv", "summary.json", "report.html",
@@ -59,23 +55,6 @@ def get_bundle() -> StrategyBundle:
 '''
 
 
-@dataclass(frozen=True)
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
-    out: Path
-
-    @property
-    def said(self) -> str:
-        """stderr with its whitespace collapsed: a narrow console may wrap a sentence."""
-        return " ".join(self.stderr.split())
-
-    def summary(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads((self.out / "summary.json").read_text("utf-8"))
-        return loaded
-
-
 def _strategy_with_fractional_stop(base: Path) -> Path:
     text = (ROOT / "strategies" / "my_strategy_a.py").read_text(encoding="utf-8")
     long_intent = 'Intent.long(SYMBOL, rationale=("sma_fast_above_slow",))'
@@ -102,35 +81,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     raising = base / "raising.py"
     raising.write_text(RAISING, encoding="utf-8")
     narrow = ["--start", START, "--end", END]
-    cases: dict[str, tuple[list[str], dict[str, str]]] = {
-        "goog": (["--data", str(_goog_catalog(base)), "--symbols", "GOOG", *narrow], {}),
-        "raising": (["--strategy", str(raising), *narrow], {}),
-        "after_end": (["--start", "2030-01-01"], {}),
-        "stop_fraction": (["--strategy", str(_strategy_with_fractional_stop(base)), *narrow],
-                          {}),
-        "drawdown": (narrow, {"VT_POLICIES__RISK__MAX_DRAWDOWN": "0.005"}),
+    cases = {
+        "goog": Case(["--data", str(_goog_catalog(base)), "--symbols", "GOOG", *narrow]),
+        "raising": Case(["--strategy", str(raising), *narrow]),
+        "after_end": Case(["--start", "2030-01-01"]),
+        "stop_fraction": Case(["--strategy", str(_strategy_with_fractional_stop(base)), *narrow]),
+        "drawdown": Case(narrow, {"VT_POLICIES__RISK__MAX_DRAWDOWN": "0.005"}),
     }
-    started = {}
-    for name, (args, extra) in cases.items():
-        out = base / name
-        out.mkdir()
-        (out / "run.log.jsonl").write_text(STALE_LINE, encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-        env.update({"COLUMNS": "200", **extra})
-        command = [sys.executable, "-m", "cli.backtest", "--env", "dev", "--out", str(out)]
-        started[name] = (subprocess.Popen(
-            command + args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True,
-        ), out)
-    done = {}
-    for name, (process, out) in started.items():
-        try:
-            stdout, stderr = process.communicate(timeout=180)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-        done[name] = Done(process.returncode, stdout, stderr, out)
-    return done
+    for name in cases:  # a log left by an earlier run must be replaced, not appended to
+        (base / name).mkdir()
+        (base / name / "run.log.jsonl").write_text(STALE_LINE, encoding="utf-8")
+    return run_backtests(base, cases)
 
 
 def test_backtest_when_strategy_symbol_has_no_data_then_veto_table_and_exit_3(

@@ -10,26 +10,14 @@ alike; ``--json`` prints ``summary.json``. The commands start together to save t
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.backtest_runs import Case, Done, run_backtests
+
 WINDOW = ["--start", "2017-05-01", "--end", "2017-05-12"]
 LAST_BAR = "2017-04-27T15:00:00Z"  # a bar of data/curated/1h/EURUSD.parquet
-
-
-@dataclass(frozen=True)
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
-    out: Path
 
 
 @pytest.fixture(scope="module")
@@ -39,40 +27,21 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     a_file.write_text("keep me\n", encoding="utf-8")
     elsewhere = base / "elsewhere"
     elsewhere.mkdir()
-    cases: dict[str, tuple[list[str], dict[str, str], Path]] = {
-        "out_is_file": (["--out", str(a_file), *WINDOW], {}, ROOT),
-        "out_under_file": (["--out", str(a_file / "sub"), *WINDOW], {}, ROOT),
-        "end_inclusive": (["--start", "2017-04-25T13:00:00Z", "--end", LAST_BAR], {}, ROOT),
-        "start_after_end": (["--start", "2013-01-01", "--end", "2012-06-30"], {}, ROOT),
-        "empty_end": (["--end", ""], {}, ROOT),
-        "from_elsewhere": (["--out", "rel_out", *WINDOW], {}, elsewhere),
-        "bad_config_dir": (WINDOW, {"VT_CONFIG_DIR": str(elsewhere)}, ROOT),
-        "default_params": (WINDOW, {}, ROOT),
-        "param_flag": (["--param", "fast=20", *WINDOW], {}, ROOT),
-        "param_env": (WINDOW, {"VT_STRATEGY__PARAMS__FAST": "20"}, ROOT),
-        "param_out_of_range": (["--param", "fast=500", *WINDOW], {}, ROOT),
-        "json": (["--json", *WINDOW], {}, ROOT),
+    cases = {
+        "out_is_file": Case(["--out", str(a_file), *WINDOW]),
+        "out_under_file": Case(["--out", str(a_file / "sub"), *WINDOW]),
+        "end_inclusive": Case(["--start", "2017-04-25T13:00:00Z", "--end", LAST_BAR]),
+        "start_after_end": Case(["--start", "2013-01-01", "--end", "2012-06-30"]),
+        "empty_end": Case(["--end", ""]),
+        "from_elsewhere": Case(["--out", "rel_out", *WINDOW], cwd=elsewhere),
+        "bad_config_dir": Case(WINDOW, {"VT_CONFIG_DIR": str(elsewhere)}),
+        "default_params": Case(WINDOW),
+        "param_flag": Case(["--param", "fast=20", *WINDOW]),
+        "param_env": Case(WINDOW, {"VT_STRATEGY__PARAMS__FAST": "20"}),
+        "param_out_of_range": Case(["--param", "fast=500", *WINDOW]),
+        "json": Case(["--json", *WINDOW]),
     }
-    started = {}
-    for name, (args, extra, cwd) in cases.items():
-        has_out = "--out" in args
-        out = cwd / args[args.index("--out") + 1] if has_out else base / name
-        command = [sys.executable, "-m", "cli.backtest", "--env", "dev",
-                   *([] if has_out else ["--out", str(out)]), *args]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
-        env.update({"COLUMNS": "200", **extra})
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
-        started[name] = (process, out)
-    done = {}
-    for name, (process, out) in started.items():
-        try:
-            stdout, stderr = process.communicate(timeout=180)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-        done[name] = Done(process.returncode, stdout, stderr, out)
-    return done
+    return run_backtests(base, cases)
 
 
 def _refused(done: Done, *phrases: str) -> None:
