@@ -46,7 +46,8 @@ imports: $(NATIVE)
 # the report's browser test drives Debian's Chromium (Playwright never downloads a browser)
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
-	apt-get update && apt-get install -y chromium
+	@echo "installing Debian's chromium for the report's browser test"
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 pytest: $(NATIVE) $(CHROMIUM)
 	VIBETRADING_REQUIRE_NATIVE=1 VIBETRADING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
