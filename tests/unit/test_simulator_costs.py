@@ -1,12 +1,15 @@
-"""Fees (bps + fixed + minimum), slippage and the participation cap, with exact numbers."""
+"""Fees (bps + fixed + a minimum per order), slippage and the participation cap, exactly."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.unit.simulator_helpers import buy, flat_bar, limit, make_sim, sell, step
 from vibetrading_V2.core.types import OrderStatus
 from vibetrading_V2.execution import SimulatorConfig
+from vibetrading_V2.execution.fees import order_fee
 
 
 def _costly() -> dict[str, float]:
@@ -116,3 +119,24 @@ def test_participation_when_signal_close_with_volume_then_remainder_at_next_open
     assert (order.status, order.filled_quantity) == (OrderStatus.PARTIALLY_FILLED, 5.0)
     flat_bar(sim, 2, 101.0)
     assert [(f.quantity, f.price) for f in sim.drain_fills()] == [(5.0, 100.0), (3.0, 101.0)]
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(
+    st.floats(0, 100),
+    st.floats(0, 10),
+    st.floats(0, 10),
+    st.lists(st.floats(0, 1e7), min_size=1, max_size=5),
+)
+def test_order_fee_when_order_fills_in_any_parts_then_parts_sum_to_one_order_fee(
+    bps: float, fixed: float, minimum: float, parts: list[float]
+) -> None:
+    """Each fill pays the increase of the order's fee: never negative, minimum paid once."""
+    paid, notional = 0.0, 0.0
+    for part in parts:
+        notional += part
+        increase = order_fee(notional, bps, fixed, minimum) - paid
+        assert increase >= -1e-9  # float rounding of the running total only
+        paid += increase
+    assert paid >= minimum
+    assert paid == pytest.approx(max(minimum, notional * bps / 1e4 + fixed))

@@ -1,4 +1,11 @@
-"""The simulator's order fee: one formula, read by the config and by the per-fill path."""
+"""The one fee rule of the project: a minimum commission is per order, not per fill.
+
+An order that has filled notional ``N`` so far owes ``max(min_fee, N * commission_bps / 1e4
++ fixed_fee)`` in all; each fill pays the increase, so a partially filled order pays the
+fixed fee and the minimum once. The cost policy (``policies.config.CostPolicy``) only holds
+the numbers; the composition root copies them into ``SimulatorConfig``, whose per-fill path
+and pre-trade check both call ``order_fee`` here. Nothing else computes a fee.
+"""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Default cost / risk / sizing policies, the pure override merge and the one risk gate.
 
-Import from the submodules (``policies.config``, ``merge``, ``costs``, ``sizing``, ``risk``)
-or from here; the names below are the package's public API.
+Import from the submodules (``policies.config``, ``merge``, ``sizing``, ``risk``) or from
+here; the names below are the package's public API. The cost policy is configuration only:
+the fee it describes is computed in one place, ``execution.fees.order_fee``.
 """
 
 from vibetrading_V2.policies.config import CostPolicy, PolicySet, RiskPolicy, SizingPolicy
-from vibetrading_V2.policies.costs import CostModel
 from vibetrading_V2.policies.merge import merge_policies
 from vibetrading_V2.policies.risk import (
     RiskDecision,
@@ -17,7 +17,6 @@ from vibetrading_V2.policies.risk import (
 from vibetrading_V2.policies.sizing import Sizer, SizingError, SizingReason, annualised_volatility
 
 __all__ = [
-    "CostModel",
     "CostPolicy",
     "PolicySet",
     "RiskDecision",

@@ -27,8 +27,11 @@ _Fraction = Annotated[float, Field(gt=0, le=1)]
 class CostPolicy(BaseModel):
     """What trading costs, so backtests charge the fees and slippage a venue would.
 
-    A fill of notional ``N`` pays ``max(min_fee, |N| * commission_bps / 1e4 + fixed_fee)``
-    and executes ``slippage_bps`` worse than the reference price.
+    The fee is charged per *order*, as a broker's minimum commission is: an order that has
+    filled notional ``N`` in all pays ``max(min_fee, N * commission_bps / 1e4 + fixed_fee)``,
+    however many partial fills it took (each fill pays the increase). Fills execute
+    ``slippage_bps`` worse than the reference price. These are numbers only: the simulator
+    computes the fee (``execution.fees.order_fee``, the one place the rule lives).
     """
 
     model_config = _POLICY_CONFIG
@@ -46,10 +49,12 @@ class CostPolicy(BaseModel):
         description="adverse price move per fill, in basis points (below 100 %)",
     )
     fixed_fee: float = Field(
-        default=0.0, ge=0, description="flat fee per fill, in account currency"
+        default=0.0, ge=0, description="flat fee per order (on its first fill), account currency"
     )
     min_fee: float = Field(
-        default=0.0, ge=0, description="lowest fee charged per fill, in account currency"
+        default=0.0,
+        ge=0,
+        description="lowest fee of an order over all its fills, in account currency",
     )
 
 
