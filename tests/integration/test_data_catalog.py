@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from vibetrading_V2.core.errors import DataValidationError
-from vibetrading_V2.core.ports import DataSource
 from vibetrading_V2.data import ParquetCatalog, ReplayFeed
 from vibetrading_V2.data.ingest import import_bars_file
 from vibetrading_V2.data.manifest import read_manifest
@@ -82,8 +81,8 @@ def test_shipped_file_when_reimported_then_byte_identical(tmp_path: Path) -> Non
     assert (tmp_path / entry.path).read_bytes() == shipped.read_bytes()
 
 
-def test_catalog_is_a_data_source_and_lists_symbols() -> None:
-    catalog: DataSource = ParquetCatalog(SHIPPED)
+def test_catalog_symbols_when_timeframe_given_then_only_its_symbols() -> None:
+    catalog = ParquetCatalog(SHIPPED)
     assert catalog.symbols() == ["BTCUSD", "EURUSD"]
     assert catalog.symbols("1h") == ["EURUSD"]
     assert catalog.symbols("4h") == []

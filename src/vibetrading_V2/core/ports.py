@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from vibetrading_V2.core.order_ports import BarDrivenExecution, BarPrices, Execution, StateStore
-
-if TYPE_CHECKING:  # pragma: no cover - typing only, core never imports pandas at run time
-    import pandas as pd
 
 __all__ = [
     "AlertSink",
@@ -23,7 +20,6 @@ __all__ = [
     "BarDrivenExecution",
     "BarPrices",
     "Clock",
-    "DataSource",
     "Execution",
     "Logger",
     "MarketFeed",
@@ -55,28 +51,12 @@ class BarBatch:
         return len(self.ts_ns)
 
 
-class DataSource(Protocol):
-    """Read-only history: OHLCV bars of one symbol and timeframe over a time range.
-
-    Returns a frame indexed by a UTC ``DatetimeIndex`` named ``timestamp`` with float columns
-    ``open, high, low, close, volume`` (plus any stored feature columns). Adapters validate
-    the data on load and raise ``DataValidationError`` instead of repairing it.
-    """
-
-    def load_bars(
-        self,
-        symbol: str,
-        timeframe: str,
-        start_ns: int | None = None,
-        end_ns: int | None = None,
-        columns: Sequence[str] | None = None,
-    ) -> pd.DataFrame: ...
-
-    def symbols(self, timeframe: str | None = None) -> list[str]: ...
-
-
 class MarketFeed(Protocol):
-    """An ordered stream of bar batches: a replay of history, or a live subscription."""
+    """An ordered stream of bar batches: a replay of history, or a live subscription.
+
+    The only way bars reach the runner. Where a feed reads its history from (a catalog, a
+    bar file, memory) is the data adapter's business, chosen by the composition root.
+    """
 
     def batches(self) -> Iterator[BarBatch]: ...
 

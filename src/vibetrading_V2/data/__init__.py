@@ -1,4 +1,4 @@
-"""DataSource / MarketFeed adapters: the read-only parquet catalogs, bar files and replay."""
+"""The ``MarketFeed`` adapter (replay) and the bar sources behind it: catalogs, bar files."""
 
 from vibetrading_V2.data.catalog import ParquetCatalog
 from vibetrading_V2.data.ingest import import_bars_file, read_bars_file

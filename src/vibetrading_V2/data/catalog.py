@@ -1,4 +1,4 @@
-"""The read-only curated parquet catalog: the ``DataSource`` of backtests and replays.
+"""The read-only curated parquet catalog: the bar source of backtests and replays.
 
 Layout: ``<root>/<timeframe dir>/<SYMBOL>.parquet`` (``1h/EURUSD.parquet``,
 ``1mo/BTCUSD.parquet``; see ``schema.timeframe_dirname``) plus an optional

@@ -1,4 +1,4 @@
-"""An in-memory ``DataSource``: the fake that unit tests and small tools use instead of disk.
+"""An in-memory bar source: the fake that unit tests and benchmarks use instead of disk.
 
 It validates its frames exactly as the parquet catalog does and answers the same queries
 (``load_bars``, ``load_arrays``, ``symbols``) with the same range semantics, so code tested
