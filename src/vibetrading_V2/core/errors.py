@@ -19,9 +19,26 @@ does next::
     │   └── SandboxViolationError       a callback tried file, network or process I/O
     ├── RiskRejectedError               the risk gate refused an order (skip, record)
     ├── ExecutionError                  a venue or simulator refused or failed (retry/inspect)
+    │   └── VenueError                  how a venue answered an order request (venue,
+    │       │                           client_order_id, reason); branch on the subclass
+    │       ├── OrderRejectedError      refused: final, never re-send the same request
+    │       ├── TransientVenueError     surely not applied (rate limit, busy): retry
+    │       └── OrderOutcomeUnknownError
+    │                                   may have been applied: query the venue by client
+    │                                   order id, never re-send
     └── StateStoreError                 durable state cannot be read or written (stop)
         └── ForeignStateError           a new run's store holds another run's state (also a
                                         UserInputError: exit code 2)
+
+The three venue outcomes will be raised by the order gateways of the venue adapters
+(``venues/``: issue 11's in-memory fake gateway, then Bybit and IBKR), on the engine's
+synchronous side of their bridge, when ``submit`` / ``cancel`` / ``amend`` / ``cancel_all``
+learn how the venue answered (``client_order_id`` is ``None`` only for a request about no
+single order, such as cancel-all). The engine's order path (issue 11's runtime rework) will then
+record a rejection and move on, retry a transient failure under the *same* client order id,
+and park an unknown outcome until the account view's query by client order id settles it.
+Nothing raises them yet; the simulator answers synchronously and never needs them.
+:func:`is_retryable` is the one question a retry loop may ask.
 
 Every error carries a plain ``message``, and where known the ``path`` and ``line`` it is
 about and a ``hint`` saying how to fix it. ``str(error)`` renders all of them on one screen.
@@ -41,6 +58,8 @@ __all__ = [
     "ForbiddenImportError",
     "ForeignStateError",
     "MissingCredentialsError",
+    "OrderOutcomeUnknownError",
+    "OrderRejectedError",
     "RiskRejectedError",
     "SandboxViolationError",
     "StateStoreError",
@@ -50,8 +69,11 @@ __all__ = [
     "StrategyLoadError",
     "StrategyNotFoundError",
     "StrategySyntaxError",
+    "TransientVenueError",
     "UserInputError",
+    "VenueError",
     "VibeTradingError",
+    "is_retryable",
 ]
 
 
@@ -183,6 +205,68 @@ class RiskRejectedError(VibeTradingError):
 
 class ExecutionError(VibeTradingError):
     """An execution venue (or the simulator) refused or failed an operation."""
+
+
+class VenueError(ExecutionError):
+    """How a venue answered an order request; raise a subclass, since callers branch on it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        venue: str,
+        client_order_id: str | None = None,
+        reason: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.venue = venue
+        self.client_order_id = client_order_id
+        self.reason = reason
+        super().__init__(message, hint=hint)
+
+    def __str__(self) -> str:
+        parts = [self.message, f"  venue: {self.venue}"]
+        if self.client_order_id is not None:
+            parts.append(f"  client_order_id: {self.client_order_id}")
+        if self.reason is not None:
+            parts.append(f"  reason: {self.reason}")
+        if self.hint is not None:
+            parts.append(f"  fix: {self.hint}")
+        return "\n".join(parts)
+
+
+class OrderRejectedError(VenueError):
+    """The venue refused the request; final, since sending it again gets the same answer."""
+
+
+class TransientVenueError(VenueError):
+    """The venue surely did not apply the request (rate limit, busy, refused connection).
+
+    Safe to retry with the same client order id. A timeout *after* the request left is not
+    transient: that is :class:`OrderOutcomeUnknownError`.
+    """
+
+
+class OrderOutcomeUnknownError(VenueError):
+    """The request may have reached the venue but no answer came back (timeout, dropped link).
+
+    Re-sending could place the order twice; resolve it by querying the venue for
+    ``client_order_id`` (it is required here for that reason).
+    """
+
+    client_order_id: str
+
+    def __init__(
+        self, message: str, *, venue: str, client_order_id: str, reason: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, venue=venue, client_order_id=client_order_id, reason=reason,
+                         hint=hint or "query the venue for this client order id; do not re-send")
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True only for a venue failure known not to have taken effect (safe to send again)."""
+    return isinstance(exc, TransientVenueError)
 
 
 class StateStoreError(VibeTradingError):

@@ -7,9 +7,15 @@ file writes, reads outside the Python installation, directory listings outside i
 process creation, ``ctypes`` and environment changes raise
 :class:`~vibetrading_V2.core.errors.SandboxViolationError`.
 
-Audit hooks cannot be removed, so each guard installs exactly one for its lifetime and the
-engine keeps one guard per run. Toggling is a plain attribute write; the hook's first line
-reads that attribute, so an idle guard costs one attribute check per audit event.
+Audit hooks can be neither removed nor listed, so the module installs **one** hook per
+process, when the first guard is built, and shares it: the hook asks every live guard in
+turn (:func:`installed_hook_count` says how many hooks this module installed: one). Each
+engine still keeps a guard of its own, with its own ``active`` flag, arming thread and
+violation count, so two engines in one process never arm or disarm each other. The hook
+holds guards weakly, so a dropped engine's guard stops being asked once it is collected,
+and building many engines (tests, sweeps) piles up neither hooks nor guards. Toggling is a
+plain attribute write; the hook reads that attribute first, so an idle guard costs one
+attribute check per audit event.
 """
 
 from __future__ import annotations
@@ -18,16 +24,19 @@ import os
 import sys
 import sysconfig
 import threading
+import weakref
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from mypy_extensions import mypyc_attr
+
 from vibetrading_V2.core.errors import SandboxViolationError
 from vibetrading_V2.strategy.guard_refusal import BytecodeCacheRefused
 
-__all__ = ["RuntimeGuard", "default_readable_roots"]
+__all__ = ["RuntimeGuard", "default_readable_roots", "installed_hook_count", "live_guard_count"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -135,15 +144,60 @@ def _normalise(roots: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+@mypyc_attr(native_class=False)
+class _Handle:
+    """What the process hook holds of a guard, weakly: a compiled class has no weak refs."""
+
+    def __init__(self, guard: RuntimeGuard) -> None:
+        self.guard = guard  # a cycle with guard._handle: both go when the engine drops them
+
+
+_HOOK_LOCK = threading.Lock()
+_hooks_installed = 0
+_served: tuple[weakref.ref[_Handle], ...] = ()
+
+
+def _dispatch(event: str, args: tuple[object, ...]) -> None:
+    """The process's one audit hook: every live guard that is armed checks the event."""
+    for ref in _served:
+        handle = ref()
+        if handle is not None:
+            guard: RuntimeGuard = handle.guard
+            if guard.active:
+                guard._audit(event, args)
+
+
+def _serve(handle: _Handle) -> None:
+    """Add a guard to those the hook asks (dropping collected ones); install it once."""
+    global _hooks_installed, _served
+    with _HOOK_LOCK:
+        live = tuple(ref for ref in _served if ref() is not None)
+        _served = (*live, weakref.ref(handle))  # a new tuple: the hook iterates without a lock
+        if _hooks_installed == 0:
+            sys.addaudithook(_dispatch)
+            _hooks_installed += 1
+
+
+def installed_hook_count() -> int:
+    """How many audit hooks this module installed in the process: 1 once a guard exists."""
+    return _hooks_installed
+
+
+def live_guard_count() -> int:
+    """How many guards the process hook still asks (collected ones no longer count)."""
+    return sum(1 for ref in _served if ref() is not None)
+
+
 class RuntimeGuard:
     """Refuses file, network and process I/O while ``active`` is true on the arming thread.
 
     Why it exists: the engine runs user callbacks ~a million times per backtest and must
     stop a strategy from reading files or calling out without paying per call. Arm it with
     ``guard.active = True`` / ``False`` around a call (cheapest), ``with guard:`` or
-    ``guard.run(fn, *args)``. Other threads (a venue's socket reader, the logger) are never
-    affected. Every refusal is also counted in ``violation_count`` (the latest kept in
-    ``last_violation``) so a strategy that catches the error is still found out.
+    ``guard.run(fn, *args)``. Other threads (a venue's socket reader, the logger) and other
+    guards (another engine's, armed or not) are never affected. Every refusal is also
+    counted in ``violation_count`` (the latest kept in ``last_violation``) so a strategy
+    that catches the error is still found out.
     """
 
     def __init__(self, *, readable_roots: Iterable[str] | None = None) -> None:
@@ -154,7 +208,8 @@ class RuntimeGuard:
         self._depth = 0
         roots = default_readable_roots() if readable_roots is None else readable_roots
         self._readable = _normalise(roots)
-        sys.addaudithook(self._audit)
+        self._handle = _Handle(self)
+        _serve(self._handle)
 
     def bind_to_current_thread(self) -> None:
         """Make the calling thread the one whose callbacks are guarded."""

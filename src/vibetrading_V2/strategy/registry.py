@@ -95,8 +95,8 @@ def load_bundle(
     """Load, sandbox-check and validate one strategy; raise a typed error on any problem.
 
     ``name_or_path`` is a strategy name (``my_strategy_a`` -> ``strategies_dir/<name>.py``)
-    or a path to a ``.py`` file. Pass the engine's ``guard`` to reuse its audit hook (each
-    new ``RuntimeGuard`` installs one for the life of the process).
+    or a path to a ``.py`` file. Pass the engine's ``guard`` so that its violation count
+    sees the load too (a new ``RuntimeGuard`` is cheap: all share the process's one hook).
     """
     policy = policy if policy is not None else load_sandbox_policy()
     guard = guard if guard is not None else RuntimeGuard()
