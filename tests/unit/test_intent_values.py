@@ -3,6 +3,8 @@ and compares and hashes by value (the engine's "no change" test relies on it).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -44,3 +46,21 @@ def test_intent_when_any_field_differs_then_not_equal() -> None:
     ]
     assert all(base != other for other in others)
     assert base != "AAA"
+
+
+@pytest.mark.parametrize(("make", "direction"), [(Intent.long, Direction.LONG),
+                                                 (Intent.short, Direction.SHORT)])
+def test_intent_shortcut_when_every_keyword_given_then_equals_constructor(
+    make: Callable[..., Intent], direction: Direction
+) -> None:
+    options = {"quantity": 2.0, "notional": 3.0, "weight": 0.5, "confidence": 0.7,
+               "stop_loss": 0.9, "take_profit": 1.2, "rationale": ("why",)}
+    assert make("AAA", **options) == Intent("AAA", direction, **options)
+
+
+@pytest.mark.parametrize("make", [Intent.long, Intent.short])
+def test_intent_shortcut_when_keyword_misspelled_then_type_error(
+    make: Callable[..., Intent],
+) -> None:
+    with pytest.raises(TypeError):
+        make("AAA", quantitty=1.0)
