@@ -1,4 +1,10 @@
-"""The cost model: what a fill pays in fees and how far slippage moves its price."""
+"""A per-fill reading of a ``CostPolicy``: fee of one fill, price after slippage.
+
+Nothing in a run calls it: the simulator charges the merged cost policy itself
+(``execution/fees.py``: the fee formula per *order*, each fill paying what its order's
+cumulative fee grew by, so ``min_fee`` is charged once per order; slippage in
+``execution/matching.py``). Only its unit tests use this module.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,11 @@ _BUY = Side.BUY  # module constant: enum attribute access costs ~0.2 us on Pytho
 
 
 class CostModel:
-    """Turns a ``CostPolicy`` into two cheap functions the simulator calls on every fill.
+    """Turns a ``CostPolicy`` into two cheap per-fill functions (unused by the simulator).
 
-    Why it exists: fees and slippage are computed in one place so backtest, paper and the
-    reports charge the same amounts. The policy's numbers are copied into plain attributes
-    at construction; each call is a handful of float operations.
+    The policy's numbers are copied into plain attributes at construction; each call is a
+    handful of float operations. Its ``fee`` floors *each fill* at ``min_fee``, where the
+    simulator floors each order: for an order filled in parts the two differ.
     """
 
     __slots__ = ("_fixed", "_min", "_rate", "_slip_down", "_slip_up", "policy")
