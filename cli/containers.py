@@ -1,9 +1,17 @@
 """The composition root: the one place that picks adapters and wires the engine.
 
-A ``Selector`` per port is keyed on the settings (``kind``, ``state.backend``,
-``execution.venue``), so backtest, paper and live differ only in which adapters fill the
-ports. Tests build the same container and replace providers with
-``container.override_providers(...)``; nothing else in the code base imports this library.
+``build_container`` loads validated ``AppSettings`` into the container's configuration
+(as a plain dict: the providers read ``config.<section>.<key>``). ``Selector`` providers
+pick adapters by setting: the clock by ``kind`` (simulated for a backtest, the wall clock
+for paper and live), the state store by ``state.backend`` (in memory, or a new SQLite
+store per run) and the execution by ``execution.venue``, where only the simulator exists
+(``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built).
+
+``cli.backtest`` (and every test that runs it), the benchmarks and a few integration
+tests build their runs here; the benchmarks swap the bar catalog with
+``container.catalog.override(...)``. The unit tests'
+engine rig (``tests/unit/engine_helpers.py``) still wires the engine by hand. Only this
+module and the benchmarks import ``dependency_injector``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Same data + config + strategy => byte-identical outputs, through the real command."""
+"""Same data + config + strategy => byte-identical outputs, through the real command,
+and the same outputs as pinned in ``fixtures/dev_run.json`` (see ``pinned.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.replay.pinned import PINNED_FILES, describe, load_pins
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMING_KEYS = {"engine_seconds", "bars_per_second"}
@@ -37,6 +40,21 @@ def test_backtest_when_run_twice_then_output_file_is_byte_identical(
 ) -> None:
     first, second = two_runs
     assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+@pytest.mark.parametrize("name", PINNED_FILES)
+def test_backtest_when_dev_env_then_output_file_matches_pinned_digest(
+    two_runs: tuple[Path, Path], name: str
+) -> None:
+    """The bundled dev run writes exactly the pinned file: a regression guard for the
+    runtime rework of issue 11, which must not change a byte of these outputs.
+
+    A deliberate change of the outputs is re-pinned, with the reason in the commit:
+    ``python -m cli.backtest --env dev --out /tmp/dev-run`` then
+    ``python -m tests.replay.pinned /tmp/dev-run``.
+    """
+    first, _ = two_runs
+    assert describe(first / name) == load_pins()[name]
 
 
 def test_backtest_when_run_twice_then_summary_differs_only_in_wall_clock_timings(

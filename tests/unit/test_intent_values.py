@@ -3,6 +3,9 @@ and compares and hashes by value (the engine's "no change" test relies on it).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import SupportsFloat
+
 import numpy as np
 import pytest
 
@@ -11,7 +14,9 @@ from vibetrading_V2.core.types import Direction, Intent
 
 
 @pytest.mark.parametrize("value", [3, 3.0, np.float64(3.0), np.int64(3), np.float32(3.0)])
-def test_intent_when_size_is_any_real_number_then_stored_as_float(value: object) -> None:
+def test_intent_when_size_is_any_real_number_then_stored_as_float(
+    value: SupportsFloat,
+) -> None:
     intent = Intent.long("AAA", quantity=value, stop_loss=value)
     assert intent.quantity == 3.0 and type(intent.quantity) is float
     assert intent.stop_loss == 3.0 and type(intent.stop_loss) is float
@@ -44,3 +49,21 @@ def test_intent_when_any_field_differs_then_not_equal() -> None:
     ]
     assert all(base != other for other in others)
     assert base != "AAA"
+
+
+@pytest.mark.parametrize(("make", "direction"), [(Intent.long, Direction.LONG),
+                                                 (Intent.short, Direction.SHORT)])
+def test_intent_shortcut_when_every_keyword_given_then_equals_constructor(
+    make: Callable[..., Intent], direction: Direction
+) -> None:
+    made = make("AAA", quantity=2.0, notional=3.0, weight=0.5, confidence=0.7, stop_loss=0.9,
+                take_profit=1.2, rationale=("why",))
+    assert made == Intent("AAA", direction, 2.0, 3.0, 0.5, 0.7, 0.9, 1.2, ("why",))
+
+
+@pytest.mark.parametrize("make", [Intent.long, Intent.short])
+def test_intent_shortcut_when_keyword_misspelled_then_type_error(
+    make: Callable[..., Intent],
+) -> None:
+    with pytest.raises(TypeError):
+        make("AAA", quantitty=1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -101,12 +102,19 @@ def test_target_when_confidence_out_of_range_then_invalid_intent(confidence: flo
     assert info.value.field == "intent.confidence"
 
 
-@pytest.mark.parametrize("name", ["quantity", "notional", "weight"])
+SIZED: dict[str, Callable[[float], Intent]] = {
+    "quantity": lambda size: Intent.long("BTC", quantity=size),
+    "notional": lambda size: Intent.long("BTC", notional=size),
+    "weight": lambda size: Intent.long("BTC", weight=size),
+}
+
+
+@pytest.mark.parametrize("name", list(SIZED))
 @pytest.mark.parametrize("value", [0.0, -1.0, math.nan, math.inf])
 def test_target_when_explicit_size_not_positive_then_invalid_intent(
     name: str, value: float
 ) -> None:
-    intent = Intent("BTC", Direction.LONG, **{name: value})  # type: ignore[arg-type]
+    intent = SIZED[name](value)
     with pytest.raises(SizingError) as info:
         _sizer().target_quantity(intent, PRICE, EQUITY)
     assert info.value.reason is SizingReason.INVALID_INTENT

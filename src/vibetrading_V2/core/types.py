@@ -178,12 +178,26 @@ class Intent:
         self.rationale = rationale
 
     @classmethod
-    def long(cls, symbol: str, **kwargs: object) -> Intent:
-        return cls(symbol, Direction.LONG, **kwargs)  # type: ignore[arg-type]
+    def long(
+        cls, symbol: str, *, quantity: SupportsFloat | None = None,
+        notional: SupportsFloat | None = None, weight: SupportsFloat | None = None,
+        confidence: SupportsFloat = 1.0, stop_loss: SupportsFloat | None = None,
+        take_profit: SupportsFloat | None = None, rationale: tuple[str, ...] = (),
+    ) -> Intent:
+        """Go (or stay) long ``symbol``; the keywords are the constructor's, checked by name."""
+        return cls(symbol, Direction.LONG, quantity, notional, weight, confidence, stop_loss,
+                   take_profit, rationale)
 
     @classmethod
-    def short(cls, symbol: str, **kwargs: object) -> Intent:
-        return cls(symbol, Direction.SHORT, **kwargs)  # type: ignore[arg-type]
+    def short(
+        cls, symbol: str, *, quantity: SupportsFloat | None = None,
+        notional: SupportsFloat | None = None, weight: SupportsFloat | None = None,
+        confidence: SupportsFloat = 1.0, stop_loss: SupportsFloat | None = None,
+        take_profit: SupportsFloat | None = None, rationale: tuple[str, ...] = (),
+    ) -> Intent:
+        """Go (or stay) short ``symbol``; the keywords are the constructor's, checked by name."""
+        return cls(symbol, Direction.SHORT, quantity, notional, weight, confidence, stop_loss,
+                   take_profit, rationale)
 
     @classmethod
     def flat(cls, symbol: str, *rationale: str) -> Intent:
@@ -215,8 +229,10 @@ class Intent:
 class OrderRequest:
     """An order the pipeline asks an ``Execution`` to work.
 
-    ``client_order_id`` is deterministic (derived from strategy, symbol and the intent's
-    sequence number) so that submitting the same request twice never creates two orders.
+    The pipeline derives ``client_order_id`` from the strategy id, the symbol, the bar time
+    and the order's rank among its orders of that bar (``<strategy>-<symbol>-<ts_ns>-<n>``;
+    bracket legs add ``:sl`` / ``:tp``), so a rerun sends the same ids. An ``Execution``
+    answers a known id with the order filed under it: a request sent twice is one order.
     """
 
     client_order_id: Final[str]
