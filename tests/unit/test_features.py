@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
+from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
@@ -147,3 +150,77 @@ def test_features_extend_when_strategy_changes_its_returned_array_later_then_col
     strategy.signal[:] = 0.0  # after the fact: the history must not change with it
 
     np.testing.assert_array_equal(np.asarray(builder.columns["signal"]), raw["close"])
+
+
+class _Lookback(Strategy):
+    """Rolling mean and standard deviation over ``warmup_bars`` closes; keeps frame lengths."""
+
+    def __init__(self, warmup: int) -> None:
+        self.warmup_bars = warmup
+        self.frame_rows: list[int] = []
+
+    def features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        self.frame_rows.append(len(frame))
+        close = frame["close"].rolling(self.warmup_bars)
+        return pd.DataFrame({"mean": close.mean(), "std": close.std()}, index=frame.index)
+
+    def on_bar(self, bar: BarView) -> StrategyOutput:
+        return None
+
+
+def _histories(guard: RuntimeGuard, warmup: int, sizes: list[int]) -> tuple[
+    SymbolHistories, _Lookback
+]:
+    ts, raw = _bars()
+    strategy = _Lookback(warmup)
+    # a feature window shorter than the warm-up: the warm-up sets the window (2 × warm-up)
+    histories = SymbolHistories(strategy, guard, required=("close",), window=1,
+                                vol_lookback=None, periods_per_year=8760.0)
+    start = 0
+    for size in sizes:
+        rows = slice(start, start + size)
+        batch = BarBatch(symbols=("X",), symbol_index=np.zeros(size, dtype=np.int64),
+                         ts_ns=ts[rows], **{name: raw[name][rows] for name in RAW_FIELDS})
+        histories.extend(batch, histories.codes_of(batch), _never)
+        start += size
+    return histories, strategy
+
+
+def _never(ts_ns: int, symbol: str, error: BaseException) -> None:
+    raise AssertionError(f"no features() error expected, got {error!r}")
+
+
+@pytest.mark.parametrize("warmup", [6, 40])
+def test_features_live_window_when_small_batches_then_values_equal_the_full_history(
+    guard: RuntimeGuard, warmup: int
+) -> None:
+    first = 2 * warmup + 3  # a live start: a short history, then a few bars at a time
+    sizes = [first] + [1, 2, 5, 1, 3] * 30
+    sizes.append(N - sum(sizes))
+    whole, _ = _histories(guard, warmup, [N])
+    live, strategy = _histories(guard, warmup, sizes)
+
+    window = 2 * warmup  # what features() saw per later batch: the window and the new rows
+    assert strategy.frame_rows[1:] == [window + size for size in sizes[1:]]
+    got, want = live.cursors["X"], whole.cursors["X"]
+    assert list(got.timestamps) == list(want.timestamps)
+    for name in RAW_FIELDS:  # raw fields are copied, never recomputed: exactly equal
+        assert _read(got, name) == _read(want, name)
+    # rolling sums started at another row differ in the last bits, hence the tolerances; the
+    # standard deviation subtracts running sums of squares of ~100, so its error is 1e-12 of
+    # the price level, not of the (much smaller) deviation itself
+    np.testing.assert_allclose(_read(got, "mean"), _read(want, "mean"), rtol=1e-12,
+                               equal_nan=True)
+    np.testing.assert_allclose(_read(got, "std"), _read(want, "std"), rtol=0.0, atol=1e-10,
+                               equal_nan=True)
+    assert np.isnan(_read(got, "mean")[: warmup - 1]).all()
+    assert not np.isnan(_read(got, "std")[warmup - 1 :]).any()
+
+
+def _read(cursor: BarCursor, name: str) -> list[float]:
+    """Every row's value of column ``name``, read through the cursor as on_bar reads it."""
+    values = []
+    for row in range(cursor.history_length):
+        cursor.index = row
+        values.append(float(cursor[name]))
+    return values

@@ -152,14 +152,16 @@ class TradingEngine:
         self._progress = progress
         for batch in feed.batches():
             codes = histories.codes_of(batch)
-            histories.extend(batch, codes)
+            skipped = histories.extend(batch, codes, self._breaker.failed,
+                                       compute=not self._breaker.disabled)
             try:
                 if len(batch) >= _FREEZE_ROWS:  # a backtest's history: no garbage in the run
                     with paused_collector():
                         told = self._walk(batch, codes, symbols, cursors, offset, fills,
-                                          fill_rows)
+                                          fill_rows, skipped)
                 else:
-                    told = self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows)
+                    told = self._walk(batch, codes, symbols, cursors, offset, fills, fill_rows,
+                                      skipped)
             finally:
                 self._pipeline.flush_metrics()
             parts.append((batch.symbols, batch))
@@ -189,8 +191,13 @@ class TradingEngine:
         offset: int,
         fills: list[Fill],
         fill_rows: list[int],
+        skipped: set[int],
     ) -> int:
-        """Walk the batch's rows; return how many of them were reported as progress."""
+        """Walk the batch's rows; return how many of them were reported as progress.
+
+        Rows of the ``skipped`` symbol codes (their features failed on this batch) are
+        marked and NAV-checked but get no ``on_bar``.
+        """
         n = len(batch)
         told = 0
         if n == 0:
@@ -247,6 +254,7 @@ class TradingEngine:
         stamp_col: Sequence[int] = stamps[s]
         prev_close: float = last_close[s]
         q: float = qty[s]
+        skip: bool = s in skipped
         idx: int
 
         tick = self._progress
@@ -266,6 +274,7 @@ class TradingEngine:
                     stamp_col = stamps[s]
                     prev_close = last_close[s]
                     q = qty[s]
+                    skip = s in skipped
             cursor.index = idx  # the row's bar: read by the execution, the loop and on_bar
             if maybe_working and bar_driven is not None:
                 _stamp(clock, stamp_col, idx)
@@ -295,7 +304,7 @@ class TradingEngine:
                     day_row = _first_row_at(batch_ts, next_day)
                 self._risk_state.after_nav(state)
                 halted = state is TradingState.HALTED
-            if disabled:
+            if disabled or skip:
                 continue
             guard.active = True
             try:

@@ -5,6 +5,11 @@ it. A live feed hands one bar at a time (a chunked replay, a chunk at a time); t
 ``features()`` runs over the new rows plus the ``window`` bars before them, and only the
 new rows are kept. Because features must be causal,
 both ways give the same numbers once the window covers the longest lookback.
+
+A ``features()`` error on a symbol's first batch (a backtest's whole history) raises the
+typed ``StrategyError`` and ends the run. On a later batch (a live feed's bar) it is
+returned instead: the new rows keep their raw fields and get NaN features, and the caller
+counts the error against the strategy's budget and skips those rows' ``on_bar``.
 """
 
 from __future__ import annotations
@@ -67,15 +72,19 @@ class FeatureBuilder:
         self.columns: dict[str, Any] = {name: array("d") for name in RAW_FIELDS}
         self._checked = False
 
-    def extend(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> None:
+    def extend(
+        self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray], *, compute: bool = True
+    ) -> StrategyError | None:
         """Append new bars (time-sorted) and compute feature values for them.
 
         The arrays must not change afterwards: the first batch's raw fields are kept as
-        views, not copied.
+        views, not copied. A strategy error on the first batch is raised; on a later one it
+        is returned, and the new rows get NaN in every feature column. ``compute=False``
+        (a disabled strategy) appends the bars only: their features are NaN.
         """
         n_new = len(ts_ns)
         if n_new == 0:
-            return
+            return None
         first = len(self.ts_ns) == 0
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
@@ -101,7 +110,16 @@ class FeatureBuilder:
             window_ts = np.asarray(self.ts_ns[start:], dtype=np.int64)
             window_raw = {k: np.asarray(self.columns[k][start:], dtype=np.float64)
                           for k in RAW_FIELDS}
-        computed = self._compute(window_ts, window_raw)
+        if not compute:
+            self._pad_features(n_new)
+            return None
+        try:
+            computed = self._compute(window_ts, window_raw)
+        except StrategyError as exc:
+            if first:  # the whole history of a backtest: the run cannot go on without it
+                raise
+            self._pad_features(n_new)
+            return exc
         for name, values in computed.items():
             # feature columns are copied into compact arrays of doubles (8 bytes a value, not
             # 32): what features() returned stays the strategy's, which could still change it
@@ -112,6 +130,13 @@ class FeatureBuilder:
         if not self._checked:
             self._check_required()
             self._checked = True
+        return None
+
+    def _pad_features(self, n_new: int) -> None:
+        """Give the new rows NaN in every feature column (their raw fields are in)."""
+        for name, column in self.columns.items():
+            if name not in RAW_FIELDS:
+                column.extend(array("d", [np.nan]) * n_new)
 
     def _compute(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> dict[
         str, FloatArray

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -12,7 +12,10 @@ from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
-__all__ = ["SymbolHistories"]
+__all__ = ["ErrorCounter", "SymbolHistories"]
+
+# counts one strategy error at a bar time of a symbol (``StrategyBreaker.failed``)
+ErrorCounter = Callable[[int, str, BaseException], None]
 
 
 class SymbolHistories:
@@ -48,21 +51,33 @@ class SymbolHistories:
         """The code of each of the batch's symbols (a new symbol gets the next one)."""
         return [self._code(symbol) for symbol in batch.symbols]
 
-    def extend(self, batch: BarBatch, codes: list[int]) -> None:
-        """Append the batch's bars to their symbols' histories and compute features."""
+    def extend(
+        self, batch: BarBatch, codes: list[int], on_error: ErrorCounter, *, compute: bool = True
+    ) -> set[int]:
+        """Append the batch's bars to their symbols' histories and compute features.
+
+        Returns the codes of the symbols whose ``features()`` failed on this batch: each
+        failure is first passed to ``on_error(ts_ns, symbol, error)`` (the strategy's
+        breaker counts it like an ``on_bar`` error), and the loop then gives those symbols'
+        rows of this batch no ``on_bar`` (their features are NaN, not a stale copy). A
+        failure on a symbol's first batch (a backtest's whole history) is raised instead.
+        ``compute=False`` (the strategy is disabled) appends the bars without calling
+        ``features()``, so a broken strategy is neither run nor logged on every new bar.
+        """
+        failed: set[int] = set()
         ts_ns = np.asarray(batch.ts_ns, dtype=np.int64)
         raw = {name: np.asarray(getattr(batch, name), dtype=np.float64) for name in RAW_FIELDS}
         if len(codes) == 1:  # one symbol (a backtest's batch): its arrays as they are
             if len(batch):
-                self._extend(self.symbols[codes[0]], ts_ns, raw)
-            return
+                self._extend(codes[0], ts_ns, raw, on_error, failed, compute)
+            return failed
         local = np.asarray(batch.symbol_index, dtype=np.int64)
         for k, code in enumerate(codes):
             rows = np.flatnonzero(local == k)
             if len(rows):
-                self._extend(
-                    self.symbols[code], ts_ns[rows], {name: raw[name][rows] for name in raw}
-                )
+                self._extend(code, ts_ns[rows], {name: raw[name][rows] for name in raw},
+                             on_error, failed, compute)
+        return failed
 
     def clear(self) -> None:
         """Drop the histories (they are not needed past the loop)."""
@@ -84,7 +99,19 @@ class SymbolHistories:
             self.cursors[symbol] = BarCursor(symbol)
         return self.symbols.index(symbol)
 
-    def _extend(self, symbol: str, ts_ns: np.ndarray, raw: dict[str, np.ndarray]) -> None:
+    def _extend(
+        self,
+        code: int,
+        ts_ns: np.ndarray,
+        raw: dict[str, np.ndarray],
+        on_error: ErrorCounter,
+        failed: set[int],
+        compute: bool,
+    ) -> None:
+        symbol = self.symbols[code]
         builder = self._builders[symbol]
-        builder.extend(ts_ns, raw)
+        error = builder.extend(ts_ns, raw, compute=compute)
         self.cursors[symbol].bind(builder.ts_ns, builder.columns)
+        if error is not None:
+            failed.add(code)
+            on_error(int(ts_ns[0]), symbol, error)
