@@ -10,12 +10,13 @@ from tests.unit.engine_helpers import HOUR, SID, T0, Rig, Scripted, bars, make_r
 from vibetrading_V2.core.types import Intent, OrderStatus, Side, TradingState
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
 from vibetrading_V2.runner.engine import EngineRun
+from vibetrading_V2.runner.safety import ACCOUNT_ID
 from vibetrading_V2.store.records import VetoRecord
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
-RISK_KEY = f"risk_snapshot:{SID}"
-STATE_KEY = f"trading_state:{SID}"
+RISK_KEY = f"risk_snapshot:{ACCOUNT_ID}"
+STATE_KEY = f"trading_state:{ACCOUNT_ID}"
 
 
 @pytest.fixture(scope="module")

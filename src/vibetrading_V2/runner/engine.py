@@ -48,7 +48,7 @@ from vibetrading_V2.runner.run_record import (
     merged_timeline,
     positions_in_symbol,
 )
-from vibetrading_V2.runner.safety import RiskStateKeeper, StrategyBreaker
+from vibetrading_V2.runner.safety import ACCOUNT_ID, RiskStateKeeper, StrategyBreaker
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.bundle import StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -69,6 +69,7 @@ class EngineConfig:
     feature_window: int = 2_000
     vol_lookback: int | None = None
     periods_per_year: float = 8760.0
+    account_id: str = ACCOUNT_ID  # the key of the account's risk state in the store
 
 
 class TradingEngine:
@@ -111,8 +112,8 @@ class TradingEngine:
             logger=logger, metrics=metrics, alerts=alerts,
         )
         self._risk_state = RiskStateKeeper(
-            strategy_id=meta.strategy_id, risk=risk, store=store, logger=logger, alerts=alerts,
-            cancel_all=pipeline.cancel_all,
+            account_id=self._config.account_id, risk=risk, execution=execution, store=store,
+            logger=logger, alerts=alerts,
         )
         self._router = IntentRouter(
             strategy=strategy, strategy_id=meta.strategy_id, pipeline=pipeline, ledger=ledger,

@@ -164,14 +164,6 @@ class OrderPipeline:
         )
         return self._route(request, price)
 
-    def cancel_all(self, reason: str) -> int:
-        """Cancel every working order of this strategy (used when trading halts)."""
-        cancelled = self._cancel_working(None)
-        if cancelled:
-            self._logger.warning("orders_cancelled", strategy=self.strategy_id, reason=reason,
-                                 count=cancelled)
-        return cancelled
-
     def record_fill(self, fill: Fill) -> bool:
         """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""
         if not self._store.record_fill(fill):

@@ -7,16 +7,17 @@ and the record, alerts and logs of the risk gate's state changes, restored after
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
 from typing import Final
 
-from vibetrading_V2.core.ports import AlertSink, Logger, MetricsSink, StateStore
+from vibetrading_V2.core.ports import AlertSink, Execution, Logger, MetricsSink, StateStore
 from vibetrading_V2.core.types import TradingState
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.risk_types import RiskSnapshot
 from vibetrading_V2.runner.run_record import ErrorRecord
 
-__all__ = ["RiskStateKeeper", "StrategyBreaker"]
+__all__ = ["ACCOUNT_ID", "RiskStateKeeper", "StrategyBreaker"]
+
+ACCOUNT_ID: Final = "account"  # the one account of a run, until settings name accounts
 
 _HALTED: Final = TradingState.HALTED
 _LOGGED_FIRST: Final = 3  # errors logged one by one before the budget is spent
@@ -93,26 +94,29 @@ class RiskStateKeeper:
     """Records the risk gate's state changes and takes the gate's state back after a restart.
 
     Why it exists: a halted or reducing account must stay so across a restart, and every
-    change of trading state must reach the store, the alerts and the log.
+    change of trading state must reach the store, the alerts and the log. The state is the
+    account's, not a strategy's: it is stored under the account's id, and a halt cancels
+    every open order of the account's execution, whichever strategy sent it.
     """
 
     def __init__(
         self,
         *,
-        strategy_id: str,
+        account_id: str,
         risk: RiskEngine,
+        execution: Execution,
         store: StateStore,
         logger: Logger,
         alerts: AlertSink,
-        cancel_all: Callable[[str], int],
     ) -> None:
-        self._strategy_id = strategy_id
+        self._account_id = account_id
         self._risk = risk
+        self._execution = execution
         self._store = store
         self._logger = logger
         self._alerts = alerts
-        self._cancel_all = cancel_all
-        self._key = f"risk_snapshot:{strategy_id}"
+        self._key = f"risk_snapshot:{account_id}"
+        self._state_key = f"trading_state:{account_id}"
         # (ts_ns, from_state, to_state, reason code, detail) of each change, in order
         self.transitions: list[tuple[int, str, str, str, str]] = []
 
@@ -124,7 +128,8 @@ class RiskStateKeeper:
         snapshot = RiskSnapshot.from_json(stored)
         self._risk.restore(snapshot.state, snapshot.peak, snapshot.day_start_equity,
                            snapshot.day, daily_breached=snapshot.daily_breached)
-        self._logger.info("risk_state_restored", state=str(snapshot.state))
+        self._logger.info("risk_state_restored", account=self._account_id,
+                          state=str(snapshot.state))
 
     def after_nav(self, state: TradingState) -> None:
         """After ``check_nav``: record, alert and log its transitions; cancel all if halted."""
@@ -136,7 +141,7 @@ class RiskStateKeeper:
             self.transitions.append(
                 (t.ts_ns, str(t.from_state), str(t.to_state), str(t.reason), t.detail)
             )
-            self._store.set_control(f"trading_state:{self._strategy_id}", str(t.to_state))
+            self._store.set_control(self._state_key, str(t.to_state))
             message = f"{t.reason}: {t.detail}" if t.detail else str(t.reason)
             self._alerts.alert("critical" if t.to_state is _HALTED else "high",
                                f"trading_state_{t.to_state}", message,
@@ -145,4 +150,16 @@ class RiskStateKeeper:
                                  detail=t.detail, from_state=str(t.from_state),
                                  to_state=str(t.to_state))
         if state is _HALTED:
-            self._cancel_all("trading halted")
+            self.cancel_account_orders("trading halted")
+
+    def cancel_account_orders(self, reason: str) -> int:
+        """Cancel every open order of the account, of every strategy; record each."""
+        execution, store = self._execution, self._store
+        cancelled = 0
+        for order in execution.open_orders():
+            store.record_order(execution.cancel(order.client_order_id))
+            cancelled += 1
+        if cancelled:
+            self._logger.warning("orders_cancelled", account=self._account_id, reason=reason,
+                                 count=cancelled)
+        return cancelled
