@@ -7,7 +7,7 @@ NATIVE := $(VENV)/.native
 # the hot modules compiled with mypyc (setup.py); rebuilt whenever one of them changes
 NATIVE_SOURCES := $(shell grep -v '^\#' native_modules.txt)
 
-.PHONY: setup native run test lint typecheck imports pytest bench clean
+.PHONY: setup native run test lint typecheck imports pytest bench bench-many clean
 
 setup: $(NATIVE)
 
@@ -56,6 +56,11 @@ test: lint typecheck imports pytest
 
 bench: $(NATIVE)
 	$(BIN)/python -m benchmarks.bench_sma_cross
+
+# not part of bench or test: 40 symbols x 525,600 bars by default (ARGS="--symbols 40
+# --bars-per-symbol 50000" for a shorter run)
+bench-many: $(NATIVE)
+	$(BIN)/python -m benchmarks.bench_many_symbols $(ARGS)
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""The many-symbols benchmark still runs end to end on a toy size (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.bench_many_symbols import main
+
+
+def test_many_symbols_benchmark_when_run_on_toy_size_then_every_symbol_trades_and_ratio_given(
+    tmp_path: Path,
+) -> None:
+    argv = ["--symbols", "3", "--bars-per-symbol", "400", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    figures = json.loads((tmp_path / "many_symbols_3x400.json").read_text())
+    assert figures["bars"] == 1200
+    assert figures["one_symbol_n_trades"] > 0
+    assert figures["n_trades"] > figures["one_symbol_n_trades"]  # the other symbols trade too
+    assert figures["n_vetoes"] == 0  # the account is never drained: every intent trades
+    for key in ("engine_seconds", "us_per_bar", "one_symbol_us_per_bar",
+                "per_bar_ratio_to_one_symbol", "peak_rss_mb", "loop_peak_rss_mb"):
+        assert isinstance(figures[key], float)
