@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import platform
 import sys
 import tempfile
@@ -25,14 +24,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from dependency_injector import providers
 
-from benchmarks.bench_sma_cross import SEED, read_peak_rss_mb, reset_peak_rss, synthetic_bars
-from cli.containers import build_container
-from cli.settings import load_settings
+from benchmarks.bench_sma_cross import SEED, synthetic_bars
+from benchmarks.harness import (
+    bench_container,
+    current_rss_mb,
+    read_peak_rss_mb,
+    reset_peak_rss,
+    results_of,
+    write_figures,
+)
 from vibetrading_V2.data.memory import InMemoryBarSource
 from vibetrading_V2.ops.build import build_info
-from vibetrading_V2.runner.results import build_results
 
 HERE = Path(__file__).resolve().parent
 STRATEGY = HERE / "strategies" / "sma_many_bench.py"
@@ -48,33 +51,17 @@ def many_frames(n_symbols: int, bars: int) -> dict[tuple[str, str], pd.DataFrame
     return {(symbol_name(i), "1m"): synthetic_bars(bars, seed=SEED + i) for i in range(n_symbols)}
 
 
-def current_rss_mb() -> float:
-    """Resident memory now, in MiB (Linux ``VmRSS``; 0 where unknown)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
-
-
 def run_once(source: InMemoryBarSource, symbols: list[str], out_dir: Path) -> dict[str, Any]:
     """One engine run (fresh container) and its results: seconds of each stage, peak RSS
     after the loop and after the results (the mark reset just before), trades."""
-    settings = load_settings(
-        "dev",
-        config_dir=HERE.parent / "config",
+    settings, container = bench_container(
+        source, out_dir,
         strategy={"name": str(STRATEGY)},
         data={"symbols": symbols},
         # fees of ~10,000 round trips a year per symbol must not drain the account (a drained
         # account has every later order vetoed, and vetoes are cheaper than trades)
         execution={"initial_cash": CASH_PER_SYMBOL * len(symbols)},
-        output={"directory": str(out_dir)},
-        logging={"console_level": "off"},
     )
-    container = build_container(settings)
-    container.catalog.override(providers.Object(source))
     engine = container.engine()
     feed = container.feed()
     gc.collect()
@@ -84,11 +71,7 @@ def run_once(source: InMemoryBarSource, symbols: list[str], out_dir: Path) -> di
     run = engine.run(feed)
     loop_seconds = time.perf_counter() - started
     loop_peak = read_peak_rss_mb()
-    results = build_results(
-        run, container.ledger(), container.execution(),
-        initial_cash=settings.execution.initial_cash,
-        periods_per_year=container.periods_per_year(),
-    )
+    results = results_of(run, settings, container)
     seconds = time.perf_counter() - started
     figures = {
         "seconds": seconds,
@@ -165,12 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    name = f"many_symbols_{args.symbols}x{args.bars_per_symbol}.json"
-    (args.out / name).write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n",
-                                 encoding="utf-8")
-    for key, value in figures.items():
-        print(f"{key:>30}: {value}")
+    write_figures(args.out, f"many_symbols_{args.symbols}x{args.bars_per_symbol}.json", figures)
     return 0
 
 

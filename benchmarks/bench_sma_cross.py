@@ -16,9 +16,7 @@ them as JSON to ``benchmarks/results/``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
-import json
 import platform
 import resource
 import sys
@@ -29,15 +27,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from dependency_injector import providers
 
 from benchmarks.full_command import run_full_command, write_catalog
-from cli.containers import build_container
-from cli.settings import load_settings
+from benchmarks.harness import (
+    bench_container,
+    read_peak_rss_mb,
+    reset_peak_rss,
+    results_of,
+    write_figures,
+)
 from vibetrading_V2.data.memory import InMemoryBarSource
 from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.report import write_backtest_outputs
-from vibetrading_V2.runner.results import BacktestResults, build_results
+from vibetrading_V2.runner.results import BacktestResults
 
 HERE = Path(__file__).resolve().parent
 SEED = 20_240_101
@@ -86,24 +88,13 @@ def run_engine(
     source: InMemoryBarSource, out_dir: Path
 ) -> tuple[float, float, BacktestResults]:
     """Wall and CPU seconds of one engine run and its results (a fresh container)."""
-    settings = load_settings(
-        "dev",
-        config_dir=HERE.parent / "config",
-        strategy={"name": str(HERE / "strategies" / "sma_bench.py")},
-        output={"directory": str(out_dir)},
-        logging={"console_level": "off"},
+    settings, container = bench_container(
+        source, out_dir, strategy={"name": str(HERE / "strategies" / "sma_bench.py")}
     )
-    container = build_container(settings)
-    container.catalog.override(providers.Object(source))
     engine = container.engine()
     feed = container.feed()
     started, cpu = time.perf_counter(), time.process_time()
-    run = engine.run(feed)
-    results = build_results(
-        run, container.ledger(), container.execution(),
-        initial_cash=settings.execution.initial_cash,
-        periods_per_year=container.periods_per_year(),
-    )
+    results = results_of(engine.run(feed), settings, container)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     container.logger().close()
     return seconds, cpu, results
@@ -117,23 +108,6 @@ def write_outputs(results: BacktestResults, out_dir: Path) -> tuple[float, float
         summary=results.summary, prices=results.prices, title="sma_bench benchmark",
     )
     return time.perf_counter() - started, time.process_time() - cpu
-
-
-def reset_peak_rss() -> None:
-    """Reset the kernel's peak-RSS mark (Linux); elsewhere the process peak is reported."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
-def read_peak_rss_mb() -> float:
-    """Peak resident memory since the last reset, in MiB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -247,12 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"sma_cross_{args.bars}.json").write_text(
-        json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    for key, value in figures.items():
-        print(f"{key:>28}: {value}")
+    write_figures(args.out, f"sma_cross_{args.bars}.json", figures)
     return 0
 
 

@@ -19,20 +19,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import platform
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from dependency_injector import providers
-
 from benchmarks.bench_sma_cross import synthetic_bars
-from cli.containers import build_container
-from cli.settings import load_settings
+from benchmarks.harness import bench_container, results_of, write_figures
 from vibetrading_V2.data.memory import InMemoryBarSource
-from vibetrading_V2.runner.results import build_results
 
 HERE = Path(__file__).resolve().parent
 WAYS: dict[str, dict[str, Any]] = {
@@ -44,27 +39,17 @@ WAYS: dict[str, dict[str, Any]] = {
 
 def run_way(source: InMemoryBarSource, out_dir: Path, way: dict[str, Any]) -> tuple[float, Any]:
     """One run of the whole pipeline; its seconds (engine and results) and its summary."""
-    settings = load_settings(
-        "dev",
-        config_dir=HERE.parent / "config",
+    settings, container = bench_container(
+        source, out_dir,
         strategy={"name": str(HERE / "strategies" / "flip_bench.py"),
                   "params": {"flip": way["flip"]}},
         policies={"risk": {"min_notional": way["min_notional"]}},
-        output={"directory": str(out_dir)},
-        logging={"console_level": "off"},
     )
-    container = build_container(settings)
-    container.catalog.override(providers.Object(source))
     engine = container.engine()
     feed = container.feed()
     gc.collect()
     started = time.perf_counter()
-    run = engine.run(feed)
-    results = build_results(
-        run, container.ledger(), container.execution(),
-        initial_cash=settings.execution.initial_cash,
-        periods_per_year=container.periods_per_year(),
-    )
+    results = results_of(engine.run(feed), settings, container)
     seconds = time.perf_counter() - started
     container.logger().close()
     return seconds, results.summary
@@ -104,12 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"veto_cost_{args.bars}.json").write_text(
-        json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    for key, value in figures.items():
-        print(f"{key:>26}: {value}")
+    write_figures(args.out, f"veto_cost_{args.bars}.json", figures)
     return 0
 
 
