@@ -96,13 +96,16 @@ class VibeTradingError(Exception):
         self.field = field
         self.hint = hint
 
+    def details(self) -> list[tuple[str, object]]:
+        """Labelled lines printed under the message (``None`` values are left out)."""
+        return [("field", self.field)]
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
             where = self.path if self.line is None else f"{self.path}:{self.line}"
         parts = [f"{where}: {self.message}" if where else self.message]
-        if self.field is not None:
-            parts.append(f"  field: {self.field}")
+        parts += [f"  {label}: {value}" for label, value in self.details() if value is not None]
         if self.hint is not None:
             parts.append(f"  fix: {self.hint}")
         return "\n".join(parts)
@@ -224,15 +227,9 @@ class VenueError(ExecutionError):
         self.reason = reason
         super().__init__(message, hint=hint)
 
-    def __str__(self) -> str:
-        parts = [self.message, f"  venue: {self.venue}"]
-        if self.client_order_id is not None:
-            parts.append(f"  client_order_id: {self.client_order_id}")
-        if self.reason is not None:
-            parts.append(f"  reason: {self.reason}")
-        if self.hint is not None:
-            parts.append(f"  fix: {self.hint}")
-        return "\n".join(parts)
+    def details(self) -> list[tuple[str, object]]:
+        return [*super().details(), ("venue", self.venue),
+                ("client_order_id", self.client_order_id), ("reason", self.reason)]
 
 
 class OrderRejectedError(VenueError):
