@@ -130,12 +130,13 @@ def main(
         console.print(f"[bold red]error:[/] {type(exc).__name__}", highlight=False)
         console.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(exit_code_for(exc)) from None
+    written = paths["summary"].read_text(encoding="utf-8")
     if json_out:
-        sys.stdout.write(paths["summary"].read_text(encoding="utf-8"))
+        sys.stdout.write(written)
         console.print(f"report: {paths['report']}", markup=False, highlight=False)
     else:
         typer.echo(f"report: {paths['report']}")
-    idle = idle_reasons(json.loads(paths["summary"].read_text(encoding="utf-8")))
+    idle = idle_reasons(json.loads(written))
     if idle:  # the outputs are written; say why they hold nothing useful
         print_idle_reasons(idle, console)
         raise typer.Exit(EXIT_NOTHING_TRADED)
