@@ -269,7 +269,6 @@ class Container(containers.DeclarativeContainer):
         risk=risk,
         metrics=metrics,
         logger=logger,
-        price_marker=execution.provided.mark,
     )
     engine = providers.Singleton(
         TradingEngine,

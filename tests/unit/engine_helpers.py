@@ -208,7 +208,7 @@ def make_rig(
     store: Any = None,
     **simulator: Any,
 ) -> Rig:
-    """Wire the engine the way the composition root does (price marker = simulator.mark).
+    """Wire the engine the way the composition root does.
 
     ``store``: the state store to record into (an ``InMemoryStateStore`` if not given).
     """
@@ -231,7 +231,6 @@ def make_rig(
         risk=risk_engine,
         metrics=metrics,
         logger=logger,
-        price_marker=sim.mark,
     )
     trading = TradingEngine(
         strategy=strategy,

@@ -46,7 +46,7 @@ def _account(store: InMemoryStateStore | None = None) -> Account:
     pipelines = [
         OrderPipeline(strategy_id=sid, universe=("AAA",), execution=sim, store=store,
                       ledger=ledger, sizer=Sizer(SizingPolicy(per_trade_risk=1.0)), risk=risk,
-                      metrics=InMemoryMetrics(), logger=logger, price_marker=sim.mark)
+                      metrics=InMemoryMetrics(), logger=logger)
         for sid in STRATEGIES
     ]
     return Account(sim, risk, store, logger, ListAlerts(), pipelines)

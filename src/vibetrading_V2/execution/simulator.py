@@ -2,8 +2,9 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar; then, before it submits anything in that bar,
-``mark(symbol, ts_ns, close)``. Fills and order changes are read from ``updates``.
+*before* the strategy sees that bar. A request's ``reference_price`` (the close it was
+priced at, set by the pipeline) marks its symbol at its ``created_ns`` as it is submitted,
+as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are read from ``updates``.
 
 The intra-bar rule
 ------------------
@@ -132,9 +133,10 @@ class Simulator(Execution):
     def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None:
         """Record the close the strategy is about to act on (and, optionally, its volume).
 
-        Call it for a symbol before submitting orders in its bar: it sets the price that
-        submit-time checks, equity and signal-close fills use, and the bar time that arms
-        new orders. ``volume`` caps signal-close fills under ``max_volume_participation``.
+        ``submit`` calls it with a request's ``reference_price``; call it directly before a
+        request without one. It sets the price that submit-time checks, equity and
+        signal-close fills use, and the bar time that arms new orders. ``volume`` caps
+        signal-close fills under ``max_volume_participation``.
         """
         if not (is_finite(price) and price > 0.0):
             raise ExecutionError(
@@ -175,6 +177,8 @@ class Simulator(Execution):
         """Nothing to release."""
 
     def submit(self, request: OrderRequest) -> Order:
+        if request.reference_price is not None:  # the close the order was priced at
+            self.mark(request.symbol, request.created_ns, request.reference_price)
         book = self._book
         order = WorkingOrder(request, self._latest_ts, self._clock.now_ns())
         known = book.admit(order)

@@ -149,6 +149,7 @@ def check_order(order: Order, checked_request: OrderRequest | None = None) -> No
             or r.take_profit != r.take_profit
             or r.oco_group != r.oco_group
             or r.created_ns != r.created_ns
+            or r.reference_price != r.reference_price
         )
     ):
         check_no_nan("order", order)

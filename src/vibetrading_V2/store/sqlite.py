@@ -15,7 +15,7 @@ backtest): its first ``open()`` refuses a file that already holds intents, order
 vetoes or controls with a ``ForeignStateError`` naming the file, instead of trading on state
 another run left behind.
 
-Schema (version 1)::
+Schema (version 2)::
 
     schema_version(version)                 one row
     intents(seq PK, ts_ns, strategy_id, symbol, direction, quantity, notional, weight,
@@ -29,7 +29,8 @@ Schema (version 1)::
 
 ``<order columns>`` are client_order_id, symbol, side, quantity, order_type, limit_price,
 stop_price, time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group,
-created_ns, status, filled_quantity, average_price, venue_order_id, reason, updated_ns.
+created_ns, status, filled_quantity, average_price, venue_order_id, reason, updated_ns,
+reference_price.
 """
 
 from __future__ import annotations

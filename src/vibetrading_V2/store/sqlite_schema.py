@@ -1,4 +1,4 @@
-"""The SQLite state store's schema (version 1) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 2) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
 in one place. A change to any table means a new ``SCHEMA_VERSION``.
@@ -38,12 +38,13 @@ __all__ = [
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: orders keep their request's reference_price
 
 ORDER_COLUMNS = (
     "client_order_id, symbol, side, quantity, order_type, limit_price, stop_price, "
     "time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group, created_ns, "
-    "status, filled_quantity, average_price, venue_order_id, reason, updated_ns"
+    "status, filled_quantity, average_price, venue_order_id, reason, updated_ns, "
+    "reference_price"
 )
 INTENT_COLUMNS = (
     "ts_ns, strategy_id, symbol, direction, quantity, notional, weight, confidence, "
@@ -60,7 +61,7 @@ _ORDER_DDL = """
     time_in_force TEXT NOT NULL, reduce_only INTEGER NOT NULL, strategy_id TEXT NOT NULL,
     stop_loss REAL, take_profit REAL, oco_group TEXT, created_ns INTEGER NOT NULL,
     status TEXT NOT NULL, filled_quantity REAL NOT NULL, average_price REAL,
-    venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL
+    venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL, reference_price REAL
 """
 
 SCHEMA_STATEMENTS = (
@@ -93,7 +94,7 @@ def order_row(order: Order) -> tuple[Any, ...]:
         r.limit_price, r.stop_price, r.time_in_force.value, int(r.reduce_only), r.strategy_id,
         r.stop_loss, r.take_profit, r.oco_group, r.created_ns, order.status.value,
         order.filled_quantity, order.average_price, order.venue_order_id, order.reason,
-        order.updated_ns,
+        order.updated_ns, r.reference_price,
     )  # fmt: skip
 
 
@@ -103,6 +104,7 @@ def order_from_row(row: Sequence[Any]) -> Order:
         order_type=OrderType(row[4]), limit_price=row[5], stop_price=row[6],
         time_in_force=TimeInForce(row[7]), reduce_only=bool(row[8]), strategy_id=row[9],
         stop_loss=row[10], take_profit=row[11], oco_group=row[12], created_ns=row[13],
+        reference_price=row[20],
     )  # fmt: skip
     return Order(
         request=request, status=OrderStatus(row[14]), filled_quantity=row[15],
