@@ -214,7 +214,7 @@ def make_rig(
     """
     info = meta(universe, required)
     clock = SimulatedClock()
-    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator), clock)
+    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator))
     ledger = Ledger(INITIAL_CASH)
     risk_engine = RiskEngine(risk or RiskPolicy())
     store = InMemoryStateStore() if store is None else store

@@ -48,6 +48,10 @@ Only the open is known to happen first in a bar; the order of high and low is un
   nothing unless it fills in full. DAY lives through the UTC day of its first eligible
   bar.
 
+Times. Every ``Order.updated_ns`` and ``Fill.ts_ns`` is market time: the newest bar time
+the simulator has seen (through ``observe_bar``, ``mark`` or a request's ``created_ns``),
+never the run's clock, so a paper run on a wall clock reports what a backtest reports.
+
 Checks. At submit a request is rejected (status REJECTED, ``reason``) if malformed
 (``invalid_quantity``, ``invalid_price``, ``invalid_bracket``, ``unknown_symbol_price``)
 or if filling it in full at an estimate (the mark, or its own limit / stop price) would
@@ -64,7 +68,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.ports import BarPrices, Clock, Execution, ExecutionUpdates
+from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     AccountSnapshot,
@@ -100,10 +104,9 @@ class Simulator(Execution):
     trading, with costs, partial fills, brackets and rejects it can be tested against.
     """
 
-    def __init__(self, config: SimulatorConfig, clock: Clock) -> None:
+    def __init__(self, config: SimulatorConfig) -> None:
         self._config = config
         self._fees = config.fee_schedule()
-        self._clock = clock
         self._slip = config.slippage_bps / 1e4
         self._cap = config.max_volume_participation
         self._at_close = config.fill_timing == "signal_close"
@@ -180,7 +183,7 @@ class Simulator(Execution):
         if request.reference_price is not None:  # the close the order was priced at
             self.mark(request.symbol, request.created_ns, request.reference_price)
         book = self._book
-        order = WorkingOrder(request, self._latest_ts, self._clock.now_ns())
+        order = WorkingOrder(request, self._latest_ts, max(self._latest_ts, request.created_ns))
         known = book.admit(order)
         if known is not order:  # the client id was used before: submit is idempotent
             return report_of(known)
@@ -196,7 +199,7 @@ class Simulator(Execution):
 
     def cancel(self, client_order_id: str) -> Order:
         order = self._working_order(client_order_id, "cancel")
-        self._book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
+        self._book.finish(order, OrderStatus.CANCELLED, None, self._market_ns())
         self._book.compact(order.request.symbol)
         return order.to_order()
 
@@ -204,7 +207,7 @@ class Simulator(Execution):
         book = self._book
         ended = [o for o in book.working() if symbol is None or o.request.symbol == symbol]
         for order in ended:
-            book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
+            book.finish(order, OrderStatus.CANCELLED, None, self._market_ns())
         for name in {o.request.symbol for o in ended}:
             book.compact(name)
         return [order.to_order() for order in ended]
@@ -237,7 +240,7 @@ class Simulator(Execution):
             )
         order.set_request(new)
         order.arm_after_ns = max(order.arm_after_ns, self._latest_ts)
-        order.updated_ns = self._clock.now_ns()
+        order.updated_ns = self._market_ns()
         self._book.log.order_changed(client_order_id)
         return order.to_order()
 
@@ -282,6 +285,10 @@ class Simulator(Execution):
         return fills
 
     # -- internals -------------------------------------------------------------------------
+
+    def _market_ns(self) -> int:
+        """Market time: the newest bar time seen (0 before any)."""
+        return self._latest_ts if self._latest_ts != _NEVER else 0
 
     def _working_order(self, client_order_id: str, action: str) -> WorkingOrder:
         order = self._book.get(client_order_id)
