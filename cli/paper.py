@@ -76,8 +76,16 @@ def run_paper(
     """Run paper on the configured history and write the backtest's files.
 
     ``stop`` ends the run after the current bar when requested; ``sleep`` waits between
-    bar times (a test passes one that does not sleep).
+    bar times (a test passes one that does not sleep). An env whose execution is a real
+    venue is refused: paper trades only on the simulator.
     """
+    if settings.execution.venue != "simulator":  # a replayed feed never reaches a venue
+        raise ConfigError(
+            f"paper fills orders with the simulator, but env {settings.env!r} names the "
+            f"venue {settings.execution.venue!r}",
+            field="execution.venue",
+            hint="run paper with --env paper (or an env whose execution.venue is simulator)",
+        )
     console = console or Console(stderr=True)
     stop = stop if stop is not None else StopFlag()
     delivery = _PaperDelivery(settings, stop, sleep)

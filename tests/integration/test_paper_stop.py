@@ -9,6 +9,7 @@ import pytest
 
 from cli.paper import run_paper
 from cli.settings import load_settings
+from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.data.paced import StopFlag
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,3 +63,13 @@ def test_run_paper_when_stopped_while_waiting_then_files_equal_a_run_bounded_the
 
 def _no_sleep(seconds: float) -> None:
     pytest.fail(f"a run at speed 0 must not sleep (asked for {seconds} s)")
+
+
+def test_run_paper_when_env_names_a_real_venue_then_config_error_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings("prod", ROOT / "config", output={"directory": tmp_path / "out"})
+    with pytest.raises(ConfigError) as info:
+        run_paper(settings, sleep=_no_sleep)
+    assert info.value.field == "execution.venue" and "--env paper" in (info.value.hint or "")
+    assert not (tmp_path / "out").exists()
