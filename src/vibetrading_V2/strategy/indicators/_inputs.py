@@ -65,7 +65,7 @@ def as_float_array(series: object, name: str = "series") -> FloatArray:
         if bad.size:
             at = first + int(bad[0])
             raise IndicatorInputError(
-                f"{name} has {values[at]!r} at row {at}, after its first number",
+                f"{name} has {float(values[at])!r} at row {at}, after its first number",
                 field=name,
                 hint="only leading NaNs (a warm-up) are accepted; fill or drop the gap first",
             )
