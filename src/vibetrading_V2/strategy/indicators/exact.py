@@ -55,7 +55,7 @@ def to_ticks(prices: pd.Series, tick: TickInput) -> pd.Series:
 
     Raises :class:`~vibetrading_V2.core.errors.OffTickPriceError` naming the first price
     that is not on the grid and :class:`~vibetrading_V2.core.errors.IndicatorInputError`
-    for NaN, infinities or prices beyond 2**50 ticks.
+    for NaN, infinities or prices of 2**53 ticks or more (no longer exact in a float).
     """
     return pd.Series(_ticks(prices, tick), index=prices.index, name="ticks")
 
