@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import (
     AlertSink,
     BarBatch,
@@ -48,8 +49,7 @@ from vibetrading_V2.runner.run_record import (
     positions_in_symbol,
 )
 from vibetrading_V2.runner.safety import ACCOUNT_ID, RiskStateKeeper, StrategyBreaker
-from vibetrading_V2.strategy.base import Strategy
-from vibetrading_V2.strategy.bundle import StrategyMeta
+from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
 __all__ = ["EngineConfig", "EngineRun", "TradingEngine"]
@@ -81,10 +81,8 @@ class TradingEngine:
     def __init__(
         self,
         *,
-        strategy: Strategy,
-        meta: StrategyMeta,
+        slots: Sequence[StrategySlot],
         execution: Execution,
-        pipeline: OrderPipeline,
         ledger: Ledger,
         risk: RiskEngine,
         store: StateStore,
@@ -95,10 +93,19 @@ class TradingEngine:
         clock: Clock | None = None,
         config: EngineConfig | None = None,
     ) -> None:
+        if len(slots) != 1:
+            raise ConfigError(
+                f"{len(slots)} strategies were given; this engine runs exactly one",
+                field="strategies",
+                hint="run one strategy per process until several per account are supported",
+            )
+        slot = slots[0]
+        strategy, meta, pipeline = slot.strategy, slot.meta, slot.pipeline
+        self.slots = tuple(slots)
         self._strategy = strategy
         self._meta = meta
         self._execution = execution
-        self._pipeline = pipeline
+        self._pipeline: OrderPipeline = pipeline
         self._ledger = ledger
         self._risk = risk
         self._guard = guard
