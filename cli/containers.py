@@ -48,6 +48,7 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.safety import ACCOUNT_ID
 from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.store.memory import InMemoryStateStore
 from vibetrading_V2.store.run_store import new_run_store
@@ -226,7 +227,8 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryStateStore, clock),
         # a backtest never reads another run's state: a new store, checked empty
         sqlite=providers.Singleton(
-            new_run_store, config.output.directory, config.state.path, clock
+            new_run_store, config.output.directory, config.state.path, clock,
+            run_id=run_id, account=ACCOUNT_ID, venue=config.execution.venue,
         ),
     )
 

@@ -1,0 +1,119 @@
+"""The state store's transactions: a fill, its order and the risk snapshot land together."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from vibetrading_V2.core.errors import StateStoreError, StoreDurabilityError, UserInputError
+from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.store.memory import InMemoryStateStore
+from vibetrading_V2.store.sqlite import SqliteStateStore
+
+_REQUEST = OrderRequest("c1", "ETH", Side.BUY, 2.0, strategy_id="s1")
+
+
+def _fill(execution_id: str = "e1") -> Fill:
+    return Fill(execution_id, "c1", "ETH", Side.BUY, 2.0, 2000.0, 0.5, 1, "s1")
+
+
+def _filled() -> Order:
+    return Order(_REQUEST, OrderStatus.FILLED, filled_quantity=2.0, average_price=2000.0)
+
+
+def _counts(path: Path) -> tuple[int, int, int]:
+    """Rows a second connection (another process, after a crash) sees."""
+    conn = sqlite3.connect(path)
+    try:
+        fills, orders, controls = (
+            int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
+            for t in ("fills", "orders", "controls")
+        )
+        return fills, orders, controls
+    finally:
+        conn.close()
+
+
+def _record_event(store: SqliteStateStore | InMemoryStateStore) -> None:
+    store.record_fill(_fill())
+    store.record_order(_filled())
+    store.set_control("risk_snapshot:account", '{"peak": 1.0}')
+
+
+def test_sqlite_transaction_when_open_then_other_connections_see_nothing_until_commit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite"
+    with SqliteStateStore(path) as store:
+        store.begin()
+        _record_event(store)
+        assert _counts(path) == (0, 0, 0)
+        store.commit()
+        assert _counts(path) == (1, 1, 1)
+
+
+def test_sqlite_transaction_when_the_block_raises_then_nothing_lands(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with SqliteStateStore(path) as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            _record_event(store)
+            raise RuntimeError("crash between the fill and the snapshot")
+        assert store.fills() == [] and store.orders() == []
+        assert store.record_fill(_fill()) is True  # the dropped fill is not remembered
+    assert _counts(path) == (1, 0, 0)
+
+
+def test_sqlite_transaction_when_closed_before_commit_then_the_event_is_lost_whole(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite"
+    store = SqliteStateStore(path).open()
+    store.begin()
+    _record_event(store)
+    store.close()  # the process dies before COMMIT
+    assert _counts(path) == (0, 0, 0)
+    with SqliteStateStore(path) as reopened:
+        reopened.record_fill(_fill())  # outside a transaction: commits alone, at once
+        assert _counts(path) == (1, 0, 0)
+
+
+def test_sqlite_transaction_when_begun_twice_or_committed_without_begin_then_error(
+    tmp_path: Path,
+) -> None:
+    with SqliteStateStore(tmp_path / "state.sqlite") as store:
+        with pytest.raises(StateStoreError, match="without an open"):
+            store.commit()
+        store.begin()
+        with pytest.raises(StateStoreError, match="already open"):
+            store.begin()
+        store.rollback()
+        store.rollback()  # a no-op outside a transaction
+
+
+def test_memory_store_when_used_in_a_transaction_then_records_as_without_one() -> None:
+    store = InMemoryStateStore()
+    with store.transaction():
+        _record_event(store)
+    assert store.fills() == [_fill()]
+    assert store.orders() == [_filled()]
+    assert store.controls_changed_since(7) == 7
+
+
+def test_sqlite_store_when_opened_then_wal_and_synchronous_full(tmp_path: Path) -> None:
+    with SqliteStateStore(tmp_path / "state.sqlite") as store:
+        pragmas = store.pragmas()
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["synchronous"] == 2  # FULL
+
+
+def test_sqlite_store_when_file_system_cannot_do_wal_then_durability_error(
+    tmp_path: Path,
+) -> None:
+    # SQLite's dot-file locking layer has no shared memory, as on some network shares
+    path = tmp_path / "state.sqlite"
+    with pytest.raises(StoreDurabilityError) as info:
+        SqliteStateStore(path, vfs="unix-dotfile").open()
+    assert isinstance(info.value, UserInputError)
+    assert "WAL" in info.value.message and info.value.path == str(path)
