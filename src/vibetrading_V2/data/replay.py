@@ -1,8 +1,9 @@
 """Replay curated history as a ``MarketFeed``: several symbols merged into one time order.
 
-The backtest engine wants large columnar batches, not one object per bar, so the merge is
-a single stable argsort over the concatenated timestamps: rows come out by time and, on
-equal time, in the order the symbols were given.
+The backtest engine wants large columnar batches, not one object per bar: rows come out by
+time and, on equal time, in the order the symbols were given. Symbols on the same times
+(the usual case) are interleaved without sorting; otherwise the merge is a single stable
+argsort over the concatenated timestamps.
 """
 
 from __future__ import annotations
