@@ -48,6 +48,7 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.store.memory import InMemoryStateStore
 from vibetrading_V2.store.run_store import new_run_store
 from vibetrading_V2.strategy.base import Strategy
@@ -271,12 +272,18 @@ class Container(containers.DeclarativeContainer):
         logger=logger,
         price_marker=execution.provided.mark,
     )
+    slots = providers.List(
+        providers.Singleton(
+            StrategySlot,
+            strategy=strategy,
+            meta=loaded_strategy.provided.bundle.meta,
+            pipeline=pipeline,
+        ),
+    )
     engine = providers.Singleton(
         TradingEngine,
-        strategy=strategy,
-        meta=loaded_strategy.provided.bundle.meta,
+        slots=slots,
         execution=execution,
-        pipeline=pipeline,
         ledger=ledger,
         risk=risk,
         store=state_store,

@@ -24,6 +24,7 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, EngineRun, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.bundle import StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -234,10 +235,8 @@ def make_rig(
         price_marker=sim.mark,
     )
     trading = TradingEngine(
-        strategy=strategy,
-        meta=info,
+        slots=[StrategySlot(strategy, info, pipeline)],
         execution=sim,
-        pipeline=pipeline,
         ledger=ledger,
         risk=risk_engine,
         store=store,

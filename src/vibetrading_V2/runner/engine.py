@@ -22,10 +22,10 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import (
     AlertSink,
     BarBatch,
-    BarDrivenExecution,
     Clock,
     Execution,
     Logger,
@@ -49,8 +49,7 @@ from vibetrading_V2.runner.run_record import (
     positions_in_symbol,
 )
 from vibetrading_V2.runner.safety import ACCOUNT_ID, RiskStateKeeper, StrategyBreaker
-from vibetrading_V2.strategy.base import Strategy
-from vibetrading_V2.strategy.bundle import StrategyMeta
+from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
 __all__ = ["EngineConfig", "EngineRun", "TradingEngine"]
@@ -82,10 +81,8 @@ class TradingEngine:
     def __init__(
         self,
         *,
-        strategy: Strategy,
-        meta: StrategyMeta,
+        slots: Sequence[StrategySlot],
         execution: Execution,
-        pipeline: OrderPipeline,
         ledger: Ledger,
         risk: RiskEngine,
         store: StateStore,
@@ -96,10 +93,19 @@ class TradingEngine:
         clock: Clock | None = None,
         config: EngineConfig | None = None,
     ) -> None:
+        if len(slots) != 1:
+            raise ConfigError(
+                f"{len(slots)} strategies were given; this engine runs exactly one",
+                field="strategies",
+                hint="run one strategy per process until several per account are supported",
+            )
+        slot = slots[0]
+        strategy, meta, pipeline = slot.strategy, slot.meta, slot.pipeline
+        self.slots = tuple(slots)
         self._strategy = strategy
         self._meta = meta
         self._execution = execution
-        self._pipeline = pipeline
+        self._pipeline: OrderPipeline = pipeline
         self._ledger = ledger
         self._risk = risk
         self._guard = guard
@@ -120,6 +126,7 @@ class TradingEngine:
             guard=guard, breaker=self._breaker,
         )
         self._last_out: list[object] = []
+        self._seen_updates = 0  # the cursor on the execution's update stream
         self._progress: Callable[[int], None] | None = None
 
     def run(
@@ -225,7 +232,6 @@ class TradingEngine:
         in_order = bool(np.all(batch_ts[1:] >= batch_ts[:-1]))
 
         execution = self._execution
-        bar_driven = execution if isinstance(execution, BarDrivenExecution) else None
         clock = self._clock
         guard = self._guard
         on_bar = self._strategy.on_bar
@@ -246,8 +252,8 @@ class TradingEngine:
         halted = risk.state is TradingState.HALTED
         disabled = self._breaker.disabled
         # orders appear only through submits made here, so the flag says when the execution
-        # must see the bar; its on_bar clears it once nothing is working
-        maybe_working = bar_driven is not None and bar_driven.has_working_orders
+        # must see the bar; its observe_bar clears it once nothing is working
+        maybe_working = execution.observes_bars
         # the current row's symbol: its columns, cursor and position, looked up again only
         # when the symbol changes from one row to the next
         cursor: BarCursor = cursor_of[s]
@@ -277,10 +283,10 @@ class TradingEngine:
                     q = qty[s]
                     skip = s in skipped
             cursor.index = idx  # the row's bar: read by the execution, the loop and on_bar
-            if maybe_working and bar_driven is not None:
+            if maybe_working:
                 _stamp(clock, stamp_col, idx)
-                maybe_working = bar_driven.on_bar(cursor)  # false once nothing works
-                new = execution.drain_fills()
+                maybe_working = execution.observe_bar(cursor)  # false once nothing works
+                new = self._new_fills()
                 if new:
                     last_close[s] = prev_close
                     self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
@@ -329,9 +335,9 @@ class TradingEngine:
             last_close[s] = prev_close
             ledger.mark(symbol, prev_close)
             self._router.dispatch(ts, out, cursor, cursor_of, names, last_close)
-            maybe_working = bar_driven is not None
+            maybe_working = True
             disabled = self._breaker.disabled
-            new = execution.drain_fills()
+            new = self._new_fills()
             if new:  # only fills move cash and positions (signal-close fills land here)
                 self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
                 cash, qty, market_value = self._router.account_view(names, last_close)
@@ -339,6 +345,15 @@ class TradingEngine:
         if clock is not None:  # the clock stands at the batch's last bar, as after every row
             clock.ts_ns = int(batch_ts[-1])
         return told
+
+    def _new_fills(self) -> list[Fill]:
+        """The execution's fills since the last look (none without a new update)."""
+        execution = self._execution
+        if execution.update_count == self._seen_updates:
+            return []
+        updates = execution.updates(self._seen_updates)
+        self._seen_updates = updates.cursor
+        return updates.fills
 
     def _record(
         self,
