@@ -124,9 +124,9 @@ def _interleaved(parts: list[BarArrays]) -> list[npt.NDArray[Any]]:
     index = np.tile(np.arange(k, dtype=np.int64), rows)
     ts = np.repeat(parts[0].ts_ns, k)
     columns: list[npt.NDArray[Any]] = [index, ts]
-    # written a block of times at a time (~1 MiB of output, which stays in cache while
+    # written a block of times at a time (~256 KiB of output, which stays in cache while
     # every symbol writes its stride into it), not a pass over the whole column per symbol
-    block = max(256, (1 << 17) // k)
+    block = max(64, (1 << 15) // k)
     for name in _FIELDS:
         column = np.empty(rows * k, dtype=np.float64)
         by_time = column.reshape(rows, k)
