@@ -18,7 +18,7 @@ from vibetrading_V2.core.errors import ConfigError, DataValidationError
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.data.schema import BarArrays
 
-__all__ = ["BarArraySource", "ReplayFeed"]
+__all__ = ["BarArraySource", "ReplayFeed", "batch_from_columns"]
 
 
 class BarArraySource(Protocol):
@@ -87,7 +87,9 @@ class ReplayFeed:
         self.total_bars = total
         step = total if self.chunk_rows is None else self.chunk_rows
         for start in range(0, total, max(step, 1)):
-            yield _batch(self.symbols, *(column[start : start + step] for column in merged))
+            yield batch_from_columns(
+                self.symbols, *(column[start : start + step] for column in merged)
+            )
 
     def _merged(self) -> list[npt.NDArray[Any]]:
         parts = [
@@ -153,7 +155,8 @@ def _sorted_by_time(parts: list[BarArrays]) -> list[npt.NDArray[Any]]:
     return columns
 
 
-def _batch(symbols: tuple[str, ...], *columns: npt.NDArray[Any]) -> BarBatch:
+def batch_from_columns(symbols: tuple[str, ...], *columns: npt.NDArray[Any]) -> BarBatch:
+    """A ``BarBatch`` of numpy columns: symbol index, time, open, high, low, close, volume."""
     index, ts, o, h, lo, c, v = columns
     return BarBatch(
         symbols=symbols,
