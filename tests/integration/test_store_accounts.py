@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from cli.containers import build_container
+from cli.settings import load_settings
 from vibetrading_V2.core.errors import ForeignAccountError, UserInputError
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.runner.safety import ACCOUNT_ID
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
+ROOT = Path(__file__).resolve().parents[2]
 _TABLES = ("intents", "orders", "order_history", "fills", "vetoes", "controls")
 
 
@@ -106,3 +111,21 @@ def test_sqlite_store_when_reopened_by_the_same_run_then_listed_once(tmp_path: P
         assert conn.execute("SELECT run_id FROM runs").fetchall() == [("r1",)]
     finally:
         conn.close()
+
+
+def test_container_when_state_is_sqlite_then_the_store_names_the_run_account_and_venue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [n for n in os.environ if n.startswith("VT_")]:
+        monkeypatch.delenv(name)
+    settings = load_settings(
+        "paper", ROOT / "config", output={"directory": str(tmp_path / "out")},
+        logging={"console_level": "off"},
+    )
+    container = build_container(settings)
+    store = container.state_store()
+    assert isinstance(store, SqliteStateStore)
+    last = store.last_run()
+    store.close()
+    assert last is not None
+    assert (last.run_id, last.account, last.venue) == (container.run_id(), ACCOUNT_ID, "simulator")

@@ -361,12 +361,19 @@ class SqliteStateStore(StateStore, SqliteReads):
 
     def controls_changed_since(self, cursor: int) -> int:
         """The newest control row's ``seq``; one ``PRAGMA data_version`` when unchanged."""
-        conn = self._connection()
-        with self._translate("controls_changed_since"):
-            version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            if version != self._seen_data_version:
+        conn = self._conn
+        if conn is None:
+            conn = self._connection()
+        try:  # polled once per event: no context manager on the way
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise StateStoreError(
+                f"state store controls_changed_since failed: {exc}", path=str(self._path)
+            ) from exc
+        if version != self._seen_data_version:
+            with self._translate("controls_changed_since"):
                 self._seen_control_cursor = control_cursor(conn)
-                self._seen_data_version = version
+            self._seen_data_version = version
         return self._seen_control_cursor
 
     def pragmas(self) -> dict[str, object]:
