@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from vibetrading_V2.core.errors import StateStoreError, StoreDurabilityError, UserInputError
-from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Side
 from vibetrading_V2.store.memory import InMemoryStateStore
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
@@ -92,13 +93,50 @@ def test_sqlite_transaction_when_begun_twice_or_committed_without_begin_then_err
         store.rollback()  # a no-op outside a transaction
 
 
-def test_memory_store_when_used_in_a_transaction_then_records_as_without_one() -> None:
-    store = InMemoryStateStore()
+AnyStore = InMemoryStateStore | SqliteStateStore
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnyStore]:
+    s: AnyStore = (
+        InMemoryStateStore() if request.param == "memory"
+        else SqliteStateStore(tmp_path / "state.sqlite")
+    )
+    with s:
+        yield s
+
+
+def test_store_when_a_transaction_commits_then_it_records_as_without_one(
+    store: AnyStore,
+) -> None:
     with store.transaction():
         _record_event(store)
     assert store.fills() == [_fill()]
     assert store.orders() == [_filled()]
-    assert store.controls_changed_since(7) == 7
+    assert store.get_control("risk_snapshot:account") == '{"peak": 1.0}'
+    assert store.controls_changed_since(0) == 0  # no operator control was set
+
+
+def test_store_when_rolled_back_then_only_what_came_before_begin_remains(
+    store: AnyStore,
+) -> None:
+    store.record_order(Order(_REQUEST, OrderStatus.IN_FLIGHT))
+    store.set_control("risk_snapshot:account", "before")
+    assert [o.status for o in store.orders()] == [OrderStatus.IN_FLIGHT]  # folded, then
+    store.begin()
+    store.record_intent(1, "s1", Intent.long("ETH"))
+    store.record_veto(1, "s1", "BTC", ["x"])
+    _record_event(store)
+    store.set_control("trading_state:account", "halted")
+    store.rollback()
+    assert store.intents() == [] and store.vetoes() == [] and store.fills() == []
+    assert store.orders() == [Order(_REQUEST, OrderStatus.IN_FLIGHT)]
+    assert len(store.order_history()) == 1 and len(store.recorded_ns("order_history")) == 1
+    assert store.controls() == {"risk_snapshot:account": "before"}
+    assert not store.has_fill("e1")
+    assert store.record_fill(_fill()) is True
+    with pytest.raises(StateStoreError, match="without an open"):
+        store.commit()
 
 
 def test_sqlite_store_when_opened_then_wal_and_synchronous_full(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 Backtests and unit tests need the record-then-act trail without a file. This store has
 exactly the API and the write checks of ``SqliteStateStore``; it just forgets on exit.
+Its transactions make nothing more durable, but a rollback drops what they covered, as
+SQLite's does.
 Every row is stamped with ``recorded_ns`` from the run's clock (``recorded_ns(table)``).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.ports import Clock, StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
@@ -50,6 +53,10 @@ class InMemoryStateStore(StateStore):
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
         self._checked_request: OrderRequest | None = None  # last request that passed
+        # what begin() saw: row counts per list, copies of the controls (None: no transaction)
+        self._mark: list[int] | None = None
+        self._mark_controls: dict[str, str] = {}
+        self._mark_control_recorded: dict[str, int] = {}
 
     # --- the StateStore port -------------------------------------------------------------
 
@@ -87,6 +94,49 @@ class InMemoryStateStore(StateStore):
 
     def get_control(self, key: str) -> str | None:
         return self._controls.get(key)
+
+    # --- transactions: nothing to make durable, but a rollback drops what it covers ------
+
+    def begin(self) -> None:
+        if self._mark is not None:
+            raise StateStoreError(
+                "a state store transaction is already open",
+                hint="commit or roll back the open transaction first",
+            )
+        self._mark = [len(self._intents), len(self._order_history), len(self._fills),
+                      len(self._vetoes)]
+        self._mark_controls = dict(self._controls)
+        self._mark_control_recorded = dict(self._control_recorded)
+
+    def commit(self) -> None:
+        if self._mark is None:
+            raise StateStoreError(
+                "commit without an open state store transaction", hint="call begin() first"
+            )
+        self._mark = None
+
+    def rollback(self) -> None:
+        mark = self._mark
+        if mark is None:
+            return
+        self._mark = None
+        n_intents, n_history, n_fills, n_vetoes = mark[0], mark[1], mark[2], mark[3]
+        for fill in self._fills[n_fills:]:
+            self._fill_ids.discard(fill.execution_id)
+        del self._intents[n_intents:]
+        del self._order_history[n_history:]
+        del self._fills[n_fills:]
+        del self._vetoes[n_vetoes:]
+        recorded = self._recorded
+        del recorded["intents"][n_intents:]
+        del recorded["order_history"][n_history:]
+        del recorded["fills"][n_fills:]
+        del recorded["vetoes"][n_vetoes:]
+        if self._folded > n_history:  # the latest states folded in dropped rows: refold
+            self._orders = {}
+            self._folded = 0
+        self._controls = self._mark_controls
+        self._control_recorded = self._mark_control_recorded
 
     # --- read accessors for reports, reconciliation and tests ----------------------------
 
