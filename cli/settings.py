@@ -123,6 +123,14 @@ class OutputSettings(BaseModel):
     directory: Path = Path("runs/latest")
 
 
+class PaperSettings(BaseModel):
+    """How ``cli.paper`` replays history: its pace and how many bars it runs."""
+
+    model_config = _FROZEN
+    speed: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)  # 0: as fast as possible
+    max_bars: int | None = Field(default=None, ge=1)  # None: the whole history
+
+
 class AppSettings(BaseSettings):
     """The whole configuration of one run, validated before anything starts."""
 
@@ -140,6 +148,7 @@ class AppSettings(BaseSettings):
     state: StateSettings = Field(default_factory=StateSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
+    paper: PaperSettings = Field(default_factory=PaperSettings)
     _root: Path | None = PrivateAttr(default=None)
 
     @property
@@ -150,11 +159,12 @@ class AppSettings(BaseSettings):
     def config_hash(self) -> str:
         """A short, stable hash of the settings that shape results: the config id in reports.
 
-        Where outputs and logs are written does not change a result, so it is left out;
+        Where outputs and logs are written does not change a result, so it is left out, as
+        is a paper run's pace and bar bound (``summary.json`` says which bars ran);
         paths inside the project are hashed relative to it, so a checkout elsewhere (or a
         run from another directory) gives the same hash.
         """
-        shaping = self.model_dump(mode="json", exclude={"output", "logging"})
+        shaping = self.model_dump(mode="json", exclude={"output", "logging", "paper"})
         if self._root is not None:
             for section, key in PATH_FIELDS:
                 if shaping.get(section, {}).get(key) is not None:

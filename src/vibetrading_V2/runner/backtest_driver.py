@@ -74,8 +74,9 @@ def walk_batch(
 ) -> int:
     """Walk the batch's rows (timeline rows from ``offset``); return the rows reported.
 
-    Rows of a symbol whose features failed on this batch (a slot's ``skipped``) are
-    marked and NAV-checked but get no ``on_bar`` from that slot.
+    Each row ends by booking what the execution reported since the last look (one integer
+    compare when nothing is new). Rows of a symbol whose features failed on this batch (a
+    slot's ``skipped``) are marked and NAV-checked but get no ``on_bar`` from that slot.
     """
     n = len(batch)
     if n == 0:
@@ -85,6 +86,7 @@ def walk_batch(
     single, positions, row_symbol = plan.single, plan.positions, plan.row_symbol
     n_slots = len(slots)
     account = stages.account
+    execution = stages.execution
     s: int = plan.first_code
     account.select(s)
     cursors: list[BarCursor] = [slot.cursors[s] for slot in slots]
@@ -130,5 +132,7 @@ def walk_batch(
                 out = stages.decide(slot, cursors[j], s)
                 if out is not None:
                     stages.act(slot, s, out, cursors[j], offset + i)
+        if execution.update_count != stages.seen_updates:  # news outside a submit or match
+            stages.drain(offset + i)
     stages.stamp(int(plan.ts[-1]))  # the clock stands at the batch's last bar
     return told

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from vibetrading_V2.core.ports import BarDrivenExecution, Clock, Execution, Logger
+from vibetrading_V2.core.ports import Clock, Execution, Logger
 from vibetrading_V2.core.types import Fill, Intent, TradingState
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
@@ -74,11 +74,11 @@ class Stages:
         self.account = AccountMarks(ledger)
         self.fills: list[Fill] = []
         self.fill_rows: list[int] = []
-        self._bar_exec = execution if isinstance(execution, BarDrivenExecution) else None
-        self._bar_driven = self._bar_exec is not None
         # orders appear only through submits made here, so the flag says when the execution
-        # must see the bar; its on_bar clears it once nothing is working
-        self.watching = self._bar_exec is not None and self._bar_exec.has_working_orders
+        # must see the bar: set after every submit, cleared by ``observe_bar`` once the
+        # execution has nothing to match (a venue: at once)
+        self.watching = execution.observes_bars
+        self.seen_updates = 0  # the cursor on the execution's update stream
         self.halted = risk.state is _HALTED
         self.band_low, self.band_high, self.next_day = risk.nav_band
         # the first event starts the schedule (at its time): it is due from the start
@@ -130,14 +130,26 @@ class Stages:
 
     def match(self, cursor: BarCursor, row: int) -> None:
         """Let the execution match its resting orders on the bar; book what filled."""
-        bar_exec = self._bar_exec
-        if bar_exec is not None:
-            self.watching = bar_exec.on_bar(cursor)  # false once nothing works
+        self.watching = self.execution.observe_bar(cursor)  # false once nothing works
         self.drain(row)
 
+    def pending(self) -> bool:
+        """Whether the execution reported anything since the last ``drain`` (one compare)."""
+        return self.execution.update_count != self.seen_updates
+
     def drain(self, row: int) -> bool:
-        """Book every fill the execution reported since the last look; ``True`` if any."""
-        new = self._new_fills()
+        """Book every fill the execution reported since the last look; ``True`` if any.
+
+        The fills are booked at timeline row ``row``, whenever they arrived (a venue's fill
+        may come events after its order). A fill's order is recorded with it; order changes
+        without a fill (a venue's own cancel or expiry) are left to reconciliation.
+        """
+        execution = self.execution
+        if execution.update_count == self.seen_updates:
+            return False
+        updates = execution.updates(self.seen_updates)
+        self.seen_updates = updates.cursor
+        new = updates.fills
         if not new:
             return False
         account = self.account
@@ -154,9 +166,6 @@ class Stages:
                 slot.router.book_fill(fill, row, fills, fill_rows, slot.cursors, names)
         account.refresh()
         return True
-
-    def _new_fills(self) -> list[Fill]:
-        return self.execution.drain_fills()
 
     # -- risk ------------------------------------------------------------------------------
 
@@ -215,7 +224,7 @@ class Stages:
         account.settle()
         self.ledger.mark(cursor.symbol, close)
         slot.router.dispatch(ts, out, cursor, slot.cursors, account.names, account.last_close)
-        self.watching = self._bar_driven
+        self.watching = True
         self.drain(row)
 
 
