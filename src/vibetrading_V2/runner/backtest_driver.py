@@ -129,7 +129,7 @@ def walk_batch(
         for j in range(n_slots):
             slot = slots[j]
             if live[j] and not slot.breaker.disabled:
-                out = stages.decide(slot, cursors[j], s)
+                out = stages.decide(slot, cursors[j], s, idx)
                 if out is not None:
                     stages.act(slot, s, out, cursors[j], offset + i)
         if execution.update_count != stages.seen_updates:  # news outside a submit or match

@@ -68,6 +68,6 @@ class EventStep:
             if slot.disabled or code in slot.skipped:
                 continue
             own = slot.cursors[code]
-            out = stages.decide(slot, own, code)
+            out = stages.decide(slot, own, code, event.index)
             if out is not None:
                 stages.act(slot, code, out, own, row)

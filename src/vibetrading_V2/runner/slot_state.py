@@ -5,6 +5,8 @@ Compiled with the loop (``native_modules.txt``): the fast driver reads these fie
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.histories import SymbolHistories
@@ -39,6 +41,8 @@ class SlotState:
         self.router = router
         self.histories = histories
         self.warmup: int = strategy.warmup_bars
+        # bound once: looking the method up on every bar would make a new bound method
+        self.on_bar: Callable[[BarCursor], object] = strategy.on_bar
         self.cursors: list[BarCursor] = []  # by symbol code
         self.last_out: list[object] = []  # the last output acted on, by symbol code
         self.skipped: set[int] = set()  # codes whose features failed on the current batch

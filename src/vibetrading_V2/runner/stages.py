@@ -193,7 +193,7 @@ class Stages:
 
     # -- strategies ------------------------------------------------------------------------
 
-    def decide(self, slot: SlotState, cursor: BarCursor, code: int) -> object:
+    def decide(self, slot: SlotState, cursor: BarCursor, code: int, index: int) -> object:
         """The slot's ``on_bar`` under the guard; ``None`` when it needs no action.
 
         An error counts against the slot's budget. An output is acted on only past the
@@ -202,13 +202,13 @@ class Stages:
         guard = self.guard
         guard.active = True
         try:
-            out = slot.strategy.on_bar(cursor)
+            out = slot.on_bar(cursor)
         except Exception as exc:  # user code: count, maybe disable, carry on
             guard.active = False
             slot.breaker.failed(self.stamp(cursor.ts_ns), cursor.symbol, exc)
             return None
         guard.active = False
-        if out is None or cursor.index < slot.warmup or self.halted:
+        if out is None or index < slot.warmup or self.halted:
             return None
         previous = slot.last_out[code]
         if out is previous or same_output(out, previous):
