@@ -83,26 +83,28 @@ def walk_batch(
         return 0
     slots: list[SlotState] = stages.slots
     plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
-    single, positions, row_symbol = plan.single, plan.positions, plan.row_symbol
-    n_slots = len(slots)
+    single, positions, row_symbol, base = plan.single, plan.positions, plan.row_symbol, plan.base
+    many = len(slots) > 1  # the first slot's work is written out, the others' looped
+    first: SlotState = slots[0]
     account = stages.account
     execution = stages.execution
     s: int = plan.first_code
     account.select(s)
     cursors: list[BarCursor] = [slot.cursors[s] for slot in slots]
     live: list[bool] = [s not in slot.skipped for slot in slots]
-    cursor: BarCursor = cursors[0]
+    cursor: BarCursor = cursors[0]  # the first slot's: the bar the execution and marks read
+    live_first: bool = live[0]
     band_low, band_high = stages.band_low, stages.band_high
     day_row = plan.row_at(stages.next_day, -1)
     timer_row = plan.row_at(stages.timer_due, -1)
     told = 0
-    idx: int = plan.base
+    idx: int = base
     for i in range(n):
         if not i & _PROGRESS_MASK and i and tick is not None:
             tick(_PROGRESS_MASK + 1)
             told += _PROGRESS_MASK + 1
         if single:
-            idx = plan.base + i
+            idx = base + i
         else:
             idx = positions[i]
             if row_symbol[i] != s:
@@ -110,9 +112,10 @@ def walk_batch(
                 account.select(s)
                 cursors = [slot.cursors[s] for slot in slots]
                 live = [s not in slot.skipped for slot in slots]
-                cursor = cursors[0]
-        for j in range(n_slots):
-            cursors[j].index = idx  # the row's bar: read by the execution, stages and on_bar
+                cursor, live_first = cursors[0], live[0]
+        cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
+        if many:
+            _move_others(cursors, idx)
         if i >= timer_row:
             ts = cursor.ts_ns
             if ts >= stages.timer_due:
@@ -126,13 +129,32 @@ def walk_batch(
             stages.check_nav(stages.stamp(cursor.ts_ns), equity, cursor)
             band_low, band_high = stages.band_low, stages.band_high
             day_row = plan.row_at(stages.next_day, i)
-        for j in range(n_slots):
-            slot = slots[j]
-            if live[j] and not slot.breaker.disabled:
-                out = stages.decide(slot, cursors[j], s, idx)
-                if out is not None:
-                    stages.act(slot, s, out, cursors[j], offset + i)
+        if live_first and not first.breaker.disabled:
+            out = stages.decide(first, cursor, s, idx)
+            if out is not None:
+                stages.act(first, s, out, cursor, offset + i)
+        if many:
+            _decide_others(stages, cursors, live, s, idx, offset + i)
         if execution.update_count != stages.seen_updates:  # news outside a submit or match
             stages.drain(offset + i)
     stages.stamp(int(plan.ts[-1]))  # the clock stands at the batch's last bar
     return told
+
+
+def _move_others(cursors: list[BarCursor], idx: int) -> None:
+    """Every slot but the first to the row's bar (the first's cursor is moved inline)."""
+    for j in range(1, len(cursors)):
+        cursors[j].index = idx
+
+
+def _decide_others(
+    stages: Stages, cursors: list[BarCursor], live: list[bool], code: int, idx: int, row: int
+) -> None:
+    """``on_bar`` and the pipeline for every slot but the first, in slot order."""
+    slots = stages.slots
+    for j in range(1, len(slots)):
+        slot = slots[j]
+        if live[j] and not slot.breaker.disabled:
+            out = stages.decide(slot, cursors[j], code, idx)
+            if out is not None:
+                stages.act(slot, code, out, cursors[j], row)

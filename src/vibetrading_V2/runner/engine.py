@@ -252,12 +252,12 @@ class TradingEngine:
 
 def _check_slots(slots: Sequence[StrategySlot]) -> None:
     ids = [slot.strategy_id for slot in slots]
-    if len(ids) != 1:
-        raise ConfigError(
-            f"{len(ids)} strategies were given; this engine runs exactly one",
-            field="strategies",
-            hint="run one strategy per process until several per account are supported",
-        )
+    if not ids:
+        raise ConfigError("no strategy was given", field="strategies",
+                          hint="name at least one strategy")
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"a strategy is given twice: {ids}", field="strategies",
+                          hint="give each strategy of the account once")
     if len(set(ids)) != len(ids):
         raise ConfigError(f"a strategy is given twice: {ids}", field="strategies",
                           hint="give each strategy of the account once")
