@@ -74,9 +74,8 @@ def walk_batch(
 ) -> int:
     """Walk the batch's rows (timeline rows from ``offset``); return the rows reported.
 
-    Each row ends by booking what the execution reported since the last look (one integer
-    compare when nothing is new). Rows of a symbol whose features failed on this batch (a
-    slot's ``skipped``) are marked and NAV-checked but get no ``on_bar`` from that slot.
+    A row ends by booking what the execution reported (one compare when nothing is new).
+    A slot gives no ``on_bar`` to the rows of a symbol its features failed on (``skipped``).
     """
     n = len(batch)
     if n == 0:
@@ -86,17 +85,14 @@ def walk_batch(
     single, positions, row_symbol, base = plan.single, plan.positions, plan.row_symbol, plan.base
     many = len(slots) > 1  # the first slot's work is written out, the others' looped
     first: SlotState = slots[0]
-    account = stages.account
-    execution = stages.execution
+    account, execution = stages.account, stages.execution
     s: int = plan.first_code
     account.select(s)
-    cursors: list[BarCursor] = [slot.cursors[s] for slot in slots]
-    live: list[bool] = [s not in slot.skipped for slot in slots]
+    cursors, live = _symbol_view(slots, s)
     cursor: BarCursor = cursors[0]  # the first slot's: the bar the execution and marks read
     live_first: bool = live[0]
     band_low, band_high = stages.band_low, stages.band_high
-    day_row = plan.row_at(stages.next_day, -1)
-    timer_row = plan.row_at(stages.timer_due, -1)
+    day_row, timer_row = plan.row_at(stages.next_day, -1), plan.row_at(stages.timer_due, -1)
     told = 0
     idx: int = base
     for i in range(n):
@@ -110,25 +106,19 @@ def walk_batch(
             if row_symbol[i] != s:
                 s = row_symbol[i]
                 account.select(s)
-                cursors = [slot.cursors[s] for slot in slots]
-                live = [s not in slot.skipped for slot in slots]
+                cursors, live = _symbol_view(slots, s)
                 cursor, live_first = cursors[0], live[0]
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
         if many:
             _move_others(cursors, idx)
         if i >= timer_row:
-            ts = cursor.ts_ns
-            if ts >= stages.timer_due:
-                stages.fire_timers(stages.stamp(ts))
-            timer_row = plan.row_at(stages.timer_due, i)
+            timer_row = _fire_due(stages, plan, cursor, i)
         if stages.watching:
             stages.stamp(cursor.ts_ns)
             stages.match(cursor, offset + i)
         equity = account.equity_at(cursor)
         if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
-            stages.check_nav(stages.stamp(cursor.ts_ns), equity, cursor)
-            band_low, band_high = stages.band_low, stages.band_high
-            day_row = plan.row_at(stages.next_day, i)
+            band_low, band_high, day_row = _check_nav(stages, plan, cursor, equity, i)
         if live_first and not first.breaker.disabled:
             out = stages.decide(first, cursor, s, idx)
             if out is not None:
@@ -139,6 +129,27 @@ def walk_batch(
             stages.drain(offset + i)
     stages.stamp(int(plan.ts[-1]))  # the clock stands at the batch's last bar
     return told
+
+
+def _fire_due(stages: Stages, plan: RowPlan, cursor: BarCursor, row: int) -> int:
+    """Fire the timers due at the row's bar time; the row the next one falls on."""
+    ts = cursor.ts_ns
+    if ts >= stages.timer_due:
+        stages.fire_timers(stages.stamp(ts))
+    return plan.row_at(stages.timer_due, row)
+
+
+def _check_nav(
+    stages: Stages, plan: RowPlan, cursor: BarCursor, equity: float, row: int
+) -> tuple[float, float, int]:
+    """The NAV check stage at the row's bar; the new quiet band and next day's row."""
+    stages.check_nav(stages.stamp(cursor.ts_ns), equity, cursor)
+    return stages.band_low, stages.band_high, plan.row_at(stages.next_day, row)
+
+
+def _symbol_view(slots: list[SlotState], code: int) -> tuple[list[BarCursor], list[bool]]:
+    """Each slot's cursor of symbol ``code``, and whether the slot runs on its rows."""
+    return [slot.cursors[code] for slot in slots], [code not in slot.skipped for slot in slots]
 
 
 def _move_others(cursors: list[BarCursor], idx: int) -> None:

@@ -93,21 +93,7 @@ class FeatureBuilder:
         first = len(self.ts_ns) == 0
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
-        if first:
-            self.ts_ns = ts_new.data
-        else:
-            if isinstance(self.ts_ns, memoryview):  # the first batch's view: now it grows
-                self.ts_ns = array("q", self.ts_ns.tobytes())
-            self.ts_ns.frombytes(_bytes_of(ts_new))
-        for name in RAW_FIELDS:
-            values = raw_new[name]
-            column = self.columns[name]
-            if first:
-                self.columns[name] = values.data
-            else:
-                if isinstance(column, memoryview):  # the first batch's view: now it grows
-                    column = self.columns[name] = array("d", column.tobytes())
-                column.frombytes(_bytes_of(values))
+        self._append_raw(ts_new, raw_new, first)
         if first:
             window_ts, window_raw = ts_new, raw_new
         else:
@@ -127,19 +113,40 @@ class FeatureBuilder:
             self._pad_features(n_new)
             self._trim(n_new)
             return exc
-        for name, values in computed.items():
-            # feature columns are copied into compact arrays of doubles (8 bytes a value, not
-            # 32): what features() returned stays the strategy's, which could still change it
-            column = self.columns.get(name)
-            if column is None:  # a column first seen now: NaN for the bars before it
-                column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
-            column.frombytes(_bytes_of(np.ascontiguousarray(values[-n_new:], dtype=np.float64)))
+        self._store_features(computed, n_new)
         if not self._checked:
             self._check_required()
             self._checked = True
         if not first:
             self._trim(n_new)
         return None
+
+    def _append_raw(self, ts_new: Any, raw_new: dict[str, Any], first: bool) -> None:
+        """The new bars' times and raw fields: the first batch's as views, later copied."""
+        if first:
+            self.ts_ns = ts_new.data
+        else:
+            if isinstance(self.ts_ns, memoryview):  # the first batch's view: now it grows
+                self.ts_ns = array("q", self.ts_ns.tobytes())
+            self.ts_ns.frombytes(_bytes_of(ts_new))
+        for name in RAW_FIELDS:
+            values = raw_new[name]
+            column = self.columns[name]
+            if first:
+                self.columns[name] = values.data
+            else:
+                if isinstance(column, memoryview):  # the first batch's view: now it grows
+                    column = self.columns[name] = array("d", column.tobytes())
+                column.frombytes(_bytes_of(values))
+
+    def _store_features(self, computed: dict[str, FloatArray], n_new: int) -> None:
+        """The new rows' feature values, copied into compact arrays of doubles (8 bytes a
+        value, not 32): what features() returned stays the strategy's, which could change it."""
+        for name, values in computed.items():
+            column = self.columns.get(name)
+            if column is None:  # a column first seen now: NaN for the bars before it
+                column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
+            column.frombytes(_bytes_of(np.ascontiguousarray(values[-n_new:], dtype=np.float64)))
 
     def _trim(self, n_new: int) -> None:
         """Keep a live history bounded: past twice the window (plus the new rows), drop the
