@@ -223,9 +223,11 @@ class Container(containers.DeclarativeContainer):
     alerts = providers.Singleton(LogAlertSink, logger)
     state_store = providers.Selector(
         config.state.backend,
-        memory=providers.Singleton(InMemoryStateStore),
+        memory=providers.Singleton(InMemoryStateStore, clock),
         # a backtest never reads another run's state: a new store, checked empty
-        sqlite=providers.Singleton(new_run_store, config.output.directory, config.state.path),
+        sqlite=providers.Singleton(
+            new_run_store, config.output.directory, config.state.path, clock
+        ),
     )
 
     time_range = providers.Singleton(_time_range, config.data.start, config.data.end)
@@ -245,7 +247,6 @@ class Container(containers.DeclarativeContainer):
         simulator=providers.Singleton(
             Simulator,
             providers.Factory(_simulator_config, config.execution, policies.provided.cost),
-            clock,
         ),
         bybit=providers.Callable(_unavailable_venue, "bybit"),
         ibkr=providers.Callable(_unavailable_venue, "ibkr"),
@@ -270,7 +271,6 @@ class Container(containers.DeclarativeContainer):
         risk=risk,
         metrics=metrics,
         logger=logger,
-        price_marker=execution.provided.mark,
     )
     slots = providers.List(
         providers.Singleton(

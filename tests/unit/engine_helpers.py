@@ -209,13 +209,13 @@ def make_rig(
     store: Any = None,
     **simulator: Any,
 ) -> Rig:
-    """Wire the engine the way the composition root does (price marker = simulator.mark).
+    """Wire the engine the way the composition root does.
 
     ``store``: the state store to record into (an ``InMemoryStateStore`` if not given).
     """
     info = meta(universe, required)
     clock = SimulatedClock()
-    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator), clock)
+    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator))
     ledger = Ledger(INITIAL_CASH)
     risk_engine = RiskEngine(risk or RiskPolicy())
     store = InMemoryStateStore() if store is None else store
@@ -232,7 +232,6 @@ def make_rig(
         risk=risk_engine,
         metrics=metrics,
         logger=logger,
-        price_marker=sim.mark,
     )
     trading = TradingEngine(
         slots=[StrategySlot(strategy, info, pipeline)],

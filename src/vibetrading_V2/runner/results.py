@@ -14,12 +14,7 @@ import pyarrow as pa
 
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
-from vibetrading_V2.portfolio.equity import (
-    EquityCurve,
-    equity_curve,
-    exposure_fraction,
-    per_timestamp,
-)
+from vibetrading_V2.portfolio.equity import EquityCurve, timestamp_equity
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.open_positions import OpenPosition, last_closes, open_positions
 from vibetrading_V2.portfolio.stats import buy_hold_return_pct, performance_summary
@@ -99,12 +94,10 @@ def build_results(
     periods_per_year: float,
 ) -> BacktestResults:
     """Rebuild the equity curve from the fills and summarise the run."""
-    curve = equity_curve(
+    per_ts, exposure = timestamp_equity(
         run.symbol_index, run.ts_ns, run.close, len(run.symbols), run.fills,
         run.symbols, initial_cash, run.fill_rows,
     )
-    exposure = exposure_fraction(curve)
-    per_ts = per_timestamp(curve)
     trades = ledger.trades()
     held = open_positions(
         ledger.open_books(), last_closes(run.symbol_index, run.ts_ns, run.close, run.symbols)
