@@ -24,6 +24,7 @@ from vibetrading_V2.core.types import (
     OrderStatus,
     Position,
 )
+from vibetrading_V2.execution.deferred_gateway import DeferredGateway
 from vibetrading_V2.execution.update_log import UpdateLog
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
 from vibetrading_V2.policies.risk import RiskEngine
@@ -115,7 +116,7 @@ def guard() -> Iterator[RuntimeGuard]:
     guard.active = False
 
 
-def _run(guard: RuntimeGuard, venue: LaterVenue, clock: Clock, strategy: Scripted,
+def _run(guard: RuntimeGuard, venue: Execution, clock: Clock, strategy: Scripted,
          batch_rows: int) -> tuple[EngineRun, Ledger]:
     info = meta()
     ledger, risk, store = Ledger(INITIAL_CASH), RiskEngine(RiskPolicy()), InMemoryStateStore()
@@ -157,3 +158,26 @@ def test_engine_when_venue_fills_events_later_then_the_fill_is_booked_on_arrival
     assert strategy.fills == run.fills  # the strategy heard of it
     assert strategy.seen[-1][4] == pytest.approx(1.0)  # and its bars show the position
     assert venue.open_orders() == []
+
+
+@pytest.mark.parametrize("delay", [0, 2, 4])
+@pytest.mark.parametrize(("clock", "batch_rows"), [
+    (SimulatedClock(), 12),
+    (ManualClock(T0), 1),
+])
+def test_engine_when_deferred_gateway_fills_bars_later_then_every_fill_is_booked(
+    guard: RuntimeGuard, delay: int, clock: Clock, batch_rows: int,
+) -> None:
+    """The ports' fake venue: an order fills ``delay`` observed bars after its submit."""
+    strategy = Scripted(lambda bar: Intent.long(bar.symbol, quantity=1.0) if bar.index < 6
+                        else Intent.flat(bar.symbol))
+    gateway = DeferredGateway(delay=delay, initial_cash=INITIAL_CASH)
+
+    run, ledger = _run(guard, gateway, clock, strategy, batch_rows)
+
+    assert [f.client_order_id for f in run.fills] == run.client_order_ids  # each one booked
+    assert len(run.fills) == 2
+    assert run.fill_rows[0] == delay + 1  # the bar its fill came on (bar 0 sent it)
+    assert ledger.position("AAA").quantity == pytest.approx(0.0)
+    assert strategy.fills == run.fills
+    assert gateway.open_orders() == []

@@ -60,7 +60,7 @@ class Account:
 def _account(guard: RuntimeGuard, *decides: Callable[[BarView], Any],
              config: EngineConfig | None = None, same_id: bool = False) -> Account:
     clock = SimulatedClock()
-    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH), clock)
+    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH))
     ledger, risk = Ledger(INITIAL_CASH), RiskEngine(RiskPolicy())
     store, metrics, logger = InMemoryStateStore(), InMemoryMetrics(), ListLogger()
     strategies, slots = [], []
@@ -71,7 +71,7 @@ def _account(guard: RuntimeGuard, *decides: Callable[[BarView], Any],
         pipeline = OrderPipeline(
             strategy_id=info.strategy_id, universe=info.universe, execution=sim, store=store,
             ledger=ledger, sizer=Sizer(SizingPolicy()), risk=risk, metrics=metrics,
-            logger=logger, price_marker=sim.mark,
+            logger=logger,
         )
         strategy = Scripted(decide)
         strategies.append(strategy)
