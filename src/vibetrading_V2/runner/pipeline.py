@@ -133,12 +133,13 @@ class OrderPipeline:
             return None
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
+        net = self._ledger.net_quantity(intent.symbol)  # the account's, over all strategies
         decision = self._risk.check_order(
             symbol=intent.symbol,
             side=side,
             quantity=quantity,
             price=price,
-            position_qty=self._ledger.net_quantity(intent.symbol),
+            position_qty=net,
             equity=equity,
             gross_notional=self._ledger.gross_notional(),
         )
@@ -147,21 +148,30 @@ class OrderPipeline:
             self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
         self._cancel_working(intent.symbol)  # the new target replaces any pending order
+        return self._route(self._request(ts_ns, intent, price, target, current, net))
+
+    def _request(self, ts_ns: int, intent: Intent, price: float, target: float,
+                 current: float, net: float) -> OrderRequest:
+        """The market order from this strategy's ``current`` quantity to ``target``."""
+        delta = target - current
+        quantity = abs(delta)
         grows = abs(target) > abs(current) and intent.direction is not _FLAT
-        request = OrderRequest(
+        return OrderRequest(
             client_order_id=self._next_client_id(ts_ns, intent.symbol),
             symbol=intent.symbol,
-            side=side,
+            side=_BUY if delta > 0 else _SELL,
             quantity=quantity,
             order_type=_MARKET,
-            reduce_only=not grows and target * current >= 0,
+            # reduce-only as the venue reads it: it must also reduce the account's net position
+            # (another strategy may hold the other side of this one's)
+            reduce_only=(not grows and target * current >= 0 and delta * net < 0
+                         and quantity <= abs(net) + _MIN_QUANTITY),
             strategy_id=self.strategy_id,
             stop_loss=intent.stop_loss if grows else None,
             take_profit=intent.take_profit if grows else None,
             created_ns=ts_ns,
             reference_price=price,
         )
-        return self._route(request)
 
     def record_fill(self, fill: Fill) -> bool:
         """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""

@@ -83,6 +83,10 @@ class EngineRun:
     engine_seconds: float = 0.0
     bar_columns: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
     """``BAR_COLUMNS`` of every bar, row-aligned with ``ts_ns``, when the feed gave them."""
+    strategy_ids: tuple[str, ...] = ()
+    """The strategies of the run's account, in slot order; the counts above are totals."""
+    slot_errors: dict[str, ErrorRecord] = field(default_factory=dict)
+    """Each strategy's callback errors (``error_record`` is the first slot's with any)."""
 
     @property
     def bars(self) -> int:
