@@ -1,13 +1,14 @@
-"""Benchmark: what one event costs the durable SQLite store, three commits or one.
+"""Benchmark: what one event costs the durable SQLite store, four commits or one.
 
-An event here is what a fill brings: the fill, its order's new state and the risk snapshot.
-Recorded as today (each call its own commit, three fsyncs with ``synchronous=FULL``) and in
-one transaction (``with store.transaction():``, one fsync). Also timed: a single commit
-alone (the floor) and ``controls_changed_since`` (the per-event poll of the operator
-controls). Files go to ``--dir`` (default: a temporary directory on the system's disk,
-as a paper run's would); each figure is the median (and the mean, which the fsync stalls
-dominate) over ``--events`` events, the best of ``--repeat`` turns the ways take. Prints
-the figures and writes them as JSON to ``benchmarks/results/``.
+An event here is what a fill brings: the fill, its order's new state, the position and the
+risk snapshot. Recorded as before (each call its own commit, four fsyncs with
+``synchronous=FULL``) and in one transaction (``with store.transaction():``, one
+fsync). Also timed: a single commit alone (the floor) and ``controls_changed_since`` (the
+per-event poll of the operator controls). Files go to ``--dir`` (default: a temporary
+directory on the system's disk, as a paper run's would); each figure is the median (and
+the mean, which the fsync stalls dominate) over ``--events`` events, the best of
+``--repeat`` turns the ways take. Prints the figures and writes them as JSON to
+``benchmarks/results/``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import write_figures
-from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Position, Side
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +31,7 @@ def _event(store: SqliteStateStore, i: int) -> None:
     store.record_fill(Fill(f"e{i}", f"c{i}", "ETH", Side.BUY, 2.0, 2000.0, 0.5, i, "s1"))
     store.record_order(Order(request, OrderStatus.FILLED, filled_quantity=2.0,
                              average_price=2000.0))
+    store.record_position(Position("ETH", 2.0 * (i + 1), 2000.0))
     store.set_control("risk_snapshot:account", f'{{"peak": {i}}}')
 
 
@@ -80,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(dir=args.dir) as scratch:
         root = Path(scratch)
-        runs: dict[str, list[tuple[float, float]]] = {"three_commits": [], "one_transaction": [],
+        runs: dict[str, list[tuple[float, float]]] = {"four_commits": [], "one_transaction": [],
                                         "single_commit": []}
         for turn in range(args.repeat):
             start = turn * args.events
-            runs["three_commits"].append(_per_event_ms(
+            runs["four_commits"].append(_per_event_ms(
                 root / "three.sqlite", args.events, grouped=False, start=start))
             runs["one_transaction"].append(_per_event_ms(
                 root / "one.sqlite", args.events, grouped=True, start=start))

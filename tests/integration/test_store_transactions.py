@@ -9,11 +9,20 @@ from pathlib import Path
 import pytest
 
 from vibetrading_V2.core.errors import StateStoreError, StoreDurabilityError, UserInputError
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.core.types import (
+    Fill,
+    Intent,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    Position,
+    Side,
+)
 from vibetrading_V2.store.memory import InMemoryStateStore
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
 _REQUEST = OrderRequest("c1", "ETH", Side.BUY, 2.0, strategy_id="s1")
+_POSITION = Position("ETH", 2.0, 2000.0)
 
 
 def _fill(execution_id: str = "e1") -> Fill:
@@ -24,15 +33,15 @@ def _filled() -> Order:
     return Order(_REQUEST, OrderStatus.FILLED, filled_quantity=2.0, average_price=2000.0)
 
 
-def _counts(path: Path) -> tuple[int, int, int]:
+def _counts(path: Path) -> tuple[int, int, int, int]:
     """Rows a second connection (another process, after a crash) sees."""
     conn = sqlite3.connect(path)
     try:
-        fills, orders, controls = (
+        fills, orders, positions, controls = (
             int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
-            for t in ("fills", "orders", "controls")
+            for t in ("fills", "orders", "positions", "controls")
         )
-        return fills, orders, controls
+        return fills, orders, positions, controls
     finally:
         conn.close()
 
@@ -40,6 +49,7 @@ def _counts(path: Path) -> tuple[int, int, int]:
 def _record_event(store: SqliteStateStore | InMemoryStateStore) -> None:
     store.record_fill(_fill())
     store.record_order(_filled())
+    store.record_position(_POSITION)
     store.set_control("risk_snapshot:account", '{"peak": 1.0}')
 
 
@@ -50,9 +60,9 @@ def test_sqlite_transaction_when_open_then_other_connections_see_nothing_until_c
     with SqliteStateStore(path) as store:
         store.begin()
         _record_event(store)
-        assert _counts(path) == (0, 0, 0)
+        assert _counts(path) == (0, 0, 0, 0)
         store.commit()
-        assert _counts(path) == (1, 1, 1)
+        assert _counts(path) == (1, 1, 1, 1)
 
 
 def test_sqlite_transaction_when_the_block_raises_then_nothing_lands(tmp_path: Path) -> None:
@@ -63,7 +73,7 @@ def test_sqlite_transaction_when_the_block_raises_then_nothing_lands(tmp_path: P
             raise RuntimeError("crash between the fill and the snapshot")
         assert store.fills() == [] and store.orders() == []
         assert store.record_fill(_fill()) is True  # the dropped fill is not remembered
-    assert _counts(path) == (1, 0, 0)
+    assert _counts(path) == (1, 0, 0, 0)
 
 
 def test_sqlite_transaction_when_closed_before_commit_then_the_event_is_lost_whole(
@@ -74,10 +84,10 @@ def test_sqlite_transaction_when_closed_before_commit_then_the_event_is_lost_who
     store.begin()
     _record_event(store)
     store.close()  # the process dies before COMMIT
-    assert _counts(path) == (0, 0, 0)
+    assert _counts(path) == (0, 0, 0, 0)
     with SqliteStateStore(path) as reopened:
         reopened.record_fill(_fill())  # outside a transaction: commits alone, at once
-        assert _counts(path) == (1, 0, 0)
+        assert _counts(path) == (1, 0, 0, 0)
 
 
 def test_sqlite_transaction_when_begun_twice_or_committed_without_begin_then_error(
@@ -114,6 +124,7 @@ def test_store_when_a_transaction_commits_then_it_records_as_without_one(
     assert store.fills() == [_fill()]
     assert store.orders() == [_filled()]
     assert store.get_control("risk_snapshot:account") == '{"peak": 1.0}'
+    assert store.positions() == [_POSITION]
     assert store.controls_changed_since(0) == 0  # no operator control was set
 
 
@@ -122,6 +133,7 @@ def test_store_when_rolled_back_then_only_what_came_before_begin_remains(
 ) -> None:
     store.record_order(Order(_REQUEST, OrderStatus.IN_FLIGHT))
     store.set_control("risk_snapshot:account", "before")
+    store.record_position(Position("ETH", 1.0, 1990.0))
     assert [o.status for o in store.orders()] == [OrderStatus.IN_FLIGHT]  # folded, then
     store.begin()
     store.record_intent(1, "s1", Intent.long("ETH"))
@@ -133,6 +145,7 @@ def test_store_when_rolled_back_then_only_what_came_before_begin_remains(
     assert store.orders() == [Order(_REQUEST, OrderStatus.IN_FLIGHT)]
     assert len(store.order_history()) == 1 and len(store.recorded_ns("order_history")) == 1
     assert store.controls() == {"risk_snapshot:account": "before"}
+    assert store.positions() == [Position("ETH", 1.0, 1990.0)]
     assert not store.has_fill("e1")
     assert store.record_fill(_fill()) is True
     with pytest.raises(StateStoreError, match="without an open"):

@@ -212,10 +212,10 @@ class StateStore(metaclass=ABCMeta):
     ``record_fill`` returns ``False`` for an execution id it already holds.
 
     Transactions: between ``begin()`` and ``commit()`` (or ``with store.transaction():``)
-    every record call commits together or not at all, so a fill, its order's new state and
-    the risk snapshot never land apart. Outside one, each record call commits alone. One
-    transaction at a time: ``begin`` inside one raises. The defaults do nothing: a store
-    without a file (in memory) has no crash to survive.
+    every record call commits together or not at all, so a fill, its order's new state,
+    the position and the risk snapshot never land apart. Outside one, each record call
+    commits alone. One transaction at a time: ``begin`` inside one raises. The defaults
+    here do nothing; both stores fill them.
     """
 
     def begin(self) -> None:
@@ -255,6 +255,10 @@ class StateStore(metaclass=ABCMeta):
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
     ) -> None: ...
+
+    @abstractmethod
+    def record_position(self, position: Position) -> None:
+        """The symbol's net position after a fill (the latest per symbol is kept)."""
 
     @abstractmethod
     def set_control(self, key: str, value: str) -> None: ...

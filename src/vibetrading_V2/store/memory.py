@@ -13,13 +13,14 @@ from collections.abc import Sequence
 
 from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.ports import Clock, StateStore
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, Position
 from vibetrading_V2.store.records import (
     RECORDED_TABLES,
     IntentRecord,
     VetoRecord,
     check_fill,
     check_intent,
+    check_no_nan,
     check_order,
     unknown_table,
 )
@@ -28,7 +29,8 @@ __all__ = ["InMemoryStateStore"]
 
 
 class InMemoryStateStore(StateStore):
-    """Intents, orders (latest state and history), deduplicated fills, vetoes, controls.
+    """Intents, orders (latest state and history), deduplicated fills, positions, vetoes,
+    controls.
 
     Read accessors return fresh lists in recording order; ``orders()`` lists each client
     order id once, at the position it was first recorded, in its latest state. ``clock``:
@@ -52,11 +54,13 @@ class InMemoryStateStore(StateStore):
         self._fill_ids: set[str] = set()
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
+        self._positions: dict[str, Position] = {}
         self._checked_request: OrderRequest | None = None  # last request that passed
         # what begin() saw: row counts per list, copies of the controls (None: no transaction)
         self._mark: list[int] | None = None
         self._mark_controls: dict[str, str] = {}
         self._mark_control_recorded: dict[str, int] = {}
+        self._mark_positions: dict[str, Position] = {}
 
     # --- the StateStore port -------------------------------------------------------------
 
@@ -88,6 +92,10 @@ class InMemoryStateStore(StateStore):
         self._vetoes.append(VetoRecord(ts_ns, strategy_id, symbol, tuple(reasons)))
         self._recorded["vetoes"].append(self._now())
 
+    def record_position(self, position: Position) -> None:
+        check_no_nan("position", position)
+        self._positions[position.symbol] = position
+
     def set_control(self, key: str, value: str) -> None:
         self._controls[key] = value
         self._control_recorded[key] = self._now()
@@ -107,6 +115,7 @@ class InMemoryStateStore(StateStore):
                       len(self._vetoes)]
         self._mark_controls = dict(self._controls)
         self._mark_control_recorded = dict(self._control_recorded)
+        self._mark_positions = dict(self._positions)
 
     def commit(self) -> None:
         if self._mark is None:
@@ -137,6 +146,7 @@ class InMemoryStateStore(StateStore):
             self._folded = 0
         self._controls = self._mark_controls
         self._control_recorded = self._mark_control_recorded
+        self._positions = self._mark_positions
 
     # --- read accessors for reports, reconciliation and tests ----------------------------
 
@@ -162,6 +172,10 @@ class InMemoryStateStore(StateStore):
 
     def has_fill(self, execution_id: str) -> bool:
         return execution_id in self._fill_ids
+
+    def positions(self) -> list[Position]:
+        """The latest recorded position of each symbol, by symbol."""
+        return [self._positions[symbol] for symbol in sorted(self._positions)]
 
     def vetoes(self) -> list[VetoRecord]:
         return list(self._vetoes)

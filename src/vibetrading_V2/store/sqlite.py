@@ -1,28 +1,20 @@
 """``SqliteStateStore``: the ``StateStore`` port on a SQLite file that survives restarts.
 
-Record, then act: paper and live write every intent, order state, fill, veto and control
-here before acting, so after a crash the file says what may have happened. Each record
-call is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode, unless the
-caller groups several in one (``begin``/``commit`` or ``with store.transaction():``): a
-fill, its order's new state and the risk snapshot then commit together.
+Record, then act: paper and live write every intent, order state, fill, position, veto and
+control here before acting. Each record call is one transaction in WAL mode, unless the
+caller groups several (``begin``/``commit`` or ``with store.transaction():``).
 
-Life cycle: the constructor only remembers the path. ``open()`` (or entering the context
-manager) connects, refuses a file system without WAL (``StoreDurabilityError``), creates
-or migrates the schema (``sqlite_migrations``), and refuses rows of another account or
-venue (``ForeignAccountError``) unless ``adopt``. A store that was never opened opens
-itself lazily on its first call, so the runner can use it through the port alone. After
-``close()`` calls raise ``StateStoreError`` until ``open()`` is called again. A
-connection is used from the thread that opened it only.
-
-A store made with ``new_run=True`` belongs to one run that starts from nothing (every
-backtest): its first ``open()`` refuses a file that already holds intents, orders, fills,
-vetoes or controls with a ``ForeignStateError`` naming the file, instead of trading on state
-another run left behind.
+``open()`` (or entering the context manager; or the first call, lazily) connects, refuses
+a file system without WAL (``StoreDurabilityError``), creates or migrates the schema
+(``sqlite_migrations``) and refuses rows of another account or venue
+(``ForeignAccountError``) unless ``adopt``. After ``close()`` calls raise until ``open()``.
+A connection is used from the thread that opened it only. With ``new_run=True`` (every
+backtest) the first ``open()`` refuses a file that already holds run rows
+(``ForeignStateError``) instead of trading on state another run left behind.
 
 Every row carries ``run_id``, ``account`` and ``venue`` (the tables: ``sqlite_schema``).
-Two times, never mixed: ``ts_ns``, ``created_ns`` and ``updated_ns`` are market times (the
-bar or fill they answer); ``recorded_ns`` is when the row was written, on the run's clock
-(the wall clock in paper and live).
+``ts_ns``, ``created_ns`` and ``updated_ns`` are market times; ``recorded_ns`` is when the
+row was written, on the run's clock (the wall clock in paper and live).
 """
 
 from __future__ import annotations
@@ -36,7 +28,7 @@ from typing import Any, Literal
 
 from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.ports import Clock, StateStore
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, Position
 from vibetrading_V2.store.operator_controls import (
     ControlRecord,
     RunRecord,
@@ -48,6 +40,7 @@ from vibetrading_V2.store.operator_controls import (
 from vibetrading_V2.store.records import (
     check_fill,
     check_intent,
+    check_no_nan,
     check_order,
 )
 from vibetrading_V2.store.sqlite_migrations import ensure_schema
@@ -79,6 +72,10 @@ _ORDER_UPDATES = ", ".join(
     for c in (ORDER_COLUMNS + ", " + IDENTITY_COLUMNS).split(",")[1:]
 )
 _ORDER_INSERT = f"{ORDER_COLUMNS}, {IDENTITY_COLUMNS}"
+_POSITION_UPDATES = ", ".join(
+    f"{c} = excluded.{c}"
+    for c in ("quantity", "average_price", "realized_pnl", "recorded_ns", "run_id")
+)
 
 
 def _marks(row: tuple[object, ...]) -> str:
@@ -138,14 +135,6 @@ class SqliteStateStore(StateStore, SqliteReads):
     @property
     def path(self) -> Path:
         return self._path
-
-    @property
-    def account(self) -> str:
-        return self._account
-
-    @property
-    def venue(self) -> str:
-        return self._venue
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -321,6 +310,18 @@ class SqliteStateStore(StateStore, SqliteReads):
                 "INSERT INTO vetoes (ts_ns, strategy_id, symbol, reasons, recorded_ns, "
                 f"{IDENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (*row, *self._identity),
+            )
+
+    def record_position(self, position: Position) -> None:
+        check_no_nan("position", position)
+        p = position
+        with self._tx("record_position") as conn:
+            conn.execute(
+                "INSERT INTO positions (symbol, quantity, average_price, realized_pnl, "
+                f"recorded_ns, {IDENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (symbol) DO UPDATE SET {_POSITION_UPDATES}",
+                (p.symbol, p.quantity, p.average_price, p.realized_pnl, self._now(),
+                 *self._identity),
             )
 
     def set_control(self, key: str, value: str) -> None:

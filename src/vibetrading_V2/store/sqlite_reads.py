@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vibetrading_V2.core.types import Fill, Order
+from vibetrading_V2.core.types import Fill, Order, Position
 from vibetrading_V2.store.records import RECORDED_TABLES, IntentRecord, VetoRecord, unknown_table
 from vibetrading_V2.store.sqlite_schema import (
     FILL_COLUMNS,
@@ -78,6 +78,14 @@ class SqliteReads:
             (self._venue, self._account, execution_id),
         )
         return bool(rows)
+
+    def positions(self) -> list[Position]:
+        """The latest recorded position of each symbol, by symbol."""
+        rows = self._query(
+            "positions",
+            "SELECT symbol, quantity, average_price, realized_pnl FROM positions ORDER BY symbol",
+        )
+        return [Position(*r) for r in rows]
 
     def vetoes(self) -> list[VetoRecord]:
         rows = self._query(

@@ -47,7 +47,8 @@ __all__ = [
 SCHEMA_VERSION = 3
 # 2: reference_price of orders, recorded_ns of every row
 # 3: user_version instead of a schema_version table; run id, account and venue on every
-#    row; fills unique per (venue, account, execution id); runs and control_log tables
+#    row; fills unique per (venue, account, execution id); positions, runs and
+#    control_log tables
 
 IDENTITY_COLUMNS = "run_id, account, venue"
 _IDENTITY_DDL = "run_id TEXT NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL"
@@ -104,6 +105,9 @@ SCHEMA_STATEMENTS = (
     f"""CREATE TABLE controls (
         key TEXT PRIMARY KEY, value TEXT NOT NULL, recorded_ns INTEGER NOT NULL,
         {_IDENTITY_DDL})""",
+    f"""CREATE TABLE positions (
+        symbol TEXT PRIMARY KEY, quantity REAL NOT NULL, average_price REAL NOT NULL,
+        realized_pnl REAL NOT NULL, recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})""",
     """CREATE TABLE runs (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
         account TEXT NOT NULL, venue TEXT NOT NULL, opened_wall_ns INTEGER NOT NULL,
