@@ -22,7 +22,7 @@ from vibetrading_V2.core.errors import (
 
 __all__ = ["check_account", "connect", "make_parent", "refuse_foreign_state", "register_run"]
 
-RUN_TABLES = ("intents", "orders", "fills", "vetoes", "controls")
+RUN_TABLES = ("intents", "orders", "fills", "positions", "vetoes", "controls")
 # every table whose rows name an account and a venue
 _ACCOUNT_TABLES = ("runs", "control_log", *RUN_TABLES, "order_history")
 
