@@ -23,7 +23,8 @@ from cli.containers import build_container
 from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
 from cli.settings import AppSettings, load_settings
-from vibetrading_V2.core.errors import ConfigError, VibeTradingError
+from cli.strategy_flags import strategy_overrides
+from vibetrading_V2.core.errors import VibeTradingError
 from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
 from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
@@ -62,14 +63,14 @@ def run_backtest(
             initial_cash=settings.execution.initial_cash,
             periods_per_year=container.periods_per_year(),
         )
-        loaded = container.loaded_strategy()
+        label = container.strategy_label()
         summary: dict[str, Any] = {
             **results.summary,
-            "strategy_id": loaded.strategy_id,
+            "strategy_id": label,
             "config_hash": settings.config_hash(),
             "env": settings.env,
             "build": build_info(),
-            "timeframe": loaded.bundle.meta.timeframe,
+            "timeframe": container.timeframe(),
             "annualisation": container.annualisation().to_dict(),
         }
         try:
@@ -80,7 +81,7 @@ def run_backtest(
                 equity=results.equity,
                 summary=summary,
                 prices=results.prices,
-                title=f"{loaded.strategy_id} — backtest ({settings.env})",
+                title=f"{label} — backtest ({settings.env})",
             )
         except OSError as exc:
             raise write_failure(exc, "--out") from None
@@ -96,9 +97,12 @@ def run_backtest(
 @app.command()
 def main(
     env: Annotated[str, typer.Option(help="config/<env>.yaml to layer on base.yaml")] = "dev",
-    strategy: Annotated[str | None, typer.Option(help="strategy name or path")] = None,
+    strategy: Annotated[list[str] | None, typer.Option(
+        help="strategy name or path; repeat it to run several on one account"
+    )] = None,
     param: Annotated[list[str] | None, typer.Option(
-        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20"
+        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20; "
+        "with several strategies STRATEGY.NAME=VALUE, e.g. --param my_strategy_a.fast=20"
     )] = None,
     data: Annotated[Path | None, typer.Option(
         help="a catalog folder (looked in alone) or one .csv/.parquet bar file"
@@ -143,7 +147,7 @@ def main(
 
 
 def _overrides(
-    strategy: str | None,
+    strategy: list[str] | None,
     params: list[str] | None,
     data: Path | None,
     symbols: list[str] | None,
@@ -153,15 +157,7 @@ def _overrides(
 ) -> dict[str, Any]:
     """The flags as settings overrides; paths typed on the command line are taken from the
     current directory (paths in the config files are taken from the project root)."""
-    overrides: dict[str, Any] = {}
-    strategy_fields: dict[str, Any] = {}
-    if strategy is not None:
-        as_path = strategy.endswith(".py") or "/" in strategy
-        strategy_fields["name"] = str(Path(strategy).resolve()) if as_path else strategy
-    if params:
-        strategy_fields["params"] = dict(_param(text) for text in params)
-    if strategy_fields:
-        overrides["strategy"] = strategy_fields
+    overrides = strategy_overrides(strategy, params)
     catalog = data.resolve() if data is not None else None
     data_fields = {"catalog": catalog, "symbols": symbols or None, "start": start, "end": end}
     data_fields = {k: v for k, v in data_fields.items() if v is not None}
@@ -172,17 +168,6 @@ def _overrides(
     if out is not None:
         overrides["output"] = {"directory": out.resolve()}
     return overrides
-
-
-def _param(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip() or not value.strip():
-        raise ConfigError(
-            f"--param expects NAME=VALUE, got {text!r}",
-            field="--param",
-            hint="e.g. --param fast=20 (repeat the flag for more parameters)",
-        )
-    return name.strip(), value.strip()
 
 
 if __name__ == "__main__":
