@@ -82,6 +82,7 @@ def run_backtest(
                 summary=summary,
                 prices=results.prices,
                 title=f"{label} — backtest ({settings.env})",
+                strategy_equity=results.strategy_equity,
             )
         except OSError as exc:
             raise write_failure(exc, "--out") from None
