@@ -124,6 +124,7 @@ def write_backtest_outputs(
         equity=conform_frame("equity", equity, EQUITY_COLUMNS),
         trades=conform_frame("trades", trades, TRADE_COLUMNS),
         prices=prices,
+        strategy_equity=strategy_equity,
     )
     report = out_dir / "report.html"
     report.write_text(html, encoding="utf-8", newline="\n")

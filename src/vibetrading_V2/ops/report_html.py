@@ -209,6 +209,7 @@ def render_report_html(
     equity: pd.DataFrame,
     trades: pd.DataFrame,
     prices: Mapping[str, pd.DataFrame],
+    strategy_equity: pd.DataFrame | None = None,
 ) -> str:
     """The whole report page as text (frames already in the ``ops.report`` schemas)."""
     initial = _number(summary, "initial_equity")
@@ -218,7 +219,8 @@ def render_report_html(
     values = equity["equity"].to_numpy(dtype=float)
     base = initial if initial is not None else (float(values[0]) if len(values) else 1.0)
     charts = timeline_div(
-        equity, trades, prices, times=times, initial_equity=base, state_changes=changes
+        equity, trades, prices, times=times, initial_equity=base, state_changes=changes,
+        strategy_pnl=strategy_equity,
     )
     body = [
         f"<h1>{html.escape(title)}</h1>",
