@@ -11,35 +11,18 @@ outputs, says why, and exits with code 3.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from cli.containers import build_container
-from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
-from cli.outputs import check_writable_dir, write_failure
+from cli.run_common import flag_overrides, run_and_write, run_command
 from cli.settings import AppSettings, load_settings
-from cli.strategy_flags import strategy_overrides
-from vibetrading_V2.core.errors import VibeTradingError
-from vibetrading_V2.ops.build import build_info
-from vibetrading_V2.ops.console import RunProgress, print_summary_table
-from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
-from vibetrading_V2.ops.report import write_backtest_outputs
-from vibetrading_V2.runner.diagnostics import idle_reasons
-from vibetrading_V2.runner.results import build_results
 
 __all__ = ["app", "main", "run_backtest"]
 
 app = typer.Typer(add_completion=False, help=__doc__, pretty_exceptions_enable=False)
-
-
-def check_outputs(settings: AppSettings) -> None:
-    """Refuse an output directory that cannot be written, before anything runs."""
-    check_writable_dir(settings.output.directory, "--out")
 
 
 def run_backtest(
@@ -48,51 +31,10 @@ def run_backtest(
     """Check the outputs, build the container, run, write; return the output paths.
 
     ``console`` (stderr) gets the progress bar, ``out`` (stdout) the summary table;
-    ``out=None`` prints no table.
+    ``out=None`` prints no table. The run itself is ``cli.run_common.run_and_write``,
+    shared with ``cli.paper``.
     """
-    console = console or Console(stderr=True)
-    check_outputs(settings)
-    container = build_container(settings)
-    try:
-        engine = container.engine()
-        feed = container.feed()
-        with RunProgress(console, lambda: getattr(feed, "total_bars", None)) as progress:
-            run = engine.run(feed, progress=progress.advance)
-        results = build_results(
-            run, container.ledger(), container.execution(),
-            initial_cash=settings.execution.initial_cash,
-            periods_per_year=container.periods_per_year(),
-        )
-        label = container.strategy_label()
-        summary: dict[str, Any] = {
-            **results.summary,
-            "strategy_id": label,
-            "config_hash": settings.config_hash(),
-            "env": settings.env,
-            "build": build_info(),
-            "timeframe": container.timeframe(),
-            "annualisation": container.annualisation().to_dict(),
-        }
-        try:
-            paths = write_backtest_outputs(
-                settings.output.directory,
-                trades=results.trades,
-                orders=results.orders,
-                equity=results.equity,
-                summary=summary,
-                prices=results.prices,
-                title=f"{label} — backtest ({settings.env})",
-                strategy_equity=results.strategy_equity,
-            )
-        except OSError as exc:
-            raise write_failure(exc, "--out") from None
-    finally:
-        container.state_store().close()
-        container.logger().close()
-    if out is not None:
-        print_summary_table(summary, console=out)
-    print_diagnostics(summary, console)  # veto and resize tables, errors, warnings
-    return paths
+    return run_and_write(settings, console, out)
 
 
 @app.command()
@@ -125,50 +67,12 @@ def main(
     )] = False,
 ) -> None:
     """Backtest the strategy and write trades, orders, equity, summary and an HTML report."""
-    console = Console(stderr=True)
-    try:
-        overrides = _overrides(strategy, param, data, symbols, start, end, out)
-        settings = load_settings(env, config_dir, **overrides)
-        table = None if json_out else Console(highlight=False)
-        paths = run_backtest(settings, console, table)
-    except VibeTradingError as exc:
-        console.print(f"[bold red]error:[/] {type(exc).__name__}", highlight=False)
-        console.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(exit_code_for(exc)) from None
-    written = paths["summary"].read_text(encoding="utf-8")
-    if json_out:
-        sys.stdout.write(written)
-        console.print(f"report: {paths['report']}", markup=False, highlight=False)
-    else:
-        typer.echo(f"report: {paths['report']}")
-    idle = idle_reasons(json.loads(written))
-    if idle:  # the outputs are written; say why they hold nothing useful
-        print_idle_reasons(idle, console)
-        raise typer.Exit(EXIT_NOTHING_TRADED)
-
-
-def _overrides(
-    strategy: list[str] | None,
-    params: list[str] | None,
-    data: Path | None,
-    symbols: list[str] | None,
-    start: str | None,
-    end: str | None,
-    out: Path | None,
-) -> dict[str, Any]:
-    """The flags as settings overrides; paths typed on the command line are taken from the
-    current directory (paths in the config files are taken from the project root)."""
-    overrides = strategy_overrides(strategy, params)
-    catalog = data.resolve() if data is not None else None
-    data_fields = {"catalog": catalog, "symbols": symbols or None, "start": start, "end": end}
-    data_fields = {k: v for k, v in data_fields.items() if v is not None}
-    if data is not None:  # --data names exactly where to look: no user catalog before it
-        data_fields["user_catalog"] = None
-    if data_fields:
-        overrides["data"] = data_fields
-    if out is not None:
-        overrides["output"] = {"directory": out.resolve()}
-    return overrides
+    run_command(
+        lambda: load_settings(env, config_dir, **flag_overrides(
+            strategy, param, data, symbols, start, end, out)),
+        run_backtest,
+        json_out=json_out,
+    )
 
 
 if __name__ == "__main__":

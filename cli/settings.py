@@ -134,6 +134,14 @@ class OutputSettings(BaseModel):
     directory: Path = Path("runs/latest")
 
 
+class PaperSettings(BaseModel):
+    """How ``cli.paper`` replays history: its pace and how many bars it runs."""
+
+    model_config = _FROZEN
+    speed: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)  # 0: as fast as possible
+    max_bars: int | None = Field(default=None, ge=1)  # None: the whole history
+
+
 class AppSettings(BaseSettings):
     """The whole configuration of one run, validated before anything starts."""
 
@@ -152,6 +160,7 @@ class AppSettings(BaseSettings):
     state: StateSettings = Field(default_factory=StateSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
+    paper: PaperSettings = Field(default_factory=PaperSettings)
     _root: Path | None = PrivateAttr(default=None)
 
     @property
@@ -178,12 +187,13 @@ class AppSettings(BaseSettings):
     def config_hash(self) -> str:
         """A short, stable hash of the settings that shape results: the config id in reports.
 
-        Where outputs and logs are written does not change a result, so it is left out;
+        Where outputs and logs are written does not change a result, so it is left out, as
+        is a paper run's pace and bar bound (``summary.json`` says which bars ran);
         paths inside the project are hashed relative to it, so a checkout elsewhere (or a
         run from another directory) gives the same hash.
         """
         # an empty strategies: list is left out, so one-strategy hashes stay as they were
-        unused = {"output", "logging"} | (set() if self.strategies else {"strategies"})
+        unused = {"output", "logging", "paper"} | (set() if self.strategies else {"strategies"})
         shaping = self.model_dump(mode="json", exclude=unused)
         if self._root is not None:
             for section, key in PATH_FIELDS:

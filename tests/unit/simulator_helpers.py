@@ -26,7 +26,7 @@ def step(
     symbol: str = SYMBOL,
 ) -> None:
     """What the engine does for one bar: match working orders, then mark the close."""
-    sim.on_bar(Bar(symbol, ts, open_, high, low, close, volume))
+    sim.observe_bar(Bar(symbol, ts, open_, high, low, close, volume))
     sim.mark(symbol, ts, close)
 
 

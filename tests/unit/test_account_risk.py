@@ -58,7 +58,7 @@ def _with_resting_brackets() -> Account:
     for pipeline in account.pipelines:
         intent = Intent.long("AAA", quantity=100.0, stop_loss=50.0, take_profit=150.0)
         assert pipeline.handle(T0, intent, 100.0) is not None
-    account.sim.on_bar(Bar("AAA", T0 + HOUR, 100.0, 100.0, 100.0, 100.0, 1e9))
+    account.sim.observe_bar(Bar("AAA", T0 + HOUR, 100.0, 100.0, 100.0, 100.0, 1e9))
     for fill in account.sim.drain_fills():
         account.pipelines[STRATEGIES.index(fill.strategy_id)].record_fill(fill)
     return account

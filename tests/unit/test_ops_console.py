@@ -65,3 +65,26 @@ def test_run_progress_when_run_is_long_then_total_and_eta_are_shown() -> None:
 
     shown = buffer.getvalue()
     assert "250/1000" in shown and "ETA" in shown
+
+
+def test_run_progress_when_label_and_status_given_then_the_line_shows_both() -> None:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=160, force_terminal=True)
+    calls: list[int] = []
+
+    def status() -> str:
+        calls.append(1)
+        return f"2017-05-0{len(calls)}T00:00:00Z  equity 100,000.00"
+
+    with RunProgress(console, lambda: 10, delay=0.0, label="paper", status=status) as progress:
+        deadline = time.monotonic() + 5.0
+        while not progress.shown and time.monotonic() < deadline:
+            time.sleep(0.01)
+        progress.advance(1)
+        progress.advance(1)
+        progress._progress.refresh()
+
+    shown = buffer.getvalue()
+    assert "paper" in shown and "2/10" in shown
+    assert "2017-05-02T00:00:00Z  equity 100,000.00" in shown  # the newest status
+    assert len(calls) == 2  # computed on advance, in the caller's thread

@@ -69,7 +69,7 @@ def test_reject_when_buy_exceeds_cash_then_insufficient_cash() -> None:
     flat_bar(sim, 1, 100.0)
     order = sim.submit(buy("o1", 20))
     assert _reason((order.status, order.reason)) == "insufficient_cash"
-    assert not sim.has_working_orders
+    assert not sim.observes_bars
 
 
 def test_reject_when_open_gaps_up_beyond_cash_then_rejected_at_fill_not_half_applied() -> None:

@@ -53,7 +53,7 @@ def test_bracket_when_sl_and_tp_touched_in_one_bar_then_stop_fills_and_tp_cancel
     assert _status(sim, "e:tp") == (OrderStatus.CANCELLED, "oco_cancelled")
     assert sim.position("AAA").quantity == 0.0
     assert sim.position("AAA").realized_pnl == pytest.approx(10 * (95.0 - 100.0))
-    assert not sim.has_working_orders
+    assert not sim.observes_bars
 
 
 def test_bracket_when_only_tp_touched_then_tp_fills_at_limit_and_sl_cancelled() -> None:
@@ -119,7 +119,7 @@ def test_bracket_when_signal_close_entry_then_children_start_next_bar() -> None:
     sim = make_sim(fill_timing="signal_close")
     flat_bar(sim, 1, 100.0)
     sim.submit(buy("e", 10, stop_loss=95.0))
-    sim.on_bar(Bar("AAA", 1, 100.0, 100.0, 90.0, 100.0, 1e6))  # bar 1 again: not evaluated
+    sim.observe_bar(Bar("AAA", 1, 100.0, 100.0, 90.0, 100.0, 1e6))  # bar 1 again: not evaluated
     assert [f.client_order_id for f in sim.drain_fills()] == ["e"]
     step(sim, 2, 96.0, 97.0, 94.0, 95.0)
     assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("e:sl", 95.0)]
@@ -138,7 +138,7 @@ def test_bracket_when_tp_fills_then_entry_remainder_cancelled() -> None:
     ]
     assert _status(sim, "e") == (OrderStatus.CANCELLED, "bracket_exit")
     assert _status(sim, "e:sl") == (OrderStatus.CANCELLED, "oco_cancelled")
-    assert not sim.has_working_orders
+    assert not sim.observes_bars
 
 
 def test_bracket_when_position_closed_by_other_order_then_children_cancelled() -> None:
@@ -149,7 +149,7 @@ def test_bracket_when_position_closed_by_other_order_then_children_cancelled() -
     assert [f.client_order_id for f in sim.drain_fills()] == ["x"]
     assert _status(sim, "e:sl") == (OrderStatus.CANCELLED, "reduce_only_position_closed")
     assert _status(sim, "e:tp") == (OrderStatus.CANCELLED, "reduce_only_position_closed")
-    assert not sim.has_working_orders
+    assert not sim.observes_bars
 
 
 def test_bracket_when_stop_loss_above_entry_for_buy_then_rejected() -> None:

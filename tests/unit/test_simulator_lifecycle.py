@@ -6,12 +6,16 @@ import pytest
 
 from tests.unit.simulator_helpers import buy, flat_bar, limit, make_sim, sell, step, stop
 from vibetrading_V2.core.errors import ExecutionError
-from vibetrading_V2.core.ports import BarDrivenExecution
+from vibetrading_V2.core.ports import AccountView, Execution, OrderGateway
 from vibetrading_V2.core.types import OrderStatus
 
 
-def test_simulator_when_checked_then_implements_bar_driven_execution_port() -> None:
-    assert isinstance(make_sim(), BarDrivenExecution)
+def test_simulator_when_checked_then_is_gateway_and_account_view() -> None:
+    sim = make_sim()
+    view: AccountView = sim  # a Protocol: mypy checks that the simulator fills it
+    assert isinstance(sim, Execution)
+    assert isinstance(sim, OrderGateway)
+    assert view.update_count == 0
 
 
 def test_submit_when_same_client_id_twice_then_existing_order_unchanged() -> None:
@@ -40,7 +44,7 @@ def test_cancel_when_working_then_cancelled_and_never_fills() -> None:
     sim.submit(buy("o1", 10))
     order = sim.cancel("o1")
     assert order.status is OrderStatus.CANCELLED
-    assert not sim.has_working_orders
+    assert not sim.observes_bars
     flat_bar(sim, 2, 100.0)
     assert sim.drain_fills() == []
 

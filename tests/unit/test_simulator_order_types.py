@@ -42,14 +42,14 @@ def test_market_when_signal_close_then_fills_inside_submit_at_mark() -> None:
     assert order.average_price == 100.0
     [fill] = sim.drain_fills()
     assert (fill.price, fill.ts_ns) == (100.0, 1)
-    assert not sim.has_working_orders
+    assert not sim.observes_bars
 
 
 def test_order_when_submitted_during_bar_then_not_evaluated_on_that_bar() -> None:
     sim = make_sim()
     flat_bar(sim, 1, 100.0)
     sim.submit(buy("o1", 1, **limit(101.0)))
-    sim.on_bar(Bar(SYMBOL, 1, 100.0, 100.0, 100.0, 100.0, 1e6))  # the same bar again
+    sim.observe_bar(Bar(SYMBOL, 1, 100.0, 100.0, 100.0, 100.0, 1e6))  # the same bar again
     assert sim.drain_fills() == []
     flat_bar(sim, 2, 100.0)
     assert len(sim.drain_fills()) == 1
@@ -60,9 +60,9 @@ def test_order_when_other_symbol_marked_later_then_waits_for_its_next_bar() -> N
     sim.mark("BBB", 4, 50.0)
     sim.mark(SYMBOL, 5, 100.0)  # the engine is at bar 5; BBB's bar 5 comes next
     sim.submit(buy("o1", 1, symbol="BBB"))
-    sim.on_bar(Bar("BBB", 5, 51.0, 51.0, 51.0, 51.0, 1e6))
+    sim.observe_bar(Bar("BBB", 5, 51.0, 51.0, 51.0, 51.0, 1e6))
     assert sim.drain_fills() == []
-    sim.on_bar(Bar("BBB", 6, 52.0, 52.0, 52.0, 52.0, 1e6))
+    sim.observe_bar(Bar("BBB", 6, 52.0, 52.0, 52.0, 52.0, 1e6))
     assert [f.price for f in sim.drain_fills()] == [52.0]
 
 
@@ -187,4 +187,4 @@ def test_day_order_when_next_utc_day_starts_then_expires() -> None:
     order = sim.order("o1")
     assert order is not None
     assert (order.status, order.reason) == (OrderStatus.CANCELLED, "expired")
-    assert not sim.has_working_orders
+    assert not sim.observes_bars

@@ -109,7 +109,7 @@ def test_simulator_when_random_orders_and_bars_then_books_balance_and_fills_stay
         close_ = open_ * (1 + move)
         high = max(open_, close_) * (1 + up)
         low = min(open_, close_) * (1 - down)
-        sim.on_bar(Bar("AAA", ts, open_, high, low, close_, volume))
+        sim.observe_bar(Bar("AAA", ts, open_, high, low, close_, volume))
         close = close_
         sim.mark("AAA", ts, close, volume)
         fills = sim.drain_fills()

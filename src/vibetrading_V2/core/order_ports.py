@@ -6,26 +6,41 @@ calls a compiled adapter (the simulator, the in-memory store) directly, as a com
 method, instead of looking the method up by name on every call; an adapter states the
 port it fills by subclassing it. Adapters written in plain Python subclass them too
 (``allow_interpreted_subclasses``) and are called the ordinary way.
+
+``Execution`` is an ``OrderGateway`` (what is sent) that is also an ``AccountView`` (what
+is known). Compiled classes inherit from one base only: mypyc's traits, its way around
+that, call the trait's own method from compiled code even where a plain-Python subclass
+overrides it. So ``Execution`` subclasses ``OrderGateway`` and declares the view's methods
+again, and ``AccountView`` is a ``Protocol`` that every ``Execution`` fills.
 """
 
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from mypy_extensions import mypyc_attr
 
 from vibetrading_V2.core.types import AccountSnapshot, Fill, Intent, Order, OrderRequest, Position
 
-__all__ = ["BarDrivenExecution", "BarPrices", "Execution", "StateStore"]
+__all__ = [
+    "AccountView",
+    "BarPrices",
+    "Execution",
+    "ExecutionUpdates",
+    "OrderGateway",
+    "StateStore",
+]
 
 
 class BarPrices(Protocol):
     """One bar of one symbol, its fields read when needed (a ``Bar``, or the engine's view).
 
-    A bar-driven execution reads the open of every bar it matches orders against, and the
-    high, low or volume only for the orders that need them: most bars need few fields.
+    A gateway that matches orders on bars reads the open of every bar it matches orders
+    against, and the high, low or volume only for the orders that need them: most bars
+    need few fields.
     """
 
     @property
@@ -50,16 +65,46 @@ class BarPrices(Protocol):
     def volume(self) -> float: ...
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
-class Execution(metaclass=ABCMeta):
-    """Where orders go: a simulator or a real venue.
+@dataclass(frozen=True, slots=True)
+class ExecutionUpdates:
+    """What changed at the execution since a cursor: the answer of ``updates(cursor)``.
 
-    ``submit`` is idempotent on ``client_order_id``: a second submit of a known id returns
-    the existing order. ``order`` queries one order by client id (``None`` if the venue does
-    not know it); ``orders`` lists every order it received or created (bracket legs), in
-    that order, each in its latest state. ``drain_fills`` returns fills not yet handed out,
-    each at most once.
+    Exists so every event of the engine can pick up fills and order changes, whenever they
+    arrive, without taking them from another reader. ``cursor``: pass it back next time.
+    ``orders``: each order that changed since the cursor, once, in its latest state.
     """
+
+    cursor: int
+    fills: list[Fill]
+    orders: list[Order]
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class OrderGateway(metaclass=ABCMeta):
+    """Where orders are sent: a simulator or a real venue.
+
+    Exists so the pipeline sends orders the same way in every environment. The port is
+    synchronous: each call returns the venue's answer. A venue whose client is
+    asynchronous or threaded (pybit's WebSocket threads, ib-insync's asyncio loop) sits
+    behind a bridge that feeds a thread-safe queue, which ``updates`` drains; nothing of
+    the venue's threads or loop reaches the engine.
+
+    ``start`` connects (before the first order), ``close`` releases (after the last).
+    ``submit`` is idempotent on ``client_order_id``: a second submit of a known id returns
+    the existing order. ``cancel_all`` cancels every working order (of ``symbol``, if
+    given) and returns them as cancelled.
+
+    Bars: a venue ignores them; a simulator matches its resting orders on them. The engine
+    hands a bar to ``observe_bar`` (before the strategy sees it) while ``observes_bars``
+    is true, and after any order was sent; ``observe_bar`` returns whether the gateway
+    still wants bars.
+    """
+
+    @abstractmethod
+    def start(self) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
 
     @abstractmethod
     def submit(self, request: OrderRequest) -> Order: ...
@@ -78,6 +123,56 @@ class Execution(metaclass=ABCMeta):
     ) -> Order: ...
 
     @abstractmethod
+    def cancel_all(self, symbol: str | None = None) -> list[Order]: ...
+
+    @property
+    def observes_bars(self) -> bool:
+        """Whether the gateway has something to match on the next bar (default: no)."""
+        return False
+
+    def observe_bar(self, bar: BarPrices) -> bool:
+        """See one bar; return whether bars are still wanted (default: ignore it)."""
+        return False
+
+
+class AccountView(Protocol):
+    """What the execution side knows: orders, positions, balances, and what changed.
+
+    Exists so reconciliation and the engine read the venue's account the same way for the
+    simulator and a real venue. ``order`` queries one order by client id (``None`` if the
+    venue does not know it); ``orders`` lists every order it received or created (bracket
+    legs), in that order, each in its latest state. ``updates(cursor)`` returns the fills
+    and order changes after ``cursor`` (0 for all); any number of readers may each keep a
+    cursor. ``update_count`` is the cursor ``updates`` would return now: equal to a
+    reader's cursor, nothing is new for it.
+    """
+
+    def order(self, client_order_id: str) -> Order | None: ...
+
+    def orders(self) -> list[Order]: ...
+
+    def open_orders(self) -> list[Order]: ...
+
+    def positions(self) -> list[Position]: ...
+
+    def account(self) -> AccountSnapshot: ...
+
+    def updates(self, cursor: int) -> ExecutionUpdates: ...
+
+    @property
+    def update_count(self) -> int: ...
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class Execution(OrderGateway):
+    """An ``OrderGateway`` that is also an ``AccountView``: what the engine trades through.
+
+    Exists so the engine and the pipeline take one object per account whatever the
+    environment (the simulator, a fake venue in tests, later Bybit and IBKR). The
+    ``AccountView`` methods are declared here again (see the module's docstring).
+    """
+
+    @abstractmethod
     def order(self, client_order_id: str) -> Order | None: ...
 
     @abstractmethod
@@ -93,29 +188,12 @@ class Execution(metaclass=ABCMeta):
     def account(self) -> AccountSnapshot: ...
 
     @abstractmethod
-    def drain_fills(self) -> list[Fill]: ...
-
-
-@mypyc_attr(allow_interpreted_subclasses=True)
-class BarDrivenExecution(Execution):
-    """An execution that fills against market bars (the simulator).
-
-    The engine calls ``on_bar`` with its view of the bar (no per-bar objects) while orders
-    may be working (``on_bar`` returns whether some still are), and before the strategy
-    sees that bar; it calls ``mark`` with the current bar's close right before it submits
-    orders in that bar.
-    """
-
-    @abstractmethod
-    def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None: ...
+    def updates(self, cursor: int) -> ExecutionUpdates: ...
 
     @property
     @abstractmethod
-    def has_working_orders(self) -> bool:
-        """Whether any order is still working."""
-
-    @abstractmethod
-    def on_bar(self, bar: BarPrices) -> bool: ...
+    def update_count(self) -> int:
+        """The cursor ``updates`` would return now."""
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)

@@ -1,7 +1,8 @@
 """The ports: the only ways the pure core and the runner reach the outside world.
 
 Each port is a small ``Protocol``, except the two every order passes through, ``Execution``
-and ``StateStore``: those are base classes (``order_ports``) an adapter subclasses.
+(an ``OrderGateway`` and an ``AccountView``) and ``StateStore``: those are base classes
+(``order_ports``) an adapter subclasses.
 Backtest, paper and live differ only in which adapters fill them; the composition root
 (``cli/containers.py``) picks the adapters.
 """
@@ -12,18 +13,27 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from vibetrading_V2.core.order_ports import BarDrivenExecution, BarPrices, Execution, StateStore
+from vibetrading_V2.core.order_ports import (
+    AccountView,
+    BarPrices,
+    Execution,
+    ExecutionUpdates,
+    OrderGateway,
+    StateStore,
+)
 
 __all__ = [
+    "AccountView",
     "AlertSink",
     "BarBatch",
-    "BarDrivenExecution",
     "BarPrices",
     "Clock",
     "Execution",
+    "ExecutionUpdates",
     "Logger",
     "MarketFeed",
     "MetricsSink",
+    "OrderGateway",
     "StateStore",
 ]
 

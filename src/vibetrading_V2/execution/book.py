@@ -1,7 +1,7 @@
 """The simulator's order book: every order by client id, and the indexes matching needs.
 
 Matching walks one symbol's orders per bar and resolves OCO groups; keeping those lists
-here, beside the id index, keeps ``on_bar`` to one dictionary look-up when idle.
+here, beside the id index, keeps ``observe_bar`` to one dictionary look-up when idle.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.ports import ExecutionUpdates
 from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus
 from vibetrading_V2.execution.orders import WorkingOrder
+from vibetrading_V2.execution.update_log import UpdateLog
 
 __all__ = ["Known", "OrderBook", "report_of"]
 
@@ -34,7 +36,8 @@ class OrderBook:
     largest object of an order) is freed and its memory reused by the next one. Orders
     are found by id through the working ones, the latest filled one, and an index of all
     of them that is brought up to date only when a finished order is asked for (rare
-    while a run goes on).
+    while a run goes on). ``log`` is the update stream: the book notes there every order
+    it starts or ends; the filler notes fills and other changes.
     """
 
     def __init__(self) -> None:
@@ -48,6 +51,7 @@ class OrderBook:
         self._seq = 0
         # the order of the latest fill: its report is asked for right after the fill
         self._recent: WorkingOrder | None = None
+        self.log = UpdateLog()
 
     def get(self, client_order_id: str) -> Known | None:
         """The working record of an order, its final report if it ended, or ``None``."""
@@ -101,12 +105,30 @@ class OrderBook:
         order.number(self._seq)
         return order
 
+    def updates_since(self, cursor: int) -> ExecutionUpdates:
+        """The fills and changed orders (latest state) after ``cursor`` of the log."""
+        log = self.log
+        count = log.count
+        if not 0 <= cursor <= count:
+            raise ExecutionError(
+                f"cannot read updates after cursor {cursor}: the simulator has {count} updates",
+                field="cursor",
+                hint="pass 0, or the cursor of this simulator's previous ``updates``",
+            )
+        orders: list[Order] = []
+        for cid in log.changed_since(cursor):
+            known = self.get(cid)
+            if known is not None:
+                orders.append(report_of(known))
+        return ExecutionUpdates(count, log.fills_since(cursor), orders)
+
     def every(self) -> Sequence[Known]:
         """Every order, working or ended, in creation order."""
         return self._all
 
     def activate(self, order: WorkingOrder) -> None:
         request = order.request
+        self.log.order_changed(request.client_order_id)
         self._working[request.client_order_id] = order
         _append(self._by_symbol, request.symbol, order)
         if request.oco_group is not None:
@@ -117,6 +139,7 @@ class OrderBook:
     ) -> None:
         order.end(status, reason, ts_ns)
         cid = order.request.client_order_id
+        self.log.order_changed(cid)
         if cid in self._working:  # (dict.pop with a default is a generic call when compiled)
             del self._working[cid]
         # keep only the final report (the working record lives on while the matching

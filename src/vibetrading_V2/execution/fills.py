@@ -28,7 +28,7 @@ _FILL_SUFFIX: Final = tuple(f":{n}" for n in range(_SUFFIXES))
 
 
 class Filler:
-    """Applies fills to the account and the book, and keeps the fills not yet drained.
+    """Applies fills to the account and the book, and notes each in the book's update log.
 
     ``take`` is the only entry: fill up to a volume budget, charge the order's fee
     increase, re-check cash and margin, book, then cancel OCO siblings, create or grow
@@ -40,11 +40,6 @@ class Filler:
         self._fees = fees
         self._account = account
         self._book = book
-        self._fills: list[Fill] = []
-
-    def drain(self) -> list[Fill]:
-        fills, self._fills = self._fills, []
-        return fills
 
     def take(
         self, order: WorkingOrder, touch: Touch, ts_ns: int, budget: float, on_bar: bool
@@ -94,7 +89,7 @@ class Filler:
         order.updated_ns = ts
         self._book.filled(order)
         cid = request.client_order_id
-        self._fills.append(
+        self._book.log.filled(
             Fill(
                 cid + _FILL_SUFFIX[n_fills] if n_fills < _SUFFIXES else f"{cid}:{n_fills}",
                 cid,
@@ -152,6 +147,7 @@ class Filler:
                 if child.is_working:
                     grown = child.request.quantity + quantity
                     child.set_request(replace(child.request, quantity=grown))
+                    self._book.log.order_changed(child.request.client_order_id)
             return
         request = entry.request
         legs: list[tuple[str, OrderType, float | None, float | None]] = []

@@ -1,16 +1,16 @@
 """The bar-driven fill simulator: the ``Execution`` of backtests and paper trading.
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
-``on_bar(bar)`` while orders may be working (it returns whether some still are), *before*
-the strategy sees that bar; then, before it submits anything in that bar,
-``mark(symbol, ts_ns, close)``.
+``observe_bar(bar)`` while orders may be working (it returns whether some still are),
+*before* the strategy sees that bar; then, before it submits anything in that bar,
+``mark(symbol, ts_ns, close)``. Fills and order changes are read from ``updates``.
 
 The intra-bar rule
 ------------------
 Only the open is known to happen first in a bar; the order of high and low is unknown.
 
 * **Arming.** An order is evaluated only on bars newer than the newest bar the simulator
-  had seen (through ``on_bar`` or ``mark``, any symbol) when it arrived: an order
+  had seen (through ``observe_bar`` or ``mark``, any symbol) when it arrived: an order
   submitted during bar *t* is first evaluated on bar *t+1*. Amending re-arms the same way.
 * **MARKET** fills at the next open of its symbol, slipped (``next_open``), or inside
   ``submit`` at the marked close, slipped (``signal_close``).
@@ -63,7 +63,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.ports import BarDrivenExecution, BarPrices, Clock
+from vibetrading_V2.core.ports import BarPrices, Clock, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     AccountSnapshot,
@@ -92,7 +92,7 @@ _MARKET: Final = OrderType.MARKET
 _REJECTED: Final = OrderStatus.REJECTED
 
 
-class Simulator(BarDrivenExecution):
+class Simulator(Execution):
     """Fills orders against bars with explicit, conservative intra-bar rules.
 
     It exists so a strategy meets the same ``Execution`` port in a backtest as in live
@@ -117,6 +117,7 @@ class Simulator(BarDrivenExecution):
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
         self._latest_ts = _NEVER
+        self._drained = 0  # the cursor of ``drain_fills``
 
     # -- the engine's calls ----------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class Simulator(BarDrivenExecution):
         return self._config
 
     @property
-    def has_working_orders(self) -> bool:
+    def observes_bars(self) -> bool:
         return self._book.has_working
 
     def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None:
@@ -150,7 +151,7 @@ class Simulator(BarDrivenExecution):
         elif symbol in self._close_budget:
             del self._close_budget[symbol]
 
-    def on_bar(self, bar: BarPrices) -> bool:
+    def observe_bar(self, bar: BarPrices) -> bool:
         """Match this bar against the working orders of its symbol, then mark its close.
 
         Returns whether orders (of any symbol) are still working afterwards.
@@ -166,6 +167,12 @@ class Simulator(BarDrivenExecution):
         return self._book.has_working
 
     # -- the Execution port ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Nothing to connect."""
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def submit(self, request: OrderRequest) -> Order:
         book = self._book
@@ -188,6 +195,15 @@ class Simulator(BarDrivenExecution):
         self._book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
         self._book.compact(order.request.symbol)
         return order.to_order()
+
+    def cancel_all(self, symbol: str | None = None) -> list[Order]:
+        book = self._book
+        ended = [o for o in book.working() if symbol is None or o.request.symbol == symbol]
+        for order in ended:
+            book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
+        for name in {o.request.symbol for o in ended}:
+            book.compact(name)
+        return [order.to_order() for order in ended]
 
     def amend(
         self,
@@ -218,6 +234,7 @@ class Simulator(BarDrivenExecution):
         order.set_request(new)
         order.arm_after_ns = max(order.arm_after_ns, self._latest_ts)
         order.updated_ns = self._clock.now_ns()
+        self._book.log.order_changed(client_order_id)
         return order.to_order()
 
     def order(self, client_order_id: str) -> Order | None:
@@ -246,8 +263,19 @@ class Simulator(BarDrivenExecution):
     def fees_paid(self) -> float:
         return self._account.fees_paid
 
+    def updates(self, cursor: int) -> ExecutionUpdates:
+        return self._book.updates_since(cursor)
+
+    @property
+    def update_count(self) -> int:
+        return self._book.log.count
+
     def drain_fills(self) -> list[Fill]:
-        return self._filler.drain()
+        """The fills since the previous call (a cursor of its own on ``updates``)."""
+        log = self._book.log
+        fills = log.fills_since(self._drained)
+        self._drained = log.count
+        return fills
 
     # -- internals -------------------------------------------------------------------------
 

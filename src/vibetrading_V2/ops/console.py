@@ -1,4 +1,4 @@
-"""Console output for people: the grouped backtest summary and the run's progress bar.
+"""Console output for people: the grouped run summary and the run's progress bar.
 
 The summary table reads the one layout of ``ops.summary_layout``, so the console shows the
 same figures, in the same groups and units, as the report. Figures the layout does not
@@ -85,14 +85,15 @@ def print_summary_table(
 class _TotalProgress(Progress):
     """A ``Progress`` that learns its task's total from ``total_of`` as soon as it is known."""
 
-    def __init__(self, total_of: Callable[[], int | None], console: Console) -> None:
+    def __init__(self, total_of: Callable[[], int | None], console: Console, label: str) -> None:
         self.total_of = total_of
         super().__init__(
-            TextColumn("[bold]backtest"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("bars"), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), console=console, transient=True,
+            TimeRemainingColumn(), TextColumn("{task.fields[status]}", markup=False),
+            console=console, transient=True,
         )
-        self.task = self.add_task("bars", total=None)
+        self.task = self.add_task(label, total=None, status="")
 
     def sync_total(self) -> None:
         if self.tasks and self.tasks[0].total is None:
@@ -110,13 +111,23 @@ class RunProgress:
 
     ``total_of`` returns the number of bars once the feed knows it (``None`` before); the
     bar then shows done / total and an ETA. Short runs print nothing. Use as a context
-    manager and pass :meth:`advance` as the engine's progress callback.
+    manager and pass :meth:`advance` as the engine's progress callback. ``label`` names the
+    run (``backtest``, ``paper``); ``status``, when given, is called on each advance (in the
+    engine's thread, so it may read the run's state) and its text ends the line, e.g. the
+    newest bar time and the equity of a paper run.
     """
 
     def __init__(
-        self, console: Console, total_of: Callable[[], int | None], *, delay: float = 1.0
+        self,
+        console: Console,
+        total_of: Callable[[], int | None],
+        *,
+        delay: float = 1.0,
+        label: str = "backtest",
+        status: Callable[[], str] | None = None,
     ) -> None:
-        self._progress = _TotalProgress(total_of, console)
+        self._progress = _TotalProgress(total_of, console, label)
+        self._status = status
         self._lock = threading.Lock()
         self._timer = threading.Timer(delay, self._show)
         self._timer.daemon = True
@@ -136,7 +147,10 @@ class RunProgress:
     def advance(self, bars: int) -> None:
         """Count ``bars`` more bars done."""
         self._progress.sync_total()
-        self._progress.advance(self._progress.task, bars)
+        if self._status is None:
+            self._progress.advance(self._progress.task, bars)
+        else:
+            self._progress.update(self._progress.task, advance=bars, status=self._status())
 
     def __enter__(self) -> RunProgress:
         self._timer.start()

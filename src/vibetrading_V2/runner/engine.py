@@ -26,7 +26,6 @@ from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import (
     AlertSink,
     BarBatch,
-    BarDrivenExecution,
     Clock,
     Execution,
     Logger,
@@ -127,6 +126,7 @@ class TradingEngine:
             guard=guard, breaker=self._breaker,
         )
         self._last_out: list[object] = []
+        self._seen_updates = 0  # the cursor on the execution's update stream
         self._progress: Callable[[int], None] | None = None
 
     def run(
@@ -232,7 +232,6 @@ class TradingEngine:
         in_order = bool(np.all(batch_ts[1:] >= batch_ts[:-1]))
 
         execution = self._execution
-        bar_driven = execution if isinstance(execution, BarDrivenExecution) else None
         clock = self._clock
         guard = self._guard
         on_bar = self._strategy.on_bar
@@ -253,8 +252,8 @@ class TradingEngine:
         halted = risk.state is TradingState.HALTED
         disabled = self._breaker.disabled
         # orders appear only through submits made here, so the flag says when the execution
-        # must see the bar; its on_bar clears it once nothing is working
-        maybe_working = bar_driven is not None and bar_driven.has_working_orders
+        # must see the bar; its observe_bar clears it once nothing is working
+        maybe_working = execution.observes_bars
         # the current row's symbol: its columns, cursor and position, looked up again only
         # when the symbol changes from one row to the next
         cursor: BarCursor = cursor_of[s]
@@ -284,10 +283,10 @@ class TradingEngine:
                     q = qty[s]
                     skip = s in skipped
             cursor.index = idx  # the row's bar: read by the execution, the loop and on_bar
-            if maybe_working and bar_driven is not None:
+            if maybe_working:
                 _stamp(clock, stamp_col, idx)
-                maybe_working = bar_driven.on_bar(cursor)  # false once nothing works
-                new = execution.drain_fills()
+                maybe_working = execution.observe_bar(cursor)  # false once nothing works
+                new = self._new_fills()
                 if new:
                     last_close[s] = prev_close
                     self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
@@ -336,9 +335,9 @@ class TradingEngine:
             last_close[s] = prev_close
             ledger.mark(symbol, prev_close)
             self._router.dispatch(ts, out, cursor, cursor_of, names, last_close)
-            maybe_working = bar_driven is not None
+            maybe_working = True
             disabled = self._breaker.disabled
-            new = execution.drain_fills()
+            new = self._new_fills()
             if new:  # only fills move cash and positions (signal-close fills land here)
                 self._router.book_fills(new, offset + i, fills, fill_rows, cursor_of, names)
                 cash, qty, market_value = self._router.account_view(names, last_close)
@@ -346,6 +345,15 @@ class TradingEngine:
         if clock is not None:  # the clock stands at the batch's last bar, as after every row
             clock.ts_ns = int(batch_ts[-1])
         return told
+
+    def _new_fills(self) -> list[Fill]:
+        """The execution's fills since the last look (none without a new update)."""
+        execution = self._execution
+        if execution.update_count == self._seen_updates:
+            return []
+        updates = execution.updates(self._seen_updates)
+        self._seen_updates = updates.cursor
+        return updates.fills
 
     def _record(
         self,

@@ -154,10 +154,10 @@ class RiskStateKeeper:
 
     def cancel_account_orders(self, reason: str) -> int:
         """Cancel every open order of the account, of every strategy; record each."""
-        execution, store = self._execution, self._store
+        store = self._store
         cancelled = 0
-        for order in execution.open_orders():
-            store.record_order(execution.cancel(order.client_order_id))
+        for order in self._execution.cancel_all():
+            store.record_order(order)
             cancelled += 1
         if cancelled:
             self._logger.warning("orders_cancelled", account=self._account_id, reason=reason,

@@ -1,0 +1,202 @@
+"""``python -m cli.paper --env paper``: run the strategy on replayed history, bar by bar.
+
+The same container, engine, simulator and outputs as ``cli.backtest``; what differs is the
+run's clock (the wall clock, for ``kind: paper``) and the feed: the curated history is
+handed to the engine one bar time at a time, ``gap / --speed`` seconds apart (``--speed
+0``: no waiting), for at most ``--max-bars`` bars. Ctrl-C or SIGTERM ends the run after
+the current bar: the outputs are written and the command exits 0 (a second signal stops
+at once, without outputs, exit 130). Progress (bars, newest bar time, equity) goes to
+stderr; exit codes are those of ``cli.backtest``.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from cli.containers import Container
+from cli.run_common import RunMode, flag_overrides, run_and_write, run_command
+from cli.settings import AppSettings, load_settings
+from vibetrading_V2.core.errors import ConfigError
+from vibetrading_V2.core.ports import MarketFeed
+from vibetrading_V2.data.paced import PacedFeed, StopFlag
+from vibetrading_V2.portfolio.timeline import iso_utc
+
+__all__ = ["EXIT_ABORTED", "app", "main", "run_paper"]
+
+EXIT_ABORTED = 130  # a second Ctrl-C / SIGTERM: stopped at once, no outputs written
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+app = typer.Typer(add_completion=False, help=__doc__, pretty_exceptions_enable=False)
+
+
+class _PaperDelivery:
+    """Paces the container's feed and reports the newest bar and the equity.
+
+    Why it exists: the run function builds the feed inside the container's lifetime; this
+    keeps the paced feed it made, so the progress line can read it.
+    """
+
+    def __init__(self, settings: AppSettings, stop: StopFlag,
+                 sleep: Callable[[float], None]) -> None:
+        self._settings = settings
+        self._stop = stop
+        self._sleep = sleep
+        self.paced: PacedFeed | None = None
+
+    def feed(self, inner: MarketFeed) -> MarketFeed:
+        paper = self._settings.paper
+        self.paced = PacedFeed(inner, speed=paper.speed, max_bars=paper.max_bars,
+                               stop=self._stop, sleep=self._sleep)
+        return self.paced
+
+    def status(self, container: Container) -> str:
+        if self.paced is None or self.paced.last_ts_ns is None:
+            return ""
+        return f"{iso_utc(self.paced.last_ts_ns)}  equity {container.ledger().equity():,.2f}"
+
+
+def run_paper(
+    settings: AppSettings,
+    console: Console | None = None,
+    out: Console | None = None,
+    *,
+    stop: StopFlag | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Path]:
+    """Run paper on the configured history and write the backtest's files.
+
+    ``stop`` ends the run after the current bar when requested; ``sleep`` waits between
+    bar times (a test passes one that does not sleep). An env whose execution is a real
+    venue is refused: paper trades only on the simulator.
+    """
+    if settings.execution.venue != "simulator":  # a replayed feed never reaches a venue
+        raise ConfigError(
+            f"paper fills orders with the simulator, but env {settings.env!r} names the "
+            f"venue {settings.execution.venue!r}",
+            field="execution.venue",
+            hint="run paper with --env paper (or an env whose execution.venue is simulator)",
+        )
+    console = console or Console(stderr=True)
+    stop = stop if stop is not None else StopFlag()
+    delivery = _PaperDelivery(settings, stop, sleep)
+    mode = RunMode(name="paper", feed=delivery.feed, status=delivery.status)
+    paths = run_and_write(settings, console, out, mode)
+    if stop.requested:
+        done = 0 if delivery.paced is None else delivery.paced.bars_done
+        console.print(f"paper: stopped on request after {done:,} bars; outputs written",
+                      markup=False, highlight=False)
+    return paths
+
+
+@contextmanager
+def stop_on_signals(stop: StopFlag) -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM request ``stop``; a second one aborts at once."""
+
+    def request(signum: int, frame: FrameType | None) -> None:
+        if stop.requested:
+            raise KeyboardInterrupt
+        stop.request()
+
+    previous = {number: signal.signal(number, request) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _run_stoppable(settings: AppSettings, console: Console, out: Console | None) -> dict[
+    str, Path
+]:
+    paper = settings.paper
+    speed = "as fast as possible" if paper.speed == 0 else f"{paper.speed:g}x"
+    bound = "every bar" if paper.max_bars is None else f"at most {paper.max_bars:,} bars"
+    console.print(f"paper ({settings.env}): speed {speed}, {bound}; Ctrl-C or SIGTERM stops "
+                  "after the current bar and writes the outputs", markup=False, highlight=False)
+    stop = StopFlag()
+    with stop_on_signals(stop):
+        return run_paper(settings, console, out, stop=stop)
+
+
+@app.command()
+def main(
+    env: Annotated[str, typer.Option(help="config/<env>.yaml to layer on base.yaml")] = "paper",
+    strategy: Annotated[list[str] | None, typer.Option(
+        help="strategy name or path; repeat it to run several on one account"
+    )] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20; "
+        "with several strategies STRATEGY.NAME=VALUE, e.g. --param my_strategy_a.fast=20"
+    )] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="a catalog folder (looked in alone) or one .csv/.parquet bar file"
+    )] = None,
+    symbols: Annotated[list[str] | None, typer.Option(help="symbols (default: universe)")] = None,
+    start: Annotated[str | None, typer.Option(
+        help="first bar time included, ISO 8601, UTC (a naive time is UTC)"
+    )] = None,
+    end: Annotated[str | None, typer.Option(
+        help="last bar time included, ISO 8601, UTC; a date alone includes that whole day"
+    )] = None,
+    out: Annotated[Path | None, typer.Option(help="output directory")] = None,
+    config_dir: Annotated[Path | None, typer.Option(
+        help="the config/ directory (default: $VT_CONFIG_DIR, ./config, then the project's)"
+    )] = None,
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="print summary.json to stdout instead of the summary table"
+    )] = False,
+    speed: Annotated[float | None, typer.Option(
+        help="bar time per wall time: 60 replays an hour of bars in a minute; 0 = no waits "
+        "(default: paper.speed)"
+    )] = None,
+    max_bars: Annotated[int | None, typer.Option(
+        help="stop after this many bars (default: paper.max_bars, else every bar)"
+    )] = None,
+) -> None:
+    """Paper-trade the strategy on replayed history; write the backtest's files and report."""
+
+    def settings() -> AppSettings:
+        overrides = flag_overrides(strategy, param, data, symbols, start, end, out)
+        pace = _pace_overrides(speed, max_bars)
+        if pace:
+            overrides["paper"] = pace
+        return load_settings(env, config_dir, **overrides)
+
+    try:
+        run_command(settings, _run_stoppable, json_out=json_out)
+    except KeyboardInterrupt:
+        Console(stderr=True).print("paper: stopped at once; no outputs written",
+                                   markup=False, highlight=False)
+        raise typer.Exit(EXIT_ABORTED) from None
+
+
+def _pace_overrides(speed: float | None, max_bars: int | None) -> dict[str, Any]:
+    """``--speed`` and ``--max-bars`` as overrides of ``paper:``, refused in the flags' terms."""
+    pace: dict[str, Any] = {}
+    if speed is not None:
+        if not (math.isfinite(speed) and speed >= 0):
+            raise ConfigError(f"--speed must be 0 or a positive number, got {speed!r}",
+                              field="--speed", hint="e.g. --speed 60 (an hour of bars a "
+                              "minute), or --speed 0 to replay as fast as possible")
+        pace["speed"] = speed
+    if max_bars is not None:
+        if max_bars < 1:
+            raise ConfigError(f"--max-bars must be a positive integer, got {max_bars}",
+                              field="--max-bars", hint="e.g. --max-bars 500, or leave it "
+                              "out to replay every bar")
+        pace["max_bars"] = max_bars
+    return pace
+
+
+if __name__ == "__main__":
+    app()
