@@ -106,6 +106,7 @@ def test_validate_directory_when_fixtures_then_only_loadable_files_pass(
         "callback_network.py",
         "callback_open.py",
         "callback_subprocess.py",
+        "uses_indicators.py",
         "valid_constant_bundle.py",
     ]
     assert all(r.error is not None and r.loaded is None for r in results if not r.ok)

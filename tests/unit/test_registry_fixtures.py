@@ -57,6 +57,12 @@ REFUSED: list[tuple[str, type[VibeTradingError], str, str | None]] = [
         None,
     ),
     ("relative_import.py", ForbiddenImportError, r"relative imports do not work", None),
+    (
+        "import_talib.py",
+        ForbiddenImportError,
+        r"line 5: talib \(use vibetrading_V2\.strategy\.indicators",
+        None,
+    ),
     ("eval_call.py", ForbiddenImportError, r"eval\(\) \(runs arbitrary code\)", None),
     (
         "module_level_io.py",

@@ -14,7 +14,9 @@ does next::
     │   ├── BundleValidationError       the bundle is of the wrong shape or values
     │   ├── ConfigError                 settings / YAML / environment are invalid
     │   │   └── MissingCredentialsError live trading without its secrets
-    │   └── DataValidationError         curated data is missing or malformed
+    │   ├── DataValidationError         curated data is missing or malformed
+    │   └── IndicatorInputError         an indicator got a bad window or non-numeric series
+    │       └── OffTickPriceError       an exact tick-grid mean got a price off the grid
     ├── StrategyError                   user strategy code failed at run time (skip, count)
     │   └── SandboxViolationError       a callback tried file, network or process I/O
     ├── RiskRejectedError               the risk gate refused an order (skip, record)
@@ -57,7 +59,9 @@ __all__ = [
     "ForbiddenImport",
     "ForbiddenImportError",
     "ForeignStateError",
+    "IndicatorInputError",
     "MissingCredentialsError",
+    "OffTickPriceError",
     "OrderOutcomeUnknownError",
     "OrderRejectedError",
     "RiskRejectedError",
@@ -151,8 +155,8 @@ class ForbiddenImportError(StrategyLoadError):
             line=first_line,
             hint=(
                 "strategies may import only vibetrading_V2.core, vibetrading_V2.strategy.base, "
-                "vibetrading_V2.strategy.bundle and pure-compute modules (numpy, pandas, math, "
-                "...); remove the listed imports"
+                "vibetrading_V2.strategy.bundle, vibetrading_V2.strategy.indicators and "
+                "pure-compute modules (numpy, pandas, math, ...); remove the listed imports"
             ),
         )
 
@@ -188,6 +192,31 @@ class MissingCredentialsError(ConfigError):
 
 class DataValidationError(UserInputError):
     """A curated data file is missing, malformed or violates the bar invariants."""
+
+
+class IndicatorInputError(UserInputError):
+    """An indicator was given a window below 1, a non-numeric or misaligned series.
+
+    Why it exists: a wrong lookback must stop the strategy author, not yield NaN columns.
+    """
+
+
+class OffTickPriceError(IndicatorInputError):
+    """A price handed to an exact tick-grid mean is not a multiple of the tick.
+
+    Why it exists: rounding it silently would make the "exact" mean wrong; ``value``,
+    ``tick`` and ``position`` (its row number) say which price to fix.
+    """
+
+    def __init__(self, value: float, tick: str, position: int) -> None:
+        self.value = value
+        self.tick = tick
+        self.position = position
+        super().__init__(
+            f"price {value!r} at row {position} is not on the tick grid {tick}",
+            field="tick",
+            hint="pass the instrument's real tick size, or prices that are multiples of it",
+        )
 
 
 class StrategyError(VibeTradingError):
