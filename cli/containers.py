@@ -161,7 +161,6 @@ def _slots(
                 risk=risk,
                 metrics=metrics,
                 logger=logger,
-                price_marker=execution.mark,
             ),
         )
         for plan in planned
@@ -230,9 +229,11 @@ class Container(containers.DeclarativeContainer):
     alerts = providers.Singleton(LogAlertSink, logger)
     state_store = providers.Selector(
         settings.provided.state.backend,
-        memory=providers.Singleton(InMemoryStateStore),
+        memory=providers.Singleton(InMemoryStateStore, clock),
         # a backtest never reads another run's state: a new store, checked empty
-        sqlite=providers.Singleton(new_run_store, _output.directory, settings.provided.state.path),
+        sqlite=providers.Singleton(
+            new_run_store, _output.directory, settings.provided.state.path, clock
+        ),
     )
 
     time_range = providers.Singleton(time_range, _data.start, _data.end)
@@ -245,7 +246,7 @@ class Container(containers.DeclarativeContainer):
     simulator_config = providers.Singleton(_simulator_config, _execution, policies.provided.cost)
     execution = providers.Selector(
         _execution.venue,
-        simulator=providers.Singleton(Simulator, simulator_config, clock),
+        simulator=providers.Singleton(Simulator, simulator_config),
         bybit=providers.Callable(_unavailable_venue, "bybit"),
         ibkr=providers.Callable(_unavailable_venue, "ibkr"),
     )

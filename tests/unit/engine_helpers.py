@@ -221,8 +221,8 @@ def make_rig(
     store to record into (an ``InMemoryStateStore`` if not given).
     """
     info = meta(universe, required)
-    store = InMemoryStateStore() if store is None else store
     clock, metrics, logger, alerts = SimulatedClock(), InMemoryMetrics(), ListLogger(), ListAlerts()
+    store = InMemoryStateStore(clock) if store is None else store
     container = Container(settings=AppSettings())
     container.override_providers(
         guard=providers.Object(guard),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes import FixedClock
 from vibetrading_V2.core.types import Bar, OrderRequest, OrderType, Side
 from vibetrading_V2.execution import Simulator, SimulatorConfig
 
@@ -12,7 +11,7 @@ SYMBOL = "AAA"
 
 
 def make_sim(**config: Any) -> Simulator:
-    return Simulator(SimulatorConfig(**config), FixedClock(0))
+    return Simulator(SimulatorConfig(**config))
 
 
 def step(

@@ -13,7 +13,6 @@ from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer
 from vibetrading_V2.portfolio.ledger import Ledger
-from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.safety import ACCOUNT_ID, RiskStateKeeper
 
@@ -38,7 +37,7 @@ class Account:
 
 
 def _account(store: InMemoryStateStore | None = None) -> Account:
-    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH), SimulatedClock())
+    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH))
     ledger = Ledger(INITIAL_CASH)
     risk = RiskEngine(RiskPolicy(kill_switch_dd=0.2))
     store = InMemoryStateStore() if store is None else store
@@ -46,7 +45,7 @@ def _account(store: InMemoryStateStore | None = None) -> Account:
     pipelines = [
         OrderPipeline(strategy_id=sid, universe=("AAA",), execution=sim, store=store,
                       ledger=ledger, sizer=Sizer(SizingPolicy(per_trade_risk=1.0)), risk=risk,
-                      metrics=InMemoryMetrics(), logger=logger, price_marker=sim.mark)
+                      metrics=InMemoryMetrics(), logger=logger)
         for sid in STRATEGIES
     ]
     return Account(sim, risk, store, logger, ListAlerts(), pipelines)

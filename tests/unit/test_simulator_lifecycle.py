@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.simulator_helpers import buy, flat_bar, limit, make_sim, sell, step, stop
+from tests.unit.simulator_helpers import (
+    SYMBOL,
+    buy,
+    flat_bar,
+    limit,
+    make_sim,
+    sell,
+    step,
+    stop,
+)
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.ports import AccountView, Execution, OrderGateway
-from vibetrading_V2.core.types import OrderStatus
+from vibetrading_V2.core.types import Bar, OrderRequest, OrderStatus, Side
 
 
 def test_simulator_when_checked_then_is_gateway_and_account_view() -> None:
@@ -161,3 +170,15 @@ def test_order_when_an_earlier_order_finished_then_found_and_listed_in_submissio
     assert sim.submit(buy("o1", 5)) == found  # idempotent on a finished id too
     assert [o.client_order_id for o in sim.orders()] == ["o1", "o2"]
     assert sim.order("nope") is None
+
+
+
+def test_submit_when_request_has_reference_price_then_it_marks_the_symbol_at_created_ns() -> None:
+    sim = make_sim(fill_timing="signal_close")
+    request = OrderRequest("r", SYMBOL, Side.BUY, 2.0, created_ns=7, reference_price=50.0)
+    assert sim.submit(request).status is OrderStatus.FILLED  # no mark call: priced at 50
+    [fill] = sim.drain_fills()
+    assert (fill.price, fill.ts_ns) == (50.0, 7)
+    sim.submit(sell("s", 1, **limit(60.0)))
+    sim.observe_bar(Bar(SYMBOL, 7, 70.0, 70.0, 70.0, 70.0, 1e6))  # armed after 7: not yet
+    assert sim.drain_fills() == []

@@ -233,6 +233,8 @@ class OrderRequest:
     and the order's rank among its orders of that bar (``<strategy>-<symbol>-<ts_ns>-<n>``;
     bracket legs add ``:sl`` / ``:tp``), so a rerun sends the same ids. An ``Execution``
     answers a known id with the order filed under it: a request sent twice is one order.
+    ``reference_price``: the close the pipeline priced the order at (a simulator fills
+    signal-close orders and checks cash at it; a venue may ignore it).
     """
 
     client_order_id: Final[str]
@@ -249,6 +251,7 @@ class OrderRequest:
     take_profit: Final[float | None]
     oco_group: Final[str | None]
     created_ns: Final[int]
+    reference_price: Final[float | None]
 
     def __init__(
         self,
@@ -266,6 +269,7 @@ class OrderRequest:
         take_profit: float | None = None,
         oco_group: str | None = None,
         created_ns: int = 0,
+        reference_price: float | None = None,
     ) -> None:
         self.client_order_id = client_order_id
         self.symbol = symbol
@@ -281,6 +285,7 @@ class OrderRequest:
         self.take_profit = take_profit
         self.oco_group = oco_group
         self.created_ns = created_ns
+        self.reference_price = reference_price
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)

@@ -2,8 +2,9 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar; then, before it submits anything in that bar,
-``mark(symbol, ts_ns, close)``. Fills and order changes are read from ``updates``.
+*before* the strategy sees that bar. A request's ``reference_price`` (the close it was
+priced at, set by the pipeline) marks its symbol at its ``created_ns`` as it is submitted,
+as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are read from ``updates``.
 
 The intra-bar rule
 ------------------
@@ -47,6 +48,10 @@ Only the open is known to happen first in a bar; the order of high and low is un
   nothing unless it fills in full. DAY lives through the UTC day of its first eligible
   bar.
 
+Times. Every ``Order.updated_ns`` and ``Fill.ts_ns`` is market time: the newest bar time
+the simulator has seen (through ``observe_bar``, ``mark`` or a request's ``created_ns``),
+never the run's clock, so a paper run on a wall clock reports what a backtest reports.
+
 Checks. At submit a request is rejected (status REJECTED, ``reason``) if malformed
 (``invalid_quantity``, ``invalid_price``, ``invalid_bracket``, ``unknown_symbol_price``)
 or if filling it in full at an estimate (the mark, or its own limit / stop price) would
@@ -63,7 +68,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.ports import BarPrices, Clock, Execution, ExecutionUpdates
+from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     AccountSnapshot,
@@ -99,10 +104,9 @@ class Simulator(Execution):
     trading, with costs, partial fills, brackets and rejects it can be tested against.
     """
 
-    def __init__(self, config: SimulatorConfig, clock: Clock) -> None:
+    def __init__(self, config: SimulatorConfig) -> None:
         self._config = config
         self._fees = config.fee_schedule()
-        self._clock = clock
         self._slip = config.slippage_bps / 1e4
         self._cap = config.max_volume_participation
         self._at_close = config.fill_timing == "signal_close"
@@ -132,9 +136,10 @@ class Simulator(Execution):
     def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None:
         """Record the close the strategy is about to act on (and, optionally, its volume).
 
-        Call it for a symbol before submitting orders in its bar: it sets the price that
-        submit-time checks, equity and signal-close fills use, and the bar time that arms
-        new orders. ``volume`` caps signal-close fills under ``max_volume_participation``.
+        ``submit`` calls it with a request's ``reference_price``; call it directly before a
+        request without one. It sets the price that submit-time checks, equity and
+        signal-close fills use, and the bar time that arms new orders. ``volume`` caps
+        signal-close fills under ``max_volume_participation``.
         """
         if not (is_finite(price) and price > 0.0):
             raise ExecutionError(
@@ -175,8 +180,10 @@ class Simulator(Execution):
         """Nothing to release."""
 
     def submit(self, request: OrderRequest) -> Order:
+        if request.reference_price is not None:  # the close the order was priced at
+            self.mark(request.symbol, request.created_ns, request.reference_price)
         book = self._book
-        order = WorkingOrder(request, self._latest_ts, self._clock.now_ns())
+        order = WorkingOrder(request, self._latest_ts, max(self._latest_ts, request.created_ns))
         known = book.admit(order)
         if known is not order:  # the client id was used before: submit is idempotent
             return report_of(known)
@@ -192,7 +199,7 @@ class Simulator(Execution):
 
     def cancel(self, client_order_id: str) -> Order:
         order = self._working_order(client_order_id, "cancel")
-        self._book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
+        self._book.finish(order, OrderStatus.CANCELLED, None, self._market_ns())
         self._book.compact(order.request.symbol)
         return order.to_order()
 
@@ -200,7 +207,7 @@ class Simulator(Execution):
         book = self._book
         ended = [o for o in book.working() if symbol is None or o.request.symbol == symbol]
         for order in ended:
-            book.finish(order, OrderStatus.CANCELLED, None, self._clock.now_ns())
+            book.finish(order, OrderStatus.CANCELLED, None, self._market_ns())
         for name in {o.request.symbol for o in ended}:
             book.compact(name)
         return [order.to_order() for order in ended]
@@ -233,7 +240,7 @@ class Simulator(Execution):
             )
         order.set_request(new)
         order.arm_after_ns = max(order.arm_after_ns, self._latest_ts)
-        order.updated_ns = self._clock.now_ns()
+        order.updated_ns = self._market_ns()
         self._book.log.order_changed(client_order_id)
         return order.to_order()
 
@@ -278,6 +285,10 @@ class Simulator(Execution):
         return fills
 
     # -- internals -------------------------------------------------------------------------
+
+    def _market_ns(self) -> int:
+        """Market time: the newest bar time seen (0 before any)."""
+        return self._latest_ts if self._latest_ts != _NEVER else 0
 
     def _working_order(self, client_order_id: str, action: str) -> WorkingOrder:
         order = self._book.get(client_order_id)

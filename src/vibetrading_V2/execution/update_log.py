@@ -41,8 +41,17 @@ class UpdateLog:
 
     def fills_since(self, cursor: int) -> list[Fill]:
         """The fills of the events after ``cursor``, in order."""
-        return [f for f in self._fills[cursor:] if f is not None]
+        fills = self._fills
+        return [f for k in range(cursor, len(fills)) if (f := fills[k]) is not None]
 
     def changed_since(self, cursor: int) -> list[str]:
         """The client ids changed after ``cursor``, each once, in order of first change."""
-        return list(dict.fromkeys(self._cids[cursor:]))
+        changed: list[str] = []
+        seen: set[str] = set()
+        cids = self._cids
+        for k in range(cursor, len(cids)):
+            cid = cids[k]
+            if cid not in seen:
+                seen.add(cid)
+                changed.append(cid)
+        return changed

@@ -13,7 +13,7 @@ once at the end (``log_totals``), so a vetoed intent costs no more than an accep
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from vibetrading_V2.core.numeric import is_finite
@@ -70,7 +70,6 @@ class OrderPipeline:
         risk: RiskEngine,
         metrics: MetricsSink,
         logger: Logger,
-        price_marker: Callable[[str, int, float], None] | None = None,
     ) -> None:
         self.strategy_id = strategy_id
         self._universe = frozenset(universe)
@@ -81,7 +80,6 @@ class OrderPipeline:
         self._risk = risk
         self._metrics = metrics
         self._logger = logger
-        self._price_marker = price_marker
         self._sent: list[str] = []
         # ids are unique while bar times never go back (see _next_client_id); if they did,
         # an id may have been sent twice and ``client_order_ids`` lists it once
@@ -161,8 +159,9 @@ class OrderPipeline:
             stop_loss=intent.stop_loss if grows else None,
             take_profit=intent.take_profit if grows else None,
             created_ns=ts_ns,
+            reference_price=price,
         )
-        return self._route(request, price)
+        return self._route(request)
 
     def record_fill(self, fill: Fill) -> bool:
         """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""
@@ -295,11 +294,9 @@ class OrderPipeline:
                 cancelled += 1
         return cancelled
 
-    def _route(self, request: OrderRequest, price: float) -> Order:
+    def _route(self, request: OrderRequest) -> Order:
         in_flight = Order(request, _IN_FLIGHT, updated_ns=request.created_ns)
         self._store.record_order(in_flight)
-        if self._price_marker is not None:
-            self._price_marker(request.symbol, request.created_ns, price)
         order = self._execution.submit(request)
         self._sent.append(request.client_order_id)
         self._store.record_order(order)

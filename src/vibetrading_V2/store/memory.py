@@ -2,20 +2,23 @@
 
 Backtests and unit tests need the record-then-act trail without a file. This store has
 exactly the API and the write checks of ``SqliteStateStore``; it just forgets on exit.
+Every row is stamped with ``recorded_ns`` from the run's clock (``recorded_ns(table)``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vibetrading_V2.core.ports import StateStore
+from vibetrading_V2.core.ports import Clock, StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
+    RECORDED_TABLES,
     IntentRecord,
     VetoRecord,
     check_fill,
     check_intent,
     check_order,
+    unknown_table,
 )
 
 __all__ = ["InMemoryStateStore"]
@@ -25,10 +28,15 @@ class InMemoryStateStore(StateStore):
     """Intents, orders (latest state and history), deduplicated fills, vetoes, controls.
 
     Read accessors return fresh lists in recording order; ``orders()`` lists each client
-    order id once, at the position it was first recorded, in its latest state.
+    order id once, at the position it was first recorded, in its latest state. ``clock``:
+    the run's clock, which stamps each row's ``recorded_ns`` (0 without one).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock
+        # recorded_ns of each row, per table but controls (kept by key), in row order
+        self._recorded: dict[str, list[int]] = {t: [] for t in RECORDED_TABLES[:-1]}
+        self._control_recorded: dict[str, int] = {}
         self._intents: list[IntentRecord] = []
         self._order_history: list[Order] = []
         # the latest state per client order id, folded in from the history when read (an
@@ -48,11 +56,13 @@ class InMemoryStateStore(StateStore):
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
         check_intent(intent)
         self._intents.append(IntentRecord(ts_ns, strategy_id, intent))
+        self._recorded["intents"].append(self._now())
 
     def record_order(self, order: Order) -> None:
         check_order(order, self._checked_request)
         self._checked_request = order.request
         self._order_history.append(order)
+        self._recorded["order_history"].append(self._now())
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
@@ -62,15 +72,18 @@ class InMemoryStateStore(StateStore):
         if len(ids) == n_ids:
             return False
         self._fills.append(fill)
+        self._recorded["fills"].append(self._now())
         return True
 
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
     ) -> None:
         self._vetoes.append(VetoRecord(ts_ns, strategy_id, symbol, tuple(reasons)))
+        self._recorded["vetoes"].append(self._now())
 
     def set_control(self, key: str, value: str) -> None:
         self._controls[key] = value
+        self._control_recorded[key] = self._now()
 
     def get_control(self, key: str) -> str | None:
         return self._controls.get(key)
@@ -105,6 +118,19 @@ class InMemoryStateStore(StateStore):
 
     def controls(self) -> dict[str, str]:
         return dict(sorted(self._controls.items()))
+
+    def recorded_ns(self, table: str) -> list[int]:
+        """When each row of ``table`` was written, on the run's clock, in the row order of
+        its accessor (``order_history`` for every order row, ``controls`` by key)."""
+        if table == "controls":
+            return [self._control_recorded[key] for key in sorted(self._controls)]
+        if table not in self._recorded:
+            raise unknown_table(table)
+        return list(self._recorded[table])
+
+    def _now(self) -> int:
+        clock = self._clock
+        return 0 if clock is None else clock.now_ns()
 
     def _latest(self) -> dict[str, Order]:
         """Each order's latest state, in the order the ids were first recorded."""

@@ -13,13 +13,26 @@ from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 
 __all__ = [
+    "RECORDED_TABLES",
     "IntentRecord",
     "VetoRecord",
     "check_fill",
     "check_intent",
     "check_no_nan",
     "check_order",
+    "unknown_table",
 ]
+
+RECORDED_TABLES: Final = ("intents", "order_history", "fills", "vetoes", "controls")
+"""The tables whose rows carry ``recorded_ns``: the run's clock time of the write."""
+
+
+def unknown_table(table: str) -> StateStoreError:
+    return StateStoreError(
+        f"no table {table!r} with recorded times",
+        field="table",
+        hint=f"ask for one of {', '.join(RECORDED_TABLES)}",
+    )
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
@@ -149,6 +162,7 @@ def check_order(order: Order, checked_request: OrderRequest | None = None) -> No
             or r.take_profit != r.take_profit
             or r.oco_group != r.oco_group
             or r.created_ns != r.created_ns
+            or r.reference_price != r.reference_price
         )
     ):
         check_no_nan("order", order)

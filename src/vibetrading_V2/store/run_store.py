@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vibetrading_V2.core.ports import Clock
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
 __all__ = ["RUN_STORE_NAME", "new_run_store", "remove_store_files"]
@@ -27,15 +28,17 @@ def remove_store_files(path: Path) -> None:
             candidate.unlink()
 
 
-def new_run_store(out_dir: Path | str, path: Path | str | None = None) -> SqliteStateStore:
+def new_run_store(
+    out_dir: Path | str, path: Path | str | None = None, clock: Clock | None = None
+) -> SqliteStateStore:
     """The opened SQLite store of a run that starts from nothing, checked empty.
 
     Opened here, so a foreign store is refused before the run starts rather than at its
-    first order.
+    first order. ``clock`` stamps each row's ``recorded_ns``.
     """
     if path is None:
         target = Path(out_dir) / RUN_STORE_NAME
         remove_store_files(target)  # the previous run's, in this out dir
     else:
         target = Path(path)
-    return SqliteStateStore(target, new_run=True).open()
+    return SqliteStateStore(target, new_run=True, clock=clock).open()

@@ -15,21 +15,26 @@ backtest): its first ``open()`` refuses a file that already holds intents, order
 vetoes or controls with a ``ForeignStateError`` naming the file, instead of trading on state
 another run left behind.
 
-Schema (version 1)::
+Schema (version 2)::
 
     schema_version(version)                 one row
     intents(seq PK, ts_ns, strategy_id, symbol, direction, quantity, notional, weight,
-            confidence, stop_loss, take_profit, rationale JSON)
+            confidence, stop_loss, take_profit, rationale JSON, recorded_ns)
     orders(client_order_id PK, first_seq, <order columns>)            latest state
     order_history(seq PK, <order columns>)                            every recorded state
     fills(seq PK, execution_id UNIQUE, client_order_id, symbol, side, quantity, price,
-          fee, ts_ns, strategy_id, liquidity)
-    vetoes(seq PK, ts_ns, strategy_id, symbol, reasons JSON)
-    controls(key PK, value)
+          fee, ts_ns, strategy_id, liquidity, recorded_ns)
+    vetoes(seq PK, ts_ns, strategy_id, symbol, reasons JSON, recorded_ns)
+    controls(key PK, value, recorded_ns)
+
+Two times, never mixed: ``ts_ns``, ``created_ns`` and ``updated_ns`` are market times (the
+bar or fill they answer); ``recorded_ns`` is when the row was written, on the run's clock
+(the wall clock in paper and live).
 
 ``<order columns>`` are client_order_id, symbol, side, quantity, order_type, limit_price,
 stop_price, time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group,
-created_ns, status, filled_quantity, average_price, venue_order_id, reason, updated_ns.
+created_ns, status, filled_quantity, average_price, venue_order_id, reason, updated_ns,
+reference_price, recorded_ns.
 """
 
 from __future__ import annotations
@@ -42,14 +47,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vibetrading_V2.core.errors import ForeignStateError, StateStoreError
-from vibetrading_V2.core.ports import StateStore
+from vibetrading_V2.core.ports import Clock, StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
 from vibetrading_V2.store.records import (
+    RECORDED_TABLES,
     IntentRecord,
     VetoRecord,
     check_fill,
     check_intent,
     check_order,
+    unknown_table,
 )
 from vibetrading_V2.store.sqlite_schema import (
     FILL_COLUMNS,
@@ -70,6 +77,7 @@ __all__ = ["SCHEMA_VERSION", "SqliteStateStore"]
 
 _SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
 _RUN_TABLES = ("intents", "orders", "fills", "vetoes", "controls")
+_ROW_ORDER = {"controls": "key"}  # the other tables: seq, their write order
 _ORDER_UPDATES = ", ".join(
     f"{c.strip()} = excluded.{c.strip()}" for c in ORDER_COLUMNS.split(",")[1:]
 )
@@ -85,7 +93,8 @@ class SqliteStateStore(StateStore):
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,
     ``NORMAL`` is faster in WAL mode and may lose the last commits on power loss but never
     corrupts the file. Parent directories of ``path`` are created on open. ``new_run``:
-    the file must hold no state yet (checked once, on the first open).
+    the file must hold no state yet (checked once, on the first open). ``clock``: the
+    run's clock, which stamps each row's ``recorded_ns`` (0 without one).
     """
 
     def __init__(
@@ -94,6 +103,7 @@ class SqliteStateStore(StateStore):
         *,
         synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = "FULL",
         new_run: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         if synchronous not in _SYNC_MODES:
             raise StateStoreError(
@@ -103,6 +113,7 @@ class SqliteStateStore(StateStore):
             )
         self._path = Path(path)
         self._synchronous = synchronous
+        self._clock = clock
         self._conn: sqlite3.Connection | None = None
         self._closed = False
         self._must_be_empty = new_run  # until the first open has checked it
@@ -258,7 +269,7 @@ class SqliteStateStore(StateStore):
 
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
         check_intent(intent)
-        row = intent_row(ts_ns, strategy_id, intent)
+        row = intent_row(ts_ns, strategy_id, intent, self._now())
         with self._tx("record_intent") as conn:
             conn.execute(
                 f"INSERT INTO intents ({INTENT_COLUMNS}) VALUES ({_marks(row)})", row
@@ -267,7 +278,7 @@ class SqliteStateStore(StateStore):
     def record_order(self, order: Order) -> None:
         check_order(order, self._checked_request)
         self._checked_request = order.request
-        row = order_row(order)
+        row = order_row(order, self._now())
         with self._tx("record_order") as conn:
             cur = conn.execute(
                 f"INSERT INTO order_history ({ORDER_COLUMNS}) VALUES ({_marks(row)})", row
@@ -280,7 +291,7 @@ class SqliteStateStore(StateStore):
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
-        row = fill_row(fill)
+        row = fill_row(fill, self._now())
         with self._tx("record_fill") as conn:
             cur = conn.execute(
                 f"INSERT OR IGNORE INTO fills ({FILL_COLUMNS}) VALUES ({_marks(row)})", row
@@ -292,16 +303,17 @@ class SqliteStateStore(StateStore):
     ) -> None:
         with self._tx("record_veto") as conn:
             conn.execute(
-                "INSERT INTO vetoes (ts_ns, strategy_id, symbol, reasons) VALUES (?, ?, ?, ?)",
-                (ts_ns, strategy_id, symbol, json.dumps(list(reasons))),
+                "INSERT INTO vetoes (ts_ns, strategy_id, symbol, reasons, recorded_ns) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (ts_ns, strategy_id, symbol, json.dumps(list(reasons)), self._now()),
             )
 
     def set_control(self, key: str, value: str) -> None:
         with self._tx("set_control") as conn:
             conn.execute(
-                "INSERT INTO controls (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
+                "INSERT INTO controls (key, value, recorded_ns) VALUES (?, ?, ?) ON CONFLICT "
+                "(key) DO UPDATE SET value = excluded.value, recorded_ns = excluded.recorded_ns",
+                (key, value, self._now()),
             )
 
     def get_control(self, key: str) -> str | None:
@@ -362,3 +374,16 @@ class SqliteStateStore(StateStore):
     def controls(self) -> dict[str, str]:
         rows = self._query("controls", "SELECT key, value FROM controls ORDER BY key")
         return {str(k): str(v) for k, v in rows}
+
+    def recorded_ns(self, table: str) -> list[int]:
+        """When each row of ``table`` was written, on the run's clock, in the row order of
+        its accessor (``order_history`` for every order row, ``controls`` by key)."""
+        if table not in RECORDED_TABLES:
+            raise unknown_table(table)
+        order = _ROW_ORDER.get(table, "seq")
+        rows = self._query("recorded_ns", f"SELECT recorded_ns FROM {table} ORDER BY {order}")
+        return [int(r[0]) for r in rows]
+
+    def _now(self) -> int:
+        clock = self._clock
+        return 0 if clock is None else clock.now_ns()

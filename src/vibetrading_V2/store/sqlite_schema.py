@@ -1,4 +1,4 @@
-"""The SQLite state store's schema (version 1) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 2) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
 in one place. A change to any table means a new ``SCHEMA_VERSION``.
@@ -38,20 +38,21 @@ __all__ = [
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reference_price of orders, recorded_ns of every row
 
 ORDER_COLUMNS = (
     "client_order_id, symbol, side, quantity, order_type, limit_price, stop_price, "
     "time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group, created_ns, "
-    "status, filled_quantity, average_price, venue_order_id, reason, updated_ns"
+    "status, filled_quantity, average_price, venue_order_id, reason, updated_ns, "
+    "reference_price, recorded_ns"
 )
 INTENT_COLUMNS = (
     "ts_ns, strategy_id, symbol, direction, quantity, notional, weight, confidence, "
-    "stop_loss, take_profit, rationale"
+    "stop_loss, take_profit, rationale, recorded_ns"
 )
 FILL_COLUMNS = (
     "execution_id, client_order_id, symbol, side, quantity, price, fee, ts_ns, strategy_id, "
-    "liquidity"
+    "liquidity, recorded_ns"
 )
 
 _ORDER_DDL = """
@@ -60,7 +61,8 @@ _ORDER_DDL = """
     time_in_force TEXT NOT NULL, reduce_only INTEGER NOT NULL, strategy_id TEXT NOT NULL,
     stop_loss REAL, take_profit REAL, oco_group TEXT, created_ns INTEGER NOT NULL,
     status TEXT NOT NULL, filled_quantity REAL NOT NULL, average_price REAL,
-    venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL
+    venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL, reference_price REAL,
+    recorded_ns INTEGER NOT NULL
 """
 
 SCHEMA_STATEMENTS = (
@@ -69,7 +71,7 @@ SCHEMA_STATEMENTS = (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL,
         strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
         quantity REAL, notional REAL, weight REAL, confidence REAL NOT NULL, stop_loss REAL,
-        take_profit REAL, rationale TEXT NOT NULL)""",
+        take_profit REAL, rationale TEXT NOT NULL, recorded_ns INTEGER NOT NULL)""",
     f"""CREATE TABLE orders (
         first_seq INTEGER NOT NULL, {_ORDER_DDL}, PRIMARY KEY (client_order_id))""",
     f"CREATE TABLE order_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, {_ORDER_DDL})",
@@ -78,22 +80,25 @@ SCHEMA_STATEMENTS = (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, execution_id TEXT NOT NULL UNIQUE,
         client_order_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
         quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL,
-        ts_ns INTEGER NOT NULL, strategy_id TEXT NOT NULL, liquidity TEXT NOT NULL)""",
+        ts_ns INTEGER NOT NULL, strategy_id TEXT NOT NULL, liquidity TEXT NOT NULL,
+        recorded_ns INTEGER NOT NULL)""",
     """CREATE TABLE vetoes (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL,
-        strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, reasons TEXT NOT NULL)""",
-    "CREATE TABLE controls (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, reasons TEXT NOT NULL,
+        recorded_ns INTEGER NOT NULL)""",
+    """CREATE TABLE controls (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL, recorded_ns INTEGER NOT NULL)""",
 )
 
 
-def order_row(order: Order) -> tuple[Any, ...]:
+def order_row(order: Order, recorded_ns: int) -> tuple[Any, ...]:
     r = order.request
     return (
         r.client_order_id, r.symbol, r.side.value, r.quantity, r.order_type.value,
         r.limit_price, r.stop_price, r.time_in_force.value, int(r.reduce_only), r.strategy_id,
         r.stop_loss, r.take_profit, r.oco_group, r.created_ns, order.status.value,
         order.filled_quantity, order.average_price, order.venue_order_id, order.reason,
-        order.updated_ns,
+        order.updated_ns, r.reference_price, recorded_ns,
     )  # fmt: skip
 
 
@@ -103,6 +108,7 @@ def order_from_row(row: Sequence[Any]) -> Order:
         order_type=OrderType(row[4]), limit_price=row[5], stop_price=row[6],
         time_in_force=TimeInForce(row[7]), reduce_only=bool(row[8]), strategy_id=row[9],
         stop_loss=row[10], take_profit=row[11], oco_group=row[12], created_ns=row[13],
+        reference_price=row[20],
     )  # fmt: skip
     return Order(
         request=request, status=OrderStatus(row[14]), filled_quantity=row[15],
@@ -110,11 +116,13 @@ def order_from_row(row: Sequence[Any]) -> Order:
     )  # fmt: skip
 
 
-def intent_row(ts_ns: int, strategy_id: str, intent: Intent) -> tuple[Any, ...]:
+def intent_row(
+    ts_ns: int, strategy_id: str, intent: Intent, recorded_ns: int
+) -> tuple[Any, ...]:
     return (
         ts_ns, strategy_id, intent.symbol, intent.direction.value, intent.quantity,
         intent.notional, intent.weight, intent.confidence, intent.stop_loss,
-        intent.take_profit, json.dumps(list(intent.rationale)),
+        intent.take_profit, json.dumps(list(intent.rationale)), recorded_ns,
     )  # fmt: skip
 
 
@@ -127,10 +135,10 @@ def intent_from_row(row: Sequence[Any]) -> IntentRecord:
     return IntentRecord(row[0], row[1], intent)
 
 
-def fill_row(fill: Fill) -> tuple[Any, ...]:
+def fill_row(fill: Fill, recorded_ns: int) -> tuple[Any, ...]:
     return (
         fill.execution_id, fill.client_order_id, fill.symbol, fill.side.value, fill.quantity,
-        fill.price, fill.fee, fill.ts_ns, fill.strategy_id, fill.liquidity,
+        fill.price, fill.fee, fill.ts_ns, fill.strategy_id, fill.liquidity, recorded_ns,
     )  # fmt: skip
 
 
