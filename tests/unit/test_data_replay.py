@@ -146,3 +146,30 @@ def test_replay_merge_is_sorted_by_time_then_symbol_and_loses_no_row(
     rows = [(int(t), int(i)) for b in batches for t, i in zip(b.ts_ns, b.symbol_index, strict=True)]
     assert rows == sorted(rows)
     assert len(set(rows)) == len(rows) == sum(len(h) for h in hours)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hours=st.lists(st.integers(min_value=0, max_value=50), unique=True, max_size=20),
+    n_symbols=st.integers(min_value=2, max_value=4),
+)
+def test_replay_when_symbols_share_their_times_then_rows_take_turns_in_symbol_order(
+    hours: list[int], n_symbols: int
+) -> None:
+    names = [f"S{i}" for i in range(n_symbols)]
+    frames = {(name, "1h"): _frame(sorted(hours), 1000.0 * (i + 1)) for i, name in enumerate(names)}
+    batches = list(ReplayFeed(InMemoryBarSource(frames), names, "1h").batches())
+    got = [
+        (int(t), int(i), float(o), float(h), float(lo), float(c), float(v))
+        for b in batches
+        for t, i, o, h, lo, c, v in zip(
+            b.ts_ns, b.symbol_index, b.open, b.high, b.low, b.close, b.volume, strict=True
+        )
+    ]
+    expected = [
+        (T0 + hour * HOUR_NS, i, close, close + 1, close - 1, close, close)
+        for hour in sorted(hours)
+        for i in range(n_symbols)
+        for close in [1000.0 * (i + 1) + hour]
+    ]
+    assert got == expected

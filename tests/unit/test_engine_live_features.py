@@ -15,6 +15,7 @@ import pytest
 
 from tests.unit.engine_helpers import HOUR, SID, T0, bars, chunks, make_rig
 from vibetrading_V2.core.types import Intent
+from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.engine import EngineConfig
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -94,3 +95,47 @@ def test_engine_when_features_keeps_failing_past_the_budget_then_disabled_and_ru
     assert run.error_record.first_error is not None
     assert "bad window 3" in run.error_record.first_error
     assert np.isfinite(rig.ledger.position("AAA").quantity)
+
+
+class _Sma(Strategy):
+    """Long while the close is above its 5-bar mean; records each bar's index and how many
+    bars its symbol's columns held then."""
+
+    warmup_bars = 5
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, float]] = []
+        self.held: list[int] = []
+
+    def features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"mean": frame["close"].rolling(5).mean()}, index=frame.index)
+
+    def on_bar(self, bar: BarView) -> StrategyOutput:
+        assert isinstance(bar, BarCursor)
+        self.seen.append((bar.index, bar["mean"]))
+        self.held.append(len(bar.timestamps))
+        above = bar.close > bar["mean"]
+        return Intent.long(bar.symbol, quantity=1.0) if above else Intent.flat(bar.symbol)
+
+
+def test_engine_when_paper_sized_batches_then_history_stays_bounded_and_fills_match(
+    guard: RuntimeGuard,
+) -> None:
+    closes = [100.0 + 5.0 * np.sin(i / 7.0) for i in range(400)]
+    config = EngineConfig(feature_window=20)
+    whole_strategy = _Sma()
+    whole = make_rig(whole_strategy, guard, engine=config)
+    reference = whole.run(bars("AAA", closes))
+    live_strategy = _Sma()
+    live = make_rig(live_strategy, guard, engine=config)
+
+    run = live.run(*chunks(bars("AAA", closes), 3))
+
+    assert max(live_strategy.held) <= 2 * 20 + 3  # the rolling window, never the history
+    assert max(whole_strategy.held) == len(closes)  # a backtest keeps its one batch whole
+    assert [i for i, _ in live_strategy.seen] == list(range(len(closes)))  # index: every bar
+    np.testing.assert_allclose([m for _, m in live_strategy.seen],
+                               [m for _, m in whole_strategy.seen], rtol=1e-12, equal_nan=True)
+    assert [(f.client_order_id, f.price) for f in run.fills] == [
+        (f.client_order_id, f.price) for f in reference.fills]
+    assert len(reference.fills) > 10

@@ -14,6 +14,7 @@ from vibetrading_V2.portfolio.equity import (
     exposure_fraction,
     net_quantities,
     per_timestamp,
+    timestamp_equity,
 )
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.netting import NetPosition
@@ -236,3 +237,19 @@ def test_equity_curve_when_one_symbol_then_bit_identical_to_the_general_path(
     general = equity_curve(sym, ts, close, 2, fills, [*symbols, "UNUSED"], 10_000.0, rows)
     for name in ("cash", "gross_exposure", "equity", "invested"):
         assert getattr(dense, name).tobytes() == getattr(general, name).tobytes(), name
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 300), st.integers(1, 5), st.integers(0, 40))
+def test_timestamp_equity_when_random_timeline_then_bit_identical_to_the_full_curve(
+    seed: int, n_rows: int, n_symbols: int, n_fills: int
+) -> None:
+    case = _random_case(seed, n_rows, n_symbols, n_fills if n_rows else 0)
+    full = _curve(case, 10_000.0)
+    sym, ts, close, symbols, fills, rows = case
+    per_ts, exposure = timestamp_equity(sym, ts, close, len(symbols), fills, symbols,
+                                        10_000.0, rows)
+    expected = per_timestamp(full)
+    for name in ("ts_ns", "cash", "gross_exposure", "equity", "invested"):
+        assert getattr(per_ts, name).tobytes() == getattr(expected, name).tobytes(), name
+    assert exposure == exposure_fraction(full)

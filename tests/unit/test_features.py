@@ -101,11 +101,13 @@ def test_features_extend_when_strategy_writes_into_its_frame_then_batch_is_untou
 def test_features_extend_when_chunked_then_columns_equal_one_batch(guard: RuntimeGuard) -> None:
     whole, _ = _build(guard, [N])
     chunked, _ = _build(guard, [120, 1, 1, 200, 3, N - 325])
-    assert list(chunked.ts_ns) == list(whole.ts_ns)
+    cut = chunked.trimmed  # a live history keeps a rolling window: its oldest bars went
+    assert cut > 0 and len(chunked.ts_ns) + cut == N
+    assert list(chunked.ts_ns) == list(whole.ts_ns)[cut:]
     assert chunked.columns.keys() == whole.columns.keys()
     for name, column in whole.columns.items():
         np.testing.assert_allclose(np.asarray(chunked.columns[name], dtype=np.float64),
-                                   np.asarray(column, dtype=np.float64),
+                                   np.asarray(column, dtype=np.float64)[cut:],
                                    rtol=1e-12, equal_nan=True)
     assert isinstance(chunked.columns["close"], array)  # grown: compact doubles
     assert isinstance(whole.columns["close"], memoryview)  # one batch: a view, no copy
@@ -203,24 +205,27 @@ def test_features_live_window_when_small_batches_then_values_equal_the_full_hist
     window = 2 * warmup  # what features() saw per later batch: the window and the new rows
     assert strategy.frame_rows[1:] == [window + size for size in sizes[1:]]
     got, want = live.cursors["X"], whole.cursors["X"]
-    assert list(got.timestamps) == list(want.timestamps)
+    cut = got.history_length - len(got.timestamps)  # the bars the rolling window dropped
+    assert got.history_length == want.history_length == N
+    assert cut > 0 and len(got.timestamps) <= 2 * window + sizes[-1]  # bounded
+    assert list(got.timestamps) == list(want.timestamps)[cut:]
     for name in RAW_FIELDS:  # raw fields are copied, never recomputed: exactly equal
-        assert _read(got, name) == _read(want, name)
+        assert _read(got, name) == _read(want, name)[cut:]
     # rolling sums started at another row differ in the last bits, hence the tolerances; the
     # standard deviation subtracts running sums of squares of ~100, so its error is 1e-12 of
     # the price level, not of the (much smaller) deviation itself
-    np.testing.assert_allclose(_read(got, "mean"), _read(want, "mean"), rtol=1e-12,
+    np.testing.assert_allclose(_read(got, "mean"), _read(want, "mean")[cut:], rtol=1e-12,
                                equal_nan=True)
-    np.testing.assert_allclose(_read(got, "std"), _read(want, "std"), rtol=0.0, atol=1e-10,
-                               equal_nan=True)
-    assert np.isnan(_read(got, "mean")[: warmup - 1]).all()
-    assert not np.isnan(_read(got, "std")[warmup - 1 :]).any()
+    np.testing.assert_allclose(_read(got, "std"), _read(want, "std")[cut:], rtol=0.0,
+                               atol=1e-10, equal_nan=True)
+    assert np.isnan(_read(want, "mean")[: warmup - 1]).all()
+    assert not np.isnan(_read(got, "std")).any()  # what the window keeps is past warm-up
 
 
 def _read(cursor: BarCursor, name: str) -> list[float]:
-    """Every row's value of column ``name``, read through the cursor as on_bar reads it."""
+    """Every kept row's value of column ``name``, read through the cursor as on_bar does."""
     values = []
-    for row in range(cursor.history_length):
+    for row in range(cursor.history_length - len(cursor.timestamps), cursor.history_length):
         cursor.index = row
         values.append(float(cursor[name]))
     return values

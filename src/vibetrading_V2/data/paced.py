@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import Any, cast
 
 import numpy as np
-import numpy.typing as npt
 
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import BarBatch, MarketFeed
+from vibetrading_V2.data.replay import batch_from_columns
 
 __all__ = ["PacedFeed", "StopFlag"]
 
@@ -136,12 +135,12 @@ def _bar_times(batches: Iterator[BarBatch]) -> Iterator[BarBatch]:
 
 def _joined(first: BarBatch, second: BarBatch) -> BarBatch:
     """Two consecutive batches of one bar time (and the same symbols) as one."""
-    return _slice(
+    return batch_from_columns(
         first.symbols,
         np.concatenate([np.asarray(first.symbol_index), np.asarray(second.symbol_index)]),
         np.concatenate([np.asarray(first.ts_ns), np.asarray(second.ts_ns)]),
-        [np.concatenate([np.asarray(getattr(first, n)), np.asarray(getattr(second, n))])
-         for n in _COLUMNS],
+        *[np.concatenate([np.asarray(getattr(first, n)), np.asarray(getattr(second, n))])
+          for n in _COLUMNS],
     )
 
 
@@ -155,20 +154,5 @@ def _steps(batch: BarBatch) -> Iterator[BarBatch]:
     columns = [np.asarray(getattr(batch, name), dtype=np.float64) for name in _COLUMNS]
     bounds = [0, *cuts.tolist(), len(ts)]
     for start, end in pairwise(bounds):
-        yield _slice(batch.symbols, index[start:end], ts[start:end],
-                     [column[start:end] for column in columns])
-
-
-def _slice(symbols: tuple[str, ...], index: npt.NDArray[np.int64], ts: npt.NDArray[np.int64],
-           columns: list[npt.NDArray[Any]]) -> BarBatch:
-    o, h, lo, c, v = columns
-    return BarBatch(
-        symbols=symbols,
-        symbol_index=cast(Sequence[int], index),
-        ts_ns=cast(Sequence[int], ts),
-        open=cast(Sequence[float], o),
-        high=cast(Sequence[float], h),
-        low=cast(Sequence[float], lo),
-        close=cast(Sequence[float], c),
-        volume=cast(Sequence[float], v),
-    )
+        yield batch_from_columns(batch.symbols, index[start:end], ts[start:end],
+                                 *[column[start:end] for column in columns])

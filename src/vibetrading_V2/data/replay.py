@@ -1,8 +1,9 @@
 """Replay curated history as a ``MarketFeed``: several symbols merged into one time order.
 
-The backtest engine wants large columnar batches, not one object per bar, so the merge is
-a single stable argsort over the concatenated timestamps: rows come out by time and, on
-equal time, in the order the symbols were given.
+The backtest engine wants large columnar batches, not one object per bar: rows come out by
+time and, on equal time, in the order the symbols were given. Symbols on the same times
+(the usual case) are interleaved without sorting; otherwise the merge is a single stable
+argsort over the concatenated timestamps.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from vibetrading_V2.core.errors import ConfigError, DataValidationError
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.data.schema import BarArrays
 
-__all__ = ["BarArraySource", "ReplayFeed"]
+__all__ = ["BarArraySource", "ReplayFeed", "batch_from_columns"]
 
 
 class BarArraySource(Protocol):
@@ -86,7 +87,9 @@ class ReplayFeed:
         self.total_bars = total
         step = total if self.chunk_rows is None else self.chunk_rows
         for start in range(0, total, max(step, 1)):
-            yield _batch(self.symbols, *(column[start : start + step] for column in merged))
+            yield batch_from_columns(
+                self.symbols, *(column[start : start + step] for column in merged)
+            )
 
     def _merged(self) -> list[npt.NDArray[Any]]:
         parts = [
@@ -105,19 +108,55 @@ class ReplayFeed:
             bars = parts[0]
             return [np.zeros(bars.rows, dtype=np.int64), bars.ts_ns, bars.open, bars.high,
                     bars.low, bars.close, bars.volume]
-        index = np.repeat(np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts])
-        ts = np.concatenate([bars.ts_ns for bars in parts])
-        # Concatenated in symbol order and each part sorted by time, so a stable sort on
-        # time alone breaks ties by symbol order.
-        order = np.argsort(ts, kind="stable")
-        columns = [index, ts] + [
-            np.concatenate([getattr(bars, name) for bars in parts])
-            for name in ("open", "high", "low", "close", "volume")
-        ]
-        return [column[order] for column in columns]
+        return _interleaved(parts) if _same_times(parts) else _sorted_by_time(parts)
 
 
-def _batch(symbols: tuple[str, ...], *columns: npt.NDArray[Any]) -> BarBatch:
+_FIELDS = ("open", "high", "low", "close", "volume")
+
+
+def _same_times(parts: list[BarArrays]) -> bool:
+    first = parts[0].ts_ns
+    return all(np.array_equal(bars.ts_ns, first) for bars in parts[1:])
+
+
+def _interleaved(parts: list[BarArrays]) -> list[npt.NDArray[Any]]:
+    """Every symbol on the same times: row ``t * k + j`` is symbol ``j``'s bar ``t``, the
+    order the stable sort gives, written symbol by symbol without a sort or a gather."""
+    k, rows = len(parts), parts[0].rows
+    index = np.tile(np.arange(k, dtype=np.int64), rows)
+    ts = np.repeat(parts[0].ts_ns, k)
+    columns: list[npt.NDArray[Any]] = [index, ts]
+    # written a block of times at a time (~256 KiB of output, which stays in cache while
+    # every symbol writes its stride into it), not a pass over the whole column per symbol
+    block = max(64, (1 << 15) // k)
+    for name in _FIELDS:
+        column = np.empty(rows * k, dtype=np.float64)
+        by_time = column.reshape(rows, k)
+        fields = [getattr(bars, name) for bars in parts]
+        for start in range(0, rows, block):
+            out = by_time[start : start + block]
+            for j, values in enumerate(fields):
+                out[:, j] = values[start : start + block]
+        columns.append(column)
+    return columns
+
+
+def _sorted_by_time(parts: list[BarArrays]) -> list[npt.NDArray[Any]]:
+    """Concatenated in symbol order and each part sorted by time, so a stable sort on time
+    alone breaks ties by symbol order. Gathered a column at a time (one concatenation
+    alive at once)."""
+    ts = np.concatenate([bars.ts_ns for bars in parts])
+    order = np.argsort(ts, kind="stable")
+    index = np.repeat(np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts])
+    columns: list[npt.NDArray[Any]] = [index[order], ts[order]]
+    del index, ts
+    for name in _FIELDS:
+        columns.append(np.concatenate([getattr(bars, name) for bars in parts])[order])
+    return columns
+
+
+def batch_from_columns(symbols: tuple[str, ...], *columns: npt.NDArray[Any]) -> BarBatch:
+    """A ``BarBatch`` of numpy columns: symbol index, time, open, high, low, close, volume."""
     index, ts, o, h, lo, c, v = columns
     return BarBatch(
         symbols=symbols,

@@ -8,7 +8,7 @@ the run's per-strategy outputs:
   percent of the account's initial cash;
 * a net-PnL series per strategy on the account's timeline (``strategy_equity.csv``),
   rebuilt from the strategy's own fills with the account curve's rule
-  (:func:`~vibetrading_V2.portfolio.equity.equity_curve` with no starting cash).
+  (:func:`~vibetrading_V2.portfolio.equity.timestamp_equity` with no starting cash).
 
 Strategies' positions net in the account, and so do their PnLs: the nets over all
 strategies sum to the account's equity minus its initial cash (a test holds it to the cent).
@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.types import Fill
-from vibetrading_V2.portfolio.equity import equity_curve, per_timestamp
+from vibetrading_V2.portfolio.equity import timestamp_equity
 from vibetrading_V2.portfolio.ledger import Ledger
 
 __all__ = ["StrategyFigures", "StrategyTimeline", "strategy_figures", "strategy_pnl_series"]
@@ -107,10 +107,10 @@ def strategy_pnl_series(
     times = np.empty(0, dtype=np.int64)
     for sid in strategy_ids:
         mine = np.flatnonzero(owner == sid) if len(fills) else np.empty(0, dtype=np.int64)
-        curve = per_timestamp(equity_curve(
+        curve, _ = timestamp_equity(
             timeline.symbol_index, timeline.ts_ns, timeline.close, len(timeline.symbols),
             [fills[k] for k in mine.tolist()], timeline.symbols, 0.0, rows[mine],
-        ))
+        )
         times = curve.ts_ns
         series[sid] = curve.equity
     return times, series

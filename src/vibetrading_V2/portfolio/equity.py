@@ -11,7 +11,7 @@ ledger, so the curve's last row equals the ledger's equity at the last marks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -21,7 +21,14 @@ import numpy.typing as npt
 from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
 
-__all__ = ["EquityCurve", "equity_curve", "exposure_fraction", "net_quantities", "per_timestamp"]
+__all__ = [
+    "EquityCurve",
+    "equity_curve",
+    "exposure_fraction",
+    "net_quantities",
+    "per_timestamp",
+    "timestamp_equity",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -79,12 +86,7 @@ def equity_curve(
     _validate(sym, ts, px, n_symbols, fills, symbols, rows)
 
     fill_sym, signed, price, fee = _fill_columns(fills, symbols)
-    # cash after k fills: initial - flow_1 - ... - flow_k, subtracted one at a time as the
-    # ledger does (a + (-b) is a - b exactly, and accumulate adds in order)
-    flows = np.empty(len(fills) + 1, dtype=np.float64)
-    flows[0] = float(initial_cash)
-    np.negative(signed * price + fee, out=flows[1:])
-    cash_after = np.add.accumulate(flows)
+    cash_after = _cash_after(signed, price, fee, initial_cash)
     # row i holds the cash after the fills at rows <= i: cash_after[k] from fill k's row on
     cash_rows = np.repeat(cash_after, np.diff(rows, prepend=0, append=n))
 
@@ -100,32 +102,129 @@ def equity_curve(
         gross = np.abs(qty_rows, out=qty_rows)  # the positions are not needed any more
         gross *= px
         return _frozen(ts.view(), cash_rows, gross, equity, invested)
-    value = np.zeros(n, dtype=np.float64)
-    gross = np.zeros(n, dtype=np.float64)
-    invested = np.zeros(n, dtype=np.bool_)
-    order = np.arange(n) if one_symbol else np.argsort(sym, kind="stable")
-    starts = [0, n] if one_symbol else np.searchsorted(sym[order], np.arange(n_symbols + 1))
+    value, gross, invested, _ = _marked_rows(
+        sym, px, n_symbols, symbols, fill_sym, signed, price, rows, np.arange(n), one_symbol
+    )
+    return _frozen(ts.copy(), cash_rows, gross, cash_rows + value, invested)
+
+
+def timestamp_equity(
+    symbol_index: npt.ArrayLike,
+    ts_ns: npt.ArrayLike,
+    close: npt.ArrayLike,
+    n_symbols: int,
+    fills: Sequence[Fill],
+    symbols: Sequence[str],
+    initial_cash: float,
+    fill_row: npt.ArrayLike,
+) -> tuple[EquityCurve, float]:
+    """``per_timestamp(curve)`` and ``exposure_fraction(curve)`` of :func:`equity_curve`'s
+    curve (same arguments), without the curve of every row.
+
+    The rows of one timestamp but its last are never written out, so a run of N symbols on
+    the same minutes values one row in N: the same sums, in the same order, on those rows
+    only (bit-identical to the full curve's). The exposure still counts every row.
+    """
+    if n_symbols == 1:  # one row per time: the dense curve is the per-timestamp curve
+        curve = equity_curve(symbol_index, ts_ns, close, n_symbols, fills, symbols,
+                             initial_cash, fill_row)
+        return per_timestamp(curve), exposure_fraction(curve)
+    sym = np.asarray(symbol_index, dtype=np.int64)
+    ts = np.asarray(ts_ns, dtype=np.int64)
+    px = np.asarray(close, dtype=np.float64)
+    rows = np.asarray(fill_row, dtype=np.int64)
+    n = len(sym)
+    _validate(sym, ts, px, n_symbols, fills, symbols, rows)
+    if n == 0:
+        empty = np.empty(0, dtype=np.float64)
+        return _frozen(ts.copy(), empty, empty.copy(), empty.copy(), np.empty(0, np.bool_)), 0.0
+    fill_sym, signed, price, fee = _fill_columns(fills, symbols)
+    cash_after = _cash_after(signed, price, fee, initial_cash)
+    last = np.flatnonzero(np.append(ts[1:] != ts[:-1], True))  # each timestamp's last row
+    cash = cash_after[np.searchsorted(rows, last, side="right")]
+    value, gross, invested, open_rows = _marked_rows(
+        sym, px, n_symbols, symbols, fill_sym, signed, price, rows, last, False
+    )
+    curve = _frozen(ts[last], cash, gross, cash + value, invested)
+    return curve, open_rows / n
+
+
+def _marked_rows(
+    sym: IntArray,
+    px: FloatArray,
+    n_symbols: int,
+    symbols: Sequence[str],
+    fill_sym: IntArray,
+    signed: FloatArray,
+    price: FloatArray,
+    rows: IntArray,
+    wanted: IntArray,
+    one_symbol: bool,
+) -> tuple[FloatArray, FloatArray, BoolArray, int]:
+    """Market value, gross exposure and "invested" on the ``wanted`` rows (sorted), and
+    how many rows of the whole timeline hold any position.
+
+    Each symbol adds ``quantity * its last close`` on the wanted rows it is held, symbol
+    after symbol; its last close is found among its own bars by a binary search per
+    wanted held row (so valuing one row in N costs a N-th).
+    """
+    n, m = len(sym), len(wanted)
+    value = np.zeros(m, dtype=np.float64)
+    gross = np.zeros(m, dtype=np.float64)
+    invested = np.zeros(m, dtype=np.bool_)
+    opens = np.zeros(n + 1, dtype=np.int64)  # +1 where a held segment starts, -1 after it
+    bars_of, fills_of = _grouped(sym, n_symbols, one_symbol), _grouped(fill_sym, n_symbols,
+                                                                       one_symbol)
     for s in range(n_symbols):
-        mine = np.arange(len(fills)) if one_symbol else np.flatnonzero(fill_sym == s)
+        mine = fills_of(s)
         if len(mine) == 0:
             continue
         first_row = int(rows[mine[0]])
-        bar_rows = order[starts[s] : starts[s + 1]]
+        bar_rows = bars_of(s)
         if len(bar_rows) == 0 or first_row < bar_rows[0]:
             raise ValueError(
                 f"a fill of {symbols[s]} is at row {first_row}, before the first bar "
                 "of that symbol; fill_row must point at or after the symbol's first bar"
             )
         quantity = net_quantities(signed[mine], price[mine])
-        held, qty = _held_rows(*_held_segments(rows[mine], quantity, n))
+        starts, ends, qty_held = _held_segments(rows[mine], quantity, n)
+        np.add.at(opens, starts, 1)
+        np.add.at(opens, ends, -1)
+        # the wanted rows inside each held segment, as places in ``wanted``
+        at, qty = _held_rows(wanted.searchsorted(starts), wanted.searchsorted(ends), qty_held)
+        held = wanted[at]
         if one_symbol:
             last_close = px[held]
         else:  # the symbol's last close on each held row (its first bar is at or before)
-            last_close = px[bar_rows[np.searchsorted(bar_rows, held, side="right") - 1]]
-        value[held] += qty * last_close
-        gross[held] += np.abs(qty) * last_close
-        invested[held] = True
-    return _frozen(ts.copy(), cash_rows, gross, cash_rows + value, invested)
+            last_close = px[bar_rows[bar_rows.searchsorted(held, side="right") - 1]]
+        value[at] += qty * last_close
+        gross[at] += np.abs(qty) * last_close
+        invested[at] = True
+    return value, gross, invested, int(np.count_nonzero(np.cumsum(opens[:-1])))
+
+
+def _cash_after(
+    signed: FloatArray, price: FloatArray, fee: FloatArray, initial_cash: float
+) -> FloatArray:
+    """Cash after k fills: initial - flow_1 - ... - flow_k, subtracted one at a time as the
+    ledger does (a + (-b) is a - b exactly, and accumulate adds in order)."""
+    flows = np.empty(len(signed) + 1, dtype=np.float64)
+    flows[0] = float(initial_cash)
+    np.negative(signed * price + fee, out=flows[1:])
+    cash: FloatArray = np.add.accumulate(flows)
+    return cash
+
+
+def _grouped(codes: IntArray, n_groups: int, one_group: bool) -> Callable[[int], IntArray]:
+    """``group(k)``: the places of code ``k`` in ``codes``, ascending (one stable sort by
+    code for all groups, by radix when the codes are small, instead of a pass per group)."""
+    if one_group:
+        everything: IntArray = np.arange(len(codes))
+        return lambda _: everything
+    narrow = codes.astype(np.int16) if n_groups < 2**15 else codes
+    order = np.argsort(narrow, kind="stable")
+    bounds = np.searchsorted(narrow[order], np.arange(n_groups + 1)).tolist()
+    return lambda k: order[bounds[k] : bounds[k + 1]]
 
 
 def net_quantities(signed: FloatArray, price: FloatArray) -> FloatArray:

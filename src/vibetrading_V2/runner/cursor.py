@@ -26,12 +26,14 @@ class BarCursor:
     """
 
     __slots__ = (
-        "_at", "_cached", "_close", "_columns", "_index", "_names", "_ts", "position", "symbol",
+        "_at", "_cached", "_close", "_columns", "_index", "_names", "_offset", "_ts", "position",
+        "symbol",
     )
 
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
         self._index = -1
+        self._offset = 0  # rows dropped from the front of a live history (a rolling window)
         self._at: object = -1
         self.position = 0.0
         self._ts: Sequence[int] = []
@@ -43,9 +45,14 @@ class BarCursor:
         self._names: list[str] = []
         self._cached: list[Any] = []
 
-    def bind(self, ts_ns: Sequence[int], columns: dict[str, Any]) -> None:
-        """Point the cursor at this symbol's history (raw fields and feature columns)."""
+    def bind(self, ts_ns: Sequence[int], columns: dict[str, Any], offset: int = 0) -> None:
+        """Point the cursor at this symbol's history (raw fields and feature columns).
+
+        ``offset``: how many of the symbol's first bars the columns no longer hold (a live
+        history keeps a rolling window); ``index`` still counts every bar since the first.
+        """
         self._ts = ts_ns
+        self._offset = offset
         self._columns = columns
         self._close = columns["close"]
         self._names = []
@@ -59,11 +66,12 @@ class BarCursor:
     @index.setter
     def index(self, value: int) -> None:
         self._index = value
-        self._at = value  # made a Python int once here, not again on every column read
+        # the row in the columns, made a Python int once here, not on every column read
+        self._at = value - self._offset
 
     @property
     def ts_ns(self) -> int:
-        return self._ts[self.index]
+        return self._ts[self._index - self._offset]
 
     @property
     def open(self) -> float:
@@ -109,11 +117,13 @@ class BarCursor:
 
     @property
     def timestamps(self) -> Sequence[int]:
+        """The bar times the columns hold (the last ``len`` of ``history_length`` bars)."""
         return self._ts
 
     @property
     def history_length(self) -> int:
-        return len(self._ts)
+        """Every bar of the symbol so far, including those a rolling window dropped."""
+        return len(self._ts) + self._offset
 
     @property
     def volatility(self) -> float | None:
@@ -121,7 +131,7 @@ class BarCursor:
         column = self._columns.get(VOLATILITY_COLUMN)
         if column is None:
             return None
-        value = float(column[self.index])
+        value = float(column[self._index - self._offset])
         return value if value == value else None
 
     def __repr__(self) -> str:

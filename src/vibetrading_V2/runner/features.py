@@ -10,6 +10,10 @@ A ``features()`` error on a symbol's first batch (a backtest's whole history) ra
 typed ``StrategyError`` and ends the run. On a later batch (a live feed's bar) it is
 returned instead: the new rows keep their raw fields and get NaN features, and the caller
 counts the error against the strategy's budget and skips those rows' ``on_bar``.
+
+A live history stays bounded: once it holds more than twice the window beside a batch's new
+rows, its oldest bars are dropped (``trimmed`` counts them), keeping the window the next
+batch's ``features()`` reads. A backtest's one batch is never trimmed.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class FeatureBuilder:
         # the batch's own arrays (which the engine keeps for the run's timeline anyway),
         # later arrays of doubles
         self.columns: dict[str, Any] = {name: array("d") for name in RAW_FIELDS}
+        self.trimmed = 0  # bars dropped from the front of a live history so far
         self._checked = False
 
     def extend(
@@ -88,6 +93,36 @@ class FeatureBuilder:
         first = len(self.ts_ns) == 0
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
+        self._append_raw(ts_new, raw_new, first)
+        if first:
+            window_ts, window_raw = ts_new, raw_new
+        else:
+            start = max(0, len(self.ts_ns) - n_new - self._window)
+            window_ts = np.asarray(self.ts_ns[start:], dtype=np.int64)
+            window_raw = {k: np.asarray(self.columns[k][start:], dtype=np.float64)
+                          for k in RAW_FIELDS}
+        if not compute:
+            self._pad_features(n_new)
+            self._trim(n_new)
+            return None
+        try:
+            computed = self._compute(window_ts, window_raw)
+        except StrategyError as exc:
+            if first:  # the whole history of a backtest: the run cannot go on without it
+                raise
+            self._pad_features(n_new)
+            self._trim(n_new)
+            return exc
+        self._store_features(computed, n_new)
+        if not self._checked:
+            self._check_required()
+            self._checked = True
+        if not first:
+            self._trim(n_new)
+        return None
+
+    def _append_raw(self, ts_new: Any, raw_new: dict[str, Any], first: bool) -> None:
+        """The new bars' times and raw fields: the first batch's as views, later copied."""
         if first:
             self.ts_ns = ts_new.data
         else:
@@ -103,34 +138,27 @@ class FeatureBuilder:
                 if isinstance(column, memoryview):  # the first batch's view: now it grows
                     column = self.columns[name] = array("d", column.tobytes())
                 column.frombytes(_bytes_of(values))
-        if first:
-            window_ts, window_raw = ts_new, raw_new
-        else:
-            start = max(0, len(self.ts_ns) - n_new - self._window)
-            window_ts = np.asarray(self.ts_ns[start:], dtype=np.int64)
-            window_raw = {k: np.asarray(self.columns[k][start:], dtype=np.float64)
-                          for k in RAW_FIELDS}
-        if not compute:
-            self._pad_features(n_new)
-            return None
-        try:
-            computed = self._compute(window_ts, window_raw)
-        except StrategyError as exc:
-            if first:  # the whole history of a backtest: the run cannot go on without it
-                raise
-            self._pad_features(n_new)
-            return exc
+
+    def _store_features(self, computed: dict[str, FloatArray], n_new: int) -> None:
+        """The new rows' feature values, copied into compact arrays of doubles (8 bytes a
+        value, not 32): what features() returned stays the strategy's, which could change it."""
         for name, values in computed.items():
-            # feature columns are copied into compact arrays of doubles (8 bytes a value, not
-            # 32): what features() returned stays the strategy's, which could still change it
             column = self.columns.get(name)
             if column is None:  # a column first seen now: NaN for the bars before it
                 column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
             column.frombytes(_bytes_of(np.ascontiguousarray(values[-n_new:], dtype=np.float64)))
-        if not self._checked:
-            self._check_required()
-            self._checked = True
-        return None
+
+    def _trim(self, n_new: int) -> None:
+        """Keep a live history bounded: past twice the window (plus the new rows), drop the
+        oldest bars but the window and the new rows (what the next batch's features read)."""
+        keep = self._window + n_new
+        if len(self.ts_ns) <= keep + self._window or isinstance(self.ts_ns, memoryview):
+            return  # short enough, or the first batch's view (a backtest's whole history)
+        cut = len(self.ts_ns) - keep
+        del self.ts_ns[:cut]
+        for column in self.columns.values():
+            del column[:cut]
+        self.trimmed += cut
 
     def _pad_features(self, n_new: int) -> None:
         """Give the new rows NaN in every feature column (their raw fields are in)."""

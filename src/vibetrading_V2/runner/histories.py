@@ -111,7 +111,7 @@ class SymbolHistories:
         symbol = self.symbols[code]
         builder = self._builders[symbol]
         error = builder.extend(ts_ns, raw, compute=compute)
-        self.cursors[symbol].bind(builder.ts_ns, builder.columns)
+        self.cursors[symbol].bind(builder.ts_ns, builder.columns, builder.trimmed)
         if error is not None:
             failed.add(code)
             on_error(int(ts_ns[0]), symbol, error)

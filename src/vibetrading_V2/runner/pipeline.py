@@ -133,12 +133,13 @@ class OrderPipeline:
             return None
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
+        net = self._ledger.net_quantity(intent.symbol)  # the account's, over all strategies
         decision = self._risk.check_order(
             symbol=intent.symbol,
             side=side,
             quantity=quantity,
             price=price,
-            position_qty=self._ledger.net_quantity(intent.symbol),
+            position_qty=net,
             equity=equity,
             gross_notional=self._ledger.gross_notional(),
         )
@@ -154,7 +155,10 @@ class OrderPipeline:
             side=side,
             quantity=quantity,
             order_type=_MARKET,
-            reduce_only=not grows and target * current >= 0,
+            # reduce-only as the venue reads it: it must also reduce the account's net position
+            # (another strategy may hold the other side of this one's)
+            reduce_only=(not grows and target * current >= 0 and delta * net < 0
+                         and quantity <= abs(net) + _MIN_QUANTITY),
             strategy_id=self.strategy_id,
             stop_loss=intent.stop_loss if grows else None,
             take_profit=intent.take_profit if grows else None,

@@ -19,12 +19,7 @@ from vibetrading_V2.portfolio.attribution import (
     strategy_figures,
     strategy_pnl_series,
 )
-from vibetrading_V2.portfolio.equity import (
-    EquityCurve,
-    equity_curve,
-    exposure_fraction,
-    per_timestamp,
-)
+from vibetrading_V2.portfolio.equity import EquityCurve, timestamp_equity
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.open_positions import OpenPosition, last_closes, open_positions
 from vibetrading_V2.portfolio.stats import buy_hold_return_pct, performance_summary
@@ -120,12 +115,10 @@ def build_results(
     periods_per_year: float,
 ) -> BacktestResults:
     """Rebuild the equity curve from the fills and summarise the run."""
-    curve = equity_curve(
+    per_ts, exposure = timestamp_equity(
         run.symbol_index, run.ts_ns, run.close, len(run.symbols), run.fills,
         run.symbols, initial_cash, run.fill_rows,
     )
-    exposure = exposure_fraction(curve)
-    per_ts = per_timestamp(curve)
     trades = ledger.trades()
     closes = last_closes(run.symbol_index, run.ts_ns, run.close, run.symbols)
     held = open_positions(ledger.open_books(), closes)
@@ -150,8 +143,8 @@ def build_results(
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
     summary.update(diagnostics_summary(run))  # vetoes, resizes, errors, state changes, warnings
-    run_ids = getattr(run, "strategy_ids", ())  # the engine's (all slots), else the traded
-    summary["strategies"] = [f.summary_row() for f in strategy_figures(ledger, run_ids, closes)]
+    figures = strategy_figures(ledger, run.strategy_ids, closes)
+    summary["strategies"] = [f.summary_row() for f in figures]
     orders = run_orders(execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(

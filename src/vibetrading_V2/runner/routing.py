@@ -1,7 +1,8 @@
 """Between the bar loop and the order side: a strategy's outputs in, its fills back out.
 
-The loop calls ``dispatch`` when a strategy's output changed and ``book_fills`` when the
-execution reported fills; both are compiled with the loop (``native_modules.txt``).
+The loop calls ``dispatch`` when a strategy's output changed and ``book_fill`` for each fill
+the execution reported for this router's strategy; both are compiled with the loop
+(``native_modules.txt``).
 """
 
 from __future__ import annotations
@@ -94,42 +95,36 @@ class IntentRouter:
             self._ledger.mark(intent.symbol, price)
         self._pipeline.handle(ts, intent, price, vol)
 
-    def book_fills(
+    def book_fill(
         self,
-        new: list[Fill],
+        fill: Fill,
         row: int,
         fills: list[Fill],
         fill_rows: list[int],
         cursor_of: list[BarCursor],
         names: list[str],
+        *,
+        tell: bool = True,
     ) -> None:
-        """Record and book ``new`` fills (seen at timeline row ``row``); tell the strategy."""
-        for fill in new:
-            if not self._pipeline.record_fill(fill):
-                continue
-            fills.append(fill)
-            fill_rows.append(row)
+        """Record and book one fill (seen at timeline row ``row``); tell the strategy.
+
+        ``tell=False`` books a fill no slot of this run sent (its ``on_fill`` is not called).
+        """
+        if not self._pipeline.record_fill(fill):
+            return
+        fills.append(fill)
+        fill_rows.append(row)
+        if fill.symbol in names:
             cursor = cursor_of[names.index(fill.symbol)]
             cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
-            if self._has_on_fill and not self._breaker.disabled:
-                self._guard.active = True
-                try:
-                    self._strategy.on_fill(fill)
-                except Exception as exc:
-                    self._guard.active = False
-                    self._breaker.failed(fill.ts_ns, fill.symbol, exc)
+        if tell and self._has_on_fill and not self._breaker.disabled:
+            self._guard.active = True
+            try:
+                self._strategy.on_fill(fill)
+            except Exception as exc:
                 self._guard.active = False
-
-    def account_view(
-        self, names: list[str], last_close: list[float]
-    ) -> tuple[float, list[float], float]:
-        """Cash, per-symbol quantities and marked value, re-read from the ledger after fills."""
-        ledger = self._ledger
-        qty = [ledger.net_quantity(x) for x in names]
-        value = 0.0
-        for k in range(len(names)):
-            value += qty[k] * last_close[k]
-        return ledger.cash(), qty, value
+                self._breaker.failed(fill.ts_ns, fill.symbol, exc)
+            self._guard.active = False
 
 
 def _last_close(

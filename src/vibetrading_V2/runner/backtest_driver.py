@@ -1,0 +1,171 @@
+"""The backtest's fast driver: a whole batch through the shared stages, row by row.
+
+It calls the same stages in the same order as ``event_loop.EventStep`` (timers -> match
+-> mark -> NAV check -> on_bar -> pipeline -> drain) but keeps what it checks on every row
+in typed locals: the current symbol's cursors, the risk gate's quiet band and the rows at
+which the next UTC day and the next timer start (rows are in time order, so each is a
+row number found once, not a time compared per row). Only rows where something acts pay
+for a stage call beyond marking and ``on_bar``.
+
+Compiled (``native_modules.txt``): the loop's locals are typed exactly, as a value typed
+``Any`` would turn every operation on it back into a generic call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.runner.cursor import BarCursor
+from vibetrading_V2.runner.run_record import positions_in_symbol
+from vibetrading_V2.runner.slot_state import SlotState
+from vibetrading_V2.runner.stages import Stages
+
+__all__ = ["RowPlan", "walk_batch"]
+
+_INT64_MAX: Final = 2**63 - 1
+_PROGRESS_MASK: Final = 0xFFFF  # a long batch reports its progress every 65,536 rows
+
+
+class RowPlan:
+    """Where each row of a batch sits: its symbol code and its index in that history.
+
+    Why it exists: a one-symbol batch (a backtest) needs no per-row lists at all; a
+    multi-symbol one gets them once, vectorised, before the loop.
+    """
+
+    def __init__(self, batch: BarBatch, codes: list[int], history_lengths: list[int]) -> None:
+        n = len(batch)
+        if len(codes) == 1:  # the batch names one symbol: no need to look at every row
+            batch_codes = list(codes)
+        else:
+            local_codes: list[int] = np.unique(np.asarray(batch.symbol_index)).tolist()
+            batch_codes = sorted({codes[c] for c in local_codes})
+        self.single = len(batch_codes) == 1
+        self.first_code: int = batch_codes[0]
+        self.base: int = history_lengths[self.first_code] - n
+        self.row_symbol: list[int] = []
+        self.positions: list[int] = []
+        if not self.single:
+            self.row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
+            self.positions = positions_in_symbol(self.row_symbol, history_lengths)
+        self.ts: npt.NDArray[np.int64] = np.asarray(batch.ts_ns, dtype=np.int64)
+        # a batch out of order (never from a MarketFeed) checks day and timers on every row
+        self.in_order = bool(np.all(self.ts[1:] >= self.ts[:-1]))
+
+    def row_at(self, at_ns: int, row: int) -> int:
+        """The first row stamped at or after ``at_ns`` (the next row if out of order)."""
+        if not self.in_order:
+            return row + 1
+        if at_ns > _INT64_MAX:
+            return len(self.ts)
+        if at_ns < -_INT64_MAX:
+            return 0
+        return int(self.ts.searchsorted(at_ns))  # side="left"; the method skips numpy's dispatch
+
+
+def walk_batch(
+    stages: Stages, batch: BarBatch, codes: list[int], offset: int,
+    tick: Callable[[int], None] | None,
+) -> int:
+    """Walk the batch's rows (timeline rows from ``offset``); return the rows reported.
+
+    A row ends by booking what the execution reported (one compare when nothing is new).
+    A slot gives no ``on_bar`` to the rows of a symbol its features failed on (``skipped``).
+    """
+    n = len(batch)
+    if n == 0:
+        return 0
+    slots: list[SlotState] = stages.slots
+    plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
+    single, positions, row_symbol, base = plan.single, plan.positions, plan.row_symbol, plan.base
+    many = len(slots) > 1  # the first slot's work is written out, the others' looped
+    first: SlotState = slots[0]
+    account, execution = stages.account, stages.execution
+    s: int = plan.first_code
+    account.select(s)
+    cursors, live = _symbol_view(slots, s)
+    cursor: BarCursor = cursors[0]  # the first slot's: the bar the execution and marks read
+    live_first: bool = live[0]
+    band_low, band_high = stages.band_low, stages.band_high
+    day_row, timer_row = plan.row_at(stages.next_day, -1), plan.row_at(stages.timer_due, -1)
+    told = 0
+    idx: int = base
+    for i in range(n):
+        if not i & _PROGRESS_MASK and i and tick is not None:
+            tick(_PROGRESS_MASK + 1)
+            told += _PROGRESS_MASK + 1
+        if single:
+            idx = base + i
+        else:
+            idx = positions[i]
+            if row_symbol[i] != s:
+                s = row_symbol[i]
+                account.select(s)
+                cursors, live = _symbol_view(slots, s)
+                cursor, live_first = cursors[0], live[0]
+        cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
+        if many:
+            _move_others(cursors, idx)
+        if i >= timer_row:
+            timer_row = _fire_due(stages, plan, cursor, i)
+        if stages.watching:
+            stages.stamp(cursor.ts_ns)
+            stages.match(cursor, offset + i)
+        equity = account.equity_at(cursor)
+        if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
+            band_low, band_high, day_row = _check_nav(stages, plan, cursor, equity, i)
+        if live_first and not first.breaker.disabled:
+            out = stages.decide(first, cursor, s, idx)
+            if out is not None:
+                stages.act(first, s, out, cursor, offset + i)
+        if many:
+            _decide_others(stages, cursors, live, s, idx, offset + i)
+        if execution.update_count != stages.seen_updates:  # news outside a submit or match
+            stages.drain(offset + i)
+    stages.stamp(int(plan.ts[-1]))  # the clock stands at the batch's last bar
+    return told
+
+
+def _fire_due(stages: Stages, plan: RowPlan, cursor: BarCursor, row: int) -> int:
+    """Fire the timers due at the row's bar time; the row the next one falls on."""
+    ts = cursor.ts_ns
+    if ts >= stages.timer_due:
+        stages.fire_timers(stages.stamp(ts))
+    return plan.row_at(stages.timer_due, row)
+
+
+def _check_nav(
+    stages: Stages, plan: RowPlan, cursor: BarCursor, equity: float, row: int
+) -> tuple[float, float, int]:
+    """The NAV check stage at the row's bar; the new quiet band and next day's row."""
+    stages.check_nav(stages.stamp(cursor.ts_ns), equity, cursor)
+    return stages.band_low, stages.band_high, plan.row_at(stages.next_day, row)
+
+
+def _symbol_view(slots: list[SlotState], code: int) -> tuple[list[BarCursor], list[bool]]:
+    """Each slot's cursor of symbol ``code``, and whether the slot runs on its rows."""
+    return [slot.cursors[code] for slot in slots], [code not in slot.skipped for slot in slots]
+
+
+def _move_others(cursors: list[BarCursor], idx: int) -> None:
+    """Every slot but the first to the row's bar (the first's cursor is moved inline)."""
+    for j in range(1, len(cursors)):
+        cursors[j].index = idx
+
+
+def _decide_others(
+    stages: Stages, cursors: list[BarCursor], live: list[bool], code: int, idx: int, row: int
+) -> None:
+    """``on_bar`` and the pipeline for every slot but the first, in slot order."""
+    slots = stages.slots
+    for j in range(1, len(slots)):
+        slot = slots[j]
+        if live[j] and not slot.breaker.disabled:
+            out = stages.decide(slot, cursors[j], code, idx)
+            if out is not None:
+                stages.act(slot, code, out, cursors[j], row)

@@ -1,0 +1,73 @@
+"""The generic engine step: one typed event at a time, through the shared stages.
+
+Paper and live hand every event here; a backtest may walk its batch through the fast driver
+instead (``backtest_driver``), which calls the same stages in the same order. Every event
+ends by draining the execution's updates, so a fill is booked whenever it arrives.
+"""
+
+from __future__ import annotations
+
+from vibetrading_V2.runner.events import (
+    BarEvent,
+    ControlEvent,
+    EngineEvent,
+    TimerEvent,
+    UpdateEvent,
+)
+from vibetrading_V2.runner.stages import Stages
+
+__all__ = ["EventStep"]
+
+
+class EventStep:
+    """Applies one event to the run: a bar, an execution update, a timer or a control.
+
+    Why it exists: the one loop body of paper and live, the reference the backtest's fast
+    driver is tested against.
+    """
+
+    def __init__(self, stages: Stages) -> None:
+        self._stages = stages
+
+    def step(self, event: EngineEvent) -> None:
+        stages = self._stages
+        if isinstance(event, BarEvent):
+            self._bar(event)
+            row = event.row
+        elif isinstance(event, TimerEvent):
+            stages.fire_timers(event.now_ns)
+            row = event.row
+        elif isinstance(event, ControlEvent):
+            stages.control(stages.stamp(event.ts_ns), event.command, event.actor)
+            row = event.row
+        else:
+            assert isinstance(event, UpdateEvent)
+            row = event.row
+        stages.drain(row)
+
+    def _bar(self, event: BarEvent) -> None:
+        """Timers -> match -> mark -> NAV check -> each slot's on_bar -> pipeline."""
+        stages = self._stages
+        code, row, ts = event.code, event.row, stages.stamp(event.ts_ns)
+        account = stages.account
+        if code != account.code:
+            account.select(code)
+        slots = stages.slots
+        for slot in slots:
+            slot.cursors[code].index = event.index
+        cursor = slots[0].cursors[code]
+        now = stages.timer_now(ts)
+        if now >= stages.timer_due:
+            stages.fire_timers(now)
+        if stages.watching:
+            stages.match(cursor, row)
+        equity = account.equity_at(cursor)
+        if not stages.band_low <= equity <= stages.band_high or ts >= stages.next_day:
+            stages.check_nav(ts, equity, cursor)
+        for slot in slots:
+            if slot.disabled or code in slot.skipped:
+                continue
+            own = slot.cursors[code]
+            out = stages.decide(slot, own, code, event.index)
+            if out is not None:
+                stages.act(slot, code, out, own, row)
