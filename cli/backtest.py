@@ -40,9 +40,12 @@ def run_backtest(
 @app.command()
 def main(
     env: Annotated[str, typer.Option(help="config/<env>.yaml to layer on base.yaml")] = "dev",
-    strategy: Annotated[str | None, typer.Option(help="strategy name or path")] = None,
+    strategy: Annotated[list[str] | None, typer.Option(
+        help="strategy name or path; repeat it to run several on one account"
+    )] = None,
     param: Annotated[list[str] | None, typer.Option(
-        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20"
+        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20; "
+        "with several strategies STRATEGY.NAME=VALUE, e.g. --param my_strategy_a.fast=20"
     )] = None,
     data: Annotated[Path | None, typer.Option(
         help="a catalog folder (looked in alone) or one .csv/.parquet bar file"
