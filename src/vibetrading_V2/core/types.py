@@ -13,10 +13,17 @@ way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from numbers import Real
 from typing import Final, SupportsFloat
 
+from vibetrading_V2.core.enums import (
+    Direction,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+    TradingState,
+)
 from vibetrading_V2.core.errors import StrategyError
 
 __all__ = [
@@ -37,69 +44,6 @@ __all__ = [
 ]
 
 NS_PER_SECOND: Final = 1_000_000_000
-
-
-class Side(StrEnum):
-    """Which way an order trades."""
-
-    BUY = "buy"
-    SELL = "sell"
-
-    @property
-    def sign(self) -> int:
-        return 1 if self is Side.BUY else -1
-
-
-class Direction(StrEnum):
-    """The exposure a strategy wants in a symbol."""
-
-    LONG = "long"
-    SHORT = "short"
-    FLAT = "flat"
-
-
-class OrderType(StrEnum):
-    """How an order is priced."""
-
-    MARKET = "market"
-    LIMIT = "limit"
-    STOP = "stop"
-    STOP_LIMIT = "stop_limit"
-
-
-class TimeInForce(StrEnum):
-    """How long an order stays working."""
-
-    GTC = "gtc"
-    IOC = "ioc"
-    FOK = "fok"
-    DAY = "day"
-
-
-class OrderStatus(StrEnum):
-    """Life cycle of an order; ``IN_FLIGHT`` means sent but outcome not yet known."""
-
-    IN_FLIGHT = "in_flight"
-    NEW = "new"
-    PARTIALLY_FILLED = "partially_filled"
-    FILLED = "filled"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in _TERMINAL
-
-
-_TERMINAL: Final = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
-
-
-class TradingState(StrEnum):
-    """The risk gate's mode: all rules apply, only exposure-reducing orders, or only cancels."""
-
-    ACTIVE = "active"
-    REDUCING = "reducing"
-    HALTED = "halted"
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
