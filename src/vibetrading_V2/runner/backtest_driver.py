@@ -21,7 +21,6 @@ import numpy.typing as npt
 
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.runner.cursor import BarCursor
-from vibetrading_V2.runner.run_record import positions_in_symbol
 from vibetrading_V2.runner.slot_state import SlotState
 from vibetrading_V2.runner.stages import Stages
 
@@ -49,10 +48,15 @@ class RowPlan:
         self.first_code: int = batch_codes[0]
         self.base: int = history_lengths[self.first_code] - n
         self.row_symbol: list[int] = []
-        self.positions: list[int] = []
+        # each symbol's next index in its history: its first row's, moved on by the loop
+        self.next_index: list[int] = []
         if not self.single:
-            self.row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
-            self.positions = positions_in_symbol(self.row_symbol, history_lengths)
+            local = np.asarray(batch.symbol_index, dtype=np.int64)
+            self.row_symbol = np.asarray(codes, dtype=np.int64)[local].tolist()
+            counts = np.bincount(local, minlength=len(codes)).tolist()
+            self.next_index = list(history_lengths)
+            for k, code in enumerate(codes):
+                self.next_index[code] -= counts[k]
         self.ts: npt.NDArray[np.int64] = np.asarray(batch.ts_ns, dtype=np.int64)
         # a batch out of order (never from a MarketFeed) checks day and timers on every row
         self.in_order = bool(np.all(self.ts[1:] >= self.ts[:-1]))
@@ -82,7 +86,7 @@ def walk_batch(
         return 0
     slots: list[SlotState] = stages.slots
     plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
-    single, positions, row_symbol, base = plan.single, plan.positions, plan.row_symbol, plan.base
+    single, next_index, row_symbol, base = plan.single, plan.next_index, plan.row_symbol, plan.base
     many = len(slots) > 1  # the first slot's work is written out, the others' looped
     first: SlotState = slots[0]
     account, execution = stages.account, stages.execution
@@ -102,9 +106,11 @@ def walk_batch(
         if single:
             idx = base + i
         else:
-            idx = positions[i]
-            if row_symbol[i] != s:
-                s = row_symbol[i]
+            code = row_symbol[i]
+            idx = next_index[code]
+            next_index[code] = idx + 1
+            if code != s:
+                s = code
                 account.select(s)
                 cursors, live = _symbol_view(slots, s)
                 cursor, live_first = cursors[0], live[0]
@@ -113,7 +119,7 @@ def walk_batch(
             _move_others(cursors, idx)
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
-        if stages.watching:
+        if stages.watching and execution.observes_symbol(cursor.symbol):
             stages.stamp(cursor.ts_ns)
             stages.match(cursor, offset + i)
         equity = account.equity_at(cursor)
