@@ -27,6 +27,7 @@ from vibetrading_V2.runner.stages import Stages
 __all__ = ["RowPlan", "walk_batch"]
 
 _INT64_MAX: Final = 2**63 - 1
+_MAX_CODE: Final = 0xFFFF  # a row's symbol code is kept in two bytes
 _PROGRESS_MASK: Final = 0xFFFF  # a long batch reports its progress every 65,536 rows
 
 
@@ -47,12 +48,17 @@ class RowPlan:
         self.single = len(batch_codes) == 1
         self.first_code: int = batch_codes[0]
         self.base: int = history_lengths[self.first_code] - n
-        self.row_symbol: list[int] = []
+        # each row's symbol code as two bytes (little-endian): 2 bytes a row, not an 8-byte
+        # list slot, read with the compiled bytes index (``code_at``)
+        self.row_symbol = b""
         # each symbol's next index in its history: its first row's, moved on by the loop
         self.next_index: list[int] = []
         if not self.single:
             local = np.asarray(batch.symbol_index, dtype=np.int64)
-            self.row_symbol = np.asarray(codes, dtype=np.int64)[local].tolist()
+            if max(codes) > _MAX_CODE:
+                raise ValueError(f"a batch of {max(codes) + 1:,} symbols: at most "
+                                 f"{_MAX_CODE + 1:,} are supported")
+            self.row_symbol = np.asarray(codes, dtype="<u2")[local].tobytes()
             counts = np.bincount(local, minlength=len(codes)).tolist()
             self.next_index = list(history_lengths)
             for k, code in enumerate(codes):
@@ -60,6 +66,11 @@ class RowPlan:
         self.ts: npt.NDArray[np.int64] = np.asarray(batch.ts_ns, dtype=np.int64)
         # a batch out of order (never from a MarketFeed) checks day and timers on every row
         self.in_order = bool(np.all(self.ts[1:] >= self.ts[:-1]))
+
+    def code_at(self, row: int) -> int:
+        """The symbol code of row ``row`` of a batch of several symbols."""
+        data = self.row_symbol
+        return data[2 * row] | data[2 * row + 1] << 8
 
     def row_at(self, at_ns: int, row: int) -> int:
         """The first row stamped at or after ``at_ns`` (the next row if out of order)."""
@@ -106,7 +117,7 @@ def walk_batch(
         if single:
             idx = base + i
         else:
-            code = row_symbol[i]
+            code = row_symbol[2 * i] | row_symbol[2 * i + 1] << 8  # ``RowPlan.code_at``
             idx = next_index[code]
             next_index[code] = idx + 1
             if code != s:

@@ -236,7 +236,7 @@ class TradingEngine:
             if plan.single:
                 code, index = plan.first_code, plan.base + i
             else:
-                code = plan.row_symbol[i]
+                code = plan.code_at(i)
                 index = next_index[code]
                 next_index[code] = index + 1
             step.step(BarEvent(offset + i, code, index, ts[i]))
