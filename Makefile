@@ -56,6 +56,7 @@ test: lint typecheck imports pytest
 
 bench: $(NATIVE)
 	$(BIN)/python -m benchmarks.bench_sma_cross
+	$(BIN)/python -m benchmarks.bench_strategies
 
 # not part of bench or test: 40 symbols x 525,600 bars by default (ARGS="--symbols 40
 # --bars-per-symbol 50000" for a shorter run)

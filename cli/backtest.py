@@ -12,12 +12,23 @@ outputs, says why, and exits with code 3.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from cli.run_common import flag_overrides, run_and_write, run_command
+from cli.run_flags import (
+    ConfigDirFlag,
+    DataFlag,
+    EndFlag,
+    EnvFlag,
+    JsonFlag,
+    OutFlag,
+    ParamFlag,
+    StartFlag,
+    StrategyFlag,
+    SymbolsFlag,
+)
 from cli.settings import AppSettings, load_settings
 
 __all__ = ["app", "main", "run_backtest"]
@@ -39,29 +50,16 @@ def run_backtest(
 
 @app.command()
 def main(
-    env: Annotated[str, typer.Option(help="config/<env>.yaml to layer on base.yaml")] = "dev",
-    strategy: Annotated[str | None, typer.Option(help="strategy name or path")] = None,
-    param: Annotated[list[str] | None, typer.Option(
-        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20"
-    )] = None,
-    data: Annotated[Path | None, typer.Option(
-        help="a catalog folder (looked in alone) or one .csv/.parquet bar file"
-    )] = None,
-    symbols: Annotated[list[str] | None, typer.Option(help="symbols (default: universe)")] = None,
-    start: Annotated[str | None, typer.Option(
-        help="first bar time included, ISO 8601, UTC (a naive time is UTC)"
-    )] = None,
-    end: Annotated[str | None, typer.Option(
-        help="last bar time included, ISO 8601, UTC; a date alone (2012-12-31) includes "
-        "that whole day"
-    )] = None,
-    out: Annotated[Path | None, typer.Option(help="output directory")] = None,
-    config_dir: Annotated[Path | None, typer.Option(
-        help="the config/ directory (default: $VT_CONFIG_DIR, ./config, then the project's)"
-    )] = None,
-    json_out: Annotated[bool, typer.Option(
-        "--json", help="print summary.json to stdout instead of the summary table"
-    )] = False,
+    env: EnvFlag = "dev",
+    strategy: StrategyFlag = None,
+    param: ParamFlag = None,
+    data: DataFlag = None,
+    symbols: SymbolsFlag = None,
+    start: StartFlag = None,
+    end: EndFlag = None,
+    out: OutFlag = None,
+    config_dir: ConfigDirFlag = None,
+    json_out: JsonFlag = False,
 ) -> None:
     """Backtest the strategy and write trades, orders, equity, summary and an HTML report."""
     run_command(

@@ -1,32 +1,49 @@
 """The composition root: the one place that picks adapters and wires the engine.
 
-``build_container`` loads validated ``AppSettings`` into the container's configuration
-(as a plain dict: the providers read ``config.<section>.<key>``). ``Selector`` providers
-pick adapters by setting: the clock by ``kind`` (simulated for a backtest, the wall clock
-for paper and live), the state store by ``state.backend`` (in memory, or a new SQLite
-store per run) and the execution by ``execution.venue``, where only the simulator exists
-(``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built).
+``build_container(settings)`` hands the typed ``AppSettings`` to the container as its
+``settings`` dependency; providers read typed fields (``settings.provided.execution``) and
+pass whole sub-models (``ExecutionSettings``, ``EngineSettings``, ``PolicySet``) to the
+functions that build the parts: there is no untyped configuration dict. ``Selector``
+providers pick adapters by setting: the clock by ``kind`` (simulated for a backtest, the
+wall clock for paper and live), the state store by ``state.backend`` (in memory, or a new
+SQLite store per run) and the execution by ``execution.venue``, where only the simulator
+exists (``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built).
 
-``cli.backtest`` (and every test that runs it), the benchmarks and a few integration
-tests build their runs here; the benchmarks swap the bar catalog with
-``container.catalog.override(...)``. The unit tests'
-engine rig (``tests/unit/engine_helpers.py``) still wires the engine by hand. Only this
-module and the benchmarks import ``dependency_injector``.
+Strategies (``cli/strategy_plan.py``): ``loaded_strategies`` loads every configured file,
+``planned`` builds each with its parameters and merged policies, and ``slots`` gives each
+its own pipeline and sizer over the one execution, ledger, risk gate and store of the
+account. ``loaded_strategy`` is the first of them (the only one in a one-strategy run).
+
+Everything that builds an engine builds it here: ``cli.backtest`` (and every test that
+runs it), the benchmarks (which swap the bar catalog with ``container.catalog.override``)
+and the unit tests' engine rig (``tests/unit/engine_helpers.py``), which overrides
+``planned``, the simulator's config, the risk gate, the store, logger, metrics and alerts
+with its fakes through ``override_providers``. Only this module, the rig and the
+benchmarks import ``dependency_injector``.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
 from dependency_injector import containers, providers
 
-from cli.settings import AppSettings
+from cli.settings import AppSettings, EngineSettings, ExecutionSettings
+from cli.strategy_plan import (
+    PlannedStrategy,
+    account_policies,
+    load_strategies,
+    plan_strategies,
+    shared_timeframe,
+    traded_symbols,
+    vol_lookback,
+)
+from cli.time_range import time_range
 from vibetrading_V2.core.errors import ConfigError
-from vibetrading_V2.core.ports import Clock
+from vibetrading_V2.core.ports import Clock, Logger, MetricsSink, StateStore
 from vibetrading_V2.data.replay import ReplayFeed
 from vibetrading_V2.data.sources import BarSource, open_bar_source
 from vibetrading_V2.execution.config import SimulatorConfig
@@ -35,8 +52,7 @@ from vibetrading_V2.ops.alerts import LogAlertSink
 from vibetrading_V2.ops.clock import WallClock
 from vibetrading_V2.ops.logging import StructLogger, new_run_id
 from vibetrading_V2.ops.metrics import InMemoryMetrics
-from vibetrading_V2.policies.config import CostPolicy, PolicySet
-from vibetrading_V2.policies.merge import merge_policies
+from vibetrading_V2.policies.config import CostPolicy
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer
 from vibetrading_V2.portfolio.annualisation import (
@@ -48,26 +64,24 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
+from vibetrading_V2.runner.safety import ACCOUNT_ID
 from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.store.memory import InMemoryStateStore
 from vibetrading_V2.store.run_store import new_run_store
-from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.guard import RuntimeGuard
-from vibetrading_V2.strategy.registry import LoadedStrategy, load_bundle
-from vibetrading_V2.strategy.validation import coerce_params
+from vibetrading_V2.strategy.registry import LoadedStrategy
 
 __all__ = ["Container", "build_container"]
 
 
-def _simulator_config(execution: Mapping[str, Any], cost: CostPolicy) -> SimulatorConfig:
-    """The simulator charges the *merged* cost policy (defaults + strategy overrides)."""
-    fields = {k: v for k, v in execution.items() if k != "venue"}
+def _simulator_config(execution: ExecutionSettings, cost: CostPolicy) -> SimulatorConfig:
+    """The simulator charges the account's cost policy (defaults + strategy overrides)."""
     return SimulatorConfig(
         commission_bps=cost.commission_bps,
         slippage_bps=cost.slippage_bps,
         fixed_fee=cost.fixed_fee,
         min_fee=cost.min_fee,
-        **fields,
+        **execution.model_dump(exclude={"venue"}),
     )
 
 
@@ -79,92 +93,79 @@ def _unavailable_venue(venue: str) -> Any:
     )
 
 
-def _load_strategy(name: str, directory: str, guard: RuntimeGuard) -> LoadedStrategy:
-    return load_bundle(name, strategies_dir=Path(directory), guard=guard)
+def _load(settings: AppSettings, guard: RuntimeGuard) -> list[LoadedStrategy]:
+    return load_strategies(settings.strategy_entries(), settings.strategy.directory, guard)
 
 
-def _policies(defaults: Mapping[str, Any], loaded: LoadedStrategy) -> PolicySet:
-    return merge_policies(PolicySet.model_validate(defaults), loaded.bundle.overrides)
+def _plan(
+    settings: AppSettings, loaded: list[LoadedStrategy], guard: RuntimeGuard
+) -> list[PlannedStrategy]:
+    return plan_strategies(loaded, settings.strategy_entries(), settings.policies, guard)
 
 
-def _strategy(loaded: LoadedStrategy, params: Mapping[str, Any], guard: RuntimeGuard) -> Strategy:
-    values = coerce_params(loaded.bundle.meta.params, params)
-    return guard.run(loaded.bundle.create, values)
+def _symbols(configured: Sequence[str] | None, planned: list[PlannedStrategy]) -> list[str]:
+    return traded_symbols(configured, [p.meta for p in planned])
 
 
-def _symbols(configured: list[str] | None, loaded: LoadedStrategy) -> list[str]:
-    return list(configured) if configured else list(loaded.bundle.meta.universe)
+def _strategy_ids(planned: list[PlannedStrategy]) -> str:
+    """The run's strategies as one label: ``a@1.0.0`` or ``a@1.0.0, b@2.0.0``."""
+    return ", ".join(p.strategy_id for p in planned)
 
 
-def _time_ns(text: str | None, field: str) -> int | None:
-    """``--start``/``--end`` text as UTC nanoseconds; a naive time is taken as UTC."""
-    if text is None:
-        return None
-    hint = "use ISO 8601, e.g. 2017-06-01 or 2017-06-01T12:00:00Z"
-    try:
-        stamp = pd.Timestamp(text)
-    except ValueError as exc:
-        raise ConfigError(f"cannot read {field} {text!r} as a time: {exc}", field=field,
-                          hint=hint) from None
-    if pd.isna(stamp):  # "" and "NaT" parse to no time at all
-        raise ConfigError(f"{field} {text!r} names no time", field=field, hint=hint)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return int(stamp.value)
+def _timeframe(planned: list[PlannedStrategy]) -> str:
+    return shared_timeframe([p.meta for p in planned])
 
 
-def _is_date_only(text: str) -> bool:
-    return "T" not in text.upper() and ":" not in text and " " not in text.strip()
+def _bar_source(catalog: Path, user_catalog: Path | None) -> BarSource:
+    return open_bar_source(catalog, user_catalog)
 
 
-def _inclusive_end_ns(text: str, end_ns: int) -> int:
-    """The exclusive bound after ``--end``: a date (or month, year) covers all of it."""
-    if _is_date_only(text):
-        try:
-            return int((pd.Period(text) + 1).start_time.value)  # the next day/month/year
-        except ValueError:
-            pass
-    return end_ns + 1
-
-
-def _time_range(start: str | None, end: str | None) -> tuple[int | None, int | None]:
-    """``[start, end]`` inclusive, as the feed's ``[start_ns, end_ns)``.
-
-    ``--end`` names the last bar time included; a date alone (``2012-12-31``) includes
-    that whole day. ``--start`` after ``--end`` is refused in the flags' own terms.
-    """
-    start_ns, end_ns = _time_ns(start, "--start"), _time_ns(end, "--end")
-    if end is not None and end_ns is not None:
-        end_ns = _inclusive_end_ns(end, end_ns)
-    if start_ns is not None and end_ns is not None and start_ns >= end_ns:
-        raise ConfigError(
-            f"--start {start} is after --end {end}",
-            field="--start",
-            hint="give --start on or before --end (both inclusive, UTC)",
-        )
-    return start_ns, end_ns
-
-
-def _bar_source(catalog: str, user_catalog: str | None) -> BarSource:
-    return open_bar_source(Path(catalog), None if user_catalog is None else Path(user_catalog))
-
-
-def _annualisation(configured: float | None, loaded: LoadedStrategy, source: BarSource,
+def _annualisation(configured: float | None, timeframe: str, source: BarSource,
                    symbols: list[str]) -> Annualisation:
-    """From the strategy's timeframe and the broadest session among the traded series."""
-    timeframe = loaded.bundle.meta.timeframe
+    """From the strategies' timeframe and the broadest session among the traded series."""
     infos = [source.session(symbol, timeframe) for symbol in symbols]
     session, bars = broadest_session((i.kind, i.bars_per_session) for i in infos)
     return annualisation_for(timeframe, session, bars_per_session=bars, configured=configured)
 
 
-def _engine_config(engine: Mapping[str, Any], periods: float, sizing_model: str,
-                   vol_lookback: int) -> EngineConfig:
+def _engine_config(engine: EngineSettings, periods: float,
+                   planned: list[PlannedStrategy]) -> EngineConfig:
     return EngineConfig(
-        error_budget=engine["error_budget"],
-        feature_window=engine["feature_window"],
-        vol_lookback=vol_lookback if sizing_model == "volatility_target" else None,
+        error_budget=engine.error_budget,
+        feature_window=engine.feature_window,
+        vol_lookback=vol_lookback(planned),
         periods_per_year=periods,
     )
+
+
+def _slots(
+    planned: list[PlannedStrategy],
+    execution: Any,
+    store: StateStore,
+    ledger: Ledger,
+    risk: RiskEngine,
+    metrics: MetricsSink,
+    logger: Logger,
+) -> list[StrategySlot]:
+    """A slot per strategy: its own pipeline and sizer over the account's shared parts."""
+    return [
+        StrategySlot(
+            strategy=plan.strategy,
+            meta=plan.meta,
+            pipeline=OrderPipeline(
+                strategy_id=plan.strategy_id,
+                universe=plan.meta.universe,
+                execution=execution,
+                store=store,
+                ledger=ledger,
+                sizer=Sizer(plan.policies.sizing),
+                risk=risk,
+                metrics=metrics,
+                logger=logger,
+            ),
+        )
+        for plan in planned
+    ]
 
 
 def _console(level: str) -> TextIO | None:
@@ -178,7 +179,7 @@ def _console_level(level: str) -> str:
 RUN_LOG = "run.log.jsonl"
 
 
-def _log_path(directory: str) -> Path:
+def _log_path(directory: Path) -> Path:
     """The run's own log, in its output directory (written afresh by every run)."""
     path = Path(directory)
     try:
@@ -190,19 +191,24 @@ def _log_path(directory: str) -> Path:
 
 
 class Container(containers.DeclarativeContainer):
-    """Every port and service of one run, chosen per environment from settings."""
+    """Every port and service of one run, chosen per environment from typed settings."""
 
-    config = providers.Configuration(strict=True)
+    settings = providers.Dependency(instance_of=AppSettings)
+    _data = settings.provided.data
+    _execution = settings.provided.execution
+    _output = settings.provided.output
 
     guard = providers.Singleton(RuntimeGuard)
-    loaded_strategy = providers.Singleton(
-        _load_strategy, config.strategy.name, config.strategy.directory, guard
-    )
-    policies = providers.Singleton(_policies, config.policies, loaded_strategy)
-    strategy = providers.Singleton(_strategy, loaded_strategy, config.strategy.params, guard)
+    loaded_strategies = providers.Singleton(_load, settings, guard)
+    loaded_strategy = loaded_strategies.provided[0]
+    planned = providers.Singleton(_plan, settings, loaded_strategies, guard)
+    policies = providers.Singleton(account_policies, planned)
+    strategy_label = providers.Singleton(_strategy_ids, planned)
+    timeframe = providers.Singleton(_timeframe, planned)
+    symbols = providers.Singleton(_symbols, _data.symbols, planned)
 
     clock: providers.Provider[Clock] = providers.Selector(
-        config.kind,
+        settings.provided.kind,
         backtest=providers.Singleton(SimulatedClock),
         paper=providers.Singleton(WallClock),
         live=providers.Singleton(WallClock),
@@ -211,74 +217,53 @@ class Container(containers.DeclarativeContainer):
     logger = providers.Singleton(
         StructLogger,
         now_ns=clock.provided.now_ns,
-        env=config.env,
+        env=settings.provided.env,
         service="vibetrading_V2",
         run_id=run_id,
         fresh=True,
-        json_path=providers.Factory(_log_path, config.output.directory),
-        console=providers.Callable(_console, config.logging.console_level),
-        console_level=providers.Callable(_console_level, config.logging.console_level),
+        json_path=providers.Factory(_log_path, _output.directory),
+        console=providers.Callable(_console, settings.provided.logging.console_level),
+        console_level=providers.Callable(_console_level,
+                                         settings.provided.logging.console_level),
     )
     metrics = providers.Singleton(InMemoryMetrics)
     alerts = providers.Singleton(LogAlertSink, logger)
     state_store = providers.Selector(
-        config.state.backend,
+        settings.provided.state.backend,
         memory=providers.Singleton(InMemoryStateStore, clock),
         # a backtest never reads another run's state: a new store, checked empty
         sqlite=providers.Singleton(
-            new_run_store, config.output.directory, config.state.path, clock
+            new_run_store, _output.directory, settings.provided.state.path, clock,
+            run_id=run_id, account=ACCOUNT_ID, venue=_execution.venue,
         ),
     )
 
-    time_range = providers.Singleton(_time_range, config.data.start, config.data.end)
-    catalog = providers.Singleton(_bar_source, config.data.catalog, config.data.user_catalog)
+    time_range = providers.Singleton(time_range, _data.start, _data.end)
+    catalog = providers.Singleton(_bar_source, _data.catalog, _data.user_catalog)
     feed = providers.Singleton(
-        ReplayFeed,
-        catalog,
-        providers.Callable(_symbols, config.data.symbols, loaded_strategy),
-        loaded_strategy.provided.bundle.meta.timeframe,
-        time_range.provided[0],
-        time_range.provided[1],
-        config.data.chunk_rows,
+        ReplayFeed, catalog, symbols, timeframe, time_range.provided[0],
+        time_range.provided[1], _data.chunk_rows,
     )
 
+    simulator_config = providers.Singleton(_simulator_config, _execution, policies.provided.cost)
     execution = providers.Selector(
-        config.execution.venue,
-        simulator=providers.Singleton(
-            Simulator,
-            providers.Factory(_simulator_config, config.execution, policies.provided.cost),
-        ),
+        _execution.venue,
+        simulator=providers.Singleton(Simulator, simulator_config),
         bybit=providers.Callable(_unavailable_venue, "bybit"),
         ibkr=providers.Callable(_unavailable_venue, "ibkr"),
     )
-    ledger = providers.Singleton(Ledger, config.execution.initial_cash)
+    ledger = providers.Singleton(Ledger, _execution.initial_cash)
     risk = providers.Singleton(RiskEngine, policies.provided.risk)
-    sizer = providers.Singleton(Sizer, policies.provided.sizing)
     annualisation = providers.Singleton(
-        _annualisation, config.engine.periods_per_year, loaded_strategy, catalog,
-        providers.Callable(_symbols, config.data.symbols, loaded_strategy),
+        _annualisation, settings.provided.engine.periods_per_year, timeframe, catalog, symbols,
     )
     periods_per_year = annualisation.provided.periods_per_year
 
-    pipeline = providers.Singleton(
-        OrderPipeline,
-        strategy_id=loaded_strategy.provided.strategy_id,
-        universe=loaded_strategy.provided.bundle.meta.universe,
-        execution=execution,
-        store=state_store,
-        ledger=ledger,
-        sizer=sizer,
-        risk=risk,
-        metrics=metrics,
-        logger=logger,
+    slots = providers.Singleton(
+        _slots, planned, execution, state_store, ledger, risk, metrics, logger
     )
-    slots = providers.List(
-        providers.Singleton(
-            StrategySlot,
-            strategy=strategy,
-            meta=loaded_strategy.provided.bundle.meta,
-            pipeline=pipeline,
-        ),
+    engine_config = providers.Singleton(
+        _engine_config, settings.provided.engine, periods_per_year, planned
     )
     engine = providers.Singleton(
         TradingEngine,
@@ -292,18 +277,10 @@ class Container(containers.DeclarativeContainer):
         alerts=alerts,
         guard=guard,
         clock=clock,
-        config=providers.Factory(
-            _engine_config,
-            config.engine,
-            periods_per_year,
-            policies.provided.sizing.model,
-            policies.provided.sizing.vol_lookback,
-        ),
+        config=engine_config,
     )
 
 
 def build_container(settings: AppSettings) -> Container:
-    """A container configured from validated settings (nothing is built until asked)."""
-    container = Container()
-    container.config.from_dict(settings.model_dump(mode="json"))
-    return container
+    """A container over validated settings (nothing is built until asked)."""
+    return Container(settings=settings)

@@ -25,6 +25,18 @@ from rich.console import Console
 
 from cli.containers import Container
 from cli.run_common import RunMode, flag_overrides, run_and_write, run_command
+from cli.run_flags import (
+    ConfigDirFlag,
+    DataFlag,
+    EndFlag,
+    EnvFlag,
+    JsonFlag,
+    OutFlag,
+    ParamFlag,
+    StartFlag,
+    StrategyFlag,
+    SymbolsFlag,
+)
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import MarketFeed
@@ -130,28 +142,16 @@ def _run_stoppable(settings: AppSettings, console: Console, out: Console | None)
 
 @app.command()
 def main(
-    env: Annotated[str, typer.Option(help="config/<env>.yaml to layer on base.yaml")] = "paper",
-    strategy: Annotated[str | None, typer.Option(help="strategy name or path")] = None,
-    param: Annotated[list[str] | None, typer.Option(
-        help="override a strategy parameter, NAME=VALUE (repeatable), e.g. --param fast=20"
-    )] = None,
-    data: Annotated[Path | None, typer.Option(
-        help="a catalog folder (looked in alone) or one .csv/.parquet bar file"
-    )] = None,
-    symbols: Annotated[list[str] | None, typer.Option(help="symbols (default: universe)")] = None,
-    start: Annotated[str | None, typer.Option(
-        help="first bar time included, ISO 8601, UTC (a naive time is UTC)"
-    )] = None,
-    end: Annotated[str | None, typer.Option(
-        help="last bar time included, ISO 8601, UTC; a date alone includes that whole day"
-    )] = None,
-    out: Annotated[Path | None, typer.Option(help="output directory")] = None,
-    config_dir: Annotated[Path | None, typer.Option(
-        help="the config/ directory (default: $VT_CONFIG_DIR, ./config, then the project's)"
-    )] = None,
-    json_out: Annotated[bool, typer.Option(
-        "--json", help="print summary.json to stdout instead of the summary table"
-    )] = False,
+    env: EnvFlag = "paper",
+    strategy: StrategyFlag = None,
+    param: ParamFlag = None,
+    data: DataFlag = None,
+    symbols: SymbolsFlag = None,
+    start: StartFlag = None,
+    end: EndFlag = None,
+    out: OutFlag = None,
+    config_dir: ConfigDirFlag = None,
+    json_out: JsonFlag = False,
     speed: Annotated[float | None, typer.Option(
         help="bar time per wall time: 60 replays an hour of bars in a minute; 0 = no waits "
         "(default: paper.speed)"

@@ -23,7 +23,8 @@ from cli.containers import Container, build_container
 from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
 from cli.settings import AppSettings
-from vibetrading_V2.core.errors import ConfigError, VibeTradingError
+from cli.strategy_flags import strategy_overrides
+from vibetrading_V2.core.errors import VibeTradingError
 from vibetrading_V2.core.ports import MarketFeed
 from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
@@ -91,7 +92,7 @@ def run_and_write(
             initial_cash=settings.execution.initial_cash,
             periods_per_year=container.periods_per_year(),
         )
-        loaded = container.loaded_strategy()
+        label = container.strategy_label()
         summary = _summary(settings, container, results.summary)
         try:
             paths = write_backtest_outputs(
@@ -101,7 +102,8 @@ def run_and_write(
                 equity=results.equity,
                 summary=summary,
                 prices=results.prices,
-                title=f"{loaded.strategy_id} — {mode.name} ({settings.env})",
+                title=f"{label} — {mode.name} ({settings.env})",
+                strategy_equity=results.strategy_equity,
             )
         except OSError as exc:
             raise write_failure(exc, "--out") from None
@@ -118,14 +120,13 @@ def _summary(
     settings: AppSettings, container: Container, figures: dict[str, object]
 ) -> dict[str, Any]:
     """The results' figures with the run's identity (strategy, config, env, build)."""
-    loaded = container.loaded_strategy()
     return {
         **figures,
-        "strategy_id": loaded.strategy_id,
+        "strategy_id": container.strategy_label(),
         "config_hash": settings.config_hash(),
         "env": settings.env,
         "build": build_info(),
-        "timeframe": loaded.bundle.meta.timeframe,
+        "timeframe": container.timeframe(),
         "annualisation": container.annualisation().to_dict(),
     }
 
@@ -168,7 +169,7 @@ def run_command(
 
 
 def flag_overrides(
-    strategy: str | None,
+    strategy: list[str] | None,
     params: list[str] | None,
     data: Path | None,
     symbols: list[str] | None,
@@ -178,15 +179,7 @@ def flag_overrides(
 ) -> dict[str, Any]:
     """The flags as settings overrides; paths typed on the command line are taken from the
     current directory (paths in the config files are taken from the project root)."""
-    overrides: dict[str, Any] = {}
-    strategy_fields: dict[str, Any] = {}
-    if strategy is not None:
-        as_path = strategy.endswith(".py") or "/" in strategy
-        strategy_fields["name"] = str(Path(strategy).resolve()) if as_path else strategy
-    if params:
-        strategy_fields["params"] = dict(_param(text) for text in params)
-    if strategy_fields:
-        overrides["strategy"] = strategy_fields
+    overrides = strategy_overrides(strategy, params)  # one --strategy, or several
     catalog = data.resolve() if data is not None else None
     data_fields = {"catalog": catalog, "symbols": symbols or None, "start": start, "end": end}
     data_fields = {k: v for k, v in data_fields.items() if v is not None}
@@ -197,14 +190,3 @@ def flag_overrides(
     if out is not None:
         overrides["output"] = {"directory": out.resolve()}
     return overrides
-
-
-def _param(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip() or not value.strip():
-        raise ConfigError(
-            f"--param expects NAME=VALUE, got {text!r}",
-            field="--param",
-            hint="e.g. --param fast=20 (repeat the flag for more parameters)",
-        )
-    return name.strip(), value.strip()

@@ -38,6 +38,9 @@ __all__ = [
     "CONFIG_DIR_VARIABLE",
     "ENV_PREFIX",
     "AppSettings",
+    "EngineSettings",
+    "ExecutionSettings",
+    "StrategyEntry",
     "available_envs",
     "find_config_dir",
     "load_settings",
@@ -61,6 +64,14 @@ class StrategySettings(BaseModel):
     model_config = _FROZEN
     name: str = "my_strategy_a"
     directory: Path = Path("strategies")
+    params: dict[str, int | float | str | bool] = Field(default_factory=dict)
+
+
+class StrategyEntry(BaseModel):
+    """One of several strategies run together on the account (``strategies:``)."""
+
+    model_config = _FROZEN
+    name: str
     params: dict[str, int | float | str | bool] = Field(default_factory=dict)
 
 
@@ -141,6 +152,7 @@ class AppSettings(BaseSettings):
     env: str = "dev"
     kind: Literal["backtest", "paper", "live"] = "backtest"
     strategy: StrategySettings = Field(default_factory=StrategySettings)
+    strategies: tuple[StrategyEntry, ...] = ()
     data: DataSettings = Field(default_factory=DataSettings)
     execution: ExecutionSettings = Field(default_factory=ExecutionSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
@@ -156,6 +168,22 @@ class AppSettings(BaseSettings):
         """The directory relative paths were resolved against (``None`` if built directly)."""
         return self._root
 
+    def strategy_entries(self) -> tuple[StrategyEntry, ...]:
+        """The strategies to run: the ``strategies:`` list, else the one ``strategy:``.
+
+        Names are looked up in ``strategy.directory`` either way. With a list, parameters
+        belong to its entries: ``strategy.params`` set beside it is refused, not ignored.
+        """
+        if not self.strategies:
+            return (StrategyEntry(name=self.strategy.name, params=self.strategy.params),)
+        if self.strategy.params:
+            raise ConfigError(
+                "strategy.params is set, but the strategies: list names the strategies run",
+                field="strategy.params",
+                hint="give each entry of strategies: its own params (or --param NAME.KEY=V)",
+            )
+        return self.strategies
+
     def config_hash(self) -> str:
         """A short, stable hash of the settings that shape results: the config id in reports.
 
@@ -164,7 +192,9 @@ class AppSettings(BaseSettings):
         paths inside the project are hashed relative to it, so a checkout elsewhere (or a
         run from another directory) gives the same hash.
         """
-        shaping = self.model_dump(mode="json", exclude={"output", "logging", "paper"})
+        # an empty strategies: list is left out, so one-strategy hashes stay as they were
+        unused = {"output", "logging", "paper"} | (set() if self.strategies else {"strategies"})
+        shaping = self.model_dump(mode="json", exclude=unused)
         if self._root is not None:
             for section, key in PATH_FIELDS:
                 if shaping.get(section, {}).get(key) is not None:

@@ -113,6 +113,11 @@ def full_summary() -> dict[str, Any]:
             {"strategy_id": "s1", "symbol": "AAA", "direction": "long", "quantity": 1.0,
              "entry_time": "2024-03-04T12:00:00Z", "entry_price": 110.0, "last_price": 111.0,
              "unrealised_pnl": 1.0, "return_pct": 0.91}],
+        "strategies": [
+            {"strategy_id": "s1@1.0.0", "n_trades": 3, "realized_pnl": 20.0,
+             "unrealized_pnl": 1.0, "fees": 2.0, "net_pnl": 19.0, "return_pct": 0.019},
+            {"strategy_id": "s2@1.0.0", "n_trades": 1, "realized_pnl": -2.0,
+             "unrealized_pnl": 0.0, "fees": 0.5, "net_pnl": -2.5, "return_pct": -0.0025}],
         "warnings": ["trading HALTED at 2024-02-01T00:00:00Z: drawdown 7.3 % >= 7 % limit"],
     }  # fmt: skip
 

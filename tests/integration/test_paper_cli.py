@@ -52,10 +52,15 @@ def _finish(process: subprocess.Popen[str], out: Path, head: str = "") -> Done:
 
 
 def _terminated_midway(process: subprocess.Popen[str], out: Path) -> Done:
-    """Wait until the run has started, let it walk bars for two seconds, then SIGTERM it."""
+    """Wait until the run has built its engine, let it walk bars for three seconds, then
+    SIGTERM it (a loaded machine may take seconds to get that far: the wait is bounded by
+    what the run has done, not by a guess of how long that takes)."""
     assert process.stderr is not None
     head = process.stderr.readline()  # "paper (paper): speed ..." once settings are loaded
-    time.sleep(2.0)
+    deadline = time.monotonic() + 120.0
+    while not (out / "state.sqlite").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the store is opened when the engine is built, before the bars
+    time.sleep(3.0)
     process.send_signal(signal.SIGTERM)
     return _finish(process, out, head)
 

@@ -188,3 +188,22 @@ def test_report_in_chromium_when_the_bundled_run_wrote_it_then_it_renders_cleanl
         assert opened.page.locator(f"#{section}").is_visible(), section
     assert opened.page.locator("table#trades tbody tr").count() > 10
     assert opened.page.locator(f"#{TIMELINE_DIV_ID} .boxlayer .trace").count() == 1
+
+
+def test_report_in_chromium_when_several_strategies_then_their_table_and_pnl_row_show(
+    browser: Any, tmp_path: Path
+) -> None:
+    times = pd.date_range("2024-01-01", periods=24 * 70, freq="h", tz="UTC")
+    steps = pd.Series(range(len(times)), dtype=float)
+    pnl = pd.DataFrame({"timestamp": times, "s1@1.0.0": steps * 0.01,
+                        "s2@1.0.0": -steps * 0.002})
+    opened = _open(browser, write_full_report(tmp_path, strategy_equity=pnl))
+    page = opened.page
+    rows = page.locator("table#per-strategy tbody tr").evaluate_all(
+        "rows => rows.map(r => r.cells[0].textContent)")
+    assert rows == ["s1@1.0.0", "s2@1.0.0", "total"]
+    names = page.evaluate(f"document.getElementById('{TIMELINE_DIV_ID}')._fullData"
+                          ".filter(t => t.yaxis === 'y3').map(t => t.name)")
+    assert names == ["s1@1.0.0", "s2@1.0.0"]
+    assert len(_x_ranges(page)) == 3 + 2 * 2  # the net-PnL row joins the linked rows
+    assert opened.errors == []

@@ -39,7 +39,7 @@ def test_sqlite_store_when_opened_then_wal_mode_and_schema_version(tmp_path: Pat
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
 
@@ -75,7 +75,7 @@ def test_sqlite_store_when_unknown_schema_version_then_state_store_error(tmp_pat
         pass
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("UPDATE schema_version SET version = 99")
+        conn.execute("PRAGMA user_version = 99")
     conn.close()
     with pytest.raises(StateStoreError) as info:
         SqliteStateStore(path).open()

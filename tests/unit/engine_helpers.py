@@ -1,8 +1,9 @@
 """Builders shared by the engine tests: bar batches from small arrays, a list feed, a rig.
 
-The rig wires a ``TradingEngine`` by hand from real in-process parts (simulator on a
-simulated clock, ledger, risk engine, sizer, order pipeline, in-memory store and metrics)
-plus the logger and alert fakes, the way ``cli/containers.py`` does, without disk or network.
+The rig builds a ``TradingEngine`` through the composition root (``cli/containers.py``),
+with real in-process parts (simulator on a simulated clock, ledger, risk engine, sizer,
+order pipeline, in-memory store and metrics) and the logger and alert fakes put in with
+``override_providers``: no disk, no network, and no second wiring to drift from the real one.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from dependency_injector import providers
 
+from cli.containers import Container
+from cli.settings import AppSettings
+from cli.strategy_plan import PlannedStrategy
 from tests.fakes import InMemoryMetrics, InMemoryStateStore, ListAlerts, ListLogger
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import NS_PER_SECOND, Fill
 from vibetrading_V2.execution import Simulator, SimulatorConfig
-from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
+from vibetrading_V2.policies.config import PolicySet, RiskPolicy, SizingPolicy
 from vibetrading_V2.policies.risk import RiskEngine
-from vibetrading_V2.policies.sizing import Sizer
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.engine import EngineConfig, EngineRun, TradingEngine
 from vibetrading_V2.runner.pipeline import OrderPipeline
-from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.bundle import StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -175,7 +178,7 @@ SID = meta().strategy_id
 
 @dataclass
 class Rig:
-    """A hand-wired engine and every part a test may want to inspect."""
+    """An engine built through the composition root and every part a test may want to inspect."""
 
     engine: TradingEngine
     strategy: Strategy
@@ -209,46 +212,38 @@ def make_rig(
     store: Any = None,
     **simulator: Any,
 ) -> Rig:
-    """Wire the engine the way the composition root does.
+    """The engine of ``cli/containers.py`` with the rig's parts put in its place.
 
-    ``store``: the state store to record into (an ``InMemoryStateStore`` if not given).
+    The container wires everything (clock, simulator, ledger, pipeline, slots, engine);
+    the rig overrides only what a unit test chooses: the strategy (``planned``), the
+    simulator's knobs (``simulator`` keywords), the risk and sizing policies, the engine's
+    config, and the fakes of our own ports (``tests/fakes.py``). ``store``: the state
+    store to record into (an ``InMemoryStateStore`` if not given).
     """
     info = meta(universe, required)
-    clock = SimulatedClock()
-    sim = Simulator(SimulatorConfig(initial_cash=INITIAL_CASH, **simulator))
-    ledger = Ledger(INITIAL_CASH)
-    risk_engine = RiskEngine(risk or RiskPolicy())
-    store = InMemoryStateStore() if store is None else store
-    metrics = InMemoryMetrics()
-    logger = ListLogger()
-    alerts = ListAlerts()
-    pipeline = OrderPipeline(
-        strategy_id=info.strategy_id,
-        universe=info.universe,
-        execution=sim,
-        store=store,
-        ledger=ledger,
-        sizer=Sizer(sizing or SizingPolicy()),
-        risk=risk_engine,
-        metrics=metrics,
-        logger=logger,
+    clock, metrics, logger, alerts = SimulatedClock(), InMemoryMetrics(), ListLogger(), ListAlerts()
+    store = InMemoryStateStore(clock) if store is None else store
+    container = Container(settings=AppSettings())
+    container.override_providers(
+        guard=providers.Object(guard),
+        planned=providers.Object(
+            [PlannedStrategy(strategy, info, PolicySet(sizing=sizing or SizingPolicy()))]
+        ),
+        simulator_config=providers.Object(
+            SimulatorConfig(initial_cash=INITIAL_CASH, **simulator)
+        ),
+        risk=providers.Object(RiskEngine(risk or RiskPolicy())),
+        engine_config=providers.Object(engine or EngineConfig()),
+        clock=providers.Object(clock),
+        state_store=providers.Object(store),
+        metrics=providers.Object(metrics),
+        logger=providers.Object(logger),
+        alerts=providers.Object(alerts),
     )
-    trading = TradingEngine(
-        slots=[StrategySlot(strategy, info, pipeline)],
-        execution=sim,
-        ledger=ledger,
-        risk=risk_engine,
-        store=store,
-        logger=logger,
-        metrics=metrics,
-        alerts=alerts,
-        guard=guard,
-        clock=clock,
-        config=engine,
-    )
+    trading = container.engine()
     return Rig(
-        trading, strategy, sim, ledger, risk_engine, pipeline, store, metrics, logger, alerts,
-        guard, clock,
+        trading, strategy, container.execution(), container.ledger(), container.risk(),
+        container.slots()[0].pipeline, store, metrics, logger, alerts, guard, clock,
     )
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "ExecutionError",
     "ForbiddenImport",
     "ForbiddenImportError",
+    "ForeignAccountError",
     "ForeignStateError",
     "IndicatorInputError",
     "MissingCredentialsError",
@@ -67,6 +68,8 @@ __all__ = [
     "RiskRejectedError",
     "SandboxViolationError",
     "StateStoreError",
+    "StoreDurabilityError",
+    "StoreSchemaError",
     "StrategyError",
     "StrategyExecutionError",
     "StrategyExportError",
@@ -301,3 +304,15 @@ class StateStoreError(VibeTradingError):
 
 class ForeignStateError(StateStoreError, UserInputError):
     """A run that starts from nothing found a state store already holding another run's rows."""
+
+
+class StoreDurabilityError(StateStoreError, UserInputError):
+    """The state store's file system cannot give the durability promised (no WAL mode)."""
+
+
+class ForeignAccountError(ForeignStateError):
+    """A state store holds another account's (or venue's) rows; it is not adopted silently."""
+
+
+class StoreSchemaError(StateStoreError, UserInputError):
+    """A state store's schema version is one this build cannot read (newer, or too old)."""

@@ -32,6 +32,7 @@ __all__ = [
     "ExecutionUpdates",
     "OrderGateway",
     "StateStore",
+    "StoreTransaction",
 ]
 
 
@@ -218,7 +219,37 @@ class StateStore(metaclass=ABCMeta):
 
     Record, then act: the pipeline writes here before it sends or reports anything.
     ``record_fill`` returns ``False`` for an execution id it already holds.
+
+    Transactions: between ``begin()`` and ``commit()`` (or ``with store.transaction():``)
+    every record call commits together or not at all, so a fill, its order's new state,
+    the position and the risk snapshot never land apart. Outside one, each record call
+    commits alone. One transaction at a time: ``begin`` inside one raises. The defaults
+    here do nothing; both stores fill them.
     """
+
+    def begin(self) -> None:
+        """Open a transaction; the record calls until ``commit`` land together."""
+        return
+
+    def commit(self) -> None:
+        """Make everything recorded since ``begin`` durable at once."""
+        return
+
+    def rollback(self) -> None:
+        """Drop everything recorded since ``begin``; a no-op outside a transaction."""
+        return
+
+    def transaction(self) -> StoreTransaction:
+        """``with store.transaction():`` begin, then commit (rollback on an exception)."""
+        return StoreTransaction(self)
+
+    def controls_changed_since(self, cursor: int) -> int:
+        """The operator-controls cursor now: equal to ``cursor`` when no control changed.
+
+        Cheap enough to poll once per event (``0`` is the cursor of a store with none). A
+        store no other process writes (in memory) never changes under the run.
+        """
+        return cursor
 
     @abstractmethod
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None: ...
@@ -235,7 +266,31 @@ class StateStore(metaclass=ABCMeta):
     ) -> None: ...
 
     @abstractmethod
+    def record_position(self, position: Position) -> None:
+        """The symbol's net position after a fill (the latest per symbol is kept)."""
+
+    @abstractmethod
     def set_control(self, key: str, value: str) -> None: ...
 
     @abstractmethod
     def get_control(self, key: str) -> str | None: ...
+
+
+class StoreTransaction:
+    """Why: ``with store.transaction():`` reads better than begin/commit/rollback by hand.
+
+    Commits when the block ends normally, rolls back when it raises (and lets it raise).
+    """
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> StateStore:
+        self._store.begin()
+        return self._store
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self._store.commit()
+        else:
+            self._store.rollback()

@@ -7,7 +7,8 @@ rows share the problem, so the user can fix the source and try again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -63,87 +64,58 @@ def bar_arrays(frame: pd.DataFrame, *, source: str, first_line: int | None = Non
 
 
 def check_bar_arrays(bars: BarArrays, *, source: str, first_line: int | None = None) -> None:
-    """Check the bar invariants on plain arrays; raise on the first problem found."""
-    ts, o, h, lo, c, v = bars
+    """Check the bar invariants on plain arrays; raise on the first problem found.
 
-    def fail(problem: str, mask: Mask, field: str, detail: Detail, hint: str) -> None:
+    The checks run in a fixed order (times, prices, volume), one mask at a time.
+    """
+    ts, o, h, lo, c, v = bars
+    checks = chain(_time_checks(ts), _price_checks(o, h, lo, c), _volume_checks(v))
+    for problem, mask, field, detail, hint in checks:
         found = first_row(mask)
         if found is None:
-            return
+            continue
         row, count = found
         raise row_error(
-            problem,
-            row,
-            count,
-            at=f"timestamp {format_ts(int(ts[row]))}{detail(row)}",
-            source=source,
-            field=field,
-            hint=hint,
-            first_line=first_line,
+            problem, row, count, at=f"timestamp {format_ts(int(ts[row]))}{detail(row)}",
+            source=source, field=field, hint=hint, first_line=first_line,
         )
 
-    if ts.size > 1:
-        step = np.diff(ts)
-        fail(
-            "timestamps not sorted",
-            _shifted(step < 0),
-            TIMESTAMP,
-            _previous(ts),
-            "sort the rows by timestamp, oldest first",
-        )
-        fail(
-            "duplicate timestamp",
-            _shifted(step == 0),
-            TIMESTAMP,
-            lambda r: "",
-            "keep one bar per timestamp; remove the duplicates at the source",
-        )
+
+# one check: the problem, the rows that have it, the field, a row's values, the fix
+Check = tuple[str, Mask, str, Detail, str]
+
+
+def _time_checks(ts: npt.NDArray[np.int64]) -> Iterator[Check]:
+    if ts.size <= 1:
+        return
+    step = np.diff(ts)
+    yield ("timestamps not sorted", _shifted(step < 0), TIMESTAMP, _previous(ts),
+           "sort the rows by timestamp, oldest first")
+    yield ("duplicate timestamp", _shifted(step == 0), TIMESTAMP, lambda r: "",
+           "keep one bar per timestamp; remove the duplicates at the source")
+
+
+def _price_checks(o: Float64Array, h: Float64Array, lo: Float64Array,
+                  c: Float64Array) -> Iterator[Check]:
     prices = {"open": o, "high": h, "low": lo, "close": c}
     for name, x in prices.items():
-        fail(
-            f"NaN or infinite {name} price",
-            ~np.isfinite(x),
-            name,
-            _value(name, x),
-            "complete or remove the rows without a price",
-        )
+        yield (f"NaN or infinite {name} price", ~np.isfinite(x), name, _value(name, x),
+               "complete or remove the rows without a price")
     for name, x in prices.items():
-        fail(
-            f"non-positive {name} price",
-            x <= 0.0,
-            name,
-            _value(name, x),
-            "prices must be > 0; check the source",
-        )
-    fail(
-        "high < low",
-        h < lo,
-        "high",
-        _high_low(h, lo),
-        "high must be >= low on every bar; check the source",
-    )
+        yield (f"non-positive {name} price", x <= 0.0, name, _value(name, x),
+               "prices must be > 0; check the source")
+    yield ("high < low", h < lo, "high", _high_low(h, lo),
+           "high must be >= low on every bar; check the source")
     for name, x in (("open", o), ("close", c)):
-        fail(
-            f"{name} outside [low, high]",
-            (x < lo) | (x > h),
-            name,
-            _bounds(h, lo, x, name),
-            f"{name} must lie between low and high; check the source",
-        )
-    fail(
-        "NaN or infinite volume",
-        ~np.isfinite(v),
-        "volume",
-        _value("volume", v),
-        "write 0 where a venue reports no volume",
-    )
-    fail(
-        "negative volume",
-        v < 0.0,
-        "volume",
-        _value("volume", v),
-        "volume must be >= 0; check the source",
-    )
+        yield (f"{name} outside [low, high]", (x < lo) | (x > h), name,
+               _bounds(h, lo, x, name), f"{name} must lie between low and high; check the source")
+
+
+def _volume_checks(v: Float64Array) -> Iterator[Check]:
+    yield ("NaN or infinite volume", ~np.isfinite(v), "volume", _value("volume", v),
+           "write 0 where a venue reports no volume")
+    yield ("negative volume", v < 0.0, "volume", _value("volume", v),
+           "volume must be >= 0; check the source")
 
 
 def _shifted(step_mask: Mask) -> Mask:

@@ -27,6 +27,9 @@ Files written to ``out_dir`` (created if missing):
     columns first, floats as ``%.15g`` (every decimal of up to 15 significant digits
     round-trips exactly), missing values empty, times ISO-8601 UTC ending in ``Z``; the
     exact rules are in ``vibetrading_V2.ops.csv_writer``
+``strategy_equity.csv``  only for a run of several strategies: timestamp, then one column
+    per strategy id holding its net PnL (realised + unrealised - fees) since the start, in
+    account currency; per timestamp, the columns sum to ``equity - initial cash``
 ``summary.json``  sorted keys, 2-space indent, floats rounded to 10 significant digits,
     None as null, NaN/inf as the strings "NaN"/"Infinity"/"-Infinity", final newline
 ``report.html``   self-contained (plotly.js inline, works offline), the summary minus
@@ -90,10 +93,12 @@ def write_backtest_outputs(
     prices: Mapping[str, pd.DataFrame],
     title: str,
     timing_keys: Sequence[str] = DEFAULT_TIMING_KEYS,
+    strategy_equity: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write every backtest output into ``out_dir`` and return their paths.
 
-    Keys of the result: ``trades``, ``orders``, ``equity``, ``summary``, ``report``.
+    Keys of the result: ``trades``, ``orders``, ``equity``, ``summary``, ``report``, and
+    ``strategy_equity`` when that frame is given (a run of several strategies).
     ``summary.json`` keeps every key; the HTML leaves out ``timing_keys`` (wall-clock
     measurements) so it is byte-identical between runs on the same inputs.
     """
@@ -104,6 +109,14 @@ def write_backtest_outputs(
         "equity": write_csv(out_dir / "equity.csv", "equity", equity, EQUITY_COLUMNS),
         "summary": write_summary_json(out_dir / "summary.json", summary),
     }
+    stale = out_dir / "strategy_equity.csv"
+    if strategy_equity is None:  # one strategy: no file (not an older run's either)
+        stale.unlink(missing_ok=True)
+    else:
+        paths["strategy_equity"] = write_csv(
+            stale, "strategy_equity", strategy_equity,
+            tuple(map(str, strategy_equity.columns)),
+        )
     shown = {k: v for k, v in summary.items() if k not in set(timing_keys)}
     html = render_report_html(
         title=title,
@@ -111,6 +124,7 @@ def write_backtest_outputs(
         equity=conform_frame("equity", equity, EQUITY_COLUMNS),
         trades=conform_frame("trades", trades, TRADE_COLUMNS),
         prices=prices,
+        strategy_equity=strategy_equity,
     )
     report = out_dir / "report.html"
     report.write_text(html, encoding="utf-8", newline="\n")

@@ -1,6 +1,7 @@
 """The report's time charts: one plotly figure whose rows share a single time axis.
 
-Rows, top to bottom: equity with buy and hold, drawdown, then per symbol its candles (or
+Rows, top to bottom: equity with buy and hold, drawdown, each strategy's net PnL (a run of
+several strategies: ``strategy_equity.csv``'s columns), then per symbol its candles (or
 its close when the data has no open/high/low) with every trade's entry and exit, and its
 volume. Zooming or panning any row moves them all: the x axes of every row match the
 first. Trading-state changes (a halt, a resume) are vertical lines through every row,
@@ -36,9 +37,11 @@ __all__ = ["TIMELINE_DIV_ID", "timeline_div"]
 TIMELINE_DIV_ID = "timeline"
 _WIN, _LOSS, _FLAT = "#2ca02c", "#d62728", "#7f7f7f"
 _MAX_STATE_LABELS = 20  # a line for every change, a text label on the first few
-_ROW_PX = {"equity": 320, "drawdown": 160, "price": 320, "volume": 110}
-_AXIS_TITLE = {"equity": "equity", "drawdown": "drawdown [%]", "price": "price",
-               "volume": "volume"}  # fmt: skip
+_ROW_PX = {"equity": 320, "drawdown": 160, "strategies": 240, "price": 320, "volume": 110}
+_AXIS_TITLE = {"equity": "equity", "drawdown": "drawdown [%]", "strategies": "net PnL",
+               "price": "price", "volume": "volume"}  # fmt: skip
+_STRATEGY_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                    "#e377c2", "#17becf")  # fmt: skip
 _GAP_PX, _TOP_PX, _BOTTOM_PX = 42, 40, 40
 _GRID = {"gridcolor": "#ebf0f8", "zerolinecolor": "#ebf0f8", "linecolor": "#ebf0f8"}
 _CONFIG = {"displaylogo": False, "responsive": True}
@@ -177,6 +180,19 @@ def _trade_traces(symbol: str, trades: pd.DataFrame) -> list[Trace]:
     return traces
 
 
+def _strategy_lines(pnl: pd.DataFrame) -> tuple[list[Trace], str]:
+    """One line per strategy column of ``pnl`` (timestamp, then a column per strategy)."""
+    ms = _ms(utc_times(pnl["timestamp"], "strategy_equity.timestamp"))
+    traces, kept = [], 0
+    for k, column in enumerate(c for c in pnl.columns if c != "timestamp"):
+        color = _STRATEGY_COLORS[k % len(_STRATEGY_COLORS)]
+        trace, n = _line(ms, pnl[column].to_numpy(dtype=float), str(column),
+                         line={"color": color, "width": 1})
+        traces.append(trace)
+        kept = max(kept, n)
+    return traces, _thinned("Net PnL per strategy", kept, len(ms))
+
+
 def _state_marks(changes: Sequence[Mapping[str, object]]) -> tuple[list[Trace], list[Trace]]:
     shapes: list[Trace] = []
     labels: list[Trace] = []
@@ -246,6 +262,7 @@ def timeline_div(
     times: pd.DatetimeIndex,
     initial_equity: float,
     state_changes: Sequence[Mapping[str, object]],
+    strategy_pnl: pd.DataFrame | None = None,
 ) -> str:
     """The linked charts as a ``<div>`` and its script (the page inlines plotly.js once)."""
     symbols = sorted(set(prices) | {str(s) for s in trades["symbol"].dropna()})
@@ -256,6 +273,11 @@ def timeline_div(
     data = [{**t, "xaxis": "x", "yaxis": "y"} for t in lines]
     data.append({**drawdown, "xaxis": "x2", "yaxis": "y2"})
     kinds, titles = ["equity", "drawdown"], [equity_title, drawdown_title]
+    if strategy_pnl is not None and len(strategy_pnl):
+        per_strategy, title = _strategy_lines(strategy_pnl)
+        kinds.append("strategies")
+        titles.append(title)
+        data += [{**t, "xaxis": "x3", "yaxis": "y3"} for t in per_strategy]
     for symbol in symbols:
         price, volume, title = _price_traces(symbol, prices.get(symbol))
         kinds.append("price")

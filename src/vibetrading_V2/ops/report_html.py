@@ -2,9 +2,10 @@
 
 Layout, top to bottom: title and warnings; header cards (``HEADER_CARDS``); the metrics in
 ``SUMMARY_GROUPS`` order; the linked time charts (``report_charts``); monthly returns;
-trades (sortable), per symbol and per exit reason; vetoes, resizes, strategy errors and open
-positions (``report_diagnostics``); any other summary figure; the run's identity
-(``FOOTER_KEYS``) in the footer. A section with no data says "none" rather than vanish.
+trades (sortable), per symbol, per exit reason and per strategy (``report_strategies``);
+vetoes, resizes, strategy errors and open positions (``report_diagnostics``); any other
+summary figure; the run's identity (``FOOTER_KEYS``) in the footer. A section with no data
+says "none" rather than vanish.
 
 Size: the page inlines plotly.js once. It is the finance bundle of plotly.js 4.1 (1.28 MB,
 vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle:
@@ -35,6 +36,7 @@ from vibetrading_V2.ops.report_diagnostics import (
     warnings_block,
 )
 from vibetrading_V2.ops.report_series import monthly_returns, utc_times
+from vibetrading_V2.ops.report_strategies import strategies_table
 from vibetrading_V2.ops.report_tables import (
     exit_reason_table,
     monthly_table,
@@ -53,13 +55,13 @@ __all__ = ["SECTION_IDS", "TIMELINE_DIV_ID", "plotly_bundle", "render_report_htm
 
 SECTION_IDS = (
     "cards", "metrics-section", "charts", "monthly", "trades-section", "per-symbol-section",
-    "exit-reasons-section", "vetoes-section", "resizes-section", "errors-section",
-    "open-positions-section",
+    "exit-reasons-section", "per-strategy-section", "vetoes-section", "resizes-section",
+    "errors-section", "open-positions-section",
 )  # fmt: skip
 """The id of every section the page always has, in page order."""
 
 _NESTED = ("vetoes", "resizes", "strategy_errors", "trading_state_changes", "open_positions",
-           "warnings", "annualisation", "strategy_disabled")  # fmt: skip
+           "warnings", "annualisation", "strategy_disabled", "strategies")  # fmt: skip
 _CSS = """
 :root { --win: #1a7f37; --loss: #c62828; --muted: #667085; --line: #e4e7ec; }
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.5em 2em;
@@ -207,6 +209,7 @@ def render_report_html(
     equity: pd.DataFrame,
     trades: pd.DataFrame,
     prices: Mapping[str, pd.DataFrame],
+    strategy_equity: pd.DataFrame | None = None,
 ) -> str:
     """The whole report page as text (frames already in the ``ops.report`` schemas)."""
     initial = _number(summary, "initial_equity")
@@ -216,7 +219,8 @@ def render_report_html(
     values = equity["equity"].to_numpy(dtype=float)
     base = initial if initial is not None else (float(values[0]) if len(values) else 1.0)
     charts = timeline_div(
-        equity, trades, prices, times=times, initial_equity=base, state_changes=changes
+        equity, trades, prices, times=times, initial_equity=base, state_changes=changes,
+        strategy_pnl=strategy_equity,
     )
     body = [
         f"<h1>{html.escape(title)}</h1>",
@@ -230,6 +234,7 @@ def render_report_html(
                  scroll=True),
         _section("per-symbol-section", "Per symbol", per_symbol_table(trades)),
         _section("exit-reasons-section", "Exit reasons", exit_reason_table(trades)),
+        _section("per-strategy-section", "Per strategy", strategies_table(summary)),
         _section("vetoes-section", "Vetoed intents",
                  reason_section(summary, "vetoes", "vetoes")),
         _section("resizes-section", "Resized intents",

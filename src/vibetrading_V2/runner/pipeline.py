@@ -148,11 +148,18 @@ class OrderPipeline:
             self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
         self._cancel_working(intent.symbol)  # the new target replaces any pending order
+        return self._route(self._request(ts_ns, intent, price, target, current, net))
+
+    def _request(self, ts_ns: int, intent: Intent, price: float, target: float,
+                 current: float, net: float) -> OrderRequest:
+        """The market order from this strategy's ``current`` quantity to ``target``."""
+        delta = target - current
+        quantity = abs(delta)
         grows = abs(target) > abs(current) and intent.direction is not _FLAT
-        request = OrderRequest(
+        return OrderRequest(
             client_order_id=self._next_client_id(ts_ns, intent.symbol),
             symbol=intent.symbol,
-            side=side,
+            side=_BUY if delta > 0 else _SELL,
             quantity=quantity,
             order_type=_MARKET,
             # reduce-only as the venue reads it: it must also reduce the account's net position
@@ -165,7 +172,6 @@ class OrderPipeline:
             created_ns=ts_ns,
             reference_price=price,
         )
-        return self._route(request)
 
     def record_fill(self, fill: Fill) -> bool:
         """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""

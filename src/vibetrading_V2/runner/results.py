@@ -14,6 +14,11 @@ import pyarrow as pa
 
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
+from vibetrading_V2.portfolio.attribution import (
+    StrategyTimeline,
+    strategy_figures,
+    strategy_pnl_series,
+)
 from vibetrading_V2.portfolio.equity import EquityCurve, timestamp_equity
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.open_positions import OpenPosition, last_closes, open_positions
@@ -77,6 +82,22 @@ class BacktestResults:
         """Equity, cash, gross exposure and drawdown per timestamp (``equity.csv``)."""
         return _equity_frame(self._per_ts, self._initial_cash)
 
+    @cached_property
+    def strategy_equity(self) -> pd.DataFrame | None:
+        """Each strategy's net PnL per timestamp (``strategy_equity.csv``), built from its
+        fills; ``None`` for a run of one strategy (its PnL is the account's)."""
+        ids = [str(row["strategy_id"]) for row in self._strategy_rows()]
+        if len(ids) < 2:
+            return None
+        run = self.run
+        timeline = StrategyTimeline(run.symbols, run.symbol_index, run.ts_ns, run.close)
+        times, series = strategy_pnl_series(timeline, run.fills, run.fill_rows, ids)
+        return pd.DataFrame({"timestamp": _times(times), **series}, copy=False)
+
+    def _strategy_rows(self) -> list[Mapping[str, object]]:
+        rows = self.summary.get("strategies")
+        return [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+
     @property
     def prices(self) -> Mapping[str, pd.DataFrame]:
         """Bars per symbol for the report (close, and open/high/low/volume when the feed gave
@@ -99,9 +120,8 @@ def build_results(
         run.symbols, initial_cash, run.fill_rows,
     )
     trades = ledger.trades()
-    held = open_positions(
-        ledger.open_books(), last_closes(run.symbol_index, run.ts_ns, run.close, run.symbols)
-    )
+    closes = last_closes(run.symbol_index, run.ts_ns, run.close, run.symbols)
+    held = open_positions(ledger.open_books(), closes)
     summary: dict[str, object] = dict(
         performance_summary(
             per_ts.ts_ns, per_ts.equity, trades, initial_cash=initial_cash,
@@ -123,6 +143,8 @@ def build_results(
         bars_per_second=run.bars / engine_seconds if engine_seconds > 0 else None,
     )
     summary.update(diagnostics_summary(run))  # vetoes, resizes, errors, state changes, warnings
+    figures = strategy_figures(ledger, run.strategy_ids, closes)
+    summary["strategies"] = [f.summary_row() for f in figures]
     orders = run_orders(execution)
     summary["n_orders"] = len(orders)
     return BacktestResults(

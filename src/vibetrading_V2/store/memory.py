@@ -2,6 +2,8 @@
 
 Backtests and unit tests need the record-then-act trail without a file. This store has
 exactly the API and the write checks of ``SqliteStateStore``; it just forgets on exit.
+Its transactions make nothing more durable, but a rollback drops what they covered, as
+SQLite's does.
 Every row is stamped with ``recorded_ns`` from the run's clock (``recorded_ns(table)``).
 """
 
@@ -9,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.ports import Clock, StateStore
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, Position
 from vibetrading_V2.store.records import (
     RECORDED_TABLES,
     IntentRecord,
     VetoRecord,
     check_fill,
     check_intent,
+    check_no_nan,
     check_order,
     unknown_table,
 )
@@ -25,7 +29,8 @@ __all__ = ["InMemoryStateStore"]
 
 
 class InMemoryStateStore(StateStore):
-    """Intents, orders (latest state and history), deduplicated fills, vetoes, controls.
+    """Intents, orders (latest state and history), deduplicated fills, positions, vetoes,
+    controls.
 
     Read accessors return fresh lists in recording order; ``orders()`` lists each client
     order id once, at the position it was first recorded, in its latest state. ``clock``:
@@ -49,7 +54,13 @@ class InMemoryStateStore(StateStore):
         self._fill_ids: set[str] = set()
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
+        self._positions: dict[str, Position] = {}
         self._checked_request: OrderRequest | None = None  # last request that passed
+        # what begin() saw: row counts per list, copies of the controls (None: no transaction)
+        self._mark: list[int] | None = None
+        self._mark_controls: dict[str, str] = {}
+        self._mark_control_recorded: dict[str, int] = {}
+        self._mark_positions: dict[str, Position] = {}
 
     # --- the StateStore port -------------------------------------------------------------
 
@@ -81,12 +92,61 @@ class InMemoryStateStore(StateStore):
         self._vetoes.append(VetoRecord(ts_ns, strategy_id, symbol, tuple(reasons)))
         self._recorded["vetoes"].append(self._now())
 
+    def record_position(self, position: Position) -> None:
+        check_no_nan("position", position)
+        self._positions[position.symbol] = position
+
     def set_control(self, key: str, value: str) -> None:
         self._controls[key] = value
         self._control_recorded[key] = self._now()
 
     def get_control(self, key: str) -> str | None:
         return self._controls.get(key)
+
+    # --- transactions: nothing to make durable, but a rollback drops what it covers ------
+
+    def begin(self) -> None:
+        if self._mark is not None:
+            raise StateStoreError(
+                "a state store transaction is already open",
+                hint="commit or roll back the open transaction first",
+            )
+        self._mark = [len(self._intents), len(self._order_history), len(self._fills),
+                      len(self._vetoes)]
+        self._mark_controls = dict(self._controls)
+        self._mark_control_recorded = dict(self._control_recorded)
+        self._mark_positions = dict(self._positions)
+
+    def commit(self) -> None:
+        if self._mark is None:
+            raise StateStoreError(
+                "commit without an open state store transaction", hint="call begin() first"
+            )
+        self._mark = None
+
+    def rollback(self) -> None:
+        mark = self._mark
+        if mark is None:
+            return
+        self._mark = None
+        n_intents, n_history, n_fills, n_vetoes = mark[0], mark[1], mark[2], mark[3]
+        for fill in self._fills[n_fills:]:
+            self._fill_ids.discard(fill.execution_id)
+        del self._intents[n_intents:]
+        del self._order_history[n_history:]
+        del self._fills[n_fills:]
+        del self._vetoes[n_vetoes:]
+        recorded = self._recorded
+        del recorded["intents"][n_intents:]
+        del recorded["order_history"][n_history:]
+        del recorded["fills"][n_fills:]
+        del recorded["vetoes"][n_vetoes:]
+        if self._folded > n_history:  # the latest states folded in dropped rows: refold
+            self._orders = {}
+            self._folded = 0
+        self._controls = self._mark_controls
+        self._control_recorded = self._mark_control_recorded
+        self._positions = self._mark_positions
 
     # --- read accessors for reports, reconciliation and tests ----------------------------
 
@@ -112,6 +172,10 @@ class InMemoryStateStore(StateStore):
 
     def has_fill(self, execution_id: str) -> bool:
         return execution_id in self._fill_ids
+
+    def positions(self) -> list[Position]:
+        """The latest recorded position of each symbol, by symbol."""
+        return [self._positions[symbol] for symbol in sorted(self._positions)]
 
     def vetoes(self) -> list[VetoRecord]:
         return list(self._vetoes)

@@ -29,16 +29,25 @@ def remove_store_files(path: Path) -> None:
 
 
 def new_run_store(
-    out_dir: Path | str, path: Path | str | None = None, clock: Clock | None = None
+    out_dir: Path | str,
+    path: Path | str | None = None,
+    clock: Clock | None = None,
+    *,
+    run_id: str | None = None,
+    account: str = "account",
+    venue: str = "simulator",
 ) -> SqliteStateStore:
     """The opened SQLite store of a run that starts from nothing, checked empty.
 
     Opened here, so a foreign store is refused before the run starts rather than at its
-    first order. ``clock`` stamps each row's ``recorded_ns``.
+    first order. ``clock`` stamps each row's ``recorded_ns``; ``run_id``, ``account`` and
+    ``venue`` name the run and whose rows it writes.
     """
     if path is None:
         target = Path(out_dir) / RUN_STORE_NAME
         remove_store_files(target)  # the previous run's, in this out dir
     else:
         target = Path(path)
-    return SqliteStateStore(target, new_run=True, clock=clock).open()
+    return SqliteStateStore(
+        target, new_run=True, clock=clock, run_id=run_id, account=account, venue=venue
+    ).open()

@@ -1,40 +1,20 @@
 """``SqliteStateStore``: the ``StateStore`` port on a SQLite file that survives restarts.
 
-Record, then act: paper and live write every intent, order state, fill, veto and control
-here before acting, so after a crash the file says what may have happened. Each record
-call is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode.
+Record, then act: paper and live write every intent, order state, fill, position, veto and
+control here before acting. Each record call is one transaction in WAL mode, unless the
+caller groups several (``begin``/``commit`` or ``with store.transaction():``).
 
-Life cycle: the constructor only remembers the path. ``open()`` (or entering the context
-manager) connects, creates the schema on first use and checks ``schema_version``. A store
-that was never opened opens itself lazily on its first call, so the runner can use it
-through the port alone. After ``close()`` calls raise ``StateStoreError`` until ``open()``
-is called again. A connection is used from the thread that opened it only.
+``open()`` (or entering the context manager; or the first call, lazily) connects, refuses
+a file system without WAL (``StoreDurabilityError``), creates or migrates the schema
+(``sqlite_migrations``) and refuses rows of another account or venue
+(``ForeignAccountError``) unless ``adopt``. After ``close()`` calls raise until ``open()``.
+A connection is used from the thread that opened it only. With ``new_run=True`` (every
+backtest) the first ``open()`` refuses a file that already holds run rows
+(``ForeignStateError``) instead of trading on state another run left behind.
 
-A store made with ``new_run=True`` belongs to one run that starts from nothing (every
-backtest): its first ``open()`` refuses a file that already holds intents, orders, fills,
-vetoes or controls with a ``ForeignStateError`` naming the file, instead of trading on state
-another run left behind.
-
-Schema (version 2)::
-
-    schema_version(version)                 one row
-    intents(seq PK, ts_ns, strategy_id, symbol, direction, quantity, notional, weight,
-            confidence, stop_loss, take_profit, rationale JSON, recorded_ns)
-    orders(client_order_id PK, first_seq, <order columns>)            latest state
-    order_history(seq PK, <order columns>)                            every recorded state
-    fills(seq PK, execution_id UNIQUE, client_order_id, symbol, side, quantity, price,
-          fee, ts_ns, strategy_id, liquidity, recorded_ns)
-    vetoes(seq PK, ts_ns, strategy_id, symbol, reasons JSON, recorded_ns)
-    controls(key PK, value, recorded_ns)
-
-Two times, never mixed: ``ts_ns``, ``created_ns`` and ``updated_ns`` are market times (the
-bar or fill they answer); ``recorded_ns`` is when the row was written, on the run's clock
-(the wall clock in paper and live).
-
-``<order columns>`` are client_order_id, symbol, side, quantity, order_type, limit_price,
-stop_price, time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group,
-created_ns, status, filled_quantity, average_price, venue_order_id, reason, updated_ns,
-reference_price, recorded_ns.
+Every row carries ``run_id``, ``account`` and ``venue`` (the tables: ``sqlite_schema``).
+``ts_ns``, ``created_ns`` and ``updated_ns`` are market times; ``recorded_ns`` is when the
+row was written, on the run's clock (the wall clock in paper and live).
 """
 
 from __future__ import annotations
@@ -46,40 +26,55 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from vibetrading_V2.core.errors import ForeignStateError, StateStoreError
+from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.ports import Clock, StateStore
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, Position
+from vibetrading_V2.store.operator_controls import (
+    ControlRecord,
+    RunRecord,
+    control_cursor,
+    current_controls,
+    last_run,
+    write_control,
+)
 from vibetrading_V2.store.records import (
-    RECORDED_TABLES,
-    IntentRecord,
-    VetoRecord,
     check_fill,
     check_intent,
+    check_no_nan,
     check_order,
-    unknown_table,
 )
+from vibetrading_V2.store.sqlite_migrations import ensure_schema
+from vibetrading_V2.store.sqlite_open import (
+    check_account,
+    connect,
+    make_parent,
+    refuse_foreign_state,
+    register_run,
+)
+from vibetrading_V2.store.sqlite_reads import SqliteReads
 from vibetrading_V2.store.sqlite_schema import (
     FILL_COLUMNS,
+    IDENTITY_COLUMNS,
     INTENT_COLUMNS,
     ORDER_COLUMNS,
-    SCHEMA_STATEMENTS,
     SCHEMA_VERSION,
-    fill_from_row,
     fill_row,
-    intent_from_row,
     intent_row,
-    order_from_row,
     order_row,
-    veto_from_row,
 )
 
 __all__ = ["SCHEMA_VERSION", "SqliteStateStore"]
 
 _SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
-_RUN_TABLES = ("intents", "orders", "fills", "vetoes", "controls")
 _ROW_ORDER = {"controls": "key"}  # the other tables: seq, their write order
 _ORDER_UPDATES = ", ".join(
-    f"{c.strip()} = excluded.{c.strip()}" for c in ORDER_COLUMNS.split(",")[1:]
+    f"{c.strip()} = excluded.{c.strip()}"
+    for c in (ORDER_COLUMNS + ", " + IDENTITY_COLUMNS).split(",")[1:]
+)
+_ORDER_INSERT = f"{ORDER_COLUMNS}, {IDENTITY_COLUMNS}"
+_POSITION_UPDATES = ", ".join(
+    f"{c} = excluded.{c}"
+    for c in ("quantity", "average_price", "realized_pnl", "recorded_ns", "run_id")
 )
 
 
@@ -87,14 +82,18 @@ def _marks(row: tuple[object, ...]) -> str:
     return ", ".join("?" * len(row))
 
 
-class SqliteStateStore(StateStore):
+class SqliteStateStore(StateStore, SqliteReads):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,
     ``NORMAL`` is faster in WAL mode and may lose the last commits on power loss but never
     corrupts the file. Parent directories of ``path`` are created on open. ``new_run``:
     the file must hold no state yet (checked once, on the first open). ``clock``: the
-    run's clock, which stamps each row's ``recorded_ns`` (0 without one).
+    run's clock, which stamps each row's ``recorded_ns`` (0 without one). ``run_id``,
+    ``account``, ``venue``: stamped on every row; a run id is listed in ``runs`` when the
+    store opens (``None``: a tool, not a run, e.g. ``cli.control``). ``adopt``: take over a
+    store whose rows name another account or venue instead of refusing it. ``vfs``:
+    SQLite's file-system layer by name (``None``: the platform's default).
     """
 
     def __init__(
@@ -104,6 +103,11 @@ class SqliteStateStore(StateStore):
         synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = "FULL",
         new_run: bool = False,
         clock: Clock | None = None,
+        run_id: str | None = None,
+        account: str = "account",
+        venue: str = "simulator",
+        adopt: bool = False,
+        vfs: str | None = None,
     ) -> None:
         if synchronous not in _SYNC_MODES:
             raise StateStoreError(
@@ -114,10 +118,19 @@ class SqliteStateStore(StateStore):
         self._path = Path(path)
         self._synchronous = synchronous
         self._clock = clock
+        self._run_id = run_id
+        self._account = account
+        self._venue = venue
+        self._identity = (run_id or "", account, venue)
+        self._adopt = adopt
+        self._vfs = vfs
         self._conn: sqlite3.Connection | None = None
         self._closed = False
+        self._in_tx = False
         self._must_be_empty = new_run  # until the first open has checked it
         self._checked_request: OrderRequest | None = None  # last request that passed
+        self._seen_data_version = -1  # PRAGMA data_version when the cursor was read
+        self._seen_control_cursor = 0
 
     @property
     def path(self) -> Path:
@@ -126,99 +139,47 @@ class SqliteStateStore(StateStore):
     # --- life cycle ----------------------------------------------------------------------
 
     def open(self) -> SqliteStateStore:
-        """Connect, create or check the schema; a no-op when already open."""
+        """Connect, check WAL, create or migrate the schema, check the account."""
         if self._conn is not None:
             return self
+        path = str(self._path)
         with self._translate("open"):
-            if str(self._path) != ":memory:":
-                self._make_parent()
-            conn = sqlite3.connect(self._path, isolation_level=None)
+            if path != ":memory:":
+                make_parent(self._path)
+            conn = connect(self._path, self._synchronous, self._vfs)
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(f"PRAGMA synchronous={self._synchronous}")
-                conn.execute("PRAGMA foreign_keys=ON")
-                self._ensure_schema(conn)
+                ensure_schema(conn, path, self._identity)
                 if self._must_be_empty:
-                    self._refuse_foreign_state(conn)
+                    refuse_foreign_state(conn, self._path)
+                adopted = check_account(
+                    conn, self._path, self._account, self._venue, adopt=self._adopt
+                )
+                if self._run_id is not None:
+                    register_run(conn, self._run_id, self._account, self._venue, adopted)
             except BaseException:
                 conn.close()
                 raise
         self._conn = conn
         self._closed = False
+        self._in_tx = False
         self._must_be_empty = False
+        self._seen_data_version = -1
         return self
 
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL); idempotent."""
+        """Close the connection (checkpointing the WAL; an open transaction is dropped)."""
         if self._conn is not None:
             with self._translate("close"):
                 self._conn.close()
             self._conn = None
         self._closed = True
+        self._in_tx = False
 
     def __enter__(self) -> SqliteStateStore:
         return self.open()
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        tables.discard("sqlite_sequence")
-        if not tables:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in SCHEMA_STATEMENTS:
-                    conn.execute(statement)
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            return
-        if "schema_version" not in tables:
-            raise StateStoreError(
-                "the file is a SQLite database but not a vibetrading state store "
-                f"(tables: {', '.join(sorted(tables))})",
-                path=str(self._path),
-                hint="point the state store at a new file or at one this framework created",
-            )
-        rows = conn.execute("SELECT version FROM schema_version").fetchall()
-        found = [r[0] for r in rows]
-        if found != [SCHEMA_VERSION]:
-            raise StateStoreError(
-                f"unsupported state store schema version {found} (this build reads "
-                f"[{SCHEMA_VERSION}])",
-                path=str(self._path),
-                field="schema_version",
-                hint="use a build that matches the file, or start from a new state file",
-            )
-
-    def _make_parent(self) -> None:
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StateStoreError(
-                f"cannot create the state store's directory {self._path.parent}: {exc}",
-                path=str(self._path),
-                hint="point state.path (or --out) at a directory you can write",
-            ) from None
-
-    def _refuse_foreign_state(self, conn: sqlite3.Connection) -> None:
-        """A new run's store must be empty: rows here were written by another run."""
-        counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in _RUN_TABLES}
-        held = [f"{table}: {n:,}" for table, n in counts.items() if n]
-        if held:
-            raise ForeignStateError(
-                f"the state store already holds rows written by another run ({', '.join(held)}); "
-                "a new run starts from an empty store and never trades on state it did not "
-                "write",
-                path=str(self._path),
-                field="state.path",
-                hint=f"delete {self._path} (with its -wal and -shm files) or set state.path "
-                "(VT_STATE__PATH) to a new file; unset, a backtest keeps a new store of its "
-                "own in its --out directory",
-            )
 
     @contextmanager
     def _translate(self, action: str) -> Iterator[None]:
@@ -248,10 +209,48 @@ class SqliteStateStore(StateStore):
             raise StateStoreError("the state store failed to open", path=str(self._path))
         return conn
 
+    # --- transactions --------------------------------------------------------------------
+
+    def begin(self) -> None:
+        if self._in_tx:
+            raise StateStoreError(
+                "a state store transaction is already open",
+                path=str(self._path),
+                hint="commit or roll back the open transaction first",
+            )
+        conn = self._connection()
+        with self._translate("begin"):
+            conn.execute("BEGIN IMMEDIATE")
+        self._in_tx = True
+
+    def commit(self) -> None:
+        if not self._in_tx:
+            raise StateStoreError(
+                "commit without an open state store transaction",
+                path=str(self._path),
+                hint="call begin() first",
+            )
+        conn = self._connection()
+        with self._translate("commit"):
+            conn.execute("COMMIT")
+        self._in_tx = False
+
+    def rollback(self) -> None:
+        if not self._in_tx:
+            return
+        self._in_tx = False
+        conn = self._connection()
+        with self._translate("rollback"):
+            conn.execute("ROLLBACK")
+
     @contextmanager
     def _tx(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One record call: its own transaction, or part of the caller's open one."""
         conn = self._connection()
         with self._translate(action):
+            if self._in_tx:
+                yield conn
+                return
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -269,120 +268,125 @@ class SqliteStateStore(StateStore):
 
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
         check_intent(intent)
-        row = intent_row(ts_ns, strategy_id, intent, self._now())
+        row = (*intent_row(ts_ns, strategy_id, intent, self._now()), *self._identity)
         with self._tx("record_intent") as conn:
             conn.execute(
-                f"INSERT INTO intents ({INTENT_COLUMNS}) VALUES ({_marks(row)})", row
+                f"INSERT INTO intents ({INTENT_COLUMNS}, {IDENTITY_COLUMNS}) "
+                f"VALUES ({_marks(row)})",
+                row,
             )
 
     def record_order(self, order: Order) -> None:
         check_order(order, self._checked_request)
         self._checked_request = order.request
-        row = order_row(order, self._now())
+        row = (*order_row(order, self._now()), *self._identity)
         with self._tx("record_order") as conn:
             cur = conn.execute(
-                f"INSERT INTO order_history ({ORDER_COLUMNS}) VALUES ({_marks(row)})", row
+                f"INSERT INTO order_history ({_ORDER_INSERT}) VALUES ({_marks(row)})", row
             )
             conn.execute(
-                f"INSERT INTO orders (first_seq, {ORDER_COLUMNS}) VALUES (?, {_marks(row)}) "
+                f"INSERT INTO orders (first_seq, {_ORDER_INSERT}) VALUES (?, {_marks(row)}) "
                 f"ON CONFLICT (client_order_id) DO UPDATE SET {_ORDER_UPDATES}",
                 (cur.lastrowid, *row),
             )
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
-        row = fill_row(fill, self._now())
+        row = (*fill_row(fill, self._now()), *self._identity)
         with self._tx("record_fill") as conn:
             cur = conn.execute(
-                f"INSERT OR IGNORE INTO fills ({FILL_COLUMNS}) VALUES ({_marks(row)})", row
+                f"INSERT OR IGNORE INTO fills ({FILL_COLUMNS}, {IDENTITY_COLUMNS}) "
+                f"VALUES ({_marks(row)})",
+                row,
             )
             return cur.rowcount == 1
 
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
     ) -> None:
+        row = (ts_ns, strategy_id, symbol, json.dumps(list(reasons)), self._now())
         with self._tx("record_veto") as conn:
             conn.execute(
-                "INSERT INTO vetoes (ts_ns, strategy_id, symbol, reasons, recorded_ns) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (ts_ns, strategy_id, symbol, json.dumps(list(reasons)), self._now()),
+                "INSERT INTO vetoes (ts_ns, strategy_id, symbol, reasons, recorded_ns, "
+                f"{IDENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*row, *self._identity),
+            )
+
+    def record_position(self, position: Position) -> None:
+        check_no_nan("position", position)
+        p = position
+        with self._tx("record_position") as conn:
+            conn.execute(
+                "INSERT INTO positions (symbol, quantity, average_price, realized_pnl, "
+                f"recorded_ns, {IDENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (symbol) DO UPDATE SET {_POSITION_UPDATES}",
+                (p.symbol, p.quantity, p.average_price, p.realized_pnl, self._now(),
+                 *self._identity),
             )
 
     def set_control(self, key: str, value: str) -> None:
         with self._tx("set_control") as conn:
             conn.execute(
-                "INSERT INTO controls (key, value, recorded_ns) VALUES (?, ?, ?) ON CONFLICT "
-                "(key) DO UPDATE SET value = excluded.value, recorded_ns = excluded.recorded_ns",
-                (key, value, self._now()),
+                f"INSERT INTO controls (key, value, recorded_ns, {IDENTITY_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "value = excluded.value, recorded_ns = excluded.recorded_ns, "
+                "run_id = excluded.run_id",
+                (key, value, self._now(), *self._identity),
             )
 
     def get_control(self, key: str) -> str | None:
         rows = self._query("get_control", "SELECT value FROM controls WHERE key = ?", (key,))
         return str(rows[0][0]) if rows else None
 
-    # --- read accessors for reports, reconciliation and tests ----------------------------
+    # --- operator controls ---------------------------------------------------------------
 
-    def intents(self) -> list[IntentRecord]:
-        rows = self._query("intents", f"SELECT {INTENT_COLUMNS} FROM intents ORDER BY seq")
-        return [intent_from_row(r) for r in rows]
-
-    def orders(self) -> list[Order]:
-        rows = self._query("orders", f"SELECT {ORDER_COLUMNS} FROM orders ORDER BY first_seq")
-        return [order_from_row(r) for r in rows]
-
-    def order(self, client_order_id: str) -> Order | None:
-        rows = self._query(
-            "order",
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE client_order_id = ?",
-            (client_order_id,),
-        )
-        return order_from_row(rows[0]) if rows else None
-
-    def open_orders(self) -> list[Order]:
-        return [o for o in self.orders() if not o.status.is_terminal]
-
-    def order_history(self, client_order_id: str | None = None) -> list[Order]:
-        if client_order_id is None:
-            rows = self._query(
-                "order_history", f"SELECT {ORDER_COLUMNS} FROM order_history ORDER BY seq"
+    def set_operator_control(self, action: str, *, reason: str, who: str, wall_ns: int) -> None:
+        """Record an operator's ``kill``, ``pause`` or ``resume`` (``operator_controls``)."""
+        with self._tx("set_operator_control") as conn:
+            write_control(
+                conn,
+                action,
+                reason=reason,
+                who=who,
+                wall_ns=wall_ns,
+                account=self._account,
+                venue=self._venue,
             )
-        else:
-            rows = self._query(
-                "order_history",
-                f"SELECT {ORDER_COLUMNS} FROM order_history WHERE client_order_id = ? "
-                "ORDER BY seq",
-                (client_order_id,),
-            )
-        return [order_from_row(r) for r in rows]
+        self._seen_data_version = -1  # this connection's own writes do not move it
 
-    def fills(self) -> list[Fill]:
-        rows = self._query("fills", f"SELECT {FILL_COLUMNS} FROM fills ORDER BY seq")
-        return [fill_from_row(r) for r in rows]
+    def operator_controls(self) -> list[ControlRecord]:
+        """The latest state of each operator control ever set, by name."""
+        conn = self._connection()
+        with self._translate("operator_controls"):
+            return current_controls(conn)
 
-    def has_fill(self, execution_id: str) -> bool:
-        rows = self._query(
-            "has_fill", "SELECT 1 FROM fills WHERE execution_id = ?", (execution_id,)
-        )
-        return bool(rows)
+    def controls_changed_since(self, cursor: int) -> int:
+        """The newest control row's ``seq``; one ``PRAGMA data_version`` when unchanged."""
+        conn = self._conn
+        if conn is None:
+            conn = self._connection()
+        try:  # polled once per event: no context manager on the way
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise StateStoreError(
+                f"state store controls_changed_since failed: {exc}", path=str(self._path)
+            ) from exc
+        if version != self._seen_data_version:
+            with self._translate("controls_changed_since"):
+                self._seen_control_cursor = control_cursor(conn)
+            self._seen_data_version = version
+        return self._seen_control_cursor
 
-    def vetoes(self) -> list[VetoRecord]:
-        rows = self._query(
-            "vetoes", "SELECT ts_ns, strategy_id, symbol, reasons FROM vetoes ORDER BY seq"
-        )
-        return [veto_from_row(r) for r in rows]
+    def pragmas(self) -> dict[str, object]:
+        """The connection's journal mode, synchronous level (2: FULL) and schema version."""
+        names = ("journal_mode", "synchronous", "user_version")
+        return {n: self._query("pragmas", f"PRAGMA {n}")[0][0] for n in names}
 
-    def controls(self) -> dict[str, str]:
-        rows = self._query("controls", "SELECT key, value FROM controls ORDER BY key")
-        return {str(k): str(v) for k, v in rows}
-
-    def recorded_ns(self, table: str) -> list[int]:
-        """When each row of ``table`` was written, on the run's clock, in the row order of
-        its accessor (``order_history`` for every order row, ``controls`` by key)."""
-        if table not in RECORDED_TABLES:
-            raise unknown_table(table)
-        order = _ROW_ORDER.get(table, "seq")
-        rows = self._query("recorded_ns", f"SELECT recorded_ns FROM {table} ORDER BY {order}")
-        return [int(r[0]) for r in rows]
+    def last_run(self) -> RunRecord | None:
+        """The run that most recently opened this store for the first time."""
+        conn = self._connection()
+        with self._translate("last_run"):
+            return last_run(conn)
 
     def _now(self) -> int:
         clock = self._clock

@@ -1,7 +1,12 @@
-"""The SQLite state store's schema (version 2) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 3) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
-in one place. A change to any table means a new ``SCHEMA_VERSION``.
+in one place. A change to any table means a new ``SCHEMA_VERSION`` and a migration step in
+``sqlite_migrations.py``. The version is SQLite's ``PRAGMA user_version``.
+
+Every row of a run table ends with ``IDENTITY_COLUMNS`` (run id, account, venue): which
+run wrote it for which account at which venue. Fills are unique per (venue, account,
+execution id).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from vibetrading_V2.store.records import IntentRecord, VetoRecord
 
 __all__ = [
     "FILL_COLUMNS",
+    "IDENTITY_COLUMNS",
     "INTENT_COLUMNS",
     "ORDER_COLUMNS",
     "SCHEMA_STATEMENTS",
@@ -38,7 +44,14 @@ __all__ = [
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 2  # 2: reference_price of orders, recorded_ns of every row
+SCHEMA_VERSION = 3
+# 2: reference_price of orders, recorded_ns of every row
+# 3: user_version instead of a schema_version table; run id, account and venue on every
+#    row; fills unique per (venue, account, execution id); positions, runs and
+#    control_log tables
+
+IDENTITY_COLUMNS = "run_id, account, venue"
+_IDENTITY_DDL = "run_id TEXT NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL"
 
 ORDER_COLUMNS = (
     "client_order_id, symbol, side, quantity, order_type, limit_price, stop_price, "
@@ -66,28 +79,43 @@ _ORDER_DDL = """
 """
 
 SCHEMA_STATEMENTS = (
-    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-    """CREATE TABLE intents (
+    f"""CREATE TABLE intents (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL,
         strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
         quantity REAL, notional REAL, weight REAL, confidence REAL NOT NULL, stop_loss REAL,
-        take_profit REAL, rationale TEXT NOT NULL, recorded_ns INTEGER NOT NULL)""",
+        take_profit REAL, rationale TEXT NOT NULL, recorded_ns INTEGER NOT NULL,
+        {_IDENTITY_DDL})""",
     f"""CREATE TABLE orders (
-        first_seq INTEGER NOT NULL, {_ORDER_DDL}, PRIMARY KEY (client_order_id))""",
-    f"CREATE TABLE order_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, {_ORDER_DDL})",
+        first_seq INTEGER NOT NULL, {_ORDER_DDL}, {_IDENTITY_DDL},
+        PRIMARY KEY (client_order_id))""",
+    f"""CREATE TABLE order_history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, {_ORDER_DDL}, {_IDENTITY_DDL})""",
     "CREATE INDEX order_history_by_id ON order_history (client_order_id, seq)",
-    """CREATE TABLE fills (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, execution_id TEXT NOT NULL UNIQUE,
+    f"""CREATE TABLE fills (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, execution_id TEXT NOT NULL,
         client_order_id TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
         quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL,
         ts_ns INTEGER NOT NULL, strategy_id TEXT NOT NULL, liquidity TEXT NOT NULL,
-        recorded_ns INTEGER NOT NULL)""",
-    """CREATE TABLE vetoes (
+        recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL},
+        UNIQUE (venue, account, execution_id))""",
+    f"""CREATE TABLE vetoes (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL,
         strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, reasons TEXT NOT NULL,
-        recorded_ns INTEGER NOT NULL)""",
-    """CREATE TABLE controls (
-        key TEXT PRIMARY KEY, value TEXT NOT NULL, recorded_ns INTEGER NOT NULL)""",
+        recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})""",
+    f"""CREATE TABLE controls (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL, recorded_ns INTEGER NOT NULL,
+        {_IDENTITY_DDL})""",
+    f"""CREATE TABLE positions (
+        symbol TEXT PRIMARY KEY, quantity REAL NOT NULL, average_price REAL NOT NULL,
+        realized_pnl REAL NOT NULL, recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})""",
+    """CREATE TABLE runs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL, venue TEXT NOT NULL, opened_wall_ns INTEGER NOT NULL,
+        adopted_from TEXT)""",
+    """CREATE TABLE control_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, active INTEGER NOT NULL,
+        action TEXT NOT NULL, reason TEXT NOT NULL, who TEXT NOT NULL,
+        wall_ns INTEGER NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL)""",
 )
 
 
@@ -116,9 +144,7 @@ def order_from_row(row: Sequence[Any]) -> Order:
     )  # fmt: skip
 
 
-def intent_row(
-    ts_ns: int, strategy_id: str, intent: Intent, recorded_ns: int
-) -> tuple[Any, ...]:
+def intent_row(ts_ns: int, strategy_id: str, intent: Intent, recorded_ns: int) -> tuple[Any, ...]:
     return (
         ts_ns, strategy_id, intent.symbol, intent.direction.value, intent.quantity,
         intent.notional, intent.weight, intent.confidence, intent.stop_loss,
