@@ -104,8 +104,9 @@ class OrderGateway(metaclass=ABCMeta):
 
     Bars: a venue ignores them; a simulator matches its resting orders on them. The engine
     hands a bar to ``observe_bar`` (before the strategy sees it) while ``observes_bars``
-    is true, and after any order was sent; ``observe_bar`` returns whether the gateway
-    still wants bars.
+    is true, and after any order was sent (only bars of symbols for which
+    ``observes_symbol`` is true); ``observe_bar`` returns whether the gateway still wants
+    bars.
     """
 
     @abstractmethod
@@ -141,6 +142,14 @@ class OrderGateway(metaclass=ABCMeta):
     def observe_bar(self, bar: BarPrices) -> bool:
         """See one bar; return whether bars are still wanted (default: ignore it)."""
         return False
+
+    def observes_symbol(self, symbol: str) -> bool:
+        """Whether a bar of ``symbol`` can change anything here (default: ``observes_bars``).
+
+        While bars are wanted, the engine hands ``observe_bar`` only the bars of symbols for
+        which this is true; a gateway that can tell per symbol spares the others' rows.
+        """
+        return self.observes_bars
 
 
 class AccountView(Protocol):

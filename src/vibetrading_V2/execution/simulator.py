@@ -156,6 +156,17 @@ class Simulator(Execution):
         elif symbol in self._close_budget:
             del self._close_budget[symbol]
 
+    def observes_symbol(self, symbol: str) -> bool:
+        """Whether ``symbol`` has orders to match or a position whose mark must follow.
+
+        A flat symbol with nothing working changes nothing on its bars: equity and the
+        margin check value held symbols only, and ``submit`` marks the order's symbol from
+        its ``reference_price`` (and moves the market time to its ``created_ns``).
+        """
+        if self._book.of_symbol(symbol):
+            return True
+        return self._account.quantity(symbol) != 0.0
+
     def observe_bar(self, bar: BarPrices) -> bool:
         """Match this bar against the working orders of its symbol, then mark its close.
 

@@ -21,13 +21,13 @@ import numpy.typing as npt
 
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.runner.cursor import BarCursor
-from vibetrading_V2.runner.run_record import positions_in_symbol
 from vibetrading_V2.runner.slot_state import SlotState
 from vibetrading_V2.runner.stages import Stages
 
 __all__ = ["RowPlan", "walk_batch"]
 
 _INT64_MAX: Final = 2**63 - 1
+_MAX_CODE: Final = 0xFFFF  # a row's symbol code is kept in two bytes
 _PROGRESS_MASK: Final = 0xFFFF  # a long batch reports its progress every 65,536 rows
 
 
@@ -48,14 +48,29 @@ class RowPlan:
         self.single = len(batch_codes) == 1
         self.first_code: int = batch_codes[0]
         self.base: int = history_lengths[self.first_code] - n
-        self.row_symbol: list[int] = []
-        self.positions: list[int] = []
+        # each row's symbol code as two bytes (little-endian): 2 bytes a row, not an 8-byte
+        # list slot, read with the compiled bytes index (``code_at``)
+        self.row_symbol = b""
+        # each symbol's next index in its history: its first row's, moved on by the loop
+        self.next_index: list[int] = []
         if not self.single:
-            self.row_symbol = [codes[c] for c in np.asarray(batch.symbol_index).tolist()]
-            self.positions = positions_in_symbol(self.row_symbol, history_lengths)
+            local = np.asarray(batch.symbol_index, dtype=np.int64)
+            if max(codes) > _MAX_CODE:
+                raise ValueError(f"a batch of {max(codes) + 1:,} symbols: at most "
+                                 f"{_MAX_CODE + 1:,} are supported")
+            self.row_symbol = np.asarray(codes, dtype="<u2")[local].tobytes()
+            counts = np.bincount(local, minlength=len(codes)).tolist()
+            self.next_index = list(history_lengths)
+            for k, code in enumerate(codes):
+                self.next_index[code] -= counts[k]
         self.ts: npt.NDArray[np.int64] = np.asarray(batch.ts_ns, dtype=np.int64)
         # a batch out of order (never from a MarketFeed) checks day and timers on every row
         self.in_order = bool(np.all(self.ts[1:] >= self.ts[:-1]))
+
+    def code_at(self, row: int) -> int:
+        """The symbol code of row ``row`` of a batch of several symbols."""
+        data = self.row_symbol
+        return data[2 * row] | data[2 * row + 1] << 8
 
     def row_at(self, at_ns: int, row: int) -> int:
         """The first row stamped at or after ``at_ns`` (the next row if out of order)."""
@@ -82,7 +97,7 @@ def walk_batch(
         return 0
     slots: list[SlotState] = stages.slots
     plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
-    single, positions, row_symbol, base = plan.single, plan.positions, plan.row_symbol, plan.base
+    single, next_index, row_symbol, base = plan.single, plan.next_index, plan.row_symbol, plan.base
     many = len(slots) > 1  # the first slot's work is written out, the others' looped
     first: SlotState = slots[0]
     account, execution = stages.account, stages.execution
@@ -102,9 +117,11 @@ def walk_batch(
         if single:
             idx = base + i
         else:
-            idx = positions[i]
-            if row_symbol[i] != s:
-                s = row_symbol[i]
+            code = row_symbol[2 * i] | row_symbol[2 * i + 1] << 8  # ``RowPlan.code_at``
+            idx = next_index[code]
+            next_index[code] = idx + 1
+            if code != s:
+                s = code
                 account.select(s)
                 cursors, live = _symbol_view(slots, s)
                 cursor, live_first = cursors[0], live[0]
@@ -113,7 +130,7 @@ def walk_batch(
             _move_others(cursors, idx)
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
-        if stages.watching:
+        if stages.watching and execution.observes_symbol(cursor.symbol):
             stages.stamp(cursor.ts_ns)
             stages.match(cursor, offset + i)
         equity = account.equity_at(cursor)

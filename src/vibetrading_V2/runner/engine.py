@@ -231,9 +231,14 @@ class TradingEngine:
         plan = RowPlan(batch, codes, [c.history_length for c in self._stages.slots[0].cursors])
         step = self._step
         ts = plan.ts.tolist()
+        next_index = plan.next_index
         for i in range(len(batch)):
-            code = plan.first_code if plan.single else plan.row_symbol[i]
-            index = plan.base + i if plan.single else plan.positions[i]
+            if plan.single:
+                code, index = plan.first_code, plan.base + i
+            else:
+                code = plan.code_at(i)
+                index = next_index[code]
+                next_index[code] = index + 1
             step.step(BarEvent(offset + i, code, index, ts[i]))
         return 0
 

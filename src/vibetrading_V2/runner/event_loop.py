@@ -59,7 +59,7 @@ class EventStep:
         now = stages.timer_now(ts)
         if now >= stages.timer_due:
             stages.fire_timers(now)
-        if stages.watching:
+        if stages.watching and stages.execution.observes_symbol(cursor.symbol):
             stages.match(cursor, row)
         equity = account.equity_at(cursor)
         if not stages.band_low <= equity <= stages.band_high or ts >= stages.next_day:

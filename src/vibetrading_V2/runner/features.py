@@ -243,12 +243,13 @@ class FeatureBuilder:
 
 
 def _frozen_view(values: npt.ArrayLike, dtype: type[np.generic]) -> Any:
-    """``values`` as a contiguous array of ``dtype``, read-only; no copy when it already is."""
-    view = np.ascontiguousarray(values, dtype=dtype).view()
+    """``values`` as an array of ``dtype``, read-only; no copy when it already is one (a
+    strided view of a merged batch stays one: its ``data`` indexes like a contiguous one)."""
+    view = np.asarray(values, dtype=dtype).view()
     view.flags.writeable = False
     return view
 
 
 def _bytes_of(values: npt.NDArray[Any]) -> memoryview:
-    """The bytes of a contiguous array, without the copy ``tobytes()`` makes."""
-    return values.data.cast("B")
+    """The bytes of an array, without the copy ``tobytes()`` makes when it is contiguous."""
+    return np.ascontiguousarray(values).data.cast("B")

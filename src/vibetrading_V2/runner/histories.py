@@ -72,9 +72,13 @@ class SymbolHistories:
                 self._extend(codes[0], ts_ns, raw, on_error, failed, compute)
             return failed
         local = np.asarray(batch.symbol_index, dtype=np.int64)
+        turns = _turns(local, len(codes))
         for k, code in enumerate(codes):
-            rows = np.flatnonzero(local == k)
-            if len(rows):
+            # symbols taking turns: each one's rows are a strided view of the batch, no copy
+            rows: slice | np.ndarray = (
+                slice(turns[k], None, len(codes)) if turns else np.flatnonzero(local == k)
+            )
+            if len(ts_ns[rows]):
                 self._extend(code, ts_ns[rows], {name: raw[name][rows] for name in raw},
                              on_error, failed, compute)
         return failed
@@ -115,3 +119,20 @@ class SymbolHistories:
         if error is not None:
             failed.add(code)
             on_error(int(ts_ns[0]), symbol, error)
+
+
+def _turns(local: np.ndarray, n_symbols: int) -> list[int]:
+    """Each symbol's first row when the symbols take turns in one fixed order (every symbol
+    on every time, a merged feed's usual layout); empty otherwise."""
+    n = len(local)
+    if n == 0 or n % n_symbols:
+        return []
+    first = local[:n_symbols]
+    if sorted(first.tolist()) != list(range(n_symbols)):
+        return []
+    if not bool(np.all(local.reshape(-1, n_symbols) == first)):
+        return []
+    where = [0] * n_symbols
+    for j, k in enumerate(first.tolist()):
+        where[k] = j
+    return where

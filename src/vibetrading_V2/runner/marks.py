@@ -29,6 +29,7 @@ class AccountMarks:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
         self.names: list[str] = []
+        self._codes: dict[str, int] = {}  # each name's code (its place in ``names``)
         self.qty: list[float] = []
         self.last_close: list[float] = []
         self.cash = ledger.cash()
@@ -39,6 +40,7 @@ class AccountMarks:
 
     def add(self, symbol: str) -> None:
         """A symbol first seen: valued at the ledger's last price (0 if never marked)."""
+        self._codes[symbol] = len(self.names)
         self.names.append(symbol)
         self.qty.append(self._ledger.net_quantity(symbol))
         self.last_close.append(self._ledger.last_price(symbol) or 0.0)
@@ -71,12 +73,23 @@ class AccountMarks:
         if self.code >= 0:
             self.last_close[self.code] = self.close
 
-    def refresh(self) -> None:
-        """Re-read cash and quantities from the ledger after fills; revalue the holdings."""
+    def refresh(self, filled: list[str] | None = None) -> None:
+        """Re-read cash and quantities from the ledger after fills; revalue the holdings.
+
+        ``filled`` names the symbols that filled (only a fill moves a quantity): only
+        theirs are re-read; ``None`` re-reads all. The value is summed over every symbol in
+        the same order either way, so it is bit-identical to a full re-read.
+        """
         self.settle()
         ledger = self._ledger
         names, last_close = self.names, self.last_close
-        qty = [ledger.net_quantity(x) for x in names]
+        codes = self._codes
+        if filled is None or any(x not in codes for x in filled):
+            qty = [ledger.net_quantity(x) for x in names]
+        else:
+            qty = self.qty
+            for x in filled:
+                qty[codes[x]] = ledger.net_quantity(x)
         value = 0.0
         for k in range(len(names)):
             value += qty[k] * last_close[k]

@@ -75,8 +75,9 @@ class Stages:
         self.fills: list[Fill] = []
         self.fill_rows: list[int] = []
         # orders appear only through submits made here, so the flag says when the execution
-        # must see the bar: set after every submit, cleared by ``observe_bar`` once the
-        # execution has nothing to match (a venue: at once)
+        # must see bars: set after every submit, cleared by ``observe_bar`` once the
+        # execution has nothing to match (a venue: at once); while set, a row's bar is
+        # handed over only if ``observes_symbol`` says it can change anything
         self.watching = execution.observes_bars
         self.seen_updates = 0  # the cursor on the execution's update stream
         self.halted = risk.state is _HALTED
@@ -164,7 +165,7 @@ class Stages:
                                        tell=False)
             else:
                 slot.router.book_fill(fill, row, fills, fill_rows, slot.cursors, names)
-        account.refresh()
+        account.refresh([fill.symbol for fill in new])
         return True
 
     # -- risk ------------------------------------------------------------------------------
