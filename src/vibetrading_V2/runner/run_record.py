@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +18,10 @@ __all__ = [
     "ReasonCount",
     "merged_columns",
     "merged_timeline",
-    "positions_in_symbol",
 ]
 
 BAR_COLUMNS = ("open", "high", "low", "volume")
 """The bar fields a run keeps beside its closes, for the report's candles and volume."""
-_CHUNK = 1 << 16  # rows turned into Python ints at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,58 +119,6 @@ def merged_columns(
                       np.float64)
         for name in names
     }
-
-
-def positions_in_symbol(row_symbol: list[int], history_lengths: list[int]) -> list[int]:
-    """For each row, its index in its symbol's history (histories already hold the batch).
-
-    Equal indices are one shared ``int`` (a million rows of 40 symbols would otherwise
-    hold 40 million ints of 28 bytes each). When the symbols take turns in a fixed order
-    (every symbol on every time, the usual merged feed) each symbol's indices are written
-    as one slice; otherwise they are computed with numpy and looked up in chunks.
-    """
-    n = len(row_symbol)
-    pool = list(range(max(history_lengths, default=0)))
-    period = _period(row_symbol)
-    if period:
-        positions: list[int] = [0] * n
-        steps = n // period
-        for j, code in enumerate(row_symbol[:period]):
-            end = history_lengths[code]
-            positions[j::period] = pool[end - steps : end]
-        return positions
-    codes = np.frombuffer(array("q", row_symbol), dtype=np.int64)
-    # each row's rank among its symbol's rows: one stable sort by symbol (radix, small codes)
-    narrow = codes.astype(np.int16) if len(history_lengths) < 2**15 else codes
-    order = np.argsort(narrow, kind="stable")
-    counts = np.bincount(codes, minlength=len(history_lengths))
-    firsts = np.cumsum(counts) - counts  # where each symbol's rows begin in ``order``
-    ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = np.arange(n, dtype=np.int64)
-    ranks += (np.asarray(history_lengths, dtype=np.int64) - counts - firsts)[codes]
-    positions = []
-    for start in range(0, n, _CHUNK):
-        positions.extend(map(pool.__getitem__, ranks[start : start + _CHUNK].tolist()))
-    return positions
-
-
-def _period(row_symbol: list[int]) -> int:
-    """``p`` when the rows repeat the first ``p`` rows' (distinct) symbols in that order
-    all along and ``p`` divides their number; 0 otherwise."""
-    n = len(row_symbol)
-    seen: set[int] = set()
-    for code in row_symbol:
-        if code in seen:
-            break
-        seen.add(code)
-    period = len(seen)
-    if period == 0 or n % period:
-        return 0
-    steps = n // period
-    for j in range(period):
-        if row_symbol[j::period].count(row_symbol[j]) != steps:
-            return 0
-    return period
 
 
 def _concat(parts: list[Any], dtype: Any) -> Any:
