@@ -42,6 +42,7 @@ from vibetrading_V2.runner.collector import paused_collector, quiet_collector
 from vibetrading_V2.runner.event_loop import EventStep
 from vibetrading_V2.runner.events import BarEvent, EngineEvent
 from vibetrading_V2.runner.histories import SymbolHistories
+from vibetrading_V2.runner.operator_controls import OperatorControls
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun, merged_columns, merged_timeline
 from vibetrading_V2.runner.run_totals import run_totals
@@ -141,7 +142,10 @@ class TradingEngine:
             risk_state=self._risk_state, guard=guard, clock=self._clock, timers=timers,
             logger=logger,
         )
-        self._step = EventStep(self._stages)
+        self._controls = OperatorControls(store=store, stages=self._stages,
+                                          account_id=config.account_id, logger=logger,
+                                          alerts=alerts)
+        self._step = EventStep(self._stages, self._controls.poll)
         self._fast = config.fast_backtest and simulated
 
     @property
@@ -174,11 +178,14 @@ class TradingEngine:
         self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
     ) -> EngineRun:
         self._risk_state.restore()
+        self._controls.start()  # a kill set before the run: it starts halted
         stages = self._stages
         parts: list[tuple[tuple[str, ...], BarBatch]] = []
         offset = 0
         for batch in feed.batches():
             codes = self._extend(batch)
+            if self._fast:  # the event step polls once per event
+                self._controls.poll()
             try:
                 if len(batch) >= _FREEZE_ROWS:  # a backtest's history: no garbage in the run
                     with paused_collector():

@@ -2,10 +2,13 @@
 
 Paper and live hand every event here; a backtest may walk its batch through the fast driver
 instead (``backtest_driver``), which calls the same stages in the same order. Every event
-ends by draining the execution's updates, so a fill is booked whenever it arrives.
+ends by draining the execution's updates, so a fill is booked whenever it arrives. Every
+event starts by polling the operator controls (``poll``; one cheap call while none changed).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from vibetrading_V2.runner.events import (
     BarEvent,
@@ -26,11 +29,14 @@ class EventStep:
     driver is tested against.
     """
 
-    def __init__(self, stages: Stages) -> None:
+    def __init__(self, stages: Stages, poll: Callable[[], None] | None = None) -> None:
         self._stages = stages
+        self._poll = poll
 
     def step(self, event: EngineEvent) -> None:
         stages = self._stages
+        if self._poll is not None:
+            self._poll()
         if isinstance(event, BarEvent):
             self._bar(event)
             row = event.row

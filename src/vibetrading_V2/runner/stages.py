@@ -81,6 +81,7 @@ class Stages:
         self.watching = execution.observes_bars
         self.seen_updates = 0  # the cursor on the execution's update stream
         self.halted = risk.state is _HALTED
+        self.paused = False  # an operator's pause: no new intents, whatever the gate says
         self.band_low, self.band_high, self.next_day = risk.nav_band
         # the first event starts the schedule (at its time): it is due from the start
         self.timer_due = _FIRST_EVENT if timers.names else timers.next_due_ns()
@@ -176,7 +177,7 @@ class Stages:
         state = self.risk.check_nav(ts, equity)
         self.band_low, self.band_high, self.next_day = self.risk.nav_band
         self.risk_state.after_nav(state)
-        self.halted = state is _HALTED
+        self.halted = state is _HALTED or self.paused
 
     def control(self, ts: int, command: str, actor: str) -> None:
         """An operator's command: ``kill`` (halt and cancel all) or ``reset`` (lift it)."""
@@ -190,7 +191,12 @@ class Stages:
             return
         self.band_low, self.band_high, self.next_day = risk.nav_band
         self.risk_state.after_nav(state)
-        self.halted = state is _HALTED
+        self.halted = state is _HALTED or self.paused
+
+    def set_paused(self, paused: bool) -> None:
+        """An operator's pause (``True``) or its end: no intent is acted on while paused."""
+        self.paused = paused
+        self.halted = self.risk.state is _HALTED or paused
 
     # -- strategies ------------------------------------------------------------------------
 
