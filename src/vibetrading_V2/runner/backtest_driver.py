@@ -102,18 +102,15 @@ def walk_batch(
     first: SlotState = slots[0]
     account, execution = stages.account, stages.execution
     s: int = plan.first_code
-    account.select(s)
-    cursors, live = _symbol_view(slots, s)
+    cursors, live = _enter_symbol(stages, s)
     cursor: BarCursor = cursors[0]  # the first slot's: the bar the execution and marks read
     live_first: bool = live[0]
     band_low, band_high = stages.band_low, stages.band_high
     day_row, timer_row = plan.row_at(stages.next_day, -1), plan.row_at(stages.timer_due, -1)
-    told = 0
     idx: int = base
     for i in range(n):
         if not i & _PROGRESS_MASK and i and tick is not None:
             tick(_PROGRESS_MASK + 1)
-            told += _PROGRESS_MASK + 1
         if single:
             idx = base + i
         else:
@@ -122,8 +119,7 @@ def walk_batch(
             next_index[code] = idx + 1
             if code != s:
                 s = code
-                account.select(s)
-                cursors, live = _symbol_view(slots, s)
+                cursors, live = _enter_symbol(stages, s)
                 cursor, live_first = cursors[0], live[0]
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
         if many:
@@ -145,7 +141,7 @@ def walk_batch(
         if execution.update_count != stages.seen_updates:  # news outside a submit or match
             stages.drain(offset + i)
     stages.stamp(int(plan.ts[-1]))  # the clock stands at the batch's last bar
-    return told
+    return 0 if tick is None else (n - 1) // (_PROGRESS_MASK + 1) * (_PROGRESS_MASK + 1)
 
 
 def _fire_due(stages: Stages, plan: RowPlan, cursor: BarCursor, row: int) -> int:
@@ -164,8 +160,11 @@ def _check_nav(
     return stages.band_low, stages.band_high, plan.row_at(stages.next_day, row)
 
 
-def _symbol_view(slots: list[SlotState], code: int) -> tuple[list[BarCursor], list[bool]]:
-    """Each slot's cursor of symbol ``code``, and whether the slot runs on its rows."""
+def _enter_symbol(stages: Stages, code: int) -> tuple[list[BarCursor], list[bool]]:
+    """Rows of symbol ``code`` from here: the account marks it; each slot's cursor of it,
+    and whether the slot runs on its rows."""
+    stages.account.select(code)
+    slots = stages.slots
     return [slot.cursors[code] for slot in slots], [code not in slot.skipped for slot in slots]
 
 
