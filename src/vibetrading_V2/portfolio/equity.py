@@ -78,12 +78,9 @@ def equity_curve(
     first bar, so a fill of a symbol before its first bar is refused (``ValueError``), as
     are mismatched lengths, unsorted times or rows, and non-finite closes.
     """
-    sym = np.asarray(symbol_index, dtype=np.int64)
-    ts = np.asarray(ts_ns, dtype=np.int64)
-    px = np.asarray(close, dtype=np.float64)
-    rows = np.asarray(fill_row, dtype=np.int64)
+    sym, ts, px, rows = _checked_inputs(symbol_index, ts_ns, close, n_symbols, fills,
+                                        symbols, fill_row)
     n = len(sym)
-    _validate(sym, ts, px, n_symbols, fills, symbols, rows)
 
     fill_sym, signed, price, fee = _fill_columns(fills, symbols)
     cash_after = _cash_after(signed, price, fee, initial_cash)
@@ -129,12 +126,9 @@ def timestamp_equity(
         curve = equity_curve(symbol_index, ts_ns, close, n_symbols, fills, symbols,
                              initial_cash, fill_row)
         return per_timestamp(curve), exposure_fraction(curve)
-    sym = np.asarray(symbol_index, dtype=np.int64)
-    ts = np.asarray(ts_ns, dtype=np.int64)
-    px = np.asarray(close, dtype=np.float64)
-    rows = np.asarray(fill_row, dtype=np.int64)
+    sym, ts, px, rows = _checked_inputs(symbol_index, ts_ns, close, n_symbols, fills,
+                                        symbols, fill_row)
     n = len(sym)
-    _validate(sym, ts, px, n_symbols, fills, symbols, rows)
     if n == 0:
         empty = np.empty(0, dtype=np.float64)
         return _frozen(ts.copy(), empty, empty.copy(), empty.copy(), np.empty(0, np.bool_)), 0.0
@@ -147,6 +141,19 @@ def timestamp_equity(
     )
     curve = _frozen(ts[last], cash, gross, cash + value, invested)
     return curve, open_rows / n
+
+
+def _checked_inputs(
+    symbol_index: npt.ArrayLike, ts_ns: npt.ArrayLike, close: npt.ArrayLike, n_symbols: int,
+    fills: Sequence[Fill], symbols: Sequence[str], fill_row: npt.ArrayLike,
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """The timeline's columns and the fills' rows as typed arrays, validated."""
+    sym = np.asarray(symbol_index, dtype=np.int64)
+    ts = np.asarray(ts_ns, dtype=np.int64)
+    px = np.asarray(close, dtype=np.float64)
+    rows = np.asarray(fill_row, dtype=np.int64)
+    _validate(sym, ts, px, n_symbols, fills, symbols, rows)
+    return sym, ts, px, rows
 
 
 def _marked_rows(
