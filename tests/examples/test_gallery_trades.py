@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.examples.gallery import trade_rows, trades_digest
-from tests.integration.backtest_runs import Done
+from tests.integration.backtest_runs import ROOT, Done
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,13 @@ def test_gallery_runs_when_printed_then_the_console_shows_the_pinned_trades_and_
         lines = {" ".join(line.split()) for line in table.splitlines()}
         assert f"Trades {pin.closed_trades}" in lines, name
         assert f"Return {pin.return_pct:.2f} %" in lines, name
+
+
+def test_examples_readme_when_read_then_its_table_quotes_the_pinned_results() -> None:
+    readme = (ROOT / "examples" / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line.split("|") for line in readme.splitlines()
+            if line.startswith("| `")}  # fmt: skip
+    for name, pin in PINS.items():
+        cells = rows[f"{name}.py"]
+        assert cells[3].strip().split()[0] == str(pin.closed_trades), name
+        assert cells[4].strip() == f"{pin.return_pct:.2f} %", name
