@@ -112,19 +112,26 @@ def _check_json(name: str, value: str, target: Any) -> None:
     try:
         json.loads(value)
     except ValueError:
-        pass
-    else:
-        return
+        shape, hint = _json_shape(name, target)
+        raise ConfigError(f"environment variable {name} must hold {shape}, got {value!r}",
+                          field=name, hint=hint) from None
+
+
+def _json_shape(name: str, target: Any) -> tuple[str, str]:
+    """What JSON a section, mapping or list setting takes, and an example of it."""
     if isinstance(target, type) and issubclass(target, BaseModel):
         keys = sorted(target.model_fields)
-        hint = (f"set one key at a time, {name}__<KEY>=VALUE with KEY one of {keys}, or "
-                f"give a JSON object, e.g. {name}='{{\"{keys[0]}\": ...}}'")
-        shape = "a JSON object"
-    else:
-        hint = f"give a JSON list, e.g. {name}='[\"EURUSD\", \"BTCUSD\"]'"
-        shape = "a JSON list" if get_origin(target) is not dict else "a JSON object"
-    raise ConfigError(f"environment variable {name} must hold {shape}, got {value!r}",
-                      field=name, hint=hint)
+        return "a JSON object", (
+            f"set one key at a time, {name}__<KEY>=VALUE with KEY one of {keys}, or give a "
+            f"JSON object, e.g. {name}='{{\"{keys[0]}\": ...}}'")
+    if get_origin(target) is dict:
+        return "a JSON object", (f"give a JSON object, e.g. {name}='{{\"fast\": 20}}', or "
+                                 f"set one key at a time, {name}__<KEY>=VALUE")
+    item = next(iter(get_args(target)), None)
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        return "a JSON list", (f"give a JSON list of objects with keys "
+                               f"{sorted(item.model_fields)}, e.g. {name}='[{{...}}, {{...}}]'")
+    return "a JSON list", f"give a JSON list, e.g. {name}='[\"EURUSD\", \"BTCUSD\"]'"
 
 
 def _check_fits_env(environ: Mapping[str, str], env: str, files: Sequence[Path]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cli.settings import load_settings
+from cli.settings_errors import settings_source_error
 from vibetrading_V2.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,3 +148,19 @@ def test_backtest_cli_when_vt_section_not_json_then_exit_2_naming_it_without_tra
     assert "VT_POLICIES__RISK" in result.stderr and "ConfigError" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_vt_strategies_when_not_json_then_the_hint_names_the_entry_keys(
+    config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VT_STRATEGIES", "my_strategy_a")
+
+    error = _refusal(config_dir)
+    assert error.field == "VT_STRATEGIES"
+    assert "JSON list of objects with keys ['name', 'params']" in str(error.hint)
+
+
+def test_settings_source_error_when_pydantic_settings_fails_then_names_the_variables() -> None:
+    error = settings_source_error(ValueError("cannot decode"), {"VT_DATA__END": "x"},
+                                  [Path("config/base.yaml")])
+    assert error.field == "VT_DATA__END" and "cannot decode" in error.message
