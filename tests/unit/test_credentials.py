@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli.credentials import (
     VENUE_CREDENTIALS,
@@ -67,3 +69,17 @@ def test_required_credentials_when_venue_keeps_no_secret_here_then_none(venue: s
 def test_credential_variables_when_listed_then_outside_the_settings_prefix() -> None:
     names = [spec.variable for specs in VENUE_CREDENTIALS.values() for spec in specs]
     assert names and not any(name.upper().startswith(ENV_PREFIX) for name in names)
+
+
+@given(st.dictionaries(st.sampled_from(sorted(BYBIT)), st.sampled_from(["", " ", "k", "\t"])))
+def test_missing_credentials_when_any_are_unset_or_blank_then_exactly_those_named(
+    environ: dict[str, str],
+) -> None:
+    expected = [name for name in sorted(BYBIT) if not environ.get(name, "").strip()]
+    assert missing_credentials("bybit", environ) == expected
+
+
+@given(st.text(min_size=1))
+def test_secret_when_shown_then_its_text_never_depends_on_the_value(value: str) -> None:
+    secret = Secret(value)
+    assert (str(secret), repr(secret), f"{secret:>9}") == ("***", "Secret('***')", "***")
