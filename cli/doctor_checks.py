@@ -26,6 +26,7 @@ from vibetrading_V2.store.sqlite_migrations import stored_version
 from vibetrading_V2.store.sqlite_schema import SCHEMA_VERSION
 
 __all__ = [
+    "CLOSED_MARKET_NS",
     "CheckResult",
     "check_clock",
     "check_config",
@@ -36,6 +37,7 @@ __all__ = [
     "check_store",
     "check_strategies",
     "check_venue",
+    "fresh_within",
     "skipped",
 ]
 
@@ -61,6 +63,7 @@ class CheckResult:
 
 
 def skipped(name: str, why: str, *, required: bool = True) -> CheckResult:
+    """A check that could not be made, and why."""
     return CheckResult(name, "skip", f"skipped: {why}", required)
 
 
