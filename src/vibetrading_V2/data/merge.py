@@ -1,0 +1,172 @@
+"""Several symbols' bars merged into one time order, whole or chunk by chunk.
+
+Rows come out by time and, on equal time, in the order the symbols were given. Symbols on
+the same times (the usual case) are interleaved without sorting; otherwise a stable sort
+on time alone (the parts concatenated in symbol order) breaks ties by symbol order. The
+chunked merge cuts the same order into batches of whole timestamps: all rows up to a time
+that every unfinished symbol has reached are known, so each chunk merges only those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.bar_stream import BarStream
+from vibetrading_V2.data.schema import BarArrays
+
+__all__ = ["merge_parts", "merged_chunks"]
+
+Columns = list[npt.NDArray[Any]]  # symbol index, time, open, high, low, close, volume
+_FIELDS = ("open", "high", "low", "close", "volume")
+_MAX_PIECE_ROWS = 1 << 16
+_MIN_PIECE_ROWS = 1 << 10
+_LAST = int(np.iinfo(np.int64).max)  # every symbol done: all pending rows are known
+
+
+def merge_parts(parts: Sequence[BarArrays]) -> Columns:
+    """The parts (one per symbol, each in time order) as seven merged columns."""
+    if len(parts) == 1:  # one symbol: already in time order, hand out the arrays as they are
+        bars = parts[0]
+        return [np.zeros(bars.rows, dtype=np.int64), bars.ts_ns, bars.open, bars.high,
+                bars.low, bars.close, bars.volume]
+    return _interleaved(parts) if _same_times(parts) else _sorted_by_time(parts)
+
+
+def merged_chunks(
+    streams: Sequence[BarStream], chunk_rows: int, labels: Sequence[str]
+) -> Iterator[Columns]:
+    """The streams merged as :func:`merge_parts` merges them whole, cut into chunks of
+    whole timestamps: at most ``chunk_rows`` rows, unless one timestamp alone has more.
+
+    Holds about ``2 * chunk_rows`` rows besides the chunk handed out. ``labels`` name the
+    streams in errors.
+    """
+    share = -(-chunk_rows // len(streams))  # rows read ahead per symbol
+    piece_rows = min(_MAX_PIECE_ROWS, max(_MIN_PIECE_ROWS, share))
+    pending = [_Pending(s.pieces(piece_rows), label) for s, label in zip(streams, labels,
+                                                                          strict=True)]
+    while True:
+        for part in pending:
+            part.read_until(share)
+        reach = _reach(pending, chunk_rows)
+        if reach is None:
+            return
+        counts = _chunk_counts(pending, reach, chunk_rows)
+        yield merge_parts([part.take(n) for part, n in zip(pending, counts, strict=True)])
+
+
+class _Pending:
+    """One symbol's rows read from its stream and not yet handed out."""
+
+    def __init__(self, pieces: Iterator[BarArrays], label: str) -> None:
+        self._pieces = pieces
+        self._label = label
+        self.bars = BarArrays.empty()
+        self.done = False
+        self._last_ts: int | None = None
+
+    def read_until(self, rows: int) -> None:
+        """Read pieces until ``rows`` are pending or the stream is done."""
+        while not self.done and self.bars.rows < rows:
+            self.read_more()
+
+    def read_more(self) -> None:
+        piece = next(self._pieces, None)
+        if piece is None:
+            self.done = True
+            return
+        self._check_order(piece.ts_ns)
+        self.bars = self.bars.followed_by(piece)
+
+    def take(self, n: int) -> BarArrays:
+        """The first ``n`` pending rows, no longer pending."""
+        taken = self.bars.rows_between(0, n)
+        self.bars = self.bars.rows_between(n)
+        return taken
+
+    def _check_order(self, ts: npt.NDArray[np.int64]) -> None:
+        if ts.size == 0:
+            return
+        steps = np.diff(ts) if self._last_ts is None else np.diff(ts, prepend=self._last_ts)
+        if bool((steps <= 0).any()):
+            raise DataValidationError(
+                f"{self._label}: the source returned unsorted or duplicate timestamps",
+                field="timestamp",
+                hint="the data source must validate its bars",
+            )
+        self._last_ts = int(ts[-1])
+
+
+def _reach(pending: list[_Pending], chunk_rows: int) -> int | None:
+    """A time up to which every row is pending, with at least ``chunk_rows`` rows up to it
+    (or every row left); ``None`` when no row is left."""
+    while True:
+        open_parts = [p for p in pending if not p.done]
+        if not open_parts:
+            return None if all(p.bars.rows == 0 for p in pending) else _LAST
+        behind = min(open_parts, key=lambda p: int(p.bars.ts_ns[-1]))
+        reach = int(behind.bars.ts_ns[-1])
+        known = sum(int(np.searchsorted(p.bars.ts_ns, reach, "right")) for p in pending)
+        if known >= chunk_rows:
+            return reach
+        behind.read_more()  # the symbol furthest behind bounds what is known: read on
+
+
+def _chunk_counts(pending: list[_Pending], reach: int, chunk_rows: int) -> list[int]:
+    """How many rows of each symbol the next chunk takes: those before the first time at
+    which the chunk would pass ``chunk_rows`` (that whole time, if it alone passes it)."""
+    known = [int(np.searchsorted(p.bars.ts_ns, reach, "right")) for p in pending]
+    if sum(known) <= chunk_rows:
+        return known
+    times = np.concatenate([p.bars.ts_ns[:n] for p, n in zip(pending, known, strict=True)])
+    cut = int(np.partition(times, chunk_rows)[chunk_rows])  # the first time left out
+    counts = [int(np.searchsorted(p.bars.ts_ns, cut, "left")) for p in pending]
+    if sum(counts) == 0:  # the first time alone has more than chunk_rows rows
+        counts = [int(np.searchsorted(p.bars.ts_ns, cut, "right")) for p in pending]
+    return counts
+
+
+def _same_times(parts: Sequence[BarArrays]) -> bool:
+    first = parts[0].ts_ns
+    return all(np.array_equal(bars.ts_ns, first) for bars in parts[1:])
+
+
+def _interleaved(parts: Sequence[BarArrays]) -> Columns:
+    """Every symbol on the same times: row ``t * k + j`` is symbol ``j``'s bar ``t``, the
+    order the stable sort gives, written symbol by symbol without a sort or a gather."""
+    k, rows = len(parts), parts[0].rows
+    index = np.tile(np.arange(k, dtype=np.int64), rows)
+    ts = np.repeat(parts[0].ts_ns, k)
+    columns: Columns = [index, ts]
+    # written a block of times at a time (~256 KiB of output, which stays in cache while
+    # every symbol writes its stride into it), not a pass over the whole column per symbol
+    block = max(64, (1 << 15) // k)
+    for name in _FIELDS:
+        column = np.empty(rows * k, dtype=np.float64)
+        by_time = column.reshape(rows, k)
+        fields = [getattr(bars, name) for bars in parts]
+        for start in range(0, rows, block):
+            out = by_time[start : start + block]
+            for j, values in enumerate(fields):
+                out[:, j] = values[start : start + block]
+        columns.append(column)
+    return columns
+
+
+def _sorted_by_time(parts: Sequence[BarArrays]) -> Columns:
+    """Concatenated in symbol order and each part sorted by time, so a stable sort on time
+    alone breaks ties by symbol order. Gathered a column at a time (one concatenation
+    alive at once)."""
+    ts = np.concatenate([bars.ts_ns for bars in parts])
+    order = np.argsort(ts, kind="stable")
+    index = np.repeat(np.arange(len(parts), dtype=np.int64), [bars.rows for bars in parts])
+    columns: Columns = [index[order], ts[order]]
+    del index, ts
+    for name in _FIELDS:
+        columns.append(np.concatenate([getattr(bars, name) for bars in parts])[order])
+    return columns
