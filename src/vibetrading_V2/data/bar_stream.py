@@ -35,7 +35,8 @@ class BarStream(Protocol):
 
 
 class ArrayBarStream:
-    """Bars already held in memory, handed out as views of their arrays."""
+    """Bars already held in memory, handed out as one piece: views of their arrays (in
+    memory already, they need no reading in pieces, and a merge of views copies nothing)."""
 
     def __init__(self, bars: BarArrays) -> None:
         self.bars = bars
@@ -45,8 +46,8 @@ class ArrayBarStream:
         return self.bars.rows
 
     def pieces(self, piece_rows: int) -> Iterator[BarArrays]:
-        for start in range(0, self.bars.rows, max(1, piece_rows)):
-            yield self.bars.rows_between(start, start + piece_rows)
+        if self.bars.rows:
+            yield self.bars
 
 
 class ParquetBarStream:

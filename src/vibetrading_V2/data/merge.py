@@ -10,7 +10,7 @@ that every unfinished symbol has reached are known, so each chunk merges only th
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,7 @@ _FIELDS = ("open", "high", "low", "close", "volume")
 _MAX_PIECE_ROWS = 1 << 16
 _MIN_PIECE_ROWS = 1 << 10
 _LAST = int(np.iinfo(np.int64).max)  # every symbol done: all pending rows are known
+_NO_TIMES = np.empty(0, dtype=np.int64)
 
 
 def merge_parts(parts: Sequence[BarArrays]) -> Columns:
@@ -61,18 +62,25 @@ def merged_chunks(
 
 
 class _Pending:
-    """One symbol's rows read from its stream and not yet handed out."""
+    """One symbol's rows read from its stream and not yet handed out, kept as the pieces
+    read (joined only when a chunk takes them, so reading on costs no copy)."""
 
     def __init__(self, pieces: Iterator[BarArrays], label: str) -> None:
         self._pieces = pieces
         self._label = label
-        self.bars = BarArrays.empty()
+        self._queue: list[BarArrays] = []
+        self.rows = 0
         self.done = False
         self._last_ts: int | None = None
 
+    @property
+    def last_ts(self) -> int:
+        """The time of the newest pending row (there must be one)."""
+        return int(self._queue[-1].ts_ns[-1])
+
     def read_until(self, rows: int) -> None:
         """Read pieces until ``rows`` are pending or the stream is done."""
-        while not self.done and self.bars.rows < rows:
+        while not self.done and self.rows < rows:
             self.read_more()
 
     def read_more(self) -> None:
@@ -80,18 +88,32 @@ class _Pending:
         if piece is None:
             self.done = True
             return
-        self._check_order(piece.ts_ns)
-        self.bars = self.bars.followed_by(piece)
+        if piece.rows:
+            self._check_order(piece.ts_ns)
+            self._queue.append(piece)
+            self.rows += piece.rows
+
+    def count(self, ts: int, side: Literal["left", "right"]) -> int:
+        """Pending rows before ``ts`` (``left``) or up to it (``right``)."""
+        return sum(int(np.searchsorted(piece.ts_ns, ts, side)) for piece in self._queue)
+
+    def times(self, n: int) -> npt.NDArray[np.int64]:
+        """The times of the first ``n`` pending rows."""
+        if len(self._queue) == 1:
+            return self._queue[0].ts_ns[:n]
+        return np.concatenate([piece.ts_ns for piece in self._queue] or [_NO_TIMES])[:n]
 
     def take(self, n: int) -> BarArrays:
         """The first ``n`` pending rows, no longer pending."""
-        taken = self.bars.rows_between(0, n)
-        self.bars = self.bars.rows_between(n)
-        return taken
+        used, held = 0, BarArrays.empty()
+        while held.rows < n:
+            held = held.followed_by(self._queue[used])
+            used += 1
+        self._queue[:used] = [held.rows_between(n)] if held.rows > n else []
+        self.rows -= n
+        return held.rows_between(0, n)
 
     def _check_order(self, ts: npt.NDArray[np.int64]) -> None:
-        if ts.size == 0:
-            return
         steps = np.diff(ts) if self._last_ts is None else np.diff(ts, prepend=self._last_ts)
         if bool((steps <= 0).any()):
             raise DataValidationError(
@@ -108,11 +130,10 @@ def _reach(pending: list[_Pending], chunk_rows: int) -> int | None:
     while True:
         open_parts = [p for p in pending if not p.done]
         if not open_parts:
-            return None if all(p.bars.rows == 0 for p in pending) else _LAST
-        behind = min(open_parts, key=lambda p: int(p.bars.ts_ns[-1]))
-        reach = int(behind.bars.ts_ns[-1])
-        known = sum(int(np.searchsorted(p.bars.ts_ns, reach, "right")) for p in pending)
-        if known >= chunk_rows:
+            return None if all(p.rows == 0 for p in pending) else _LAST
+        behind = min(open_parts, key=lambda p: p.last_ts)
+        reach = behind.last_ts
+        if sum(p.count(reach, "right") for p in pending) >= chunk_rows:
             return reach
         behind.read_more()  # the symbol furthest behind bounds what is known: read on
 
@@ -120,14 +141,14 @@ def _reach(pending: list[_Pending], chunk_rows: int) -> int | None:
 def _chunk_counts(pending: list[_Pending], reach: int, chunk_rows: int) -> list[int]:
     """How many rows of each symbol the next chunk takes: those before the first time at
     which the chunk would pass ``chunk_rows`` (that whole time, if it alone passes it)."""
-    known = [int(np.searchsorted(p.bars.ts_ns, reach, "right")) for p in pending]
+    known = [p.count(reach, "right") for p in pending]
     if sum(known) <= chunk_rows:
         return known
-    times = np.concatenate([p.bars.ts_ns[:n] for p, n in zip(pending, known, strict=True)])
+    times = np.concatenate([p.times(n) for p, n in zip(pending, known, strict=True)])
     cut = int(np.partition(times, chunk_rows)[chunk_rows])  # the first time left out
-    counts = [int(np.searchsorted(p.bars.ts_ns, cut, "left")) for p in pending]
+    counts = [p.count(cut, "left") for p in pending]
     if sum(counts) == 0:  # the first time alone has more than chunk_rows rows
-        counts = [int(np.searchsorted(p.bars.ts_ns, cut, "right")) for p in pending]
+        counts = [p.count(cut, "right") for p in pending]
     return counts
 
 
