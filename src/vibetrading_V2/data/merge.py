@@ -42,19 +42,24 @@ def merged_chunks(
     streams: Sequence[BarStream], chunk_rows: int, labels: Sequence[str]
 ) -> Iterator[Columns]:
     """The streams merged as :func:`merge_parts` merges them whole, cut into chunks of
-    whole timestamps: at most ``chunk_rows`` rows, unless one timestamp alone has more.
+    whole timestamps: at most ``chunk_rows`` rows (at least that many less one timestamp's
+    rows, but the last), unless one timestamp alone has more.
 
     Holds about ``2 * chunk_rows`` rows besides the chunk handed out. ``labels`` name the
     streams in errors.
     """
-    share = -(-chunk_rows // len(streams))  # rows read ahead per symbol
+    # symbols on the same times read pieces of a chunk's share each, and a chunk takes
+    # whole pieces (not joined from two) when "about chunk_rows" allows fewer than one
+    # timestamp's rows less
+    share = max(1, chunk_rows // len(streams))
+    enough = max(1, chunk_rows - len(streams) + 1)
     piece_rows = min(_MAX_PIECE_ROWS, max(_MIN_PIECE_ROWS, share))
     pending = [_Pending(s.pieces(piece_rows), label) for s, label in zip(streams, labels,
                                                                           strict=True)]
     while True:
         for part in pending:
             part.read_until(share)
-        reach = _reach(pending, chunk_rows)
+        reach = _reach(pending, enough)
         if reach is None:
             return
         counts = _chunk_counts(pending, reach, chunk_rows)
@@ -124,8 +129,8 @@ class _Pending:
         self._last_ts = int(ts[-1])
 
 
-def _reach(pending: list[_Pending], chunk_rows: int) -> int | None:
-    """A time up to which every row is pending, with at least ``chunk_rows`` rows up to it
+def _reach(pending: list[_Pending], enough: int) -> int | None:
+    """A time up to which every row is pending, with at least ``enough`` rows up to it
     (or every row left); ``None`` when no row is left."""
     while True:
         open_parts = [p for p in pending if not p.done]
@@ -133,7 +138,7 @@ def _reach(pending: list[_Pending], chunk_rows: int) -> int | None:
             return None if all(p.rows == 0 for p in pending) else _LAST
         behind = min(open_parts, key=lambda p: p.last_ts)
         reach = behind.last_ts
-        if sum(p.count(reach, "right") for p in pending) >= chunk_rows:
+        if sum(p.count(reach, "right") for p in pending) >= enough:
             return reach
         behind.read_more()  # the symbol furthest behind bounds what is known: read on
 
