@@ -24,13 +24,14 @@ class BarTimeline:
     symbol and close, but a run of 40 symbols on the same minutes repeats each time 40
     times; here a row costs its close and a one- or two-byte code (``codes``), and each
     distinct time is kept once (``times``) with the end of its rows (``ends``: the rows of
-    ``times[k]`` are ``ends[k-1]:ends[k]``). Row ``i`` is a bar of ``symbols[codes[i]]``.
+    ``times[k]`` are ``ends[k-1]:ends[k]``; ``None`` when each time has one row, so row
+    ``k`` is at ``times[k]``). Row ``i`` is a bar of ``symbols[codes[i]]``.
     """
 
     symbols: tuple[str, ...]
     codes: npt.NDArray[np.unsignedinteger]
     times: npt.NDArray[np.int64]
-    ends: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64] | None
     close: npt.NDArray[np.float64]
 
     @classmethod
@@ -44,7 +45,9 @@ class BarTimeline:
         dtype = np.uint8 if len(symbols) <= 256 else np.uint16
         if len(sym) and (sym.min() < 0 or sym.max() >= len(symbols)):
             raise ValueError(f"symbol_index must lie in [0, {len(symbols)})")
-        ends = np.append(np.flatnonzero(ts[1:] != ts[:-1]) + 1, len(ts)) if len(ts) else ts[:0]
+        if not bool((ts[1:] == ts[:-1]).any()):
+            return cls(symbols, sym.astype(dtype), ts, None, np.asarray(close, dtype=np.float64))
+        ends = np.append(np.flatnonzero(ts[1:] != ts[:-1]) + 1, len(ts))
         return cls(symbols, sym.astype(dtype), ts[ends - 1], ends.astype(np.int64),
                    np.asarray(close, dtype=np.float64))
 
@@ -54,12 +57,18 @@ class BarTimeline:
     @property
     def ts_ns(self) -> npt.NDArray[np.int64]:
         """The time of every row (a new array unless each time has one row)."""
-        if len(self.times) == len(self.close):
+        if self.ends is None:
             return self.times
         return np.repeat(self.times, np.diff(self.ends, prepend=0))
 
+    def row_ends(self) -> npt.NDArray[np.int64]:
+        """``ends``, made when each time has one row (``1, 2, ..., len``)."""
+        return np.arange(1, len(self.times) + 1) if self.ends is None else self.ends
+
     def time_of(self, rows: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """The times of the given rows."""
+        if self.ends is None:
+            return self.times[np.asarray(rows, dtype=np.int64)]
         at: npt.NDArray[np.int64] = self.times[np.searchsorted(self.ends, rows, side="right")]
         return at
 
@@ -70,14 +79,16 @@ class BarTimeline:
             np.searchsorted(self.times, until_ns, side="left"))
         if stop <= first:
             return 0
+        if self.ends is None:
+            return stop - first
         return int(self.ends[stop - 1]) - (int(self.ends[first - 1]) if first else 0)
 
     def turns(self) -> bool:
-        """True when every time has one bar of each symbol, in code order (row
-        ``t * N + j`` is symbol ``j``): each symbol's rows are then a stride."""
+        """True when the symbols take turns in code order (row ``t * N + j`` is symbol
+        ``j``): each symbol's rows are then a stride."""
         n, k = len(self.close), len(self.symbols)
-        if n == 0 or n != k * len(self.times) or k == 1:
-            return k == 1 and n == len(self.times)
+        if k == 1 or n % k:
+            return k == 1
         return bool((self.codes.reshape(-1, k) == np.arange(k, dtype=self.codes.dtype)).all())
 
 

@@ -46,7 +46,7 @@ def timeline_equity(
     symbols, n = timeline.symbols, len(timeline)
     rows = np.asarray(fill_row, dtype=np.int64)
     _validate(timeline, fills, rows)
-    if len(symbols) == 1 and len(timeline.times) == n:  # one row per time: the dense curve
+    if len(symbols) == 1 and timeline.ends is None:  # one row per time: the dense curve
         curve = equity_curve(timeline.codes, timeline.times, timeline.close, 1, fills,
                              symbols, initial_cash, rows)
         return per_timestamp(curve), exposure_fraction(curve)
@@ -56,7 +56,7 @@ def timeline_equity(
                        np.empty(0, np.bool_)), 0.0
     fill_sym, signed, price, fee = _fill_columns(fills, symbols)
     cash_after = _cash_after(signed, price, fee, initial_cash)
-    last = timeline.ends - 1  # each timestamp's last row
+    last = timeline.row_ends() - 1  # each timestamp's last row
     cash = cash_after[np.searchsorted(rows, last, side="right")]
     value, gross, invested, open_rows = marked_rows(
         _bars_of(timeline), timeline.close, len(symbols), symbols, fill_sym, signed, price,
@@ -99,9 +99,10 @@ def _bars_of(timeline: BarTimeline) -> Callable[[int], IntArray]:
 
 def _validate(timeline: BarTimeline, fills: Sequence[Fill], rows: IntArray) -> None:
     n, times = len(timeline), timeline.times
-    if len(timeline.codes) != n or (len(timeline.ends) and timeline.ends[-1] != n):
+    rows_of_times = len(times) if timeline.ends is None else int(timeline.ends[-1:].sum())
+    if len(timeline.codes) != n or rows_of_times != n:
         raise ValueError(f"the timeline's codes, times and closes differ in length: "
-                         f"{len(timeline.codes)}, {timeline.ends[-1:]}, {n}")
+                         f"{len(timeline.codes)}, {rows_of_times}, {n}")
     if n and int(timeline.codes.max()) >= len(timeline.symbols):
         raise ValueError(f"symbol_index must lie in [0, {len(timeline.symbols)})")
     if len(times) > 1 and bool(np.any(times[1:] <= times[:-1])):

@@ -79,6 +79,7 @@ class TimelineRecorder:
         self._times = _Column(np.int64)
         self._ends = _Column(np.int64)
         self._rows = 0
+        self._one_per_time = True  # every time so far had one row: ``ends`` is not kept
         self._last_time: int | None = None
         self.candles: dict[str, SymbolCandles] = {}
 
@@ -92,23 +93,37 @@ class TimelineRecorder:
         self._add_codes(local, codes)
         self._close.add(np.asarray(batch.close, dtype=np.float64))
         ts = np.asarray(batch.ts_ns, dtype=np.int64)
-        ends = np.append(np.flatnonzero(ts[1:] != ts[:-1]) + 1, n)
-        times = ts if len(ends) == n else ts[ends - 1]
-        ends += self._rows
-        if self._last_time is not None and int(ts[0]) == self._last_time:
-            self._ends.set_last(int(ends[0]))  # the last batch's last time goes on here
-            ends, times = ends[1:], times[1:]
-        if len(ends):
-            self._ends.add(ends)
-            self._times.add(times)
-            self._last_time = int(times[-1])
+        goes_on = self._last_time is not None and int(ts[0]) == self._last_time
+        if self._one_per_time and not goes_on and not bool((ts[1:] == ts[:-1]).any()):
+            self._times.add(ts)  # still one row a time: no ends to keep
+            self._last_time = int(ts[-1])
+        else:
+            self._add_times(ts, goes_on)
         self._rows += n
         self._add_candles(batch, local, ts, codes, symbols)
 
     def timeline(self, symbols: tuple[str, ...]) -> BarTimeline:
         """The run's timeline so far (its arrays are views: take it once, at the end)."""
-        return BarTimeline(symbols, self._codes.values(), self._times.values(),
-                           self._ends.values(), self._close.values())
+        ends = None if self._one_per_time else self._ends.values()
+        return BarTimeline(symbols, self._codes.values(), self._times.values(), ends,
+                           self._close.values())
+
+    def _add_times(self, ts: npt.NDArray[np.int64], goes_on: bool) -> None:
+        """Each new time once and the end of its rows (``goes_on``: the batch's first time
+        is the last batch's last, whose rows go on here)."""
+        if self._one_per_time:  # the ends of the rows so far, one a time, made now
+            self._ends.add(np.arange(1, self._rows + 1, dtype=np.int64))
+            self._one_per_time = False
+        ends = np.append(np.flatnonzero(ts[1:] != ts[:-1]) + 1, len(ts))
+        times = ts if len(ends) == len(ts) else ts[ends - 1]
+        ends += self._rows
+        if goes_on:
+            self._ends.set_last(int(ends[0]))
+            ends, times = ends[1:], times[1:]
+        if len(ends):
+            self._ends.add(ends)
+            self._times.add(times)
+            self._last_time = int(times[-1])
 
     def _add_codes(self, local: npt.NDArray[Any], codes: list[int]) -> None:
         if max(codes) > 255 and self._codes.dtype == np.uint8:
