@@ -66,3 +66,16 @@ def test_candles_when_few_bars_then_every_bar_is_its_own_candle() -> None:
     assert candles.width == 1
     for name in FIELDS:
         assert kept[name].tolist() == fields[name].tolist()
+
+
+def test_candles_when_some_volumes_are_missing_then_merged_volume_sums_the_rest() -> None:
+    ts, fields = _bars(2, 40)
+    fields["volume"][[3, 4, 5, 6, 7]] = np.nan  # bar 3 alone in its candle, then 4 to 7
+
+    candles = _fed(ts, fields, [20], limit=10)
+
+    _, _, kept = candles.arrays()
+    assert candles.width == 4
+    expected = np.add.reduceat(np.nan_to_num(fields["volume"]), np.arange(0, 40, 4))
+    np.testing.assert_allclose(kept["volume"], expected)
+    assert kept["volume"][1] == 0.0

@@ -47,8 +47,9 @@ def timeline_equity(
     rows = np.asarray(fill_row, dtype=np.int64)
     _validate(timeline, fills, rows)
     if len(symbols) == 1 and timeline.ends is None:  # one row per time: the dense curve
-        curve = equity_curve(timeline.codes, timeline.times, timeline.close, 1, fills,
-                             symbols, initial_cash, rows)
+        only = np.broadcast_to(np.zeros((), dtype=np.int64), (n,))  # code 0, no 8 B a row
+        curve = equity_curve(only, timeline.times, timeline.close, 1, fills, symbols,
+                             initial_cash, rows)
         return per_timestamp(curve), exposure_fraction(curve)
     if n == 0:
         empty = np.empty(0, dtype=np.float64)

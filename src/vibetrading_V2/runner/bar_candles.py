@@ -93,7 +93,7 @@ class SymbolCandles:
                 "open": fields["open"][starts], "close": fields["close"][lasts],
                 "high": np.fmax.reduceat(fields["high"], starts),
                 "low": np.fmin.reduceat(fields["low"], starts),
-                "volume": np.add.reduceat(np.nan_to_num(fields["volume"]), starts),
+                "volume": _sums(fields["volume"], starts),
             }  # fmt: skip
         self._grow(len(starts))
         c = self.count
@@ -136,6 +136,18 @@ class SymbolCandles:
         if c % 2 == 0:  # the last pair: a whole candle and the partial last one
             self.fill += self.width
         self.count, self.width = half, 2 * self.width
+
+
+def _sums(values: FloatArray, starts: IntArray) -> FloatArray:
+    """``np.add.reduceat(np.nan_to_num(values), starts)`` without a copy of ``values``:
+    only a bucket with a NaN is summed again, without its NaNs."""
+    sums: FloatArray = np.add.reduceat(values, starts)
+    gaps = np.flatnonzero(np.isnan(sums)).tolist()
+    if gaps:
+        ends = np.append(starts[1:], len(values)).tolist()
+        for at in gaps:
+            sums[at] = np.nansum(values[int(starts[at]) : ends[at]])
+    return sums
 
 
 _Kept = TypeVar("_Kept", bound=np.generic)
