@@ -203,9 +203,16 @@ def test_coerce_params_when_names_as_text_or_list_then_a_tuple() -> None:
     ({"timeframe": Param("1h", choices=("1h", "2h"))}, "unknown timeframe '2h'"),
     ({"universe": Param(())}, "meta.universe is empty"),
     ({"universe": Param(("EURUSD",), low=1)}, "no low / high"),
+    ({"universe": Param(("EURUSD",), choices=("GBPUSD",))}, r"\['EURUSD'\], not among"),
 ])
 def test_validate_when_a_tunable_field_is_declared_wrongly_then_bundle_validation_error(
     fields: dict[str, object], said: str,
 ) -> None:
     with pytest.raises(BundleValidationError, match=said):
         _loaded(_meta(**fields))
+
+
+def test_validate_when_timeframe_param_default_among_its_choices_then_valid() -> None:
+    meta = _loaded(_meta(timeframe=Param("1d", choices=("1h", "1d")))).bundle.meta
+
+    assert (meta.bar_timeframe, meta.symbols) == ("1d", ("EURUSD",))

@@ -151,6 +151,13 @@ def _validate_tunable(meta: StrategyMeta, path: str) -> None:
         if value not in TIMEFRAMES:
             raise _fail(path, "meta.timeframe", f"unknown timeframe {value!r}",
                         f"use one of {', '.join(TIMEFRAMES)}")
+    for name in META_PARAMS:
+        tunable = getattr(meta, name)
+        if isinstance(tunable, Param):
+            try:
+                tunable.check(name, tunable.default)  # e.g. a default outside its choices
+            except BundleValidationError as exc:
+                raise _fail(path, f"meta.{name}", exc.message, exc.hint or "") from None
     params = meta.params if isinstance(meta.params, Mapping) else {}
     for name in META_PARAMS:
         if name in params:
