@@ -14,11 +14,9 @@ current directory.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,9 +26,18 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     YamlConfigSettingsSource,
 )
 
+from cli.settings_errors import (
+    CONFIG_DIR_VARIABLE,
+    ENV_PREFIX,
+    check_env_variables,
+    describe_validation,
+    settings_source_error,
+    validation_hint,
+)
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.policies.config import PolicySet
 
@@ -46,9 +53,6 @@ __all__ = [
     "load_settings",
 ]
 
-ENV_PREFIX = "VT_"
-CONFIG_DIR_VARIABLE = "VT_CONFIG_DIR"
-"""Names the config directory; read before the settings, so it is no setting itself."""
 # (section, key) of every path setting: resolved against the project root when relative
 PATH_FIELDS: tuple[tuple[str, str], ...] = (
     ("strategy", "directory"), ("data", "catalog"), ("data", "user_catalog"), ("state", "path"),
@@ -268,7 +272,7 @@ def load_settings(
     files = [config_dir / "base.yaml", config_dir / f"{env}.yaml"]
     for file in files:
         _check_yaml(file)
-    _check_env_names(os.environ)
+    check_env_variables(os.environ, AppSettings, env, files)
 
     class _Layered(AppSettings):
         @classmethod
@@ -285,12 +289,14 @@ def load_settings(
 
     try:
         layered = _Layered(env=env, **overrides)
+    except SettingsError as exc:  # a variable pydantic-settings could not decode
+        raise settings_source_error(exc, os.environ, files) from None
     except ValidationError as exc:
         raise ConfigError(
-            "invalid configuration:\n" + _describe(exc),
+            "invalid configuration:\n" + describe_validation(exc, AppSettings, os.environ),
             path=", ".join(str(f) for f in files),
             field=".".join(str(p) for p in exc.errors()[0]["loc"]),
-            hint=f"fix the YAML key or the {ENV_PREFIX}* environment variable named above",
+            hint=validation_hint(exc, os.environ),
         ) from None
     return _rooted(layered.model_dump(), config_dir.parent)
 
@@ -304,24 +310,6 @@ def _rooted(values: dict[str, Any], root: Path) -> AppSettings:
     settings = AppSettings.model_validate(values)
     settings._root = root
     return settings
-
-
-def _check_env_names(environ: Mapping[str, str]) -> None:
-    """Refuse ``VT_*`` variables whose first segment names no setting (a typo is not ignored)."""
-    valid = sorted(AppSettings.model_fields)
-    for name in sorted(environ):
-        if not name.upper().startswith(ENV_PREFIX) or name.upper() == CONFIG_DIR_VARIABLE:
-            continue
-        head = name[len(ENV_PREFIX):].split("__", 1)[0].lower()
-        if head not in AppSettings.model_fields:
-            close = difflib.get_close_matches(head, valid, n=1)
-            suggestion = f" (did you mean {ENV_PREFIX}{close[0].upper()}?)" if close else ""
-            raise ConfigError(
-                f"environment variable {name} names no setting{suggestion}",
-                field=name,
-                hint=f"{ENV_PREFIX}<section>__<key>, with section one of {valid}; "
-                "or unset it",
-            )
 
 
 def _check_yaml(file: Path) -> None:
@@ -341,27 +329,3 @@ def _check_yaml(file: Path) -> None:
     if data is not None and not isinstance(data, dict):
         raise ConfigError("config file must hold a mapping at the top level", path=str(file),
                           hint="write `key: value` pairs")
-
-
-def _describe(exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        loc = ".".join(str(p) for p in error["loc"])
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            parent = _model_at(error["loc"][:-1])
-            if parent is not None:
-                message += f" (valid keys: {sorted(parent.model_fields)})"
-        lines.append(f"  {loc}: {message}")
-    return "\n".join(lines)
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] = AppSettings
-    for part in loc:
-        field = model.model_fields.get(str(part))
-        annotation = getattr(field, "annotation", None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return None
-        model = annotation
-    return model
