@@ -98,7 +98,6 @@ class Param:
                     hint=f"use a value in [{self.low}, {self.high}]",
                 )
 
-
     def _check_names(self, name: str, value: ParamInput) -> None:
         """A tuple parameter (symbols): non-empty distinct names, each among the choices."""
         field = f"meta.params.{name}"
