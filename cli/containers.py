@@ -101,7 +101,8 @@ def _load(settings: AppSettings, guard: RuntimeGuard) -> list[LoadedStrategy]:
 def _plan(
     settings: AppSettings, loaded: list[LoadedStrategy], guard: RuntimeGuard
 ) -> list[PlannedStrategy]:
-    return plan_strategies(loaded, settings.strategy_entries(), settings.policies, guard)
+    return plan_strategies(loaded, settings.strategy_entries(), settings.policies, guard,
+                           settings.data.symbols)
 
 
 def _symbols(configured: Sequence[str] | None, planned: list[PlannedStrategy]) -> list[str]:
@@ -155,7 +156,7 @@ def _slots(
             meta=plan.meta,
             pipeline=OrderPipeline(
                 strategy_id=plan.strategy_id,
-                universe=plan.meta.universe,
+                universe=plan.universe,
                 execution=execution,
                 store=store,
                 ledger=ledger,

@@ -69,7 +69,7 @@ class StrategySettings(BaseModel):
     model_config = _FROZEN
     name: str = "my_strategy_a"
     directory: Path = Path("strategies")
-    params: dict[str, int | float | str | bool] = Field(default_factory=dict)
+    params: dict[str, int | float | str | bool | list[str]] = Field(default_factory=dict)
 
 
 class StrategyEntry(BaseModel):
@@ -77,7 +77,8 @@ class StrategyEntry(BaseModel):
 
     model_config = _FROZEN
     name: str
-    params: dict[str, int | float | str | bool] = Field(default_factory=dict)
+    params: dict[str, int | float | str | bool | list[str]] = Field(default_factory=dict)
+    label: str | None = None  # tells two slots of one file apart: strategy id name#label@v
 
 
 DEFAULT_CHUNK_ROWS = 1 << 20

@@ -124,7 +124,9 @@ def params_text(params: Mapping[str, Param]) -> str:
             allowed = f" [{low}, {high}]"
         else:
             allowed = ""
-        lines.append(f"{name}={param.default!r}{allowed}")
+        default = ",".join(param.default) if isinstance(param.default, tuple) else \
+            repr(param.default)
+        lines.append(f"{name}={default}{allowed}")
     return "\n".join(lines) or "-"
 
 
@@ -142,8 +144,8 @@ def strategies_table(results: Sequence[ValidationResult], *, title: str) -> Tabl
             table.add_row(Text(result.path.name), "-", "-", "-", "-", status)
             continue
         meta = result.loaded.bundle.meta
-        table.add_row(Text(meta.name), Text(meta.version), Text(", ".join(meta.universe)),
-                      Text(meta.timeframe), Text(params_text(meta.params)),
+        table.add_row(Text(meta.name), Text(meta.version), Text(", ".join(meta.symbols)),
+                      Text(meta.bar_timeframe), Text(params_text(meta.declared_params())),
                       Text("valid", style="green"))
     return table
 

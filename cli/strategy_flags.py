@@ -4,10 +4,16 @@ One ``--strategy`` sets ``strategy.name`` as it always did; two or more become t
 ``strategies:`` list. ``--param KEY=VALUE`` sets a parameter of the only strategy;
 with several, a parameter names its strategy, ``--param NAME.KEY=VALUE``, where NAME is
 the ``--strategy`` text or its file's stem (``--strategy strategies/b.py`` -> ``b``).
+
+One file run twice (two markets, two parameter sets) needs a label per slot,
+``--strategy LABEL=NAME``: ``--strategy eur=sma_cross --strategy gbp=sma_cross
+--param eur.universe=EURUSD --param gbp.universe=GBPUSD``; the label is the slot's
+``label`` in the ``strategies:`` list and part of its strategy id (``sma_cross#eur@1.0.0``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +21,41 @@ from vibetrading_V2.core.errors import ConfigError
 
 __all__ = ["strategy_overrides"]
 
+_LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
+
 
 def strategy_overrides(strategies: list[str] | None, params: list[str] | None) -> dict[str, Any]:
     """The ``strategy`` / ``strategies`` overrides of the flags (empty: none given)."""
-    names = [_name(text) for text in strategies or []]
+    slots = [_labelled(text) for text in strategies or []]
+    names = [_name(text) for _, text in slots]
     parsed = [_param(text) for text in params or []]
     if len(names) <= 1:
-        values = {key: value for target, key, value in _targeted(parsed, strategies or [])}
+        values = {key: value for target, key, value in _targeted(parsed, slots)}
         fields: dict[str, Any] = {"name": names[0]} if names else {}
         if values:
             fields["params"] = values
         return {"strategy": fields} if fields else {}
-    entries: list[dict[str, Any]] = [{"name": name, "params": {}} for name in names]
-    for target, key, value in _targeted(parsed, strategies or []):
+    entries: list[dict[str, Any]] = [
+        {"name": name, "params": {}, **({"label": label} if label else {})}
+        for name, (label, _) in zip(names, slots, strict=True)
+    ]
+    for target, key, value in _targeted(parsed, slots):
         entries[target]["params"][key] = value
     return {"strategies": entries}
+
+
+def _labelled(text: str) -> tuple[str | None, str]:
+    """``LABEL=NAME`` as (label, name); a plain name or path has no label."""
+    label, sep, name = text.partition("=")
+    if not sep:
+        return None, text
+    if not _LABEL.match(label) or not name.strip():
+        raise ConfigError(
+            f"--strategy {text!r} is not NAME or LABEL=NAME",
+            field="--strategy",
+            hint="a label is letters, digits, _ or -: --strategy eur=sma_cross",
+        )
+    return label, name.strip()
 
 
 def _name(text: str) -> str:
@@ -38,7 +64,7 @@ def _name(text: str) -> str:
 
 
 def _targeted(
-    parsed: list[tuple[str | None, str, str]], strategies: list[str]
+    parsed: list[tuple[str | None, str, str]], strategies: list[tuple[str | None, str]]
 ) -> list[tuple[int, str, str]]:
     """Each parameter with the index of the ``--strategy`` it belongs to."""
     out = []
@@ -57,11 +83,19 @@ def _targeted(
     return out
 
 
-def _index_of(prefix: str, key: str, strategies: list[str]) -> int:
-    for index, text in enumerate(strategies):
-        if prefix in (text, _label(text)):
-            return index
-    known = ", ".join(_label(text) for text in strategies) or "none"
+def _index_of(prefix: str, key: str, strategies: list[tuple[str | None, str]]) -> int:
+    matches = [index for index, (label, text) in enumerate(strategies)
+               if prefix == label or (label is None and prefix in (text, _label((None, text))))]
+    if len(matches) > 1:
+        raise ConfigError(
+            f"--param {prefix}.{key} could be for any of {len(matches)} slots of {prefix!r}",
+            field="--param",
+            hint=f"label the slots, --strategy a={prefix} --strategy b={prefix}, then "
+            f"--param a.{key}=...",
+        )
+    if matches:
+        return matches[0]
+    known = ", ".join(_label(slot) for slot in strategies) or "none"
     raise ConfigError(
         f"--param {prefix}.{key} names strategy {prefix!r}, which no --strategy gives "
         f"(given: {known})",
@@ -71,7 +105,11 @@ def _index_of(prefix: str, key: str, strategies: list[str]) -> int:
     )
 
 
-def _label(text: str) -> str:
+def _label(slot: tuple[str | None, str]) -> str:
+    """What ``--param LABEL.KEY`` calls a slot: its label, else its name or file stem."""
+    label, text = slot
+    if label is not None:
+        return label
     return Path(text).stem if text.endswith(".py") else text
 
 

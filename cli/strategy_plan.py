@@ -8,8 +8,13 @@ own sizing; what the account has once is shared, so it must be the same for all 
   gate guards the account): strategies whose merged policies (config defaults plus their
   own overrides) differ there are refused, with the field and the fix named;
 * distinct **strategy ids** (``name@version``): orders, fills and PnL are keyed by them.
+  Two slots of one file carry labels (``--strategy eur=sma_cross``): ``sma_cross#eur@1.0.0``.
 
-The feed carries the union of the strategies' universes (or ``data.symbols`` when set).
+Parameters are set per slot, after the file is loaded: the configured values are converted
+and checked against the declared ``Param``s (``universe`` and ``timeframe`` too, when the
+meta makes them tunable), and a strategy with a tunable universe not given one trades
+``data.symbols`` (``--symbols``) when set. The feed carries the union of the strategies'
+universes (or ``data.symbols`` when set).
 """
 
 from __future__ import annotations
@@ -19,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from vibetrading_V2.core.errors import ConfigError
+from vibetrading_V2.core.errors import BundleValidationError, ConfigError, VibeTradingError
 from vibetrading_V2.policies.config import PolicySet
 from vibetrading_V2.policies.merge import merge_policies
 from vibetrading_V2.strategy.base import Strategy
-from vibetrading_V2.strategy.bundle import StrategyMeta
+from vibetrading_V2.strategy.bundle import Params, StrategyMeta
 from vibetrading_V2.strategy.guard import RuntimeGuard
 from vibetrading_V2.strategy.registry import LoadedStrategy, load_bundle
 from vibetrading_V2.strategy.validation import coerce_params
@@ -49,6 +54,9 @@ class StrategyChoice(Protocol):
     @property
     def params(self) -> Mapping[str, object]: ...
 
+    @property
+    def label(self) -> str | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedStrategy:
@@ -66,24 +74,16 @@ class PlannedStrategy:
     def strategy_id(self) -> str:
         return self.meta.strategy_id
 
+    @property
+    def universe(self) -> tuple[str, ...]:
+        return self.meta.symbols
+
 
 def load_strategies(
     choices: Sequence[StrategyChoice], directory: Path, guard: RuntimeGuard
 ) -> list[LoadedStrategy]:
-    """Load every chosen file; refuse two with one strategy id or with two timeframes."""
-    loaded = [load_bundle(c.name, strategies_dir=directory, guard=guard) for c in choices]
-    seen: dict[str, LoadedStrategy] = {}
-    for item in loaded:
-        first = seen.setdefault(item.strategy_id, item)
-        if first is not item:
-            raise ConfigError(
-                f"strategy id {item.strategy_id} is given twice ({first.path} and {item.path})",
-                field="strategies",
-                hint="orders, fills and PnL are keyed by name@version: list each strategy "
-                "once, or give the second file its own meta name",
-            )
-    shared_timeframe([x.bundle.meta for x in loaded])
-    return loaded
+    """Load every chosen file (one file may be chosen twice, for two labelled slots)."""
+    return [load_bundle(c.name, strategies_dir=directory, guard=guard) for c in choices]
 
 
 def plan_strategies(
@@ -91,30 +91,76 @@ def plan_strategies(
     choices: Sequence[StrategyChoice],
     defaults: PolicySet,
     guard: RuntimeGuard,
+    symbols: Sequence[str] | None = None,
 ) -> list[PlannedStrategy]:
-    """Build each strategy with its own parameters and merge its policy overrides."""
+    """Build each strategy with its own parameters and merge its policy overrides; refuse
+    two slots with one strategy id or with two timeframes.
+
+    ``symbols`` (``data.symbols``): the universe of a strategy whose universe is tunable
+    and not given among its parameters.
+    """
     planned = []
     for item, choice in zip(loaded, choices, strict=True):
         bundle = item.bundle
-        values = coerce_params(bundle.meta.params, choice.params)
+        meta, params = _resolved(item, choice, symbols)
         policies = merge_policies(defaults, bundle.overrides, source=str(item.path))
-        planned.append(PlannedStrategy(guard.run(bundle.create, values), bundle.meta, policies))
+        try:
+            strategy = guard.run(bundle.build, params)
+        except VibeTradingError as exc:  # e.g. fast >= slow after an override
+            exc.path = exc.path or str(item.path)
+            raise
+        planned.append(PlannedStrategy(strategy, meta, policies))
+    _distinct_ids(planned, loaded)
+    shared_timeframe([p.meta for p in planned])
     return planned
+
+
+def _resolved(
+    item: LoadedStrategy, choice: StrategyChoice, symbols: Sequence[str] | None
+) -> tuple[StrategyMeta, Params]:
+    """The slot's meta and parameters: the choice's values converted, checked, applied."""
+    meta = item.bundle.meta
+    declared = meta.declared_params()
+    given = dict(choice.params)
+    if symbols and "universe" in declared and "universe" not in given:
+        given["universe"] = tuple(symbols)
+    values = coerce_params(declared, given, path=str(item.path))
+    try:
+        return meta.resolve(values, label=choice.label)
+    except BundleValidationError as exc:  # coerce_params checked each value: a safety net
+        raise ConfigError(exc.message, path=str(item.path), field=exc.field,
+                          hint=exc.hint) from None
+
+
+def _distinct_ids(planned: Sequence[PlannedStrategy], loaded: Sequence[LoadedStrategy]) -> None:
+    seen: dict[str, int] = {}
+    for k, plan in enumerate(planned):
+        first = seen.setdefault(plan.strategy_id, k)
+        if first != k:
+            raise ConfigError(
+                f"strategy id {plan.strategy_id} is given twice ({loaded[first].path} and "
+                f"{loaded[k].path})",
+                field="strategies",
+                hint="orders, fills and PnL are keyed by name@version: list each strategy "
+                "once, label two slots of one file (--strategy eur=NAME --strategy gbp=NAME, "
+                "or label: in the strategies: list), or give the second file its own meta name",
+            )
 
 
 def shared_timeframe(metas: Sequence[StrategyMeta]) -> str:
     """The one timeframe of all strategies; a ``ConfigError`` naming two that differ."""
     first = metas[0]
     for meta in metas[1:]:
-        if meta.timeframe != first.timeframe:
+        if meta.bar_timeframe != first.bar_timeframe:
             raise ConfigError(
-                f"strategies {first.strategy_id} ({first.timeframe}) and {meta.strategy_id} "
-                f"({meta.timeframe}) have different timeframes",
+                f"strategies {first.strategy_id} ({first.bar_timeframe}) and "
+                f"{meta.strategy_id} ({meta.bar_timeframe}) have different timeframes",
                 field="strategies",
                 hint="strategies on one account share one feed: run them in separate "
-                "backtests, or give them the same meta timeframe",
+                "backtests, or give them the same meta timeframe (a tunable one: --param "
+                "NAME.timeframe=...)",
             )
-    return first.timeframe
+    return first.bar_timeframe
 
 
 def account_policies(planned: Sequence[PlannedStrategy]) -> PolicySet:
@@ -144,7 +190,7 @@ def traded_symbols(configured: Sequence[str] | None, metas: Sequence[StrategyMet
     """``data.symbols`` when set, else the union of the universes in order of first mention."""
     if configured:
         return list(configured)
-    return list(dict.fromkeys(s for meta in metas for s in meta.universe))
+    return list(dict.fromkeys(s for meta in metas for s in meta.symbols))
 
 
 def vol_lookback(planned: Sequence[PlannedStrategy]) -> int | None:

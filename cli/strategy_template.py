@@ -23,9 +23,6 @@ from vibetrading_V2.core.types import Intent
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.bundle import Param, Params, StrategyBundle, StrategyMeta
 
-SYMBOL = "EURUSD"  # must be in meta.universe and in the data catalog
-
-
 class {class_name}(Strategy):
     """Trend filter: hold a long position while close > SMA(lookback)."""
 
@@ -34,9 +31,11 @@ class {class_name}(Strategy):
         # with `--param lookback=100` or VT_STRATEGY__PARAMS__LOOKBACK=100
         self.lookback = int(params.lookback)
         self.warmup_bars = self.lookback  # intents are ignored until this many bars passed
-        # build intents once: the engine acts only when the returned intent changes
-        self.go_long = Intent.long(SYMBOL, rationale=("close_above_sma",))
-        self.go_flat = Intent.flat(SYMBOL, "close_below_sma")
+        # build intents once, per symbol of the run's universe (`--symbols EURUSD GBPUSD`
+        # or `--param universe=EURUSD,GBPUSD`): the engine acts only when an intent changes
+        self.go_long = {{s: Intent.long(s, rationale=("close_above_sma",))
+                        for s in params.universe}}
+        self.go_flat = {{s: Intent.flat(s, "close_below_sma") for s in params.universe}}
 
     def features(self, frame: pd.DataFrame) -> pd.DataFrame:
         # vectorised over the whole history, once; must only look backwards (causal)
@@ -44,8 +43,10 @@ class {class_name}(Strategy):
         return pd.DataFrame({{"sma": sma}}, index=frame.index)
 
     def on_bar(self, bar: BarView) -> StrategyOutput:
-        # read bar fields and features by name; return intents, never orders
-        return self.go_long if bar["close"] > bar["sma"] else self.go_flat
+        # read bar fields and features by name (bar.prev("sma") is the bar before's);
+        # return intents, never orders
+        above = bar["close"] > bar["sma"]
+        return (self.go_long if above else self.go_flat)[bar.symbol]
 
 
 def get_bundle() -> StrategyBundle:
@@ -53,8 +54,9 @@ def get_bundle() -> StrategyBundle:
         meta=StrategyMeta(
             name="{name}",
             version="0.1.0",  # semantic version: it is part of the strategy id
-            universe=(SYMBOL,),
-            timeframe="1h",  # one of 1m 5m 15m 30m 1h 4h 1d 1w 1M
+            # a Param: the symbols are a parameter (the data catalog must hold them)
+            universe=Param(("EURUSD",), doc="symbols traded"),
+            timeframe="1h",  # one of 1m 5m 15m 30m 1h 4h 1d 1w 1M; may be a Param too
             required_fields=("close",),  # the bar fields on_bar and features read
             params={{
                 "lookback": Param(50, low=2, high=1000, doc="moving-average length, bars"),

@@ -157,7 +157,7 @@ def test_vt_strategies_when_not_json_then_the_hint_names_the_entry_keys(
 
     error = _refusal(config_dir)
     assert error.field == "VT_STRATEGIES"
-    assert "JSON list of objects with keys ['name', 'params']" in str(error.hint)
+    assert "JSON list of objects with keys ['label', 'name', 'params']" in str(error.hint)
 
 
 def test_settings_source_error_when_pydantic_settings_fails_then_names_the_variables() -> None:

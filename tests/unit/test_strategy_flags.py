@@ -46,6 +46,33 @@ def test_flags_when_a_param_names_an_unknown_strategy_then_config_error_lists_th
         strategy_overrides(["a", "b"], ["c.fast=20"])
 
 
+def test_flags_when_one_file_in_two_labelled_slots_then_entries_carry_labels_and_params(
+) -> None:
+    assert strategy_overrides(
+        ["eur=breakout", "gbp=breakout"], ["eur.universe=EURUSD", "gbp.universe=GBPUSD,USDJPY"]
+    ) == {"strategies": [
+        {"name": "breakout", "label": "eur", "params": {"universe": "EURUSD"}},
+        {"name": "breakout", "label": "gbp", "params": {"universe": "GBPUSD,USDJPY"}},
+    ]}
+
+
+def test_flags_when_one_file_twice_unlabelled_and_a_param_names_it_then_config_error() -> None:
+    with pytest.raises(ConfigError, match="any of 2 slots of 'breakout'") as err:
+        strategy_overrides(["breakout", "breakout"], ["breakout.fast=3"])
+    assert "--strategy a=breakout" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["e u=breakout", "eur="])
+def test_flags_when_a_strategy_label_is_malformed_then_config_error(text: str) -> None:
+    with pytest.raises(ConfigError, match="LABEL=NAME"):
+        strategy_overrides([text, "other"], None)
+
+
+def test_settings_when_a_strategies_entry_has_a_label_and_a_list_param_then_accepted() -> None:
+    entry = StrategyEntry(name="breakout", label="eur", params={"universe": ["EURUSD"]})
+    assert AppSettings(strategies=(entry,)).strategy_entries()[0].label == "eur"
+
+
 @pytest.mark.parametrize("text", ["fast", "=3", "fast=", ".fast=3"])
 def test_flags_when_a_param_is_malformed_then_config_error(text: str) -> None:
     with pytest.raises(ConfigError, match="--param"):

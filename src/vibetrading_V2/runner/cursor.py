@@ -4,13 +4,21 @@ One cursor per symbol is reused for every bar: the engine moves ``index`` forwar
 cursor reads prices and feature values out of compact columns of doubles, which are
 several times cheaper to index one element at a time than numpy arrays. The row is kept
 as a Python int too, made once per bar for all reads.
+
+``bar.prev(name, bars)`` looks back: the value ``bars`` bars before this one, NaN before the
+symbol's first bar, a ``StrategyError`` past ``lookback`` (the bars a live history always
+keeps, the same bound in a backtest so both runs behave alike) and for a negative count,
+which would read the future.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Sequence
 from typing import Any, Final
+
+from vibetrading_V2.core.errors import StrategyError
 
 __all__ = ["VOLATILITY_COLUMN", "BarCursor"]
 
@@ -26,12 +34,14 @@ class BarCursor:
     """
 
     __slots__ = (
-        "_at", "_cached", "_close", "_columns", "_index", "_names", "_offset", "_ts", "position",
-        "symbol",
+        "_at", "_cached", "_close", "_columns", "_index", "_lookback", "_names", "_offset", "_ts",
+        "position", "symbol",
     )
 
-    def __init__(self, symbol: str) -> None:
+    def __init__(self, symbol: str, lookback: int | None = None) -> None:
+        """``lookback``: how far back ``prev`` may read (``None``: the whole history)."""
         self.symbol = symbol
+        self._lookback = lookback
         self._index = -1
         self._offset = 0  # rows dropped from the front of a live history (a rolling window)
         self._at: object = -1
@@ -99,6 +109,39 @@ class BarCursor:
             if names[k] is name:
                 return self._cached[k][self._at]
         return self._column_named(name)[self._at]
+
+    def prev(self, name: str, bars: int = 1) -> float:
+        """Column ``name`` (a raw field or a feature) ``bars`` bars before this one.
+
+        ``prev("close")`` is the previous bar's close, ``prev("close", 0)`` this bar's. NaN
+        before the symbol's first bar (as ``shift`` gives); a ``StrategyError`` for a
+        negative count (the future) or one past the bars the history keeps.
+        """
+        if bars < 0 or (self._lookback is not None and bars > self._lookback):
+            raise self._lookback_error(name, bars)
+        if self._index < bars:
+            return math.nan
+        row = self._index - self._offset - bars
+        if row < 0:  # dropped from a live history (only without a lookback bound)
+            raise self._lookback_error(name, bars)
+        return float(self._column_named(name)[row])
+
+    def _lookback_error(self, name: str, bars: int) -> StrategyError:
+        if bars < 0:
+            return StrategyError(
+                f"bar.prev({name!r}, {bars}) asks for a bar after this one: no look-ahead",
+                field="bars",
+                hint=f"count bars back with a positive number: bar.prev({name!r}, {-bars}) "
+                f"is {-bars} bar(s) before this one",
+            )
+        kept = self._lookback if self._lookback is not None else self._index - self._offset
+        return StrategyError(
+            f"bar.prev({name!r}, {bars}) reaches further back than the {kept} bars the "
+            f"history of {self.symbol} keeps",
+            field="bars",
+            hint="raise engine.feature_window (or the strategy's warmup_bars), or compute "
+            f"the value in features(), e.g. frame[{name!r}].shift({bars})",
+        )
 
     def _column_named(self, name: str) -> Any:
         try:

@@ -100,7 +100,7 @@ class SymbolHistories:
                 vol_lookback=self._vol_lookback,
                 periods_per_year=self._periods_per_year,
             )
-            self.cursors[symbol] = BarCursor(symbol)
+            self.cursors[symbol] = BarCursor(symbol, lookback=self._window)
         return self.symbols.index(symbol)
 
     def _extend(

@@ -29,7 +29,8 @@ class BarView(BarPrices, Protocol):
 
     The engine reuses one view object per symbol and moves it forward; keep the values you
     need, not the view. Beside the bar's prices: its row in the symbol's history, the
-    strategy's position, and ``bar["name"]``, a feature column (or a raw field) at this bar.
+    strategy's position, ``bar["name"]``, a feature column (or a raw field) at this bar, and
+    ``bar.prev("name", bars=1)``, its value ``bars`` bars back (NaN before the first bar).
     """
 
     @property
@@ -39,6 +40,11 @@ class BarView(BarPrices, Protocol):
     def position(self) -> float: ...
 
     def __getitem__(self, name: str) -> float: ...
+
+    def prev(self, name: str, bars: int = 1) -> float:
+        """``name`` ``bars`` bars back: NaN before the symbol's first bar; a ``StrategyError``
+        for a negative count (no look-ahead) or past the history a live run keeps."""
+        ...
 
 
 class Strategy(ABC):

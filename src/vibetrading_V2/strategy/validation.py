@@ -17,11 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from vibetrading_V2.core.errors import BundleValidationError, ConfigError
 from vibetrading_V2.strategy.bundle import (
+    META_PARAMS,
     SEMVER,
     TIMEFRAMES,
     CostOverride,
     Param,
-    ParamValue,
+    ParamInput,
     PolicyOverrides,
     RiskOverride,
     SizingOverride,
@@ -111,20 +112,13 @@ def _validate_meta(meta: object, path: str) -> None:
     _non_empty_text(
         meta.strategy_type, "meta.strategy_type", path, 'e.g. strategy_type="trend.sma_cross"'
     )
-    _text_tuple(meta.universe, "meta.universe", path, 'list the symbols: universe=("EURUSD",)')
+    _validate_tunable(meta, path)
     _text_tuple(
         meta.required_fields,
         "meta.required_fields",
         path,
         'list the bar fields you read: required_fields=("close",)',
     )
-    if meta.timeframe not in TIMEFRAMES:
-        raise _fail(
-            path,
-            "meta.timeframe",
-            f"unknown timeframe {meta.timeframe!r}",
-            f"use one of {', '.join(TIMEFRAMES)}",
-        )
     if not isinstance(meta.version, str) or not SEMVER.match(meta.version):
         raise _fail(
             path,
@@ -137,6 +131,39 @@ def _validate_meta(meta: object, path: str) -> None:
     if not isinstance(meta.description, str):
         raise _fail(path, "meta.description", "description must be text", 'use description=""')
     _validate_params(meta.params, path)
+
+
+def _validate_tunable(meta: StrategyMeta, path: str) -> None:
+    """``universe`` and ``timeframe``: a value, or a ``Param`` whose default and choices are
+    such values (and no second parameter of the same name in ``params``)."""
+    universe: object = meta.universe
+    timeframe = meta.timeframe
+    hint = 'list the symbols: universe=("EURUSD",), or universe=Param(("EURUSD",)) to tune it'
+    if isinstance(universe, Param):
+        if universe.low is not None or universe.high is not None:
+            raise _fail(path, "meta.universe", "a universe Param has no low / high",
+                        "drop low= and high=; choices= may list the symbols allowed")
+        universe = universe.default
+    _text_tuple(universe, "meta.universe", path, hint)
+    allowed = [timeframe.default, *(timeframe.choices or ())] \
+        if isinstance(timeframe, Param) else [timeframe]
+    for value in allowed:
+        if value not in TIMEFRAMES:
+            raise _fail(path, "meta.timeframe", f"unknown timeframe {value!r}",
+                        f"use one of {', '.join(TIMEFRAMES)}")
+    for name in META_PARAMS:
+        tunable = getattr(meta, name)
+        if isinstance(tunable, Param):
+            try:
+                tunable.check(name, tunable.default)  # e.g. a default outside its choices
+            except BundleValidationError as exc:
+                raise _fail(path, f"meta.{name}", exc.message, exc.hint or "") from None
+    params = meta.params if isinstance(meta.params, Mapping) else {}
+    for name in META_PARAMS:
+        if name in params:
+            raise _fail(path, f"meta.params.{name}",
+                        f"{name!r} is a meta field, not a parameter of params",
+                        f"write {name}=Param(...) in the meta itself to make it tunable")
 
 
 def _non_empty_text(value: object, field: str, path: str, hint: str) -> None:
@@ -289,48 +316,57 @@ _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 
 def coerce_params(
-    declared: Mapping[str, Param], given: Mapping[str, object]
-) -> dict[str, ParamValue]:
+    declared: Mapping[str, Param], given: Mapping[str, object], *, path: str | None = None
+) -> dict[str, ParamInput]:
     """``given`` values converted to each declared ``Param``'s type and checked against it.
 
     Text such as ``"20"`` (from ``--param fast=20`` or ``VT_STRATEGY__PARAMS__FAST=20``)
     becomes the type of the default: ``int``, ``float``, ``bool`` (true/false, yes/no,
-    on/off, 1/0) or ``str``. An unknown name, a value that does not convert, and a value
-    outside the range or choices are each a ``ConfigError`` naming the parameter,
-    the value and what is allowed.
+    on/off, 1/0), ``str``, or a tuple of names (``EURUSD,GBPUSD`` or a YAML list). An
+    unknown name, a value that does not convert, and a value outside the range or choices
+    are each a ``ConfigError`` naming the parameter, the value, what is allowed and the
+    strategy file (``path``).
     """
-    values: dict[str, ParamValue] = {}
+    values: dict[str, ParamInput] = {}
     for name, raw in given.items():
         field = f"strategy.params.{name}"
         if name not in declared:
             raise ConfigError(
                 f"unknown parameter {name!r}; {_did_you_mean(name, declared)}",
+                path=path,
                 field=field,
-                hint=f"declared parameters: {', '.join(sorted(declared)) or 'none'}",
+                hint=f"meta.{name} is fixed in the strategy: write {name}=Param(...) in its "
+                "meta to make it a parameter" if name in META_PARAMS else
+                f"declared parameters: {', '.join(sorted(declared)) or 'none'}",
             )
         param = declared[name]
         value = _converted(param, raw)
         where = f"--param {name}=VALUE or {'VT_STRATEGY__PARAMS__' + name.upper()}"
         if value is None:
-            kind = type(param.default).__name__
+            kind = "tuple" if isinstance(param.default, tuple) else type(param.default).__name__
             raise ConfigError(
                 f"parameter {name!r} must be of type {kind}, got {raw!r}",
+                path=path,
                 field=field,
                 hint=f"use {_ARTICLE.get(kind, 'a')} {kind} value{_allowed(param)} ({where})",
             )
         try:
             param.check(name, value)
         except BundleValidationError as exc:
-            raise ConfigError(
-                exc.message, field=field, hint=f"use a value{_allowed(param)} ({where})"
-            ) from None
+            raise ConfigError(exc.message, path=path, field=field,
+                              hint=f"use a value{_allowed(param)} ({where})") from None
         values[name] = value
     return values
 
 
-def _converted(param: Param, raw: object) -> ParamValue | None:
+def _converted(param: Param, raw: object) -> ParamInput | None:
     """``raw`` as the type of ``param.default``, or ``None`` when it does not convert."""
     default = param.default
+    if isinstance(default, tuple):  # names: "EURUSD,GBPUSD" or a list of them
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(items, list | tuple):
+            return None
+        return tuple(str(item).strip() for item in items)
     if isinstance(default, bool):
         if isinstance(raw, bool):
             return raw
