@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus, Side
+from vibetrading_V2.core.types import Direction, Intent, Order, OrderRequest, OrderStatus, Side
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.store.memory import InMemoryStateStore
 
@@ -105,3 +105,16 @@ def test_order_history_when_any_states_recorded_then_read_back_equal(
     assert store.order_history() == recorded
     latest = {order.client_order_id: order for order in recorded}
     assert store.orders() == list(latest.values())
+
+
+
+def test_recorded_times_when_clock_moves_and_intent_elsewhere_then_each_row_its_own() -> None:
+    clock = SimulatedClock(10)
+    store = InMemoryStateStore(clock)
+    intent = Intent("BTCUSDT", Direction.LONG, quantity=1.0)
+    store.record_intent(10, "s1", intent)  # at the clock's time
+    store.record_intent(7, "s1", intent)  # answering an older bar
+    clock.ts_ns = CREATED_NS
+    store.record_intent(CREATED_NS, "s1", intent)
+    assert [r.ts_ns for r in store.intents()] == [10, 7, CREATED_NS]
+    assert store.recorded_ns("intents") == [10, 10, CREATED_NS]
