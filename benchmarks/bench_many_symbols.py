@@ -1,16 +1,20 @@
 """Benchmark: many symbols through the full pipeline, against one symbol in the same process.
 
 ``--symbols`` N symbols, each ``--bars-per-symbol`` M synthetic 1-minute bars (the GBM of
-``bench_sma_cross``, one seed per symbol, all on the same minutes), run through the real
-container with ``benchmarks/strategies/sma_many_bench.py`` (the SMA(10)/SMA(30) crossover
-on every symbol). In the same process the first symbol alone runs through the same
-strategy: the per-bar cost of the N-symbol run is given as a ratio to it. Prints and writes
-as JSON to ``benchmarks/results/``: engine seconds (the event loop, then building the
-results), bars/s, the per-bar ratio, and peak RSS of the N-symbol run (the kernel's
-high-water mark, reset after the bars were generated, so the input is part of it: its size
-is reported too). The per-bar ratio is also given in CPU seconds, which a busy machine
-disturbs less. Measures only; nothing is asserted. Not part of ``make bench``: the
-default size (40 x 525,600) holds ~1 GB of input bars alone.
+``bench_sma_cross``, one seed per symbol, all on the same minutes), written one symbol at a
+time into a catalog in a temporary directory and freed, then run through the real
+container reading that catalog (as ``cli.backtest --data DIR`` does, the replay streaming
+it in batches of ``data.chunk_rows``, the settings' default unless ``--chunk-rows`` or
+``--one-batch``) with ``benchmarks/strategies/sma_many_bench.py`` (the SMA(10)/SMA(30)
+crossover on every symbol). In the same process the first symbol alone runs through the
+same strategy: the per-bar cost of the N-symbol run is given as a ratio to it. Prints and
+writes as JSON to ``benchmarks/results/``: engine seconds (the event loop, then building
+the results), bars/s, the per-bar ratio (also in CPU seconds, which a busy machine
+disturbs less), and peak RSS of the N-symbol run (the kernel's high-water mark, reset
+just before the run: the interpreter and the container are part of it, the bars on disk
+are not). ``--full-command`` also runs ``python -m cli.backtest`` on the catalog in a child
+process and reports its wall time and peak RSS, outputs included. Measures only; nothing
+is asserted. Not part of ``make bench``: the default size is 40 x 525,600.
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from benchmarks.bench_sma_cross import SEED, synthetic_bars
+from benchmarks.full_command import run_full_command, write_catalog
 from benchmarks.harness import (
     bench_container,
     current_rss_mb,
@@ -35,7 +38,6 @@ from benchmarks.harness import (
     results_of,
     write_figures,
 )
-from vibetrading_V2.data.memory import InMemoryBarSource
 from vibetrading_V2.ops.build import build_info
 
 HERE = Path(__file__).resolve().parent
@@ -47,18 +49,24 @@ def symbol_name(i: int) -> str:
     return f"S{i:03d}"
 
 
-def many_frames(n_symbols: int, bars: int) -> dict[tuple[str, str], pd.DataFrame]:
-    """N independent GBM paths (seed + i) on the same one-minute timestamps."""
-    return {(symbol_name(i), "1m"): synthetic_bars(bars, seed=SEED + i) for i in range(n_symbols)}
+def write_many(root: Path, n_symbols: int, bars: int) -> Path:
+    """N independent GBM paths (seed + i) on the same one-minute timestamps, written to
+    the catalog at ``root`` one symbol at a time (only one is ever in memory)."""
+    for i in range(n_symbols):
+        frame = synthetic_bars(bars, seed=SEED + i)
+        write_catalog(frame, root, symbol_name(i))
+        del frame
+    return root
 
 
-def run_once(source: InMemoryBarSource, symbols: list[str], out_dir: Path) -> dict[str, Any]:
+def run_once(catalog: Path, symbols: list[str], out_dir: Path,
+             data: dict[str, Any]) -> dict[str, Any]:
     """One engine run (fresh container) and its results: seconds of each stage, peak RSS
     after the loop and after the results (the mark reset just before), trades."""
     settings, container = bench_container(
-        source, out_dir,
+        None, out_dir,
         strategy={"name": str(STRATEGY)},
-        data={"symbols": symbols},
+        data={"catalog": str(catalog), "user_catalog": None, "symbols": symbols, **data},
         # fees of ~10,000 round trips a year per symbol must not drain the account (a drained
         # account has every later order vetoed, and vetoes are cheaper than trades)
         execution={"initial_cash": CASH_PER_SYMBOL * len(symbols)},
@@ -89,6 +97,30 @@ def run_once(source: InMemoryBarSource, symbols: list[str], out_dir: Path) -> di
     return figures
 
 
+def feed_only(catalog: Path, symbols: list[str], out_dir: Path,
+              data: dict[str, Any]) -> dict[str, Any]:
+    """The replay feed alone (each batch dropped once yielded): its peak RSS above its
+    start, seconds, and the number and largest size of its batches."""
+    _, container = bench_container(
+        None, out_dir, strategy={"name": str(STRATEGY)},
+        data={"catalog": str(catalog), "user_catalog": None, "symbols": symbols, **data},
+    )
+    feed = container.feed()
+    gc.collect()
+    rss_before = current_rss_mb()
+    reset_peak_rss()
+    started = time.process_time()
+    sizes = [len(batch) for batch in feed.batches()]
+    figures = {
+        "feed_cpu_seconds": round(time.process_time() - started, 3),
+        "feed_peak_rss_over_start_mb": round(read_peak_rss_mb() - rss_before, 1),
+        "feed_batches": len(sizes),
+        "feed_largest_batch_rows": max(sizes, default=0),
+    }
+    container.logger().close()
+    return figures
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--symbols", type=int, default=40)
@@ -99,18 +131,45 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--one-symbol-repeat", type=int, default=3,
                         help="runs of the one-symbol reference after each many-symbol run "
                         "(short, so noisier: the fastest counts)")
+    parser.add_argument("--chunk-rows", type=int, default=None,
+                        help="data.chunk_rows of the runs (default: the settings' default)")
+    parser.add_argument("--one-batch", action="store_true",
+                        help="data.chunk_rows: null, the whole history in one batch")
+    parser.add_argument("--full-command", action="store_true",
+                        help="also run `python -m cli.backtest` on the catalog in a child")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     return parser.parse_args(argv)
 
 
+def _data_settings(args: argparse.Namespace) -> dict[str, Any]:
+    if args.one_batch:
+        return {"chunk_rows": None}
+    return {} if args.chunk_rows is None else {"chunk_rows": args.chunk_rows}
+
+
+def _full_command(args: argparse.Namespace, catalog: Path, scratch: Path) -> dict[str, Any]:
+    """``cli.backtest`` on the catalog in a child: its wall seconds and peak RSS."""
+    symbols = [symbol_name(i) for i in range(args.symbols)]
+    env = {"VT_EXECUTION__INITIAL_CASH": str(CASH_PER_SYMBOL * len(symbols)),
+           "VT_DATA__USER_CATALOG": "null"}
+    chunk = _data_settings(args).get("chunk_rows", ...)
+    if chunk is not ...:
+        env["VT_DATA__CHUNK_ROWS"] = "null" if chunk is None else str(chunk)
+    figures = run_full_command(catalog, scratch / "full", strategy=STRATEGY, symbols=symbols,
+                               env=env)
+    return {f"full_command_{key}": value for key, value in figures.items()}
+
+
 def _measure(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     symbols = [symbol_name(i) for i in range(args.symbols)]
-    source = InMemoryBarSource(many_frames(args.symbols, args.bars_per_symbol))
+    catalog = write_many(scratch / "catalog", args.symbols, args.bars_per_symbol)
+    data = _data_settings(args)
+    feed = feed_only(catalog, symbols, scratch / "feed", data)
     many: list[dict[str, Any]] = []
     one: list[dict[str, Any]] = []
     for _ in range(args.repeat):
-        many.append(run_once(source, symbols, scratch / "many"))  # the first: a clean peak
-        one.extend(run_once(source, symbols[:1], scratch / "one")
+        many.append(run_once(catalog, symbols, scratch / "many", data))  # the first: clean peak
+        one.extend(run_once(catalog, symbols[:1], scratch / "one", data)
                    for _ in range(args.one_symbol_repeat))
     best_many = min(many, key=lambda f: f["seconds"])
     best_one = min(one, key=lambda f: f["seconds"])
@@ -143,6 +202,7 @@ def _measure(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
         "n_trades": best_many["n_trades"],
         "one_symbol_n_trades": best_one["n_trades"],
         "n_vetoes": best_many["n_vetoes"] + best_one["n_vetoes"],
+        **feed,
     }
 
 
@@ -152,9 +212,12 @@ def main(argv: list[str] | None = None) -> int:
         "symbols": args.symbols,
         "bars_per_symbol": args.bars_per_symbol,
         "bars": args.symbols * args.bars_per_symbol,
+        "chunk_rows": _data_settings(args).get("chunk_rows", "default"),
     }
     with tempfile.TemporaryDirectory(prefix="vt-bench-many-") as directory:
         figures |= _measure(args, Path(directory))
+        if args.full_command:
+            figures |= _full_command(args, Path(directory) / "catalog", Path(directory))
     figures |= {
         "build": build_info(),
         "python": platform.python_version(),

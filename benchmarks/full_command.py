@@ -29,15 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SYMBOL, TIMEFRAME = "GBM", "1m"
 
 
-def write_catalog(frame: pd.DataFrame, root: Path) -> Path:
-    """``frame`` (the benchmark's bars) as the one dataset of a catalog at ``root``."""
+def write_catalog(frame: pd.DataFrame, root: Path, symbol: str = SYMBOL) -> Path:
+    """``frame`` (the benchmark's bars) as ``symbol``'s 1-minute dataset in the catalog at
+    ``root`` (made if missing, its manifest kept up to date)."""
     index = pd.DatetimeIndex(frame.index).as_unit("ns")
     bars = BarArrays(
         np.asarray(index.asi8, dtype=np.int64),
         *(frame[c].to_numpy(dtype=np.float64) for c in ("open", "high", "low", "close",
                                                           "volume")),
     )
-    CatalogWriter(root).write(bars, SYMBOL, TIMEFRAME, replace=True)
+    CatalogWriter(root).write(bars, symbol, TIMEFRAME, replace=True)
     return root
 
 
@@ -53,17 +54,25 @@ print(seconds, code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def run_full_command(catalog: Path, out_dir: Path) -> dict[str, Any]:
+def run_full_command(
+    catalog: Path,
+    out_dir: Path,
+    *,
+    strategy: Path = ROOT / "benchmarks" / "strategies" / "sma_bench.py",
+    symbols: list[str] | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Run the backtest command on ``catalog``; return its wall seconds, peak RSS (MiB),
-    the engine seconds it reported and its outputs' sizes."""
+    the engine seconds it reported and its outputs' sizes. ``symbols`` (default: the
+    strategy's universe) and ``env`` (extra ``VT_*`` settings) go to the command."""
     command = [
-        sys.executable, "-m", "cli.backtest", "--env", "dev",
-        "--strategy", str(ROOT / "benchmarks" / "strategies" / "sma_bench.py"),
+        sys.executable, "-m", "cli.backtest", "--env", "dev", "--strategy", str(strategy),
         "--data", str(catalog), "--out", str(out_dir),
+        *(flag for symbol in symbols or () for flag in ("--symbols", symbol)),
     ]  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-c", _TIMER, *command], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "COLUMNS": "100"}, check=False,
+        env={**os.environ, "COLUMNS": "100", **(env or {})}, check=False,
     )
     seconds, code, max_rss_kib = done.stdout.split()
     if done.returncode != 0 or int(code) != 0:

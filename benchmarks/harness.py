@@ -30,14 +30,16 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 
 def bench_container(
-    source: InMemoryBarSource, out_dir: Path, **settings: Any
+    source: InMemoryBarSource | None, out_dir: Path, **settings: Any
 ) -> tuple[AppSettings, Container]:
     """The dev settings with ``settings`` layered on, quiet, writing to ``out_dir``, and a
-    fresh container reading its bars from ``source``."""
+    fresh container reading its bars from ``source`` (``None``: from the settings' catalog,
+    as a user's run does)."""
     loaded = load_settings("dev", config_dir=CONFIG_DIR, output={"directory": str(out_dir)},
                            logging={"console_level": "off"}, **settings)
     container = build_container(loaded)
-    container.catalog.override(providers.Object(source))
+    if source is not None:
+        container.catalog.override(providers.Object(source))
     return loaded, container
 
 

@@ -87,9 +87,10 @@ def _simulator_config(execution: ExecutionSettings, cost: CostPolicy) -> Simulat
 
 def _unavailable_venue(venue: str) -> Any:
     raise ConfigError(
-        f"execution venue {venue!r} is not available in this build",
+        f"the {venue} venue adapter is not available in this version",
         field="execution.venue",
-        hint="use venue: simulator (backtest and paper)",
+        hint=f"trading on {venue} arrives with its adapter; until then use venue: simulator "
+        "(cli.backtest, cli.paper)",
     )
 
 

@@ -7,9 +7,18 @@ useful: the strategy was disabled, every intent was vetoed, or the run saw no ba
 
 from __future__ import annotations
 
+from rich.console import Console
+
 from vibetrading_V2.core.errors import UserInputError, VibeTradingError
 
-__all__ = ["EXIT_INTERNAL", "EXIT_NOTHING_TRADED", "EXIT_OK", "EXIT_USER_INPUT", "exit_code_for"]
+__all__ = [
+    "EXIT_INTERNAL",
+    "EXIT_NOTHING_TRADED",
+    "EXIT_OK",
+    "EXIT_USER_INPUT",
+    "exit_code_for",
+    "print_error",
+]
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -20,3 +29,10 @@ EXIT_NOTHING_TRADED = 3
 def exit_code_for(error: VibeTradingError) -> int:
     """2 when the user can fix it (strategy, config, data), 1 for anything else of ours."""
     return EXIT_USER_INPUT if isinstance(error, UserInputError) else EXIT_INTERNAL
+
+
+def print_error(error: VibeTradingError, console: Console) -> int:
+    """Print a typed error as the commands do (its class, then its text); its exit code."""
+    console.print(f"[bold red]error:[/] {type(error).__name__}", highlight=False)
+    console.print(str(error), markup=False, highlight=False)
+    return exit_code_for(error)

@@ -14,11 +14,9 @@ current directory.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,14 +26,24 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     YamlConfigSettingsSource,
 )
 
+from cli.settings_errors import (
+    CONFIG_DIR_VARIABLE,
+    ENV_PREFIX,
+    check_env_variables,
+    describe_validation,
+    settings_source_error,
+    validation_hint,
+)
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.policies.config import PolicySet
 
 __all__ = [
     "CONFIG_DIR_VARIABLE",
+    "DEFAULT_CHUNK_ROWS",
     "ENV_PREFIX",
     "AppSettings",
     "EngineSettings",
@@ -46,9 +54,6 @@ __all__ = [
     "load_settings",
 ]
 
-ENV_PREFIX = "VT_"
-CONFIG_DIR_VARIABLE = "VT_CONFIG_DIR"
-"""Names the config directory; read before the settings, so it is no setting itself."""
 # (section, key) of every path setting: resolved against the project root when relative
 PATH_FIELDS: tuple[tuple[str, str], ...] = (
     ("strategy", "directory"), ("data", "catalog"), ("data", "user_catalog"), ("state", "path"),
@@ -75,8 +80,26 @@ class StrategyEntry(BaseModel):
     params: dict[str, int | float | str | bool] = Field(default_factory=dict)
 
 
+DEFAULT_CHUNK_ROWS = 1 << 20
+
+
 class DataSettings(BaseModel):
-    """Where the curated data is and which slice of it to use."""
+    """Where the curated data is and which slice of it to use.
+
+    ``chunk_rows``: above this many bars (all symbols together) the replay streams the
+    data from disk in batches of whole timestamps of at most this many rows, so memory
+    holds a batch, not the history; at or below it the run is one batch. The default,
+    1,048,576 (~56 MB a batch), keeps the bundled data, any hourly or daily series and two
+    years of one symbol's minutes in one batch, and streams 40 symbols' year of minutes
+    (21 M bars) in ~20. ``null``: always one batch (the whole history in memory).
+    Later batches' features are computed over a trailing window of
+    ``engine.feature_window`` bars (at least twice the warm-up), not the full history:
+    a strategy whose features look back further sees other values, and rolling sums
+    restarted at the window's first bar may differ in the last bits, which can flip a
+    decision taken on two nearly equal values (1 trade in ~15,000 of the 40-symbol
+    benchmark). The batches depend only on the data and this setting, so a run is still
+    reproducible; it is part of the config hash.
+    """
 
     model_config = _FROZEN
     catalog: Path = Path("data/curated")
@@ -84,7 +107,7 @@ class DataSettings(BaseModel):
     symbols: tuple[str, ...] | None = None
     start: str | None = None
     end: str | None = None
-    chunk_rows: int | None = Field(default=None, gt=0)
+    chunk_rows: int | None = Field(default=DEFAULT_CHUNK_ROWS, gt=0)
 
 
 class ExecutionSettings(BaseModel):
@@ -267,7 +290,7 @@ def load_settings(
     files = [config_dir / "base.yaml", config_dir / f"{env}.yaml"]
     for file in files:
         _check_yaml(file)
-    _check_env_names(os.environ)
+    check_env_variables(os.environ, AppSettings, env, files)
 
     class _Layered(AppSettings):
         @classmethod
@@ -284,12 +307,14 @@ def load_settings(
 
     try:
         layered = _Layered(env=env, **overrides)
+    except SettingsError as exc:  # a variable pydantic-settings could not decode
+        raise settings_source_error(exc, os.environ, files) from None
     except ValidationError as exc:
         raise ConfigError(
-            "invalid configuration:\n" + _describe(exc),
+            "invalid configuration:\n" + describe_validation(exc, AppSettings, os.environ),
             path=", ".join(str(f) for f in files),
             field=".".join(str(p) for p in exc.errors()[0]["loc"]),
-            hint=f"fix the YAML key or the {ENV_PREFIX}* environment variable named above",
+            hint=validation_hint(exc, os.environ),
         ) from None
     return _rooted(layered.model_dump(), config_dir.parent)
 
@@ -303,24 +328,6 @@ def _rooted(values: dict[str, Any], root: Path) -> AppSettings:
     settings = AppSettings.model_validate(values)
     settings._root = root
     return settings
-
-
-def _check_env_names(environ: Mapping[str, str]) -> None:
-    """Refuse ``VT_*`` variables whose first segment names no setting (a typo is not ignored)."""
-    valid = sorted(AppSettings.model_fields)
-    for name in sorted(environ):
-        if not name.upper().startswith(ENV_PREFIX) or name.upper() == CONFIG_DIR_VARIABLE:
-            continue
-        head = name[len(ENV_PREFIX):].split("__", 1)[0].lower()
-        if head not in AppSettings.model_fields:
-            close = difflib.get_close_matches(head, valid, n=1)
-            suggestion = f" (did you mean {ENV_PREFIX}{close[0].upper()}?)" if close else ""
-            raise ConfigError(
-                f"environment variable {name} names no setting{suggestion}",
-                field=name,
-                hint=f"{ENV_PREFIX}<section>__<key>, with section one of {valid}; "
-                "or unset it",
-            )
 
 
 def _check_yaml(file: Path) -> None:
@@ -340,27 +347,3 @@ def _check_yaml(file: Path) -> None:
     if data is not None and not isinstance(data, dict):
         raise ConfigError("config file must hold a mapping at the top level", path=str(file),
                           hint="write `key: value` pairs")
-
-
-def _describe(exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        loc = ".".join(str(p) for p in error["loc"])
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            parent = _model_at(error["loc"][:-1])
-            if parent is not None:
-                message += f" (valid keys: {sorted(parent.model_fields)})"
-        lines.append(f"  {loc}: {message}")
-    return "\n".join(lines)
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] = AppSettings
-    for part in loc:
-        field = model.model_fields.get(str(part))
-        annotation = getattr(field, "annotation", None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return None
-        model = annotation
-    return model

@@ -21,3 +21,16 @@ def test_many_symbols_benchmark_when_run_on_toy_size_then_every_symbol_trades_an
     for key in ("engine_seconds", "us_per_bar", "one_symbol_us_per_bar",
                 "per_bar_ratio_to_one_symbol", "peak_rss_mb", "loop_peak_rss_mb"):
         assert isinstance(figures[key], float)
+
+
+def test_many_symbols_benchmark_when_chunked_then_streams_batches_with_the_same_trades(
+    tmp_path: Path,
+) -> None:
+    size = ["--symbols", "3", "--bars-per-symbol", "400", "--one-symbol-repeat", "1"]
+    assert main([*size, "--chunk-rows", "300", "--out", str(tmp_path / "chunked")]) == 0
+    assert main([*size, "--one-batch", "--out", str(tmp_path / "whole")]) == 0
+    chunked, whole = (json.loads((tmp_path / d / "many_symbols_3x400.json").read_text())
+                      for d in ("chunked", "whole"))
+    assert chunked["feed_batches"] == 4 and chunked["feed_largest_batch_rows"] == 300
+    assert whole["feed_batches"] == 1 and whole["chunk_rows"] is None
+    assert chunked["n_trades"] == whole["n_trades"] > 0

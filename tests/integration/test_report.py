@@ -201,3 +201,24 @@ def test_report_when_extra_columns_then_written_after_schema_columns(tmp_path: P
     trades.insert(0, "trade_id", [7])
     header = _write(tmp_path, trades=trades)["trades"].read_text().splitlines()[0]
     assert header.endswith(",return_pct,trade_id,exit_reason,duration_days")
+
+
+def test_report_when_the_run_kept_merged_candles_then_spans_multiply_and_hold_waits_for_closes(
+    tmp_path: Path,
+) -> None:
+    idx = pd.date_range("2024-01-01", periods=2_000, freq="4min", tz="UTC")
+    close = 100.0 + np.arange(len(idx), dtype=np.float64)
+    kept = pd.DataFrame({"open": close, "high": close + 1.0, "low": close - 1.0,
+                         "close": close, "volume": np.ones(len(idx)),
+                         "close_time": idx + pd.Timedelta(minutes=3)}, index=idx)
+    kept.attrs["bars_per_candle"] = 4
+    equity = pd.DataFrame({"timestamp": idx[:3], "equity": [1.0e4] * 3, "cash": [1.0e4] * 3,
+                           "gross_exposure": [0.0] * 3, "drawdown": [0.0] * 3})
+
+    text = _write(tmp_path, prices={"BTCUSDT": kept}, equity=equity)["report"].read_text()
+
+    assert "BTCUSDT: 1,000 candles, 8 bars per candle" in text
+    traces, _ = chart_data(text)
+    hold = next(t for t in traces if t["name"].startswith("buy & hold"))
+    # the first candle closed 3 minutes after it opened: until then nothing is held
+    assert hold["y"] == [1.0e4, 1.0e4 * 100.0 / 100.0, 1.0e4 * 101.0 / 100.0]

@@ -97,12 +97,14 @@ def test_load_settings_when_explicit_override_then_it_beats_vt_variables(
     assert settings.execution.fill_timing == "signal_close"  # a partial override merges
 
 
-def test_load_settings_when_env_is_passed_then_the_env_name_is_not_overridable(
+def test_load_settings_when_vt_env_names_another_env_then_refused_not_ignored(
     config_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VT_ENV", "paper")
 
-    assert load_settings("dev", config_dir).env == "dev"
+    with pytest.raises(ConfigError) as info:
+        load_settings("dev", config_dir)
+    assert info.value.field == "VT_ENV" and "--env paper" in str(info.value.hint)
 
 
 def test_load_settings_when_env_unknown_then_config_error_lists_valid_envs(
@@ -188,8 +190,8 @@ def test_load_settings_when_nested_vt_key_misspelt_then_config_error(
 
     with pytest.raises(ConfigError) as info:
         load_settings("dev", config_dir)
-    assert info.value.field == "policies.risk.max_levrage"
-    assert "'max_leverage'" in info.value.message
+    assert info.value.field == "VT_POLICIES__RISK__MAX_LEVRAGE"
+    assert "did you mean VT_POLICIES__RISK__MAX_LEVERAGE?" in info.value.message
 
 
 def test_load_settings_when_vt_value_invalid_then_config_error(

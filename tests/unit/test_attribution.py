@@ -6,13 +6,10 @@ import numpy as np
 
 from tests.unit.engine_helpers import INITIAL_CASH, Scripted, bars, make_rig
 from vibetrading_V2.core.types import Fill, Intent, Side
-from vibetrading_V2.portfolio.attribution import (
-    StrategyTimeline,
-    strategy_figures,
-    strategy_pnl_series,
-)
+from vibetrading_V2.portfolio.attribution import strategy_figures, strategy_pnl_series
 from vibetrading_V2.portfolio.equity import equity_curve, per_timestamp
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.portfolio.timeline import BarTimeline
 from vibetrading_V2.runner.results import build_results
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
@@ -29,20 +26,20 @@ FILLS = [
 IDS = ("long@1", "short@1", "third@1")
 
 
-def _account() -> tuple[Ledger, list[Fill], list[int], StrategyTimeline]:
+def _account() -> tuple[Ledger, list[Fill], list[int], BarTimeline]:
     ledger = Ledger(INITIAL_CASH)
     fills = [Fill(f"x{k}", f"o{k}", "AAA", side, qty, price, fee, row, sid)
              for k, (row, sid, side, qty, price, fee) in enumerate(FILLS)]
     for item in fills:
         ledger.apply_fill(item)
     n = len(CLOSES)
-    timeline = StrategyTimeline(("AAA",), np.zeros(n, dtype=np.int64),
-                                np.arange(n, dtype=np.int64), np.array(CLOSES))
+    timeline = BarTimeline.from_rows(("AAA",), np.zeros(n, dtype=np.int64),
+                                     np.arange(n, dtype=np.int64), np.array(CLOSES))
     return ledger, fills, [row for row, *_ in FILLS], timeline
 
 
-def _account_curve(fills: list[Fill], rows: list[int], timeline: StrategyTimeline) -> np.ndarray:
-    curve = per_timestamp(equity_curve(timeline.symbol_index, timeline.ts_ns, timeline.close, 1,
+def _account_curve(fills: list[Fill], rows: list[int], timeline: BarTimeline) -> np.ndarray:
+    curve = per_timestamp(equity_curve(timeline.codes, timeline.ts_ns, timeline.close, 1,
                                        fills, timeline.symbols, INITIAL_CASH, rows))
     return np.asarray(curve.equity)
 

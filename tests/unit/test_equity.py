@@ -14,10 +14,10 @@ from vibetrading_V2.portfolio.equity import (
     exposure_fraction,
     net_quantities,
     per_timestamp,
-    timestamp_equity,
 )
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.netting import NetPosition
+from vibetrading_V2.portfolio.timeline_equity import timestamp_equity
 
 Timeline = tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[Fill], list[int]]
 

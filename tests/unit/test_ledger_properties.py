@@ -135,3 +135,35 @@ def test_ledger_when_replayed_with_duplicates_then_identical_to_single_pass(
         once.fees(),
         once.realized_pnl(),
     )
+
+
+_marks = st.lists(
+    st.tuples(st.sampled_from(("A", "B", "C")), st.floats(min_value=-50.0, max_value=300.0)),
+    max_size=10,
+)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(steps, _marks)
+def test_ledger_when_marked_and_filled_then_equity_and_gross_are_the_symbol_order_sums(
+    raw: list[tuple[str, str, Side, float, float, float, str]],
+    marks: list[tuple[str, float]],
+) -> None:
+    ledger = Ledger(10_000.0)
+    fills = _fills(raw)
+    for k, f in enumerate(fills):  # marks before, between and after fills
+        for symbol, price in marks[k % 3::3] if k < 3 else ():
+            ledger.mark(symbol, price)
+        ledger.apply_fill(f)
+    for symbol, price in marks:
+        ledger.mark(symbol, price)
+    traded = sorted({f.symbol for f in fills})
+    value, gross = 0.0, 0.0
+    for symbol in traded:  # every traded symbol, flat ones too, in symbol order
+        quantity = ledger.net_quantity(symbol)
+        price = ledger.last_price(symbol)
+        assert price is not None
+        value += quantity * price
+        gross += abs(quantity * price)
+    assert ledger.equity().hex() == (ledger.cash() + value).hex()  # to the bit
+    assert ledger.gross_notional().hex() == gross.hex()

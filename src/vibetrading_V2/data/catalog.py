@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.bar_stream import ParquetBarStream
 from vibetrading_V2.data.manifest import (
     MANIFEST_NAME,
     DatasetEntry,
@@ -103,6 +104,20 @@ class ParquetCatalog:
         self._check_spacing(ts, symbol, timeframe, path)
         return bars
 
+    def bar_stream(
+        self,
+        symbol: str,
+        timeframe: str,
+        start_ns: int | None = None,
+        end_ns: int | None = None,
+    ) -> ParquetBarStream:
+        """One dataset's bars to read piece by piece, checked as :meth:`load_arrays` checks
+        them (manifest and sha256 included) before this returns."""
+        path = self._dataset_path(symbol, timeframe)
+        _check_range(start_ns, end_ns)
+        return ParquetBarStream(path, timeframe, start_ns, end_ns,
+                                spacing_fix=_spacing_fix(symbol, path))
+
     def load_bars(
         self,
         symbol: str,
@@ -159,14 +174,7 @@ class ParquetCatalog:
     def _check_spacing(
         self, ts: Int64Array, symbol: str, timeframe: str, path: Path
     ) -> None:
-        check_spacing(
-            ts,
-            timeframe,
-            source=str(path),
-            fix=f"the series was imported with the wrong timeframe: delete {path} and "
-            f"re-import its file with `python -m cli.data import FILE --symbol {symbol} "
-            "--timeframe {suggested}`",
-        )
+        check_spacing(ts, timeframe, source=str(path), fix=_spacing_fix(symbol, path))
 
     def _layout(self) -> dict[tuple[str, str], Path]:
         found: dict[tuple[str, str], Path] = {}
@@ -260,6 +268,14 @@ def missing_directory(root: Path) -> DataValidationError:
         f"no such directory: {root}",
         field="data.catalog",
         hint="pass an existing catalog folder, or a .csv or .parquet file, to --data",
+    )
+
+
+def _spacing_fix(symbol: str, path: Path) -> str:
+    return (
+        f"the series was imported with the wrong timeframe: delete {path} and "
+        f"re-import its file with `python -m cli.data import FILE --symbol {symbol} "
+        "--timeframe {suggested}`"
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.bar_stream import ArrayBarStream
 from vibetrading_V2.data.schema import BAR_COLUMNS, TIMESTAMP, BarArrays
 from vibetrading_V2.data.sessions import SessionInfo, detect_session
 from vibetrading_V2.data.validation import bar_arrays
@@ -50,6 +51,12 @@ class InMemoryBarSource:
         hi = bars.rows if end_ns is None else int(np.searchsorted(bars.ts_ns, end_ns, "left"))
         ts, o, h, low, c, v = bars
         return BarArrays(ts[lo:hi], o[lo:hi], h[lo:hi], low[lo:hi], c[lo:hi], v[lo:hi])
+
+    def bar_stream(
+        self, symbol: str, timeframe: str, start_ns: int | None = None, end_ns: int | None = None
+    ) -> ArrayBarStream:
+        """The bars as views, as a catalog would stream them."""
+        return ArrayBarStream(self.load_arrays(symbol, timeframe, start_ns, end_ns))
 
     def session(self, symbol: str, timeframe: str) -> SessionInfo:
         """The series' session, detected from its timestamps."""

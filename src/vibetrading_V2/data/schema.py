@@ -64,6 +64,24 @@ class BarArrays(NamedTuple):
         """The number of bars (``len()`` of the tuple is the number of columns)."""
         return int(self.ts_ns.shape[0])
 
+    def rows_between(self, start: int, stop: int | None = None) -> BarArrays:
+        """Rows ``start:stop`` as views of these arrays."""
+        ts, o, h, lo, c, v = self
+        return BarArrays(ts[start:stop], o[start:stop], h[start:stop], lo[start:stop],
+                         c[start:stop], v[start:stop])
+
+    def followed_by(self, more: BarArrays) -> BarArrays:
+        """These rows and then ``more``'s, in new arrays (``more`` itself when none)."""
+        if self.rows == 0:
+            return more
+        return BarArrays(*(np.concatenate((held, new)) for held, new in
+                           zip(self, more, strict=True)))
+
+    @staticmethod
+    def empty() -> BarArrays:
+        """No bars."""
+        return BarArrays(np.empty(0, np.int64), *(np.empty(0, np.float64) for _ in range(5)))
+
 
 def check_symbol(symbol: str) -> str:
     """Return ``symbol`` if it is a safe, upper-case catalog name, else raise."""

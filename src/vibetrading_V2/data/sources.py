@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.data.bar_stream import ArrayBarStream, BarStream
 from vibetrading_V2.data.catalog import ParquetCatalog, missing_directory
 from vibetrading_V2.data.ingest import frame_bars, read_bars_file, symbol_rows
 from vibetrading_V2.data.parquet_io import has_curated_schema, read_columns
@@ -38,6 +39,10 @@ class BarSource(Protocol):
     ) -> BarArrays: ...
 
     def session(self, symbol: str, timeframe: str) -> SessionInfo: ...
+
+    def bar_stream(
+        self, symbol: str, timeframe: str, start_ns: int | None = None, end_ns: int | None = None
+    ) -> BarStream: ...
 
 
 def open_bar_source(data: Path, user_catalog: Path | None = None) -> BarSource:
@@ -86,6 +91,11 @@ class CatalogSet:
     ) -> BarArrays:
         return self.catalog_for(symbol, timeframe).load_arrays(symbol, timeframe, start_ns, end_ns)
 
+    def bar_stream(
+        self, symbol: str, timeframe: str, start_ns: int | None = None, end_ns: int | None = None
+    ) -> BarStream:
+        return self.catalog_for(symbol, timeframe).bar_stream(symbol, timeframe, start_ns, end_ns)
+
     def session(self, symbol: str, timeframe: str) -> SessionInfo:
         return self.catalog_for(symbol, timeframe).session(symbol, timeframe)
 
@@ -108,6 +118,12 @@ class FileBarSource:
         hi = bars.rows if end_ns is None else int(np.searchsorted(bars.ts_ns, end_ns, "left"))
         ts, o, h, low, c, v = bars
         return BarArrays(ts[lo:hi], o[lo:hi], h[lo:hi], low[lo:hi], c[lo:hi], v[lo:hi])
+
+    def bar_stream(
+        self, symbol: str, timeframe: str, start_ns: int | None = None, end_ns: int | None = None
+    ) -> BarStream:
+        """The file is held already: its bars as views."""
+        return ArrayBarStream(self.load_arrays(symbol, timeframe, start_ns, end_ns))
 
     def session(self, symbol: str, timeframe: str) -> SessionInfo:
         return detect_session(self._series(symbol, timeframe).ts_ns, timeframe)

@@ -24,7 +24,15 @@ import numpy as np
 from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.schema import Int64Array, timeframe_span_ns
 
-__all__ = ["Spacing", "check_spacing", "describe_gap", "measure_spacing", "timeframe_for_gap"]
+__all__ = [
+    "Spacing",
+    "SpacingMeter",
+    "check_spacing",
+    "describe_gap",
+    "measure_spacing",
+    "refuse_mismatch",
+    "timeframe_for_gap",
+]
 
 _MIN_GAPS = 2  # one gap says nothing: two bars may straddle a night or a weekend
 _SLACK = 8  # a gap within 1/8 of a bar matches it
@@ -68,21 +76,70 @@ class Spacing:
 
 def measure_spacing(ts_ns: Int64Array, timeframe: str) -> Spacing:
     """Measure the gaps of sorted ``ts_ns`` against one bar of ``timeframe``."""
-    gaps = np.diff(ts_ns)
-    low, high = _bounds(timeframe)
-    n = int(gaps.size)
-    matching = int(np.count_nonzero((gaps >= low) & (gaps <= high)))
-    shorter = int(np.count_nonzero(gaps < low))
-    step, longest = timeframe_span_ns(timeframe)
-    exact = int(np.count_nonzero(gaps == step)) if step == longest else 0
-    if exact * 2 > n:  # a majority at exactly one bar: no need to sort the gaps
-        typical = step
-    elif n:
-        values, counts = np.unique(gaps[gaps > 0], return_counts=True)
-        typical = int(values[int(np.argmax(counts))]) if values.size else 0
-    else:
-        typical = 0
-    return Spacing(timeframe, n, typical, matching, shorter)
+    meter = SpacingMeter(timeframe)
+    meter.add(ts_ns)
+    return meter.spacing()
+
+
+class SpacingMeter:
+    """The spacing of a series measured piece by piece, equal to measuring it whole.
+
+    Why it exists: a streamed file is checked without holding its timestamps; the gaps
+    across piece boundaries count too. Gaps of exactly one bar are only counted, other
+    gap lengths kept in a small histogram (the most common gap needs it).
+    """
+
+    def __init__(self, timeframe: str) -> None:
+        self.timeframe = timeframe
+        self._low, self._high = _bounds(timeframe)
+        step, longest = timeframe_span_ns(timeframe)
+        self._step = step if step == longest else None  # months: no single bar length
+        self._last: int | None = None
+        self._gaps = self._matching = self._shorter = self._exact = 0
+        self._values = np.empty(0, dtype=np.int64)  # positive gaps other than one bar
+        self._counts = np.empty(0, dtype=np.int64)
+
+    def add(self, ts_ns: Int64Array) -> None:
+        """Measure the next timestamps of the series."""
+        if ts_ns.size == 0:
+            return
+        gaps = np.diff(ts_ns) if self._last is None else np.diff(ts_ns, prepend=self._last)
+        self._last = int(ts_ns[-1])
+        self._gaps += int(gaps.size)
+        self._matching += int(np.count_nonzero((gaps >= self._low) & (gaps <= self._high)))
+        self._shorter += int(np.count_nonzero(gaps < self._low))
+        other = gaps > 0
+        if self._step is not None:
+            exact = gaps == self._step
+            self._exact += int(np.count_nonzero(exact))
+            other &= ~exact
+        if other.any():
+            values, counts = np.unique(gaps[other], return_counts=True)
+            self._merge(values, counts)
+
+    def spacing(self) -> Spacing:
+        """The spacing of every timestamp added so far."""
+        n = self._gaps
+        if self._step is not None and self._exact * 2 > n:
+            typical = self._step  # a majority at exactly one bar
+        else:
+            values, counts = self._values, self._counts
+            if self._exact:
+                values, counts = _merged(values, counts, np.array([self._step], np.int64),
+                                         np.array([self._exact], np.int64))
+            typical = int(values[int(np.argmax(counts))]) if values.size else 0
+        return Spacing(self.timeframe, n, typical, self._matching, self._shorter)
+
+    def _merge(self, values: Int64Array, counts: Int64Array) -> None:
+        self._values, self._counts = _merged(self._values, self._counts, values, counts)
+
+
+def _merged(values: Int64Array, counts: Int64Array, more_values: Int64Array,
+            more_counts: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Two histograms of gap lengths as one, sorted by length."""
+    joined, where = np.unique(np.concatenate((values, more_values)), return_inverse=True)
+    total = np.bincount(where, weights=np.concatenate((counts, more_counts)))
+    return joined, total.astype(np.int64)
 
 
 def check_spacing(ts_ns: Int64Array, timeframe: str, *, source: str, fix: str) -> Spacing:
@@ -91,7 +148,11 @@ def check_spacing(ts_ns: Int64Array, timeframe: str, *, source: str, fix: str) -
     ``fix`` is the hint; ``{suggested}`` in it is replaced by the measured timeframe (or
     "the bars' timeframe" when the spacing is not a plain one).
     """
-    spacing = measure_spacing(ts_ns, timeframe)
+    return refuse_mismatch(measure_spacing(ts_ns, timeframe), source=source, fix=fix)
+
+
+def refuse_mismatch(spacing: Spacing, *, source: str, fix: str) -> Spacing:
+    """Raise :func:`check_spacing`'s error when ``spacing`` contradicts its timeframe."""
     if spacing.mismatch:
         suggested = spacing.suggestion() or "the bars' timeframe"
         raise DataValidationError(

@@ -8,6 +8,7 @@ rows share the problem, so the user can fix the source and try again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -25,7 +26,7 @@ from vibetrading_V2.data.schema import (
 )
 from vibetrading_V2.data.timestamps import timestamps_ns
 
-__all__ = ["bar_arrays", "check_bar_arrays", "validate_bars"]
+__all__ = ["BarChecker", "bar_arrays", "check_bar_arrays", "validate_bars"]
 
 Mask = npt.NDArray[np.bool_]
 Detail = Callable[[int], str]  # describes the values of one offending row
@@ -68,30 +69,91 @@ def check_bar_arrays(bars: BarArrays, *, source: str, first_line: int | None = N
 
     The checks run in a fixed order (times, prices, volume), one mask at a time.
     """
-    ts, o, h, lo, c, v = bars
-    checks = chain(_time_checks(ts), _price_checks(o, h, lo, c), _volume_checks(v))
-    for problem, mask, field, detail, hint in checks:
-        found = first_row(mask)
-        if found is None:
-            continue
-        row, count = found
+    checker = BarChecker(source=source, first_line=first_line)
+    checker.add(bars)
+    checker.finish()
+
+
+class BarChecker:
+    """The bar invariants checked piece by piece, reported as if on the whole series.
+
+    Why it exists: a file streamed in pieces must fail with the very error the one-shot
+    check gives (the same first row, problem and count). Feed the pieces in order with
+    :meth:`add`, then :meth:`finish` raises the first problem in check order.
+    """
+
+    def __init__(self, *, source: str, first_line: int | None = None) -> None:
+        self._source = source
+        self._first_line = first_line
+        self._rows = 0
+        self._last_ts: int | None = None
+        self._found: dict[int, _Finding] = {}  # by check number
+
+    @property
+    def rows(self) -> int:
+        """Rows checked so far."""
+        return self._rows
+
+    def add(self, bars: BarArrays) -> None:
+        """Check the next rows of the series (rows continue the previous piece's)."""
+        ts, o, h, lo, c, v = bars
+        if ts.size == 0:
+            return
+        checks = chain(_time_checks(ts, self._last_ts), _price_checks(o, h, lo, c),
+                       _volume_checks(v))
+        for number, (problem, mask, field, detail, hint) in enumerate(checks):
+            found = first_row(mask)
+            if found is None:
+                continue
+            row, count = found
+            seen = self._found.get(number)
+            if seen is None:
+                at = f"timestamp {format_ts(int(ts[row]))}{detail(row)}"
+                self._found[number] = _Finding(problem, self._rows + row, at, field, hint, count)
+            else:
+                seen.count += count
+        self._rows += int(ts.size)
+        self._last_ts = int(ts[-1])
+
+    def finish(self) -> None:
+        """Raise the first problem found, in check order; nothing when the bars are sound."""
+        if not self._found:
+            return
+        first = self._found[min(self._found)]
         raise row_error(
-            problem, row, count, at=f"timestamp {format_ts(int(ts[row]))}{detail(row)}",
-            source=source, field=field, hint=hint, first_line=first_line,
+            first.problem, first.row, first.count, at=first.at, source=self._source,
+            field=first.field, hint=first.hint, first_line=self._first_line,
         )
+
+
+@dataclass(slots=True)
+class _Finding:
+    """A problem's first row (and what it says of it) and how many rows have it so far."""
+
+    problem: str
+    row: int
+    at: str
+    field: str
+    hint: str
+    count: int
 
 
 # one check: the problem, the rows that have it, the field, a row's values, the fix
 Check = tuple[str, Mask, str, Detail, str]
 
 
-def _time_checks(ts: npt.NDArray[np.int64]) -> Iterator[Check]:
-    if ts.size <= 1:
-        return
-    step = np.diff(ts)
-    yield ("timestamps not sorted", _shifted(step < 0), TIMESTAMP, _previous(ts),
+def _time_checks(ts: npt.NDArray[np.int64], before: int | None) -> Iterator[Check]:
+    """Unsorted and repeated times; ``before`` is the time of the row before ``ts[0]``."""
+    earlier = np.empty_like(ts)
+    earlier[1:] = ts[:-1]
+    earlier[0] = ts[0] if before is None else before
+    later = ts < earlier
+    same = ts == earlier
+    if before is None:
+        same[0] = False  # row 0 of the series has no row before it
+    yield ("timestamps not sorted", later, TIMESTAMP, _previous(earlier),
            "sort the rows by timestamp, oldest first")
-    yield ("duplicate timestamp", _shifted(step == 0), TIMESTAMP, lambda r: "",
+    yield ("duplicate timestamp", same, TIMESTAMP, lambda r: "",
            "keep one bar per timestamp; remove the duplicates at the source")
 
 
@@ -118,13 +180,8 @@ def _volume_checks(v: Float64Array) -> Iterator[Check]:
            "volume must be >= 0; check the source")
 
 
-def _shifted(step_mask: Mask) -> Mask:
-    """Mask over rows from a mask over ``np.diff`` steps: step i is about row i + 1."""
-    return np.concatenate((np.zeros(1, dtype=np.bool_), step_mask))
-
-
-def _previous(ts: npt.NDArray[np.int64]) -> Detail:
-    return lambda r: f", after {format_ts(int(ts[r - 1]))}"
+def _previous(earlier: npt.NDArray[np.int64]) -> Detail:
+    return lambda r: f", after {format_ts(int(earlier[r]))}"
 
 
 def _value(name: str, x: Float64Array) -> Detail:

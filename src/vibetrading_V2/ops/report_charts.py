@@ -108,6 +108,7 @@ def _price_traces(symbol: str, bars: pd.DataFrame | None) -> tuple[list[Trace], 
     times = utc_times(bars.index, f"prices[{symbol!r}].index")
     if {"open", "high", "low"} <= set(bars.columns):
         merged, span = candles(bars.set_axis(times))
+        span *= int(bars.attrs.get("bars_per_candle", 1))  # the run kept merged candles
         x = _array(_ms(pd.DatetimeIndex(merged.index)))
         price = {
             "type": "candlestick", "name": f"{symbol} OHLC", "showlegend": False, "x": x,
@@ -122,6 +123,14 @@ def _price_traces(symbol: str, bars: pd.DataFrame | None) -> tuple[list[Trace], 
     line, kept = _line(_ms(times), closes, f"{symbol} close", showlegend=False,
                        line={"color": _FLAT, "width": 1})
     return [line], None, _thinned(f"{symbol} close", kept, len(closes))
+
+
+def _closes(bars: pd.DataFrame) -> pd.Series:
+    """A symbol's closes at the times they were the last price: merged candles close at
+    their ``close_time`` (so buy and hold never reads a close before its time)."""
+    if "close_time" not in bars.columns:
+        return bars["close"]
+    return pd.Series(bars["close"].to_numpy(), index=pd.DatetimeIndex(bars["close_time"]))
 
 
 def _volume(x: dict[str, str], merged: pd.DataFrame) -> Trace | None:
@@ -266,7 +275,7 @@ def timeline_div(
 ) -> str:
     """The linked charts as a ``<div>`` and its script (the page inlines plotly.js once)."""
     symbols = sorted(set(prices) | {str(s) for s in trades["symbol"].dropna()})
-    closes = {s: prices[s]["close"] for s in sorted(prices) if "close" in prices[s].columns}
+    closes = {s: _closes(prices[s]) for s in sorted(prices) if "close" in prices[s].columns}
     lines, equity_title, drawdown, drawdown_title = _equity_rows(
         times, equity, closes, initial_equity
     )

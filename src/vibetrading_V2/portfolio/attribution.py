@@ -8,7 +8,8 @@ the run's per-strategy outputs:
   percent of the account's initial cash;
 * a net-PnL series per strategy on the account's timeline (``strategy_equity.csv``),
   rebuilt from the strategy's own fills with the account curve's rule
-  (:func:`~vibetrading_V2.portfolio.equity.timestamp_equity` with no starting cash).
+  (:func:`~vibetrading_V2.portfolio.timeline_equity.timeline_equity` with no starting
+  cash).
 
 Strategies' positions net in the account, and so do their PnLs: the nets over all
 strategies sum to the account's equity minus its initial cash (a test holds it to the cent).
@@ -23,10 +24,11 @@ import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.types import Fill
-from vibetrading_V2.portfolio.equity import timestamp_equity
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.portfolio.timeline import BarTimeline
+from vibetrading_V2.portfolio.timeline_equity import timeline_equity
 
-__all__ = ["StrategyFigures", "StrategyTimeline", "strategy_figures", "strategy_pnl_series"]
+__all__ = ["StrategyFigures", "strategy_figures", "strategy_pnl_series"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +63,6 @@ class StrategyFigures:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class StrategyTimeline:
-    """The bar timeline of a run: symbol code, time and close of every row, in order."""
-
-    symbols: Sequence[str]
-    symbol_index: npt.NDArray[np.int64]
-    ts_ns: npt.NDArray[np.int64]
-    close: npt.NDArray[np.float64]
-
-
 def strategy_figures(
     ledger: Ledger,
     strategy_ids: Sequence[str],
@@ -95,7 +87,7 @@ def strategy_figures(
 
 
 def strategy_pnl_series(
-    timeline: StrategyTimeline,
+    timeline: BarTimeline,
     fills: Sequence[Fill],
     fill_rows: Sequence[int],
     strategy_ids: Sequence[str],
@@ -107,10 +99,7 @@ def strategy_pnl_series(
     times = np.empty(0, dtype=np.int64)
     for sid in strategy_ids:
         mine = np.flatnonzero(owner == sid) if len(fills) else np.empty(0, dtype=np.int64)
-        curve, _ = timestamp_equity(
-            timeline.symbol_index, timeline.ts_ns, timeline.close, len(timeline.symbols),
-            [fills[k] for k in mine.tolist()], timeline.symbols, 0.0, rows[mine],
-        )
+        curve, _ = timeline_equity(timeline, [fills[k] for k in mine.tolist()], 0.0, rows[mine])
         times = curve.ts_ns
         series[sid] = curve.equity
     return times, series

@@ -27,7 +27,6 @@ __all__ = [
     "exposure_fraction",
     "net_quantities",
     "per_timestamp",
-    "timestamp_equity",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -99,48 +98,11 @@ def equity_curve(
         gross = np.abs(qty_rows, out=qty_rows)  # the positions are not needed any more
         gross *= px
         return _frozen(ts.view(), cash_rows, gross, equity, invested)
-    value, gross, invested, _ = _marked_rows(
-        sym, px, n_symbols, symbols, fill_sym, signed, price, rows, np.arange(n), one_symbol
+    value, gross, invested, _ = marked_rows(
+        grouped(sym, n_symbols, one_symbol), px, n_symbols, symbols, fill_sym, signed, price,
+        rows, np.arange(n), n,
     )
     return _frozen(ts.copy(), cash_rows, gross, cash_rows + value, invested)
-
-
-def timestamp_equity(
-    symbol_index: npt.ArrayLike,
-    ts_ns: npt.ArrayLike,
-    close: npt.ArrayLike,
-    n_symbols: int,
-    fills: Sequence[Fill],
-    symbols: Sequence[str],
-    initial_cash: float,
-    fill_row: npt.ArrayLike,
-) -> tuple[EquityCurve, float]:
-    """``per_timestamp(curve)`` and ``exposure_fraction(curve)`` of :func:`equity_curve`'s
-    curve (same arguments), without the curve of every row.
-
-    The rows of one timestamp but its last are never written out, so a run of N symbols on
-    the same minutes values one row in N: the same sums, in the same order, on those rows
-    only (bit-identical to the full curve's). The exposure still counts every row.
-    """
-    if n_symbols == 1:  # one row per time: the dense curve is the per-timestamp curve
-        curve = equity_curve(symbol_index, ts_ns, close, n_symbols, fills, symbols,
-                             initial_cash, fill_row)
-        return per_timestamp(curve), exposure_fraction(curve)
-    sym, ts, px, rows = _checked_inputs(symbol_index, ts_ns, close, n_symbols, fills,
-                                        symbols, fill_row)
-    n = len(sym)
-    if n == 0:
-        empty = np.empty(0, dtype=np.float64)
-        return _frozen(ts.copy(), empty, empty.copy(), empty.copy(), np.empty(0, np.bool_)), 0.0
-    fill_sym, signed, price, fee = _fill_columns(fills, symbols)
-    cash_after = _cash_after(signed, price, fee, initial_cash)
-    last = np.flatnonzero(np.append(ts[1:] != ts[:-1], True))  # each timestamp's last row
-    cash = cash_after[np.searchsorted(rows, last, side="right")]
-    value, gross, invested, open_rows = _marked_rows(
-        sym, px, n_symbols, symbols, fill_sym, signed, price, rows, last, False
-    )
-    curve = _frozen(ts[last], cash, gross, cash + value, invested)
-    return curve, open_rows / n
 
 
 def _checked_inputs(
@@ -156,8 +118,8 @@ def _checked_inputs(
     return sym, ts, px, rows
 
 
-def _marked_rows(
-    sym: IntArray,
+def marked_rows(
+    bars_of: Callable[[int], IntArray],
     px: FloatArray,
     n_symbols: int,
     symbols: Sequence[str],
@@ -166,22 +128,22 @@ def _marked_rows(
     price: FloatArray,
     rows: IntArray,
     wanted: IntArray,
-    one_symbol: bool,
+    n: int,
 ) -> tuple[FloatArray, FloatArray, BoolArray, int]:
-    """Market value, gross exposure and "invested" on the ``wanted`` rows (sorted), and
-    how many rows of the whole timeline hold any position.
+    """Market value, gross exposure and "invested" on the ``wanted`` rows (sorted) of a
+    timeline of ``n`` rows, and how many of its rows hold any position.
 
-    Each symbol adds ``quantity * its last close`` on the wanted rows it is held, symbol
-    after symbol; its last close is found among its own bars by a binary search per
-    wanted held row (so valuing one row in N costs a N-th).
+    ``bars_of(s)``: the rows of symbol ``s``, ascending. Each symbol adds ``quantity * its
+    last close`` on the wanted rows it is held, symbol after symbol; its last close is found
+    among its own bars by a binary search per wanted held row (so valuing one row in N
+    costs a N-th).
     """
-    n, m = len(sym), len(wanted)
+    m = len(wanted)
     value = np.zeros(m, dtype=np.float64)
     gross = np.zeros(m, dtype=np.float64)
     invested = np.zeros(m, dtype=np.bool_)
-    opens = np.zeros(n + 1, dtype=np.int64)  # +1 where a held segment starts, -1 after it
-    bars_of, fills_of = _grouped(sym, n_symbols, one_symbol), _grouped(fill_sym, n_symbols,
-                                                                       one_symbol)
+    held_starts, held_ends = [], []
+    fills_of = grouped(fill_sym, n_symbols, n_symbols == 1)
     for s in range(n_symbols):
         mine = fills_of(s)
         if len(mine) == 0:
@@ -195,19 +157,30 @@ def _marked_rows(
             )
         quantity = net_quantities(signed[mine], price[mine])
         starts, ends, qty_held = _held_segments(rows[mine], quantity, n)
-        np.add.at(opens, starts, 1)
-        np.add.at(opens, ends, -1)
+        held_starts.append(starts)
+        held_ends.append(ends)
         # the wanted rows inside each held segment, as places in ``wanted``
         at, qty = _held_rows(wanted.searchsorted(starts), wanted.searchsorted(ends), qty_held)
         held = wanted[at]
-        if one_symbol:
-            last_close = px[held]
-        else:  # the symbol's last close on each held row (its first bar is at or before)
-            last_close = px[bar_rows[bar_rows.searchsorted(held, side="right") - 1]]
+        # the symbol's last close on each held row (its first bar is at or before)
+        last_close = px[bar_rows[bar_rows.searchsorted(held, side="right") - 1]]
         value[at] += qty * last_close
         gross[at] += np.abs(qty) * last_close
         invested[at] = True
-    return value, gross, invested, int(np.count_nonzero(np.cumsum(opens[:-1])))
+    return value, gross, invested, _covered(held_starts, held_ends)
+
+
+def _covered(starts: list[IntArray], ends: list[IntArray]) -> int:
+    """How many rows lie in at least one of the segments ``[starts, ends)`` (of any symbol):
+    a sweep over the segments' edges, not a counter per row."""
+    if not starts:
+        return 0
+    edges = np.concatenate([*starts, *ends])
+    steps = np.concatenate([np.ones(sum(map(len, starts)), dtype=np.int64),
+                            np.full(sum(map(len, ends)), -1, dtype=np.int64)])
+    order = np.argsort(edges, kind="stable")
+    edges, depth = edges[order], np.cumsum(steps[order])
+    return int(np.diff(edges)[depth[:-1] > 0].sum())
 
 
 def _cash_after(
@@ -222,13 +195,17 @@ def _cash_after(
     return cash
 
 
-def _grouped(codes: IntArray, n_groups: int, one_group: bool) -> Callable[[int], IntArray]:
+def grouped(
+    codes: npt.NDArray[np.integer], n_groups: int, one_group: bool
+) -> Callable[[int], IntArray]:
     """``group(k)``: the places of code ``k`` in ``codes``, ascending (one stable sort by
     code for all groups, by radix when the codes are small, instead of a pass per group)."""
     if one_group:
         everything: IntArray = np.arange(len(codes))
         return lambda _: everything
-    narrow = codes.astype(np.int16) if n_groups < 2**15 else codes
+    narrow = codes
+    if codes.itemsize > 2 and n_groups < 2**15:
+        narrow = codes.astype(np.int16)
     order = np.argsort(narrow, kind="stable")
     bounds = np.searchsorted(narrow[order], np.arange(n_groups + 1)).tolist()
     return lambda k: order[bounds[k] : bounds[k + 1]]

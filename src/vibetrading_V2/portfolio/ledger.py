@@ -71,6 +71,16 @@ class _StrategyBook:
     tracker: TradeTracker
 
 
+class _SymbolBook:
+    """One symbol's net position and its last mark, side by side (read on every intent)."""
+
+    __slots__ = ("mark", "net")
+
+    def __init__(self, net: NetPosition, mark: float) -> None:
+        self.net = net
+        self.mark = mark
+
+
 class _StrategyAccount:
     """One strategy's share of the ledger: its books by symbol, fees and closed trades."""
 
@@ -102,10 +112,12 @@ class Ledger:
         # per strategy: read on every intent and fill, one look-up for all of its totals
         self._strategies: dict[str, _StrategyAccount] = {}
         self._trades: list[RoundTrip] = []
-        # Read on every intent and after every fill: ``_symbols`` in symbol order (kept in
-        # step when a symbol first appears), and the immutable ``Position`` reports, built
-        # on first read and dropped when a fill moves their book.
-        self._by_symbol: list[tuple[str, NetPosition]] = []
+        # Read on every intent: each traded symbol's position beside its mark, in symbol
+        # order (kept in step when a symbol first appears and on every mark), so valuing
+        # the account needs no look-up per symbol; and the immutable ``Position`` reports,
+        # built on first read and dropped when a fill moves their book.
+        self._books: dict[str, _SymbolBook] = {}
+        self._by_symbol: list[_SymbolBook] = []
         self._position_cache: dict[str, Position] = {}
         self._strategy_position_cache: dict[tuple[str, str], Position] = {}
 
@@ -138,7 +150,8 @@ class Ledger:
         net = self._symbols.get(symbol)
         if net is None:
             net = self._symbols[symbol] = NetPosition()
-            self._by_symbol = sorted(self._symbols.items())
+            self._books[symbol] = _SymbolBook(net, self._marks[symbol])
+            self._by_symbol = [self._books[s] for s in sorted(self._books)]
         net.move(signed, price)
         if symbol in self._position_cache:
             del self._position_cache[symbol]
@@ -158,7 +171,11 @@ class Ledger:
         """Set the last price of ``symbol`` used to value its position."""
         if not is_finite(price):
             raise ValueError(f"mark price of {symbol} must be finite, got {price!r}")
-        self._marks[symbol] = float(price)
+        mark = float(price)
+        self._marks[symbol] = mark
+        book = self._books.get(symbol)
+        if book is not None:
+            book.mark = mark
 
     def last_price(self, symbol: str) -> float | None:
         """The price ``symbol`` is valued at, or ``None`` if it was never marked nor filled."""
@@ -169,18 +186,22 @@ class Ledger:
 
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
-        marks = self._marks
-        value = 0.0  # a loop, not sum(): the same additions, in compiled code
-        for s, p in self._by_symbol:
-            value += p.quantity * marks[s]
+        # in symbol order; a flat symbol would add a zero (marks are finite), so it is
+        # skipped: the same sum to the bit
+        value = 0.0
+        for book in self._by_symbol:
+            quantity = book.net.quantity
+            if quantity != 0.0:
+                value += quantity * book.mark
         return self._cash + value
 
     def gross_notional(self) -> float:
         """Sum of ``|quantity| * mark`` over the net positions of every symbol."""
-        marks = self._marks
         gross = 0.0
-        for s, p in self._by_symbol:
-            gross += abs(p.quantity * marks[s])
+        for book in self._by_symbol:
+            quantity = book.net.quantity
+            if quantity != 0.0:
+                gross += abs(quantity * book.mark)
         return gross
 
     def realized_pnl(self) -> float:

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from vibetrading_V2.core.types import Direction
 from vibetrading_V2.portfolio.ledger import OpenBook
-from vibetrading_V2.portfolio.timeline import iso_utc, symbol_bounds
+from vibetrading_V2.portfolio.timeline import BarTimeline, iso_utc, symbol_bounds
 
 __all__ = ["NO_TIME_NS", "OpenPosition", "last_closes", "open_positions"]
 
@@ -129,15 +128,12 @@ def open_positions(
     return positions
 
 
-def last_closes(
-    symbol_index: npt.ArrayLike, ts_ns: npt.ArrayLike, close: npt.ArrayLike,
-    symbols: Sequence[str],
-) -> dict[str, tuple[int, float]]:
-    """Each symbol's last bar ``(ts_ns, close)`` on a merged, time-ordered bar timeline."""
-    ts = np.asarray(ts_ns, dtype=np.int64)
-    px = np.asarray(close, dtype=np.float64)
+def last_closes(timeline: BarTimeline) -> dict[str, tuple[int, float]]:
+    """Each symbol's last bar ``(ts_ns, close)`` on a run's time-ordered bar timeline."""
+    bounds = symbol_bounds(timeline.codes, len(timeline.symbols))
+    last = {s: rows[1] for s, rows in zip(timeline.symbols, bounds, strict=True) if rows}
+    times = timeline.time_of(list(last.values())).tolist()
     return {
-        symbol: (int(ts[rows[1]]), float(px[rows[1]]))
-        for symbol, rows in zip(symbols, symbol_bounds(symbol_index, len(symbols)), strict=True)
-        if rows is not None
+        symbol: (ts, float(timeline.close[row]))
+        for (symbol, row), ts in zip(last.items(), times, strict=True)
     }

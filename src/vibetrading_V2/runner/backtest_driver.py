@@ -40,11 +40,13 @@ class RowPlan:
 
     def __init__(self, batch: BarBatch, codes: list[int], history_lengths: list[int]) -> None:
         n = len(batch)
+        counts: list[int] = []
         if len(codes) == 1:  # the batch names one symbol: no need to look at every row
             batch_codes = list(codes)
-        else:
-            local_codes: list[int] = np.unique(np.asarray(batch.symbol_index)).tolist()
-            batch_codes = sorted({codes[c] for c in local_codes})
+        else:  # rows per symbol: a count, not a sort of every row
+            local = np.asarray(batch.symbol_index, dtype=np.int64)
+            counts = np.bincount(local, minlength=len(codes)).tolist()
+            batch_codes = sorted({codes[k] for k in range(len(codes)) if counts[k]})
         self.single = len(batch_codes) == 1
         self.first_code: int = batch_codes[0]
         self.base: int = history_lengths[self.first_code] - n
@@ -54,16 +56,16 @@ class RowPlan:
         # each symbol's next index in its history: its first row's, moved on by the loop
         self.next_index: list[int] = []
         if not self.single:
-            local = np.asarray(batch.symbol_index, dtype=np.int64)
             if max(codes) > _MAX_CODE:
                 raise ValueError(f"a batch of {max(codes) + 1:,} symbols: at most "
                                  f"{_MAX_CODE + 1:,} are supported")
             self.row_symbol = np.asarray(codes, dtype="<u2")[local].tobytes()
-            counts = np.bincount(local, minlength=len(codes)).tolist()
             self.next_index = list(history_lengths)
             for k, code in enumerate(codes):
                 self.next_index[code] -= counts[k]
         self.ts: npt.NDArray[np.int64] = np.asarray(batch.ts_ns, dtype=np.int64)
+        # the same times as Python ints one at a time, without numpy's scalar per read
+        self.times: memoryview = self.ts.data
         # a batch out of order (never from a MarketFeed) checks day and timers on every row
         self.in_order = bool(np.all(self.ts[1:] >= self.ts[:-1]))
 
@@ -98,13 +100,21 @@ def walk_batch(
     slots: list[SlotState] = stages.slots
     plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
     single, next_index, row_symbol, base = plan.single, plan.next_index, plan.row_symbol, plan.base
+    times: memoryview = plan.times
     many = len(slots) > 1  # the first slot's work is written out, the others' looped
     first: SlotState = slots[0]
     account, execution = stages.account, stages.execution
+    # per symbol code, made once per batch: each slot's cursor of it and whether the slot
+    # runs on its rows (a row that switches symbols only picks them up)
+    first_cursors: list[BarCursor] = first.cursors
+    first_live: list[bool] = _live_codes(first, len(first_cursors))
+    cursors_of, live_of = _per_code(slots, len(first_cursors)) if many else ([], [])
     s: int = plan.first_code
-    cursors, live = _enter_symbol(stages, s)
-    cursor: BarCursor = cursors[0]  # the first slot's: the bar the execution and marks read
-    live_first: bool = live[0]
+    account.select(s)
+    cursor: BarCursor = first_cursors[s]  # the first slot's: the bar the execution and marks read
+    live_first: bool = first_live[s]
+    cursors: list[BarCursor] = cursors_of[s] if many else []
+    live: list[bool] = live_of[s] if many else []
     band_low, band_high = stages.band_low, stages.band_high
     day_row, timer_row = plan.row_at(stages.next_day, -1), plan.row_at(stages.timer_due, -1)
     idx: int = base
@@ -119,15 +129,17 @@ def walk_batch(
             next_index[code] = idx + 1
             if code != s:
                 s = code
-                cursors, live = _enter_symbol(stages, s)
-                cursor, live_first = cursors[0], live[0]
+                account.select(s)
+                cursor, live_first = first_cursors[s], first_live[s]
+                if many:
+                    cursors, live = cursors_of[s], live_of[s]
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
         if many:
             _move_others(cursors, idx)
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
         if stages.watching and execution.observes_symbol(cursor.symbol):
-            stages.stamp(cursor.ts_ns)
+            stages.stamp(times[i])
             stages.match(cursor, offset + i)
         equity = account.equity_at(cursor)
         if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
@@ -160,12 +172,19 @@ def _check_nav(
     return stages.band_low, stages.band_high, plan.row_at(stages.next_day, row)
 
 
-def _enter_symbol(stages: Stages, code: int) -> tuple[list[BarCursor], list[bool]]:
-    """Rows of symbol ``code`` from here: the account marks it; each slot's cursor of it,
-    and whether the slot runs on its rows."""
-    stages.account.select(code)
-    slots = stages.slots
-    return [slot.cursors[code] for slot in slots], [code not in slot.skipped for slot in slots]
+def _live_codes(slot: SlotState, n_codes: int) -> list[bool]:
+    """Per symbol code: whether the slot runs on that symbol's rows of this batch."""
+    skipped = slot.skipped
+    return [code not in skipped for code in range(n_codes)]
+
+
+def _per_code(
+    slots: list[SlotState], n_codes: int
+) -> tuple[list[list[BarCursor]], list[list[bool]]]:
+    """Per symbol code: every slot's cursor of it, and whether each slot runs on it."""
+    live = [_live_codes(slot, n_codes) for slot in slots]
+    return ([[slot.cursors[code] for slot in slots] for code in range(n_codes)],
+            [[flags[code] for flags in live] for code in range(n_codes)])
 
 
 def _move_others(cursors: list[BarCursor], idx: int) -> None:

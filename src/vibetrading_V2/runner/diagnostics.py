@@ -15,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
-
 from vibetrading_V2.runner.run_record import EngineRun, ReasonCount
 
 __all__ = ["diagnostics_summary", "idle_reasons", "iso_time"]
@@ -137,7 +135,7 @@ def _error_warnings(run: EngineRun) -> list[str]:
         return []
     first = (f"first at {_maybe_time(record.first_ts_ns)}: {record.first_error}")
     if record.disabled_ts_ns is not None:
-        after = _bars_after(run.ts_ns, record.disabled_ts_ns, None)
+        after = run.timeline.rows_after(record.disabled_ts_ns, None)
         return [f"strategy disabled at {iso_time(record.disabled_ts_ns)} after "
                 f"{run.strategy_errors:,} errors; the {after:,} bars after it were not "
                 f"traded ({first})"]
@@ -151,7 +149,7 @@ def _state_warnings(run: EngineRun) -> list[str]:
         if new == _ACTIVE:
             continue
         until = changes[k + 1][0] if k + 1 < len(changes) else None
-        after = _bars_after(run.ts_ns, ts, until)
+        after = run.timeline.rows_after(ts, until)
         span = "to the end of the run" if until is None else f"until {iso_time(until)}"
         out.append(f"trading {new.upper()} at {iso_time(ts)}: {_reason_text(code, detail)}; "
                    f"the {after:,} bars after it ({span}) saw no new positions")
@@ -171,11 +169,3 @@ def _veto_warnings(run: EngineRun) -> list[str]:
                  f"{', '.join(run.symbols) or 'nothing'}): check --symbols against the "
                  "strategy's universe")
     return [text]
-
-
-def _bars_after(ts_ns: Any, start: int, until: int | None) -> int:
-    """Bars of the timeline stamped after ``start`` and before ``until`` (or the end)."""
-    stamps = np.asarray(ts_ns, dtype=np.int64)
-    first = int(np.searchsorted(stamps, start, side="right"))
-    last = len(stamps) if until is None else int(np.searchsorted(stamps, until, side="left"))
-    return max(0, last - first)

@@ -7,7 +7,10 @@ through the named stages of ``runner.stages``: timers -> match resting orders ->
 account -> NAV check -> each strategy's ``on_bar`` -> pipeline -> book what the execution
 reported. A backtest (a simulated clock) walks each batch with the fast driver
 (``backtest_driver``); otherwise every row is a ``BarEvent`` for the generic step
-(``event_loop``). The equity curve is rebuilt afterwards from the fills, vectorised.
+(``event_loop``). Of a walked batch the engine keeps only what the results need
+(``timeline_recorder``: each row's close and symbol code, each time once, each symbol's
+candles for the report), so a streamed run or a long paper run does not hold its bars. The
+equity curve is rebuilt afterwards from the fills and that timeline, vectorised.
 
 The clock is the run's: a simulated one stands at the time of the bar being acted on (and
 the timers fire in bar time); any other (the wall clock of paper and live) runs on its own.
@@ -44,12 +47,13 @@ from vibetrading_V2.runner.events import BarEvent, EngineEvent
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.operator_controls import OperatorControls
 from vibetrading_V2.runner.routing import IntentRouter
-from vibetrading_V2.runner.run_record import EngineRun, merged_columns, merged_timeline
+from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
 from vibetrading_V2.runner.safety import ACCOUNT_ID, RiskStateKeeper, StrategyBreaker
 from vibetrading_V2.runner.slot_state import SlotState
 from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.runner.stages import HEARTBEAT, Stages, TimerHandler
+from vibetrading_V2.runner.timeline_recorder import TimelineRecorder
 from vibetrading_V2.runner.timers import TimerSchedule
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
@@ -180,7 +184,7 @@ class TradingEngine:
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
         stages = self._stages
-        parts: list[tuple[tuple[str, ...], BarBatch]] = []
+        kept = TimelineRecorder()  # what the results need of each batch, not the batch
         offset = 0
         for batch in feed.batches():
             codes = self._extend(batch)
@@ -195,7 +199,7 @@ class TradingEngine:
             finally:
                 for slot in stages.slots:
                     slot.pipeline.flush_metrics()
-            parts.append((batch.symbols, batch))
+            kept.add(batch, codes, stages.account.names)
             offset += len(batch)
             if progress is not None and len(batch) > told:
                 progress(len(batch) - told)
@@ -203,7 +207,7 @@ class TradingEngine:
         for slot in stages.slots:
             slot.close()
             slot.pipeline.log_totals()
-        run = self._record(parts, symbols)
+        run = self._record(kept, symbols)
         for name, count in stages.fired.items():
             self._logger.info("timers_fired", timer=name, count=count)
         run.engine_seconds = time.perf_counter() - started
@@ -249,16 +253,13 @@ class TradingEngine:
             step.step(BarEvent(offset + i, code, index, ts[i]))
         return 0
 
-    def _record(self, parts: list[tuple[tuple[str, ...], BarBatch]],
-                symbols: list[str]) -> EngineRun:
+    def _record(self, kept: TimelineRecorder, symbols: list[str]) -> EngineRun:
         stages = self._stages
-        symbol_index, ts_ns, close = merged_timeline(parts, symbols)
         return run_totals(
             stages.slots,
-            symbols=tuple(symbols), symbol_index=symbol_index, ts_ns=ts_ns, close=close,
-            fills=stages.fills, fill_rows=stages.fill_rows,
+            symbols=tuple(symbols), timeline=kept.timeline(tuple(symbols)),
+            candles=kept.candles, fills=stages.fills, fill_rows=stages.fill_rows,
             state_transitions=list(self._risk_state.transitions),
-            bar_columns=merged_columns(parts),
         )
 
 
@@ -267,9 +268,6 @@ def _check_slots(slots: Sequence[StrategySlot]) -> None:
     if not ids:
         raise ConfigError("no strategy was given", field="strategies",
                           hint="name at least one strategy")
-    if len(set(ids)) != len(ids):
-        raise ConfigError(f"a strategy is given twice: {ids}", field="strategies",
-                          hint="give each strategy of the account once")
     if len(set(ids)) != len(ids):
         raise ConfigError(f"a strategy is given twice: {ids}", field="strategies",
                           hint="give each strategy of the account once")

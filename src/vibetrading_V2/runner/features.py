@@ -71,8 +71,8 @@ class FeatureBuilder:
         self.ts_ns: array[int] | memoryview = array("q")
         # raw fields and features are compact columns of doubles (a quarter of the memory
         # of a list of floats): on the first batch the raw fields are read-only views of
-        # the batch's own arrays (which the engine keeps for the run's timeline anyway),
-        # later arrays of doubles
+        # the batch's own arrays (a backtest's one batch is not copied), from the second
+        # on arrays of doubles, and the first batch can go
         self.columns: dict[str, Any] = {name: array("d") for name in RAW_FIELDS}
         self.trimmed = 0  # bars dropped from the front of a live history so far
         self._checked = False

@@ -45,6 +45,10 @@ class AccountMarks:
         self.qty.append(self._ledger.net_quantity(symbol))
         self.last_close.append(self._ledger.last_price(symbol) or 0.0)
 
+    def code_of(self, symbol: str) -> int:
+        """The code of ``symbol`` (its place in ``names``), -1 if the run never saw it."""
+        return self._codes.get(symbol, -1)
+
     def select(self, code: int) -> None:
         """Make ``code`` the current symbol (the previous one's close is written back)."""
         if self.code >= 0:

@@ -14,16 +14,13 @@ import pyarrow as pa
 
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
-from vibetrading_V2.portfolio.attribution import (
-    StrategyTimeline,
-    strategy_figures,
-    strategy_pnl_series,
-)
-from vibetrading_V2.portfolio.equity import EquityCurve, timestamp_equity
+from vibetrading_V2.portfolio.attribution import strategy_figures, strategy_pnl_series
+from vibetrading_V2.portfolio.equity import EquityCurve
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.open_positions import OpenPosition, last_closes, open_positions
 from vibetrading_V2.portfolio.stats import buy_hold_return_pct, performance_summary
 from vibetrading_V2.portfolio.timeline import iso_utc
+from vibetrading_V2.portfolio.timeline_equity import timeline_equity
 from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.diagnostics import diagnostics_summary
@@ -90,8 +87,7 @@ class BacktestResults:
         if len(ids) < 2:
             return None
         run = self.run
-        timeline = StrategyTimeline(run.symbols, run.symbol_index, run.ts_ns, run.close)
-        times, series = strategy_pnl_series(timeline, run.fills, run.fill_rows, ids)
+        times, series = strategy_pnl_series(run.timeline, run.fills, run.fill_rows, ids)
         return pd.DataFrame({"timestamp": _times(times), **series}, copy=False)
 
     def _strategy_rows(self) -> list[Mapping[str, object]]:
@@ -100,8 +96,10 @@ class BacktestResults:
 
     @property
     def prices(self) -> Mapping[str, pd.DataFrame]:
-        """Bars per symbol for the report (close, and open/high/low/volume when the feed gave
-        them), built on demand; a one-symbol run's columns are views, not copies."""
+        """Candles per symbol for the report (open, high, low, close, volume), built on
+        demand from the candles the run kept: one per bar up to ``KEPT_CANDLES`` bars of a
+        symbol, else merged (``bars_per_candle`` in the frame's ``attrs``, and a
+        ``close_time`` column: when each candle's close was)."""
         return _prices(self.run)
 
 
@@ -115,12 +113,10 @@ def build_results(
     periods_per_year: float,
 ) -> BacktestResults:
     """Rebuild the equity curve from the fills and summarise the run."""
-    per_ts, exposure = timestamp_equity(
-        run.symbol_index, run.ts_ns, run.close, len(run.symbols), run.fills,
-        run.symbols, initial_cash, run.fill_rows,
-    )
+    timeline = run.timeline
+    per_ts, exposure = timeline_equity(timeline, run.fills, initial_cash, run.fill_rows)
     trades = ledger.trades()
-    closes = last_closes(run.symbol_index, run.ts_ns, run.close, run.symbols)
+    closes = last_closes(timeline)
     held = open_positions(ledger.open_books(), closes)
     summary: dict[str, object] = dict(
         performance_summary(
@@ -134,7 +130,7 @@ def build_results(
         end=iso_utc(int(per_ts.ts_ns[-1])) if len(per_ts) else None,
         bars=run.bars,
         symbols=list(run.symbols),
-        buy_hold_return_pct=buy_hold_return_pct(run.symbol_index, run.close, len(run.symbols)),
+        buy_hold_return_pct=buy_hold_return_pct(timeline.codes, timeline.close, len(run.symbols)),
         n_open_positions=len(held),
         open_positions=[p.summary_row() for p in held],
         n_orders=0,
@@ -229,17 +225,18 @@ def _orders_frame(orders: list[Order]) -> pd.DataFrame:
 
 def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
     prices: dict[str, pd.DataFrame] = {}
-    for code, symbol in enumerate(run.symbols):
-        rows: Any = slice(None)
-        if len(run.symbols) > 1:
-            rows = np.flatnonzero(run.symbol_index == code)
-        columns: dict[str, Any] = {name: run.bar_columns[name][rows]
-                   for name in ("open", "high", "low") if name in run.bar_columns}
-        columns["close"] = run.close[rows]
-        if "volume" in run.bar_columns:
-            columns["volume"] = run.bar_columns["volume"][rows]
-        index = pd.DatetimeIndex(_times(run.ts_ns[rows]), name="timestamp")
-        prices[symbol] = pd.DataFrame(columns, index=index, copy=False)
+    for symbol in run.symbols:
+        kept = run.candles.get(symbol)
+        if kept is None:
+            continue
+        start_ns, close_ns, fields = kept.arrays()
+        columns: dict[str, Any] = dict(fields)
+        if kept.width > 1:
+            columns["close_time"] = _times(close_ns).array
+        index = pd.DatetimeIndex(_times(start_ns), name="timestamp")
+        frame = pd.DataFrame(columns, index=index, copy=False)
+        frame.attrs["bars_per_candle"] = kept.width
+        prices[symbol] = frame
     return prices
 
 

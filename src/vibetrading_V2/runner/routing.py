@@ -13,6 +13,7 @@ from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.types import Fill, Intent
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.cursor import BarCursor
+from vibetrading_V2.runner.marks import AccountMarks
 from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.safety import StrategyBreaker
 from vibetrading_V2.strategy.base import Strategy
@@ -54,16 +55,16 @@ class IntentRouter:
         out: object,
         cursor: BarCursor,
         cursor_of: list[BarCursor],
-        names: list[str],
-        last_close: list[float],
+        account: AccountMarks,
     ) -> None:
         """Send each intent of ``out`` (seen at bar ``ts`` of ``cursor``) down the pipeline.
 
         An intent is priced at its symbol's last close, read from that symbol's cursor
-        (written to ``last_close``: the order may fill at once and make it a holding).
+        (written to the account's ``last_close``: the order may fill at once and make it a
+        holding).
         """
         if isinstance(out, Intent):  # the usual case: one intent
-            self._handle(ts, out, cursor, cursor_of, names, last_close)
+            self._handle(ts, out, cursor, cursor_of, account)
             return
         if not isinstance(out, (list, tuple)):
             self._breaker.failed(ts, cursor.symbol, StrategyError(
@@ -72,7 +73,7 @@ class IntentRouter:
             return
         for intent in out:
             if isinstance(intent, Intent):
-                self._handle(ts, intent, cursor, cursor_of, names, last_close)
+                self._handle(ts, intent, cursor, cursor_of, account)
             else:
                 self._breaker.failed(
                     ts, cursor.symbol,
@@ -85,12 +86,11 @@ class IntentRouter:
         intent: Intent,
         cursor: BarCursor,
         cursor_of: list[BarCursor],
-        names: list[str],
-        last_close: list[float],
+        account: AccountMarks,
     ) -> None:
         own = intent.symbol == cursor.symbol
         vol = cursor.volatility if own else None
-        price = _last_close(intent.symbol, cursor_of, names, last_close)
+        price = _last_close(account.code_of(intent.symbol), cursor_of, account.last_close)
         if not own and price == price:
             self._ledger.mark(intent.symbol, price)
         self._pipeline.handle(ts, intent, price, vol)
@@ -102,7 +102,7 @@ class IntentRouter:
         fills: list[Fill],
         fill_rows: list[int],
         cursor_of: list[BarCursor],
-        names: list[str],
+        account: AccountMarks,
         *,
         tell: bool = True,
     ) -> None:
@@ -114,8 +114,9 @@ class IntentRouter:
             return
         fills.append(fill)
         fill_rows.append(row)
-        if fill.symbol in names:
-            cursor = cursor_of[names.index(fill.symbol)]
+        code = account.code_of(fill.symbol)
+        if code >= 0:
+            cursor = cursor_of[code]
             cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
         if tell and self._has_on_fill and not self._breaker.disabled:
             self._guard.active = True
@@ -127,17 +128,15 @@ class IntentRouter:
             self._guard.active = False
 
 
-def _last_close(
-    symbol: str, cursor_of: list[BarCursor], names: list[str], last_close: list[float]
-) -> float:
-    """The last close seen of ``symbol`` in this run (its cursor's bar), NaN if none.
+def _last_close(k: int, cursor_of: list[BarCursor], last_close: list[float]) -> float:
+    """The last close seen of the symbol of code ``k`` in this run (its cursor's bar), NaN
+    if none (``k`` is -1 for a symbol the run never saw).
 
     It is also written to ``last_close``; a price that is not positive gives NaN (the
     gate then vetoes).
     """
-    if symbol not in names:
+    if k < 0:
         return math.nan
-    k = names.index(symbol)
     cursor = cursor_of[k]
     if cursor.index >= 0:  # walked in this run: its cursor stands at its last bar
         last_close[k] = cursor.close

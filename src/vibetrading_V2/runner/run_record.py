@@ -1,27 +1,18 @@
-"""What a run leaves behind (``EngineRun``) and the bar timeline it is built on."""
+"""What a run leaves behind (``EngineRun``): its records, its compact bar timeline and
+each symbol's candles for the report (``runner.timeline_recorder`` builds the last two)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill
+from vibetrading_V2.portfolio.timeline import BarTimeline
+from vibetrading_V2.runner.bar_candles import SymbolCandles
 
-__all__ = [
-    "BAR_COLUMNS",
-    "EngineRun",
-    "ErrorRecord",
-    "ReasonCount",
-    "merged_columns",
-    "merged_timeline",
-]
-
-BAR_COLUMNS = ("open", "high", "low", "volume")
-"""The bar fields a run keeps beside its closes, for the report's candles and volume."""
+__all__ = ["EngineRun", "ErrorRecord", "ReasonCount"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +51,8 @@ class EngineRun:
     """Everything a run produced, for the results builder and the reports."""
 
     symbols: tuple[str, ...]
-    symbol_index: npt.NDArray[np.int64]
-    ts_ns: npt.NDArray[np.int64]
-    close: npt.NDArray[np.float64]
+    timeline: BarTimeline
+    """Symbol, time and close of every bar walked, in order (fill rows point into it)."""
     fills: list[Fill]
     fill_rows: list[int]
     client_order_ids: list[str]
@@ -78,8 +68,8 @@ class EngineRun:
     """Intents that passed but look wrong (e.g. a stop further than half the price away)."""
     error_record: ErrorRecord = field(default_factory=ErrorRecord)
     engine_seconds: float = 0.0
-    bar_columns: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
-    """``BAR_COLUMNS`` of every bar, row-aligned with ``ts_ns``, when the feed gave them."""
+    candles: dict[str, SymbolCandles] = field(default_factory=dict)
+    """Each symbol's candles for the report, reduced as the bars went past."""
     strategy_ids: tuple[str, ...] = ()
     """The strategies of the run's account, in slot order; the counts above are totals."""
     slot_errors: dict[str, ErrorRecord] = field(default_factory=dict)
@@ -87,43 +77,20 @@ class EngineRun:
 
     @property
     def bars(self) -> int:
-        return len(self.ts_ns)
+        return len(self.timeline)
+
+    @property
+    def symbol_index(self) -> npt.NDArray[np.unsignedinteger]:
+        """Each row's symbol code (one or two bytes a row)."""
+        return self.timeline.codes
+
+    @property
+    def ts_ns(self) -> npt.NDArray[np.int64]:
+        """Each row's time: a new array when a time has several rows (tests, small runs)."""
+        return self.timeline.ts_ns
+
+    @property
+    def close(self) -> npt.NDArray[np.float64]:
+        return self.timeline.close
 
 
-def merged_timeline(
-    parts: list[tuple[tuple[str, ...], BarBatch]], symbols: list[str]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Symbol codes, times and closes of every bar of the run, in the order they were seen."""
-    index_parts, ts_parts, close_parts = [], [], []
-    for batch_symbols, batch in parts:
-        remap = np.array([symbols.index(s) for s in batch_symbols], dtype=np.int64)
-        local = np.asarray(batch.symbol_index, dtype=np.int64)
-        identity = bool((remap == np.arange(len(remap))).all())
-        index_parts.append(local if identity else remap[local])
-        ts_parts.append(np.asarray(batch.ts_ns, dtype=np.int64))
-        close_parts.append(np.asarray(batch.close, dtype=np.float64))
-    return (
-        _concat(index_parts, np.int64),
-        _concat(ts_parts, np.int64),
-        _concat(close_parts, np.float64),
-    )
-
-
-def merged_columns(
-    parts: list[tuple[tuple[str, ...], BarBatch]], names: tuple[str, ...] = BAR_COLUMNS
-) -> dict[str, npt.NDArray[np.float64]]:
-    """The named bar fields of every row, in the order of ``merged_timeline`` (no copy for
-    a single batch)."""
-    return {
-        name: _concat([np.asarray(getattr(batch, name), dtype=np.float64) for _, batch in parts],
-                      np.float64)
-        for name in names
-    }
-
-
-def _concat(parts: list[Any], dtype: Any) -> Any:
-    if not parts:
-        return np.empty(0, dtype=dtype)
-    if len(parts) == 1:  # one batch (a backtest): keep its array, no copy
-        return np.asarray(parts[0], dtype=dtype)
-    return np.concatenate(parts).astype(dtype, copy=False)

@@ -156,16 +156,15 @@ class Stages:
             return False
         account = self.account
         account.settle()
-        names = account.names
         fills, fill_rows = self.fills, self.fill_rows
         for fill in new:
             slot = self._by_id.get(fill.strategy_id)
             if slot is None:  # not sent by a slot of this run: booked, no one told
                 first = self.slots[0]
-                first.router.book_fill(fill, row, fills, fill_rows, first.cursors, names,
+                first.router.book_fill(fill, row, fills, fill_rows, first.cursors, account,
                                        tell=False)
             else:
-                slot.router.book_fill(fill, row, fills, fill_rows, slot.cursors, names)
+                slot.router.book_fill(fill, row, fills, fill_rows, slot.cursors, account)
         account.refresh([fill.symbol for fill in new])
         return True
 
@@ -230,7 +229,7 @@ class Stages:
         close = account.read_close(cursor)
         account.settle()
         self.ledger.mark(cursor.symbol, close)
-        slot.router.dispatch(ts, out, cursor, slot.cursors, account.names, account.last_close)
+        slot.router.dispatch(ts, out, cursor, slot.cursors, account)
         self.watching = True
         self.drain(row)
 

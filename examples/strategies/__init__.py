@@ -1,0 +1,1 @@
+"""The gallery: one classic strategy per file, each pinned by tests/examples."""
