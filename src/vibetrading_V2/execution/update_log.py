@@ -13,44 +13,43 @@ __all__ = ["UpdateLog"]
 
 
 class UpdateLog:
-    """Order changes and fills as two parallel lists, appended to and never rewritten.
+    """Order changes and fills as one list, appended to and never rewritten: a change is
+    the client order id it changed, a fill the ``Fill`` (its order is the one changed).
 
     Why it exists: the engine picks up fills on whichever event they arrive, through the
     same cursor-based stream a venue's bridge fills, instead of a drain that only one
-    reader may call.
+    reader may call. One slot an event, not two: a run books about three an order.
     """
 
-    __slots__ = ("_cids", "_fills")
+    __slots__ = ("_events",)
 
     def __init__(self) -> None:
-        self._cids: list[str] = []  # the client order id each event changed
-        self._fills: list[Fill | None] = []  # the fill of each event, if it was one
+        self._events: list[str | Fill] = []
 
     @property
     def count(self) -> int:
         """The number of events so far: the cursor after the latest one."""
-        return len(self._cids)
+        return len(self._events)
 
     def order_changed(self, client_order_id: str) -> None:
-        self._cids.append(client_order_id)
-        self._fills.append(None)
+        self._events.append(client_order_id)
 
     def filled(self, fill: Fill) -> None:
-        self._cids.append(fill.client_order_id)
-        self._fills.append(fill)
+        self._events.append(fill)
 
     def fills_since(self, cursor: int) -> list[Fill]:
         """The fills of the events after ``cursor``, in order."""
-        fills = self._fills
-        return [f for k in range(cursor, len(fills)) if (f := fills[k]) is not None]
+        events = self._events
+        return [e for k in range(cursor, len(events)) if isinstance(e := events[k], Fill)]
 
     def changed_since(self, cursor: int) -> list[str]:
         """The client ids changed after ``cursor``, each once, in order of first change."""
         changed: list[str] = []
         seen: set[str] = set()
-        cids = self._cids
-        for k in range(cursor, len(cids)):
-            cid = cids[k]
+        events = self._events
+        for k in range(cursor, len(events)):
+            event = events[k]
+            cid = event.client_order_id if isinstance(event, Fill) else event
             if cid not in seen:
                 seen.add(cid)
                 changed.append(cid)

@@ -5,15 +5,23 @@ exactly the API and the write checks of ``SqliteStateStore``; it just forgets on
 Its transactions make nothing more durable, but a rollback drops what they covered, as
 SQLite's does.
 Every row is stamped with ``recorded_ns`` from the run's clock (``recorded_ns(table)``).
+
+A backtest of a year of minutes books close to a million orders, so the rows are kept
+compactly and rebuilt when read: a time the clock gives again is the same int object (a
+row's time costs its list slot), an intent is its three fields in three columns, and an
+order's two usual first states have no ``Order`` object of their own: an in-flight row is
+its request alone, the accepted row that follows it its venue order id alone (see
+``record_order``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final, TypeAlias, cast
 
 from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.ports import Clock, StateStore
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, Position
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
 from vibetrading_V2.store.records import (
     RECORDED_TABLES,
     IntentRecord,
@@ -26,6 +34,15 @@ from vibetrading_V2.store.records import (
 )
 
 __all__ = ["InMemoryStateStore"]
+
+_IN_FLIGHT: Final = OrderStatus.IN_FLIGHT  # module constants: enum attribute access is slow
+_NEW: Final = OrderStatus.NEW
+
+OrderRow: TypeAlias = Order | OrderRequest | str
+"""One row of the order history: the ``Order``; or, for an in-flight order stamped at its
+request's ``created_ns``, the request alone; or, for the accepted (NEW) state right after
+such a row of the same request, its venue order id alone (its time in ``_accepted_ns``
+when it is not the request's ``created_ns``)."""
 
 
 class InMemoryStateStore(StateStore):
@@ -40,10 +57,25 @@ class InMemoryStateStore(StateStore):
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock
         # recorded_ns of each row, per table but controls (kept by key), in row order
-        self._recorded: dict[str, list[int]] = {t: [] for t in RECORDED_TABLES[:-1]}
+        # (ints as objects: the rows of one clock time share one, see ``_stamp``)
+        self._intents_ns: list[object] = []
+        self._orders_ns: list[object] = []
+        self._fills_ns: list[object] = []
+        self._vetoes_ns: list[object] = []
+        self._stamp_ns = 0
+        self._stamp_int: object = 0
+        self._recorded: dict[str, list[object]] = dict(zip(
+            RECORDED_TABLES[:-1],
+            (self._intents_ns, self._orders_ns, self._fills_ns, self._vetoes_ns),
+            strict=True,
+        ))
         self._control_recorded: dict[str, int] = {}
-        self._intents: list[IntentRecord] = []
-        self._order_history: list[Order] = []
+        # the intents as three columns (an IntentRecord each would be most of their size)
+        self._intent_ts: list[object] = []
+        self._intent_strategies: list[str] = []
+        self._intent_list: list[Intent] = []
+        self._order_rows: list[OrderRow] = []
+        self._accepted_ns: dict[int, int] = {}  # row -> updated_ns, where not created_ns
         # the latest state per client order id, folded in from the history when read (an
         # order is recorded three times or more; the write path only appends)
         self._orders: dict[str, Order] = {}
@@ -66,14 +98,41 @@ class InMemoryStateStore(StateStore):
 
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
         check_intent(intent)
-        self._intents.append(IntentRecord(ts_ns, strategy_id, intent))
-        self._recorded["intents"].append(self._now())
+        stamp = self._stamp()
+        self._intent_ts.append(stamp if ts_ns == self._stamp_ns else ts_ns)
+        self._intent_strategies.append(strategy_id)
+        self._intent_list.append(intent)
+        self._intents_ns.append(stamp)
 
     def record_order(self, order: Order) -> None:
+        """Append ``order`` to the history; its usual first two states without an object.
+
+        An in-flight order (nothing filled, no venue id, reason or average price) stamped
+        at its request's ``created_ns`` is kept as the request; its accepted state (NEW,
+        nothing else changed but the venue id and the time), when recorded right after it,
+        as the venue id. Both are rebuilt, equal, when read.
+        """
         check_order(order, self._checked_request)
-        self._checked_request = order.request
-        self._order_history.append(order)
-        self._recorded["order_history"].append(self._now())
+        request = order.request
+        self._checked_request = request
+        rows = self._order_rows
+        row: OrderRow = order
+        if (
+            order.filled_quantity == 0.0
+            and order.average_price is None
+            and order.reason is None
+            and type(order) is Order
+        ):
+            status = order.status
+            venue_id = order.venue_order_id
+            if status is _IN_FLIGHT and venue_id is None and order.updated_ns == request.created_ns:
+                row = request
+            elif status is _NEW and venue_id is not None and rows and rows[-1] is request:
+                row = venue_id
+                if order.updated_ns != request.created_ns:
+                    self._accepted_ns[len(rows)] = order.updated_ns
+        rows.append(row)
+        self._orders_ns.append(self._stamp())
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
@@ -83,14 +142,14 @@ class InMemoryStateStore(StateStore):
         if len(ids) == n_ids:
             return False
         self._fills.append(fill)
-        self._recorded["fills"].append(self._now())
+        self._fills_ns.append(self._stamp())
         return True
 
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
     ) -> None:
         self._vetoes.append(VetoRecord(ts_ns, strategy_id, symbol, tuple(reasons)))
-        self._recorded["vetoes"].append(self._now())
+        self._vetoes_ns.append(self._stamp())
 
     def record_position(self, position: Position) -> None:
         check_no_nan("position", position)
@@ -111,7 +170,7 @@ class InMemoryStateStore(StateStore):
                 "a state store transaction is already open",
                 hint="commit or roll back the open transaction first",
             )
-        self._mark = [len(self._intents), len(self._order_history), len(self._fills),
+        self._mark = [len(self._intent_list), len(self._order_rows), len(self._fills),
                       len(self._vetoes)]
         self._mark_controls = dict(self._controls)
         self._mark_control_recorded = dict(self._control_recorded)
@@ -132,15 +191,19 @@ class InMemoryStateStore(StateStore):
         n_intents, n_history, n_fills, n_vetoes = mark[0], mark[1], mark[2], mark[3]
         for fill in self._fills[n_fills:]:
             self._fill_ids.discard(fill.execution_id)
-        del self._intents[n_intents:]
-        del self._order_history[n_history:]
+        del self._intent_ts[n_intents:]
+        del self._intent_strategies[n_intents:]
+        del self._intent_list[n_intents:]
+        del self._order_rows[n_history:]
+        if self._accepted_ns:
+            for row in [k for k in self._accepted_ns if k >= n_history]:
+                del self._accepted_ns[row]
         del self._fills[n_fills:]
         del self._vetoes[n_vetoes:]
-        recorded = self._recorded
-        del recorded["intents"][n_intents:]
-        del recorded["order_history"][n_history:]
-        del recorded["fills"][n_fills:]
-        del recorded["vetoes"][n_vetoes:]
+        del self._intents_ns[n_intents:]
+        del self._orders_ns[n_history:]
+        del self._fills_ns[n_fills:]
+        del self._vetoes_ns[n_vetoes:]
         if self._folded > n_history:  # the latest states folded in dropped rows: refold
             self._orders = {}
             self._folded = 0
@@ -151,7 +214,13 @@ class InMemoryStateStore(StateStore):
     # --- read accessors for reports, reconciliation and tests ----------------------------
 
     def intents(self) -> list[IntentRecord]:
-        return list(self._intents)
+        return [
+            IntentRecord(ts_ns, strategy_id, intent)
+            for ts_ns, strategy_id, intent in zip(
+                cast(list[int], self._intent_ts), self._intent_strategies, self._intent_list,
+                strict=True,
+            )
+        ]
 
     def orders(self) -> list[Order]:
         return list(self._latest().values())
@@ -163,9 +232,14 @@ class InMemoryStateStore(StateStore):
         return [o for o in self._latest().values() if not o.status.is_terminal]
 
     def order_history(self, client_order_id: str | None = None) -> list[Order]:
+        rows = self._order_rows
         if client_order_id is None:
-            return list(self._order_history)
-        return [o for o in self._order_history if o.client_order_id == client_order_id]
+            return [self._row_order(k) for k in range(len(rows))]
+        return [
+            order
+            for k in range(len(rows))
+            if (order := self._row_order(k)).client_order_id == client_order_id
+        ]
 
     def fills(self) -> list[Fill]:
         return list(self._fills)
@@ -190,7 +264,16 @@ class InMemoryStateStore(StateStore):
             return [self._control_recorded[key] for key in sorted(self._controls)]
         if table not in self._recorded:
             raise unknown_table(table)
-        return list(self._recorded[table])
+        return cast(list[int], list(self._recorded[table]))
+
+    def _stamp(self) -> object:
+        """The clock's time now, as the int object of the previous row if it is the same
+        time (a new int per row would be 32 bytes; the backtest's clock moves per bar)."""
+        now = self._now()
+        if now != self._stamp_ns:
+            self._stamp_ns = now
+            self._stamp_int = now
+        return self._stamp_int
 
     def _now(self) -> int:
         clock = self._clock
@@ -198,12 +281,24 @@ class InMemoryStateStore(StateStore):
 
     def _latest(self) -> dict[str, Order]:
         """Each order's latest state, in the order the ids were first recorded."""
-        history, latest = self._order_history, self._orders
-        for k in range(self._folded, len(history)):
-            order = history[k]
+        rows, latest = self._order_rows, self._orders
+        for k in range(self._folded, len(rows)):
+            order = self._row_order(k)
             latest[order.client_order_id] = order
-        self._folded = len(history)
+        self._folded = len(rows)
         return latest
+
+    def _row_order(self, k: int) -> Order:
+        """Row ``k`` of the order history as the ``Order`` recorded (see ``OrderRow``)."""
+        row = self._order_rows[k]
+        if isinstance(row, Order):
+            return row
+        if isinstance(row, OrderRequest):
+            return Order(row, _IN_FLIGHT, updated_ns=row.created_ns)
+        request = self._order_rows[k - 1]  # its in-flight row: record_order made sure
+        assert isinstance(request, OrderRequest)
+        updated_ns = self._accepted_ns.get(k, request.created_ns)
+        return Order(request, _NEW, venue_order_id=row, updated_ns=updated_ns)
 
     def close(self) -> None:
         """Nothing to release; present so both stores can be closed the same way."""
