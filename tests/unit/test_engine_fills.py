@@ -55,7 +55,7 @@ def test_engine_when_fill_timing_is_signal_close_then_fills_at_the_signal_bar_cl
     run = rig.run(bars("AAA", CLOSES, opens=OPENS))
 
     assert [(f.ts_ns, f.price, f.quantity) for f in run.fills] == [(at(2), 102.0, 10.0)]
-    assert run.fill_rows == [2]
+    assert list(run.fill_rows) == [2]
     assert strategy.fills == run.fills  # on_fill saw it
     assert [seen[4] for seen in strategy.seen] == [0.0, 0.0, 0.0, 10.0, 10.0]  # bar.position
 
@@ -78,7 +78,7 @@ def test_engine_when_fill_timing_is_next_open_then_fills_at_the_next_bar_open(
     run = rig.run(bars("AAA", CLOSES, opens=OPENS))
 
     assert [(f.ts_ns, f.price) for f in run.fills] == [(at(3), 102.5)]
-    assert run.fill_rows == [3]
+    assert list(run.fill_rows) == [3]
 
 
 # the stop at 95 is touched on bar 5 (low 93), which opened at 96 above it

@@ -8,6 +8,7 @@ the execution reported for this router's strategy; both are compiled with the lo
 from __future__ import annotations
 
 import math
+from array import array
 
 from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.types import Fill, Intent
@@ -100,7 +101,7 @@ class IntentRouter:
         fill: Fill,
         row: int,
         fills: list[Fill],
-        fill_rows: list[int],
+        fill_rows: array[int],
         cursor_of: list[BarCursor],
         account: AccountMarks,
         *,

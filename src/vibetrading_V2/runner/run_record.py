@@ -3,6 +3,7 @@ each symbol's candles for the report (``runner.timeline_recorder`` builds the la
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +55,8 @@ class EngineRun:
     timeline: BarTimeline
     """Symbol, time and close of every bar walked, in order (fill rows point into it)."""
     fills: list[Fill]
-    fill_rows: list[int]
+    fill_rows: array[int]
+    """The timeline row each fill was booked at (``array('q')``: 8 bytes a fill)."""
     client_order_ids: list[str]
     strategy_errors: int
     strategy_disabled: bool

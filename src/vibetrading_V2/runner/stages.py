@@ -15,6 +15,7 @@ Compiled with the loop (``native_modules.txt``); the state a driver reads on eve
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from typing import Final
 
@@ -73,7 +74,7 @@ class Stages:
         self.logger = logger
         self.account = AccountMarks(ledger)
         self.fills: list[Fill] = []
-        self.fill_rows: list[int] = []
+        self.fill_rows: array[int] = array("q")  # 8 bytes a fill, not an int object
         # orders appear only through submits made here, so the flag says when the execution
         # must see bars: set after every submit, cleared by ``observe_bar`` once the
         # execution has nothing to match (a venue: at once); while set, a row's bar is
