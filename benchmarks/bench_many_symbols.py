@@ -2,20 +2,20 @@
 
 ``--symbols`` N symbols, each ``--bars-per-symbol`` M synthetic 1-minute bars (the GBM of
 ``bench_sma_cross``, one seed per symbol, all on the same minutes), written one symbol at a
-time into a catalog in a temporary directory and freed, then run through the real
-container reading that catalog (as ``cli.backtest --data DIR`` does, the replay streaming
-it in batches of ``data.chunk_rows``, the settings' default unless ``--chunk-rows`` or
-``--one-batch``) with ``benchmarks/strategies/sma_many_bench.py`` (the SMA(10)/SMA(30)
-crossover on every symbol). In the same process the first symbol alone runs through the
-same strategy: the per-bar cost of the N-symbol run is given as a ratio to it. Prints and
-writes as JSON to ``benchmarks/results/``: engine seconds (the event loop, then building
-the results), bars/s, the per-bar ratio (also in CPU seconds, which a busy machine
-disturbs less), and peak RSS of the N-symbol run (the kernel's high-water mark, reset
-just before the run: the interpreter and the container are part of it, the bars on disk
-are not). ``--full-command`` also runs ``python -m cli.backtest`` on the catalog in a child
-process and reports its wall time and peak RSS, outputs included. Measures only; nothing
-is asserted. Not part of ``make bench``: the default size is 40 x 525,600.
-"""
+time into a catalog in a temporary directory and freed, then run through the real container
+reading that catalog (as ``cli.backtest --data DIR`` does: above ``data.one_batch_rows``
+bars the replay streams it in batches of ``data.chunk_rows``, the settings' defaults unless
+``--one-batch-rows``, ``--chunk-rows`` or ``--one-batch``) with
+``benchmarks/strategies/sma_many_bench.py`` (the SMA(10)/SMA(30) crossover on every symbol).
+In the same process the first symbol alone runs through the same strategy: the per-bar cost
+of the N-symbol run is given as a ratio to it. Prints and writes as JSON to
+``benchmarks/results/``: engine seconds (the event loop, then building the results), bars/s,
+the per-bar ratio (also in CPU seconds, which a busy machine disturbs less), and peak RSS of
+the N-symbol run (the kernel's high-water mark, reset just before the run: the interpreter
+and the container are part of it, the bars on disk are not). ``--full-command`` also runs
+``python -m cli.backtest`` on the catalog in a child process and reports its wall time and
+peak RSS, outputs included. Measures only; nothing is asserted. Not part of ``make bench``:
+the default size is 40 x 525,600. """
 
 from __future__ import annotations
 
@@ -133,6 +133,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         "(short, so noisier: the fastest counts)")
     parser.add_argument("--chunk-rows", type=int, default=None,
                         help="data.chunk_rows of the runs (default: the settings' default)")
+    parser.add_argument("--one-batch-rows", type=int, default=None,
+                        help="data.one_batch_rows of the runs: runs of at most this many bars "
+                        "are one batch (default: the settings' default; 0: always stream)")
     parser.add_argument("--one-batch", action="store_true",
                         help="data.chunk_rows: null, the whole history in one batch")
     parser.add_argument("--full-command", action="store_true",
@@ -144,7 +147,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def _data_settings(args: argparse.Namespace) -> dict[str, Any]:
     if args.one_batch:
         return {"chunk_rows": None}
-    return {} if args.chunk_rows is None else {"chunk_rows": args.chunk_rows}
+    given = {"chunk_rows": args.chunk_rows, "one_batch_rows": args.one_batch_rows}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def _full_command(args: argparse.Namespace, catalog: Path, scratch: Path) -> dict[str, Any]:
@@ -152,9 +156,8 @@ def _full_command(args: argparse.Namespace, catalog: Path, scratch: Path) -> dic
     symbols = [symbol_name(i) for i in range(args.symbols)]
     env = {"VT_EXECUTION__INITIAL_CASH": str(CASH_PER_SYMBOL * len(symbols)),
            "VT_DATA__USER_CATALOG": "null"}
-    chunk = _data_settings(args).get("chunk_rows", ...)
-    if chunk is not ...:
-        env["VT_DATA__CHUNK_ROWS"] = "null" if chunk is None else str(chunk)
+    for key, value in _data_settings(args).items():
+        env[f"VT_DATA__{key.upper()}"] = "null" if value is None else str(value)
     figures = run_full_command(catalog, scratch / "full", strategy=STRATEGY, symbols=symbols,
                                env=env)
     return {f"full_command_{key}": value for key, value in figures.items()}

@@ -244,7 +244,7 @@ class Container(containers.DeclarativeContainer):
     catalog = providers.Singleton(_bar_source, _data.catalog, _data.user_catalog)
     feed = providers.Singleton(
         ReplayFeed, catalog, symbols, timeframe, time_range.provided[0],
-        time_range.provided[1], _data.chunk_rows,
+        time_range.provided[1], _data.chunk_rows, _data.one_batch_rows,
     )
 
     simulator_config = providers.Singleton(_simulator_config, _execution, policies.provided.cost)

@@ -44,6 +44,7 @@ from vibetrading_V2.policies.config import PolicySet
 __all__ = [
     "CONFIG_DIR_VARIABLE",
     "DEFAULT_CHUNK_ROWS",
+    "DEFAULT_ONE_BATCH_ROWS",
     "ENV_PREFIX",
     "AppSettings",
     "EngineSettings",
@@ -81,18 +82,19 @@ class StrategyEntry(BaseModel):
     label: str | None = None  # tells two slots of one file apart: strategy id name#label@v
 
 
-DEFAULT_CHUNK_ROWS = 1 << 20
+DEFAULT_CHUNK_ROWS = 1 << 18
+DEFAULT_ONE_BATCH_ROWS = 1 << 20
 
 
 class DataSettings(BaseModel):
     """Where the curated data is and which slice of it to use.
 
-    ``chunk_rows``: above this many bars (all symbols together) the replay streams the
-    data from disk in batches of whole timestamps of at most this many rows, so memory
-    holds a batch, not the history; at or below it the run is one batch. The default,
-    1,048,576 (~56 MB a batch), keeps the bundled data, any hourly or daily series and two
-    years of one symbol's minutes in one batch, and streams 40 symbols' year of minutes
-    (21 M bars) in ~20. ``null``: always one batch (the whole history in memory).
+    ``one_batch_rows``: a run of at most this many bars (all symbols together) is one
+    batch, the whole history in memory; a longer one streams from disk in batches of whole
+    timestamps of at most ``chunk_rows`` rows, so memory holds a batch, not the history.
+    The defaults, 1,048,576 and 262,144 (~15 MB a batch), keep the bundled data, any hourly
+    or daily series and two years of one symbol's minutes in one batch, and stream 40
+    symbols' year of minutes (21 M bars) in ~80. ``chunk_rows: null``: always one batch.
     Later batches' features are computed over a trailing window of
     ``engine.feature_window`` bars (at least twice the warm-up), not the full history:
     a strategy whose features look back further sees other values, and rolling sums
@@ -109,6 +111,7 @@ class DataSettings(BaseModel):
     start: str | None = None
     end: str | None = None
     chunk_rows: int | None = Field(default=DEFAULT_CHUNK_ROWS, gt=0)
+    one_batch_rows: int = Field(default=DEFAULT_ONE_BATCH_ROWS, ge=0)
 
 
 class ExecutionSettings(BaseModel):

@@ -27,7 +27,8 @@ def test_many_symbols_benchmark_when_chunked_then_streams_batches_with_the_same_
     tmp_path: Path,
 ) -> None:
     size = ["--symbols", "3", "--bars-per-symbol", "400", "--one-symbol-repeat", "1"]
-    assert main([*size, "--chunk-rows", "300", "--out", str(tmp_path / "chunked")]) == 0
+    streamed = ["--chunk-rows", "300", "--one-batch-rows", "0"]
+    assert main([*size, *streamed, "--out", str(tmp_path / "chunked")]) == 0
     assert main([*size, "--one-batch", "--out", str(tmp_path / "whole")]) == 0
     chunked, whole = (json.loads((tmp_path / d / "many_symbols_3x400.json").read_text())
                       for d in ("chunked", "whole"))

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from vibetrading_V2.core.errors import DataValidationError
+from vibetrading_V2.core.errors import ConfigError, DataValidationError
 from vibetrading_V2.data import parquet_io
 from vibetrading_V2.data.catalog import ParquetCatalog
 from vibetrading_V2.data.parquet_io import write_bars
@@ -56,6 +56,24 @@ def test_catalog_stream_when_chunked_then_equals_the_one_shot_replay(
     for got, expected in zip(_columns(streamed), whole, strict=True):
         np.testing.assert_array_equal(got, expected)
     assert streamed.total_bars == whole[1].size
+
+
+@pytest.mark.parametrize(("one_batch_rows", "one_batch"), [(8_100, True), (8_099, False),
+                                                       (0, False)])
+def test_replay_when_the_run_fits_one_batch_rows_then_one_batch_else_chunks(
+    tmp_path: Path, one_batch_rows: int, one_batch: bool
+) -> None:
+    catalog = _catalog(tmp_path)  # 8,100 bars in all
+    feed = ReplayFeed(catalog, ["AAA", "BBB", "CCC"], "1m", chunk_rows=1000,
+                      one_batch_rows=one_batch_rows)
+    sizes = [len(batch) for batch in feed.batches()]
+    assert sum(sizes) == 8_100 and feed.total_bars == 8_100
+    assert sizes == [8_100] if one_batch else (len(sizes) > 8 and max(sizes) <= 1000)
+
+
+def test_replay_when_one_batch_rows_is_negative_then_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="one_batch_rows"):
+        ReplayFeed(_catalog(tmp_path), ["AAA"], "1m", chunk_rows=10, one_batch_rows=-1)
 
 
 def test_catalog_stream_when_many_row_groups_then_the_range_reads_only_its_own(

@@ -43,11 +43,13 @@ class BarArraySource(Protocol):
 class ReplayFeed:
     """Yield the bars of ``symbols`` at ``timeframe`` in ``[start_ns, end_ns)`` as batches.
 
-    With ``chunk_rows=None`` the whole history is one batch; otherwise batches of whole
-    timestamps of at most ``chunk_rows`` rows (one timestamp of more symbols than that is
-    a batch of its own), read from the source as they are needed. Either way every dataset
-    is checked in full before the first batch is yielded. Data is read when ``batches()``
-    is iterated, not in the constructor; an empty range yields no batch.
+    With ``chunk_rows=None`` the whole history is one batch; otherwise a history of at most
+    ``one_batch_rows`` bars (default: ``chunk_rows``) is one batch, and a longer one comes in
+    batches of whole timestamps of at most ``chunk_rows`` rows (one timestamp of more
+    symbols than that is a batch of its own), read from the source as they are needed.
+    Either way every dataset is checked in full before the first batch is yielded. Data
+    is read when ``batches()`` is iterated, not in the constructor; an empty range yields
+    no batch.
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class ReplayFeed:
         start_ns: int | None = None,
         end_ns: int | None = None,
         chunk_rows: int | None = None,
+        one_batch_rows: int | None = None,
     ) -> None:
         if isinstance(symbols, str):
             raise ConfigError(
@@ -81,12 +84,20 @@ class ReplayFeed:
                 field="chunk_rows",
                 hint="use None for one batch, or a row count such as 100000",
             )
+        if one_batch_rows is not None and (isinstance(one_batch_rows, bool)
+                                           or one_batch_rows < 0):
+            raise ConfigError(
+                f"one_batch_rows must be a non-negative integer or None, got {one_batch_rows!r}",
+                field="one_batch_rows",
+                hint="use a row count such as 1048576 (0: always stream in chunk_rows batches)",
+            )
         self._source = source
         self.symbols = names
         self.timeframe = timeframe
         self.start_ns = start_ns
         self.end_ns = end_ns
         self.chunk_rows = chunk_rows
+        self.one_batch_rows = (chunk_rows or 0) if one_batch_rows is None else one_batch_rows
         self.total_bars: int | None = None
         """How many bars ``batches()`` yields; known once it has checked the data (before
         the first batch), else ``None``."""
@@ -99,9 +110,10 @@ class ReplayFeed:
                 yield batch_from_columns(self.symbols, *merged)
             return
         streams = [self._stream(symbol) for symbol in self.symbols]
-        self.total_bars = sum(stream.rows for stream in streams)
+        total = self.total_bars = sum(stream.rows for stream in streams)
+        step = self.chunk_rows if total > self.one_batch_rows else max(total, 1)
         labels = [f"{symbol} {self.timeframe}" for symbol in self.symbols]
-        for columns in merged_chunks(streams, self.chunk_rows, labels):
+        for columns in merged_chunks(streams, step, labels):
             yield batch_from_columns(self.symbols, *columns)
 
     def _stream(self, symbol: str) -> BarStream:
