@@ -17,14 +17,15 @@ QTY_TOL: Final = 1e-9
 
 
 class _Holding:
-    """One symbol's netted position (mutable; never leaves this module)."""
+    """One symbol's netted position and its mark (mutable; never leaves this module)."""
 
-    __slots__ = ("average_price", "quantity", "realized_pnl")
+    __slots__ = ("average_price", "mark", "quantity", "realized_pnl")
 
-    def __init__(self) -> None:
+    def __init__(self, mark: float) -> None:
         self.quantity = 0.0
         self.average_price = 0.0
         self.realized_pnl = 0.0
+        self.mark = mark
 
 
 class SimAccount:
@@ -46,16 +47,23 @@ class SimAccount:
         self._leverage = leverage
         self._allow_short = allow_short
         self._currency = currency
+        # a traded symbol's mark lives on its holding (the margin check and equity loop
+        # over the holdings without a look-up each); ``_marks`` keeps the untraded ones'
         self._holdings: dict[str, _Holding] = {}
         self._marks: dict[str, float] = {}
 
     # -- marks and reads -------------------------------------------------------------------
 
     def set_mark(self, symbol: str, price: float) -> None:
-        self._marks[symbol] = price
+        holding = self._holdings.get(symbol)
+        if holding is None:
+            self._marks[symbol] = price
+        else:
+            holding.mark = price
 
     def mark_of(self, symbol: str) -> float | None:
-        return self._marks.get(symbol)
+        holding = self._holdings.get(symbol)
+        return self._marks.get(symbol) if holding is None else holding.mark
 
     def quantity(self, symbol: str) -> float:
         holding = self._holdings.get(symbol)
@@ -79,16 +87,16 @@ class SimAccount:
 
     def equity(self) -> float:
         value = self.cash
-        for symbol, holding in self._holdings.items():
+        for holding in self._holdings.values():
             if holding.quantity != 0.0:
-                value += holding.quantity * self._marks[symbol]
+                value += holding.quantity * holding.mark
         return value
 
     def gross_notional(self) -> float:
         gross = 0.0
-        for symbol, holding in self._holdings.items():
+        for holding in self._holdings.values():
             if holding.quantity != 0.0:
-                gross += abs(holding.quantity) * self._marks[symbol]
+                gross += abs(holding.quantity) * holding.mark
         return gross
 
     def snapshot(self) -> AccountSnapshot:
@@ -111,8 +119,8 @@ class SimAccount:
         must keep ``gross <= equity * leverage``, and with leverage 1 a buy must leave
         cash non-negative.
         """
-        holding = self._holdings.get(symbol)
-        before = 0.0 if holding is None else holding.quantity
+        own = self._holdings.get(symbol)
+        before = 0.0 if own is None else own.quantity
         after = before + signed_qty
         if not self._allow_short and after < -QTY_TOL * max(abs(before), abs(signed_qty)):
             return "short_not_allowed"
@@ -124,9 +132,9 @@ class SimAccount:
             return "insufficient_cash"
         value = cash_after + after * price
         gross = abs(after) * price
-        for other, holding in self._holdings.items():
-            if other != symbol and holding.quantity != 0.0:
-                mark = self._marks[other]
+        for holding in self._holdings.values():
+            if holding is not own and holding.quantity != 0.0:
+                mark = holding.mark
                 value += holding.quantity * mark
                 gross += abs(holding.quantity) * mark
         if gross > value * self._leverage + 1e-9 * max(1.0, gross):
@@ -137,11 +145,9 @@ class SimAccount:
         """Book one fill; returns the realised PnL it produced."""
         self.cash -= signed_qty * price + fee
         self.fees_paid += fee
-        if symbol not in self._marks:
-            self._marks[symbol] = price
         holding = self._holdings.get(symbol)
-        if holding is None:
-            holding = self._holdings[symbol] = _Holding()
+        if holding is None:  # its first fill: its mark moves onto the holding
+            holding = self._holdings[symbol] = _Holding(self._marks.pop(symbol, price))
         before = holding.quantity
         if before == 0.0 or (before > 0.0) == (signed_qty > 0.0):
             after = before + signed_qty

@@ -46,7 +46,7 @@ class BarCursor:
         self._offset = 0  # rows dropped from the front of a live history (a rolling window)
         self._at: object = -1
         self.position = 0.0
-        self._ts: Sequence[int] = []
+        self._ts: Any = []  # Any: indexed with the boxed ``_at``, no int made per read
         self._columns: dict[str, Any] = {}
         self._close: Any = ()  # the close column (the engine reads it on most rows)
         # the first few names read, and their columns: a strategy reads the same few
@@ -63,6 +63,7 @@ class BarCursor:
         """
         self._ts = ts_ns
         self._offset = offset
+        self._at = self._index - offset
         self._columns = columns
         self._close = columns["close"]
         self._names = []
@@ -81,7 +82,8 @@ class BarCursor:
 
     @property
     def ts_ns(self) -> int:
-        return self._ts[self._index - self._offset]
+        ts: int = self._ts[self._at]
+        return ts
 
     @property
     def open(self) -> float:
@@ -161,7 +163,8 @@ class BarCursor:
     @property
     def timestamps(self) -> Sequence[int]:
         """The bar times the columns hold (the last ``len`` of ``history_length`` bars)."""
-        return self._ts
+        ts: Sequence[int] = self._ts
+        return ts
 
     @property
     def history_length(self) -> int:
