@@ -9,6 +9,7 @@ return ``None`` when the bar does not touch the order, so the hot path allocates
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from vibetrading_V2.core.types import OrderType
@@ -19,6 +20,7 @@ __all__ = [
     "limit_touch",
     "market_touch",
     "oco_rank",
+    "oco_winner",
     "stop_limit_touch",
     "stop_touch",
     "stop_triggered",
@@ -155,3 +157,25 @@ _STOPS: Final = (OrderType.STOP, OrderType.STOP_LIMIT)
 def oco_rank(order: WorkingOrder, touch: Touch) -> tuple[bool, bool, int]:
     """Lower fills first among touched OCO members: at the open, then stops, then oldest."""
     return (not touch.at_open, order.request.order_type not in _STOPS, order.seq)
+
+
+def oco_winner(
+    members: Iterable[WorkingOrder], order: WorkingOrder, touch: Touch, ts: int,
+    open_: float, high: float, low: float, slip: float,
+) -> tuple[WorkingOrder, Touch]:
+    """Of the touched ``members`` of ``order``'s OCO group on this bar, the one that fills."""
+    best, best_touch = order, touch
+    for member in members:
+        if (
+            member is order
+            or not member.is_working
+            or member.request.symbol != order.request.symbol
+            or ts <= member.arm_after_ns
+        ):
+            continue
+        other = touch_order(member, ts, open_, high, low, slip, False)
+        if other is not None and oco_rank(member, other) < oco_rank(best, best_touch):
+            best, best_touch = member, other
+    if best is not order:
+        touch_order(best, ts, open_, high, low, slip, True)  # record its trigger
+    return best, best_touch

@@ -84,7 +84,7 @@ from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook, report_of
 from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.fills import Filler
-from vibetrading_V2.execution.matching import Touch, market_touch, oco_rank, touch_order
+from vibetrading_V2.execution.matching import market_touch, oco_winner, touch_order
 from vibetrading_V2.execution.orders import WorkingOrder, estimate_price, request_problem
 
 __all__ = ["Simulator"]
@@ -370,7 +370,9 @@ class Simulator(Execution):
             if touch is not None:
                 winner = order
                 if order.request.oco_group is not None:
-                    winner, touch = self._oco_winner(order, touch, ts, open_, high, low)
+                    members = self._book.group(order.request.oco_group)
+                    winner, touch = oco_winner(members, order, touch, ts, open_, high, low,
+                                               self._slip)
                 budget -= self._filler.take(winner, touch, ts, budget, True)
                 stale = True  # something filled, was rejected or was cancelled: compact
             if order.immediate:
@@ -378,26 +380,6 @@ class Simulator(Execution):
                 stale = True
         if stale:
             self._book.compact(symbol)
-
-    def _oco_winner(
-        self, order: WorkingOrder, touch: Touch, ts: int, open_: float, high: float, low: float
-    ) -> tuple[WorkingOrder, Touch]:
-        """Of the touched members of ``order``'s OCO group on this bar, the one that fills."""
-        best, best_touch = order, touch
-        for member in self._book.group(order.request.oco_group or ""):
-            if (
-                member is order
-                or not member.is_working
-                or member.request.symbol != order.request.symbol
-                or ts <= member.arm_after_ns
-            ):
-                continue
-            other = touch_order(member, ts, open_, high, low, self._slip, False)
-            if other is not None and oco_rank(member, other) < oco_rank(best, best_touch):
-                best, best_touch = member, other
-        if best is not order:
-            touch_order(best, ts, open_, high, low, self._slip, True)  # record its trigger
-        return best, best_touch
 
     def _expire_if_immediate(self, order: WorkingOrder, ts: int) -> None:
         if order.is_working and order.immediate:
