@@ -7,6 +7,9 @@ which the next UTC day and the next timer start (rows are in time order, so each
 row number found once, not a time compared per row). Only rows where something acts pay
 for a stage call beyond marking and ``on_bar``.
 
+A row ends by booking what the execution reported (one compare when nothing is new). A
+slot gives no ``on_bar`` to the rows of a symbol its features failed on (``skipped``).
+
 Compiled (``native_modules.txt``): the loop's locals are typed exactly, as a value typed
 ``Any`` would turn every operation on it back into a generic call.
 """
@@ -89,11 +92,7 @@ def walk_batch(
     stages: Stages, batch: BarBatch, codes: list[int], offset: int,
     tick: Callable[[int], None] | None,
 ) -> int:
-    """Walk the batch's rows (timeline rows from ``offset``); return the rows reported.
-
-    A row ends by booking what the execution reported (one compare when nothing is new).
-    A slot gives no ``on_bar`` to the rows of a symbol its features failed on (``skipped``).
-    """
+    """Walk the batch's rows (timeline rows from ``offset``); return the rows reported."""
     n = len(batch)
     if n == 0:
         return 0
@@ -104,11 +103,7 @@ def walk_batch(
     many = len(slots) > 1  # the first slot's work is written out, the others' looped
     first: SlotState = slots[0]
     account, execution = stages.account, stages.execution
-    # per symbol code, made once per batch: each slot's cursor of it and whether the slot
-    # runs on its rows (a row that switches symbols only picks them up)
-    first_cursors: list[BarCursor] = first.cursors
-    first_live: list[bool] = _live_codes(first, len(first_cursors))
-    cursors_of, live_of = _per_code(slots, len(first_cursors)) if many else ([], [])
+    first_cursors, first_live, cursors_of, live_of = _code_tables(slots, many)
     s: int = plan.first_code
     account.select(s)
     cursor: BarCursor = first_cursors[s]  # the first slot's: the bar the execution and marks read
@@ -134,15 +129,13 @@ def walk_batch(
                 if many:
                     cursors, live = cursors_of[s], live_of[s]
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
-        if many:
-            _move_others(cursors, idx)
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
         if stages.watching and execution.observes_symbol(cursor.symbol):
             stages.stamp(times[i])
             stages.match(cursor, offset + i)
-        equity = account.equity_at(cursor)
-        if not band_low <= equity <= band_high or i >= day_row:  # NaN also leaves it
+        equity = account.equity_at(cursor)  # below: NaN also leaves the band
+        if not band_low <= equity <= band_high or i >= day_row:
             band_low, band_high, day_row = _check_nav(stages, plan, cursor, equity, i)
         if live_first and not first.breaker.disabled:
             out = stages.decide(first, cursor, s, idx)
@@ -178,6 +171,18 @@ def _live_codes(slot: SlotState, n_codes: int) -> list[bool]:
     return [code not in skipped for code in range(n_codes)]
 
 
+def _code_tables(
+    slots: list[SlotState], many: bool
+) -> tuple[list[BarCursor], list[bool], list[list[BarCursor]], list[list[bool]]]:
+    """Per symbol code, made once per batch: the first slot's cursor and whether it runs on
+    the code's rows, and (several slots) every slot's; a row that switches symbols only
+    picks them up."""
+    first = slots[0]
+    n_codes = len(first.cursors)
+    cursors_of, live_of = _per_code(slots, n_codes) if many else ([], [])
+    return first.cursors, _live_codes(first, n_codes), cursors_of, live_of
+
+
 def _per_code(
     slots: list[SlotState], n_codes: int
 ) -> tuple[list[list[BarCursor]], list[list[bool]]]:
@@ -187,18 +192,14 @@ def _per_code(
             [[flags[code] for flags in live] for code in range(n_codes)])
 
 
-def _move_others(cursors: list[BarCursor], idx: int) -> None:
-    """Every slot but the first to the row's bar (the first's cursor is moved inline)."""
-    for j in range(1, len(cursors)):
-        cursors[j].index = idx
-
-
 def _decide_others(
     stages: Stages, cursors: list[BarCursor], live: list[bool], code: int, idx: int, row: int
 ) -> None:
-    """``on_bar`` and the pipeline for every slot but the first, in slot order."""
+    """``on_bar`` and the pipeline for every slot but the first, in slot order, each on its
+    own cursor moved to the row's bar (the first slot's is moved inline)."""
     slots = stages.slots
     for j in range(1, len(slots)):
+        cursors[j].index = idx
         slot = slots[j]
         if live[j] and not slot.breaker.disabled:
             out = stages.decide(slot, cursors[j], code, idx)
