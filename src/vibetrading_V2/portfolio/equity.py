@@ -23,6 +23,7 @@ from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
 
 __all__ = [
     "EquityCurve",
+    "check_fill_rows",
     "equity_curve",
     "exposure_fraction",
     "net_quantities",
@@ -345,20 +346,25 @@ def _validate(
         )
     if len(symbols) != n_symbols:
         raise ValueError(f"n_symbols is {n_symbols} but {len(symbols)} symbols were given")
-    if len(rows) != len(fills):
-        raise ValueError(f"{len(fills)} fills but {len(rows)} fill rows")
     if n and (sym.min() < 0 or sym.max() >= n_symbols):
         raise ValueError(f"symbol_index must lie in [0, {n_symbols})")
     if n > 1 and bool(np.any(ts[1:] < ts[:-1])):
         raise ValueError("ts_ns must be sorted in time (non-decreasing)")
     if not bool(np.all(np.isfinite(px))):
         raise ValueError("close contains NaN or infinite prices")
+    check_fill_rows(fills, rows, n, symbols)
+
+
+def check_fill_rows(fills: Sequence[Fill], rows: IntArray, n: int,
+                    symbols: Sequence[str]) -> None:
+    """Each fill has a row of the ``n``-row timeline, in time order, of a known symbol."""
+    if len(rows) != len(fills):
+        raise ValueError(f"{len(fills)} fills but {len(rows)} fill rows")
     if len(rows) and (rows.min() < 0 or rows.max() >= n):
         raise ValueError(f"fill_row must lie in [0, {n})")
     if len(rows) > 1 and bool(np.any(rows[1:] < rows[:-1])):
         raise ValueError("fill_row must be non-decreasing: fills are applied in time order")
-    known = set(symbols)
-    unknown = sorted({f.symbol for f in fills} - known)
+    unknown = sorted({f.symbol for f in fills} - set(symbols))
     if unknown:
         raise ValueError(f"fills of symbols not in the timeline: {', '.join(unknown)}")
 

@@ -22,6 +22,7 @@ from vibetrading_V2.portfolio.equity import (
     _cash_after,
     _fill_columns,
     _frozen,
+    check_fill_rows,
     equity_curve,
     exposure_fraction,
     grouped,
@@ -110,12 +111,4 @@ def _validate(timeline: BarTimeline, fills: Sequence[Fill], rows: IntArray) -> N
         raise ValueError("ts_ns must be sorted in time (non-decreasing)")
     if not bool(np.isfinite(timeline.close).all()):
         raise ValueError("close contains NaN or infinite prices")
-    if len(rows) != len(fills):
-        raise ValueError(f"{len(fills)} fills but {len(rows)} fill rows")
-    if len(rows) and (rows.min() < 0 or rows.max() >= n):
-        raise ValueError(f"fill_row must lie in [0, {n})")
-    if len(rows) > 1 and bool(np.any(rows[1:] < rows[:-1])):
-        raise ValueError("fill_row must be non-decreasing: fills are applied in time order")
-    unknown = sorted({f.symbol for f in fills} - set(timeline.symbols))
-    if unknown:
-        raise ValueError(f"fills of symbols not in the timeline: {', '.join(unknown)}")
+    check_fill_rows(fills, rows, n, timeline.symbols)
