@@ -134,6 +134,8 @@ class OrderPipeline:
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         net = self._ledger.net_quantity(intent.symbol)  # the account's, over all strategies
+        pending = self._risk.pending(self._execution.open_orders(), strategy_id=self.strategy_id,
+                                     symbol=intent.symbol, book=self._ledger)
         decision = self._risk.check_order(
             symbol=intent.symbol,
             side=side,
@@ -142,6 +144,8 @@ class OrderPipeline:
             position_qty=net,
             equity=equity,
             gross_notional=self._ledger.gross_notional(),
+            pending_qty=pending.quantity,
+            pending_gross=pending.other_gross,
         )
         if not decision.approved:
             reasons = tuple([str(r) for r in decision.reasons])
@@ -307,7 +311,10 @@ class OrderPipeline:
     def _route(self, request: OrderRequest) -> Order:
         in_flight = Order(request, _IN_FLIGHT, updated_ns=request.created_ns)
         self._store.record_order(in_flight)
+        sent = self._risk.in_flight
+        sent.sent(request)  # counted by the exposure checks until answered
         order = self._execution.submit(request)
+        sent.answered(request.client_order_id)
         self._sent.append(request.client_order_id)
         self._store.record_order(order)
         if order.status is not _REJECTED:
