@@ -6,8 +6,11 @@ pass whole sub-models (``ExecutionSettings``, ``EngineSettings``, ``PolicySet``)
 functions that build the parts: there is no untyped configuration dict. ``Selector``
 providers pick adapters by setting: the clock by ``kind`` (simulated for a backtest, the
 wall clock for paper and live), the state store by ``state.backend`` (in memory, or a new
-SQLite store per run) and the execution by ``execution.venue``, where only the simulator
-exists (``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built).
+SQLite store per run) and the venue by ``execution.venue``, where only the simulator
+exists (``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built). The
+execution is that venue, or with ``safety.dry_run`` (``--dry-run``) a shadow gateway in
+front of it that records the orders and sends none. The risk gate gets the account's
+``safety`` settings and the run's clock (its submit throttle counts on it).
 
 Strategies (``cli/strategy_plan.py``): ``loaded_strategies`` loads every configured file,
 ``planned`` builds each with its parameters and merged policies, and ``slots`` gives each

@@ -103,10 +103,8 @@ class RiskEngine(NavGuard):
         ``pending_qty`` (signed) and ``pending_gross`` are what open and in-flight orders
         would add in ``symbol`` and in the other symbols (``exposure.pending_exposure``).
         Cancels always pass. An order that strictly shrinks ``|position|`` without flipping
-        it (counting the pending orders too) is exempt from every limit (a trader must
-        always be able to close) and passes in ``REDUCING``; in ``HALTED`` nothing but
-        cancels passes. An order that passes everything else still needs room in the
-        submit-rate throttle.
+        it (pending orders counted too) is exempt from every limit and passes in
+        ``REDUCING``; in ``HALTED`` only cancels pass. Any other pass needs throttle room.
         """
         state = self._state
         if is_cancel:

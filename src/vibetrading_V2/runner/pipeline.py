@@ -134,7 +134,8 @@ class OrderPipeline:
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         net = self._ledger.net_quantity(intent.symbol)  # the account's, over all strategies
-        pending = self._risk.pending(self._execution.open_orders(), strategy_id=self.strategy_id,
+        working = self._execution.open_orders()  # pending exposure, then replaced below
+        pending = self._risk.pending(working, strategy_id=self.strategy_id,
                                      symbol=intent.symbol, book=self._ledger)
         decision = self._risk.check_order(
             symbol=intent.symbol,
@@ -151,7 +152,7 @@ class OrderPipeline:
             reasons = tuple([str(r) for r in decision.reasons])
             self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
-        self._cancel_working(intent.symbol)  # the new target replaces any pending order
+        self._cancel_working(intent.symbol, working)  # the new target replaces them
         return self._route(self._request(ts_ns, intent, price, target, current, net))
 
     def _request(self, ts_ns: int, intent: Intent, price: float, target: float,
@@ -298,10 +299,10 @@ class OrderPipeline:
         self._logger.info("intent_resized", strategy=self.strategy_id, symbol=intent.symbol,
                           reason=_RISK_CAP, detail=detail, count=n, ts_ns=ts_ns)
 
-    def _cancel_working(self, symbol: str | None) -> int:
-        """Cancel this strategy's working orders (of ``symbol``, or all); record each."""
+    def _cancel_working(self, symbol: str | None, working: list[Order]) -> int:
+        """Cancel this strategy's ``working`` orders (of ``symbol``, or all); record each."""
         cancelled = 0
-        for order in self._execution.open_orders():
+        for order in working:
             request = order.request
             if request.strategy_id == self.strategy_id and symbol in (None, request.symbol):
                 self._store.record_order(self._execution.cancel(order.client_order_id))
