@@ -18,7 +18,7 @@ from typing import Protocol
 
 from vibetrading_V2.core.types import Order, OrderRequest, Side
 
-__all__ = ["InFlightOrders", "PendingExposure", "PositionBook", "pending_exposure"]
+__all__ = ["NO_PENDING", "InFlightOrders", "PendingExposure", "PositionBook", "pending_exposure"]
 
 
 class PositionBook(Protocol):

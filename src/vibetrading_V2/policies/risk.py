@@ -19,6 +19,7 @@ from vibetrading_V2.core.ports import Clock
 from vibetrading_V2.core.types import Order, Side, TradingState
 from vibetrading_V2.policies.config import RiskPolicy
 from vibetrading_V2.policies.exposure import (
+    NO_PENDING,
     InFlightOrders,
     PendingExposure,
     PositionBook,
@@ -78,6 +79,8 @@ class RiskEngine(NavGuard):
                 book: PositionBook) -> PendingExposure:
         """What the account's open and in-flight orders would add to a new order of
         ``strategy_id`` in ``symbol`` (whose own working orders it replaces)."""
+        if not open_orders and not len(self.in_flight):  # the common case: nothing pending
+            return NO_PENDING
         return pending_exposure(open_orders, self.in_flight.requests(), strategy_id=strategy_id,
                                 symbol=symbol, book=book)
 
