@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, make_rig
-from vibetrading_V2.core.types import Intent, OrderStatus, OrderType
+from vibetrading_V2.core.types import Direction, ExitOffsets, Intent, OrderStatus, OrderType
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
@@ -139,3 +139,22 @@ def test_engine_when_a_stop_out_is_followed_by_no_output_then_the_strategy_stays
 
     assert rig.ledger.position("AAA").quantity == 0.0
     assert len(rig.sim.orders()) == 2
+
+
+@pytest.mark.parametrize(("offsets", "reason"), [
+    ({"stop_distance": -1.0}, "invalid_stop_distance"),
+    ({"stop_pct": 1.5}, "invalid_stop_pct"),
+    ({"take_profit_pct": 0.0}, "invalid_take_profit_pct"),
+])
+def test_engine_when_an_offset_is_out_of_range_then_vetoed_with_its_fix(
+    guard: RuntimeGuard, offsets: dict[str, float], reason: str
+) -> None:
+    intent = Intent("AAA", Direction.LONG, quantity=1.0, exits=ExitOffsets(**offsets))
+    rig = make_rig(plan({0: intent}), guard)
+
+    rig.run(bars("AAA", CLOSES, opens=OPENS))
+
+    assert rig.sim.orders() == []
+    [row] = rig.pipeline.veto_tally.counts()
+    assert row.reason == reason
+    assert reason.removeprefix("invalid_") in row.detail

@@ -76,7 +76,7 @@ def test_sizer_when_explicit_quantity_and_a_fill_relative_stop_then_never_refuse
     assert sizer.target_quantity(intent, 100.0, 1e5) == 5.0
 
 
-@pytest.mark.parametrize("fraction", [0.0, 1.0, 2.0, math.nan])
+@pytest.mark.parametrize("fraction", [0.0, 1.0, 2.0])
 def test_sizer_when_stop_fraction_is_not_in_0_1_then_a_typed_error_names_it(
     fraction: float,
 ) -> None:
@@ -124,3 +124,10 @@ def test_simulator_when_offsets_are_not_positive_then_the_order_is_rejected() ->
     flat_bar(sim, 1, 100.0)
     order = sim.submit(sell("e", 1, exit_offsets=ExitOffsets(stop_distance=-1.0)))
     assert (order.status, order.reason) == (OrderStatus.REJECTED, "invalid_bracket")
+
+
+def test_intent_when_an_offset_is_nan_then_refused_with_the_warm_up_hint() -> None:
+    with pytest.raises(StrategyError) as raised:
+        Intent.long("AAA", stop_distance=math.nan)
+    assert raised.value.field == "stop_distance"
+    assert "warmup_bars" in (raised.value.hint or "")

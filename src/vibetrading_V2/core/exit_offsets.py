@@ -116,9 +116,9 @@ def exit_offsets_of(
             raise StrategyError("Intent got both exits= and offset keywords",
                                 field="exits", hint="give the offsets one way")
         exits = ExitOffsets(
-            optional_real(stop_distance, "stop_distance"), optional_real(stop_pct, "stop_pct"),
-            optional_real(take_profit_distance, "take_profit_distance"),
-            optional_real(take_profit_pct, "take_profit_pct"),
+            _offset(stop_distance, "stop_distance"), _offset(stop_pct, "stop_pct"),
+            _offset(take_profit_distance, "take_profit_distance"),
+            _offset(take_profit_pct, "take_profit_pct"),
         )
     if exits is None:
         return None
@@ -139,3 +139,16 @@ def exit_offsets_of(
                 hint=f"give the {level} one way: {', '.join(name for name, _ in ways)}",
             )
     return exits
+
+
+def _offset(value: object, name: str) -> float | None:
+    """An offset as a float; NaN refused here (a store would refuse the intent later)."""
+    number = optional_real(value, name)
+    if number is not None and number != number:
+        raise StrategyError(
+            f"Intent.{name} is NaN",
+            field=name,
+            hint="an indicator still warming up gives NaN: raise warmup_bars, or return None "
+            "until it is a number",
+        )
+    return number

@@ -12,11 +12,23 @@ from typing import Final
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Direction, Intent, Order, OrderType
 
-__all__ = ["ExitMove", "bracket_problems", "exit_moves", "only_exits_differ"]
+__all__ = ["BRACKET_FIXES", "ExitMove", "bracket_problems", "exit_moves", "only_exits_differ"]
 
 _LONG: Final = Direction.LONG
 _STOP: Final = OrderType.STOP
 _FAR: Final = 0.5  # a stop or target further than this fraction of the price is suspect
+# how to fix each reason ``bracket_problems`` gives (the veto's detail)
+BRACKET_FIXES: Final = {
+    "stop_loss_on_wrong_side": "stop_loss is a price below the close for a long, above for a "
+    "short (or give stop_distance / stop_pct, measured from the entry fill)",
+    "take_profit_on_wrong_side": "take_profit is a price above the close for a long, below "
+    "for a short (or give take_profit_distance / take_profit_pct)",
+    "invalid_stop_distance": "stop_distance is a price distance > 0 from the entry fill",
+    "invalid_stop_pct": "stop_pct is a fraction of the entry fill in (0, 1): 0.02 is 2 %",
+    "invalid_take_profit_distance": "take_profit_distance is a price distance > 0 from the "
+    "entry fill",
+    "invalid_take_profit_pct": "take_profit_pct is a fraction of the entry fill > 0",
+}
 
 
 class ExitMove:

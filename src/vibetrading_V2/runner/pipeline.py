@@ -31,7 +31,12 @@ from vibetrading_V2.core.types import (
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer, SizingError
 from vibetrading_V2.portfolio.ledger import Ledger
-from vibetrading_V2.runner.exit_moves import bracket_problems, exit_moves, only_exits_differ
+from vibetrading_V2.runner.exit_moves import (
+    BRACKET_FIXES,
+    bracket_problems,
+    exit_moves,
+    only_exits_differ,
+)
 from vibetrading_V2.runner.tally import ReasonTally
 
 __all__ = ["OrderPipeline"]
@@ -117,7 +122,8 @@ class OrderPipeline:
         self.n_intents += 1
         gate = self._strategy_gate(ts_ns, intent, price)
         if gate:
-            self._veto(ts_ns, intent.symbol, _GATE, gate, ())
+            self._veto(ts_ns, intent.symbol, _GATE, gate,
+                       tuple([BRACKET_FIXES.get(reason, "") for reason in gate]))
             return None
         equity = self._ledger.equity()
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
