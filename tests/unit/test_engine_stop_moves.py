@@ -158,3 +158,18 @@ def test_engine_when_an_offset_is_out_of_range_then_vetoed_with_its_fix(
     [row] = rig.pipeline.veto_tally.counts()
     assert row.reason == reason
     assert reason.removeprefix("invalid_") in row.detail
+
+
+def test_engine_when_the_stop_is_dropped_then_the_resting_stop_is_cancelled(
+    guard: RuntimeGuard,
+) -> None:
+    steps = {0: Intent.long("AAA", quantity=10.0, stop_loss=90.0),
+             2: Intent.long("AAA", quantity=10.0)}
+    rig = make_rig(plan(steps), guard)
+
+    run = rig.run(bars("AAA", CLOSES, opens=OPENS))
+
+    stop = rig.sim.order(f"{ENTRY}:sl")
+    assert stop is not None and stop.status is OrderStatus.CANCELLED
+    assert [f.client_order_id for f in run.fills] == [ENTRY]  # held through the fall
+    assert rig.ledger.position("AAA").quantity == 10.0

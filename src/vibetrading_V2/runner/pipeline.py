@@ -5,6 +5,9 @@ symbol changes, so its cost does not grow with the number of bars. Record, then 
 intent and the order (as ``IN_FLIGHT``) are written to the ``StateStore`` before the order
 is sent; every veto is recorded with its machine-readable reasons.
 
+An intent that repeats the last one but for its stop or target moves them: the resting
+bracket legs are amended (``exit_moves``), through the risk gate, and nothing is sized.
+
 Vetoes, resizes (sizing shrank an intent, e.g. to its per-trade-risk cap) and intents that
 pass but look wrong (a stop far from the price) are counted per (stage, reason) in a
 ``ReasonTally``; only the first few of each reason are logged one by one, and the totals
