@@ -132,7 +132,10 @@ class OrderPipeline:
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
         last = self._last_intent.get(intent.symbol)
         self._last_intent[intent.symbol] = intent
-        if last is not None and current != 0.0 and only_exits_differ(last, intent):
+        if (last is not None and current != 0.0
+                and (last.stop_loss != intent.stop_loss or last.take_profit != intent.take_profit
+                     or last.exits != intent.exits)  # compiled: the usual "no" costs no call
+                and only_exits_differ(last, intent)):
             return self._move_exits(ts_ns, intent, price, equity)
         sizer = self._sizer
         try:

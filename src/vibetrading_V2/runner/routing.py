@@ -126,7 +126,8 @@ class IntentRouter:
             cursor = cursor_of[code]
             held = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
             cursor.position = held
-            if held == 0.0 and fill.client_order_id.endswith((":sl", ":tp")):
+            cid = fill.client_order_id
+            if held == 0.0 and (cid.endswith(":sl") or cid.endswith(":tp")):
                 self._end_intents(fill.symbol)
         if tell and self._has_on_fill and not self._breaker.disabled:
             self._guard.active = True
