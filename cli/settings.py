@@ -122,6 +122,8 @@ class ExecutionSettings(BaseModel):
     venue: Literal["simulator", "bybit", "ibkr"] = "simulator"
     initial_cash: float = Field(default=100_000.0, gt=0.0, allow_inf_nan=False)
     fill_timing: Literal["next_open", "signal_close"] = "next_open"
+    # from which bar an entry's stop / target can fill (SimulatorConfig): the cost model's
+    bracket_arming: Literal["entry_bar", "next_bar"] = "entry_bar"
     max_volume_participation: float | None = Field(default=None, gt=0.0, le=1.0)
     allow_short: bool = True
     leverage: float = Field(default=1.0, ge=1.0, allow_inf_nan=False)
@@ -226,6 +228,8 @@ class AppSettings(BaseSettings):
         if self.safety == SafetyPolicy():  # left out at its defaults: older hashes stand
             unused.add("safety")
         shaping = self.model_dump(mode="json", exclude=unused)
+        if shaping["execution"]["bracket_arming"] == "entry_bar":  # the default: hashes as before
+            del shaping["execution"]["bracket_arming"]
         if self._root is not None:
             for section, key in PATH_FIELDS:
                 if shaping.get(section, {}).get(key) is not None:

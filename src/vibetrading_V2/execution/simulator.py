@@ -41,6 +41,9 @@ Only the open is known to happen first in a bar; the order of high and low is un
   bar). If it filled in ``submit`` (signal close), they start on the next bar. When both
   are touched on one bar the stop fills, unless the open gapped through one of them,
   which then fills at the open. A child's fill cancels the entry's unfilled remainder.
+  With ``bracket_arming="next_bar"`` the children start on the bar after the entry's fill
+  whatever the fill. A request's ``exit_offsets`` are made prices from the entry's first
+  fill price (``entry fill - stop_distance`` for a buy) when the children are created.
 * **Reduce-only** orders fill at most the opposite position; when a position goes flat or
   flips, reduce-only orders that would no longer reduce it are cancelled.
 * **Time in force.** IOC / FOK are evaluated once (on their first eligible bar, or in
@@ -117,7 +120,8 @@ class Simulator(Execution):
             currency=config.currency,
         )
         self._book = OrderBook()
-        self._filler = Filler(self._fees, self._account, self._book)
+        self._filler = Filler(self._fees, self._account, self._book,
+                              config.bracket_arming == "next_bar")
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
         self._latest_ts = _NEVER
@@ -200,6 +204,8 @@ class Simulator(Execution):
             return report_of(known)
         mark = self._account.mark_of(request.symbol)
         problem = request_problem(request, mark) or self._submit_problem(request, mark)
+        if problem is None and request.exit_offsets is not None:
+            problem = request.exit_offsets.problem()
         if problem is not None:
             book.finish(order, _REJECTED, problem, order.updated_ns)
             return order.to_order()
