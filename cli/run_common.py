@@ -97,8 +97,8 @@ def run_and_write(
         try:
             paths = write_backtest_outputs(
                 settings.output.directory,
-                trades=results.trades,
-                orders=results.orders,
+                trades=results.trade_table(),
+                orders=results.order_table(),
                 equity=results.equity,
                 summary=summary,
                 prices=results.prices,

@@ -34,8 +34,9 @@ Files written to ``out_dir`` (created if missing):
     None as null, NaN/inf as the strings "NaN"/"Infinity"/"-Infinity", final newline
 ``report.html``   self-contained (plotly.js inline, works offline), the summary minus
     ``timing_keys``: cards, grouped metrics, linked equity / drawdown / candle charts with
-    every trade marked, monthly returns, trade and diagnostic tables; the layout is in
-    ``vibetrading_V2.ops.report_html``
+    the trades marked (at most ``MAX_TRADE_MARKERS`` a symbol: then the largest wins and
+    losses, said in the chart's title), monthly returns, trade and diagnostic tables; the
+    layout is in ``vibetrading_V2.ops.report_html``
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vibetrading_V2.ops.csv_writer import conform_frame, write_csv
+from vibetrading_V2.ops.csv_writer import Rows, conform_frame, write_csv
 from vibetrading_V2.ops.formatting import json_safe
 from vibetrading_V2.ops.report_html import render_report_html
 
@@ -86,8 +87,8 @@ def write_summary_json(path: Path, summary: Mapping[str, object]) -> Path:
 def write_backtest_outputs(
     out_dir: Path,
     *,
-    trades: pd.DataFrame,
-    orders: pd.DataFrame,
+    trades: Rows,
+    orders: Rows,
     equity: pd.DataFrame,
     summary: Mapping[str, object],
     prices: Mapping[str, pd.DataFrame],
@@ -100,7 +101,9 @@ def write_backtest_outputs(
     Keys of the result: ``trades``, ``orders``, ``equity``, ``summary``, ``report``, and
     ``strategy_equity`` when that frame is given (a run of several strategies).
     ``summary.json`` keeps every key; the HTML leaves out ``timing_keys`` (wall-clock
-    measurements) so it is byte-identical between runs on the same inputs.
+    measurements) so it is byte-identical between runs on the same inputs. ``trades`` and
+    ``orders`` may be ``FrameChunks`` (a run's records): the CSVs are then written a chunk
+    at a time and only the report's trades are made into one frame, after the CSVs.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -122,7 +125,7 @@ def write_backtest_outputs(
         title=title,
         summary=shown,
         equity=conform_frame("equity", equity, EQUITY_COLUMNS),
-        trades=conform_frame("trades", trades, TRADE_COLUMNS),
+        trades=conform_frame("trades", _whole(trades), TRADE_COLUMNS),
         prices=prices,
         strategy_equity=strategy_equity,
     )
@@ -130,3 +133,7 @@ def write_backtest_outputs(
     report.write_text(html, encoding="utf-8", newline="\n")
     paths["report"] = report
     return paths
+
+
+def _whole(rows: Rows) -> pd.DataFrame:
+    return rows if isinstance(rows, pd.DataFrame) else rows.frame()
