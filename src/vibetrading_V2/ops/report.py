@@ -1,7 +1,9 @@
 """Backtest outputs on disk: trades, orders and equity CSVs, ``summary.json`` and an HTML report.
 
 The same inputs always give byte-identical files, so replay tests can compare runs and a
-trader can diff two reports. ``write_backtest_outputs`` is the one entry point.
+trader can diff two reports. ``write_backtest_outputs`` writes them all; a command that
+frees the run's records before the report calls its two halves, ``write_tables`` (from the
+records) and then ``write_report`` (from the small frames the report draws).
 
 Input frames (one row per item; extra columns are kept, written after these):
 
@@ -57,7 +59,9 @@ __all__ = [
     "TRADE_COLUMNS",
     "TRADE_RUN_COLUMNS",
     "write_backtest_outputs",
+    "write_report",
     "write_summary_json",
+    "write_tables",
 ]
 
 EQUITY_COLUMNS = ("timestamp", "equity", "cash", "gross_exposure", "drawdown")
@@ -101,9 +105,31 @@ def write_backtest_outputs(
     Keys of the result: ``trades``, ``orders``, ``equity``, ``summary``, ``report``, and
     ``strategy_equity`` when that frame is given (a run of several strategies).
     ``summary.json`` keeps every key; the HTML leaves out ``timing_keys`` (wall-clock
-    measurements) so it is byte-identical between runs on the same inputs. ``trades`` and
-    ``orders`` may be ``FrameChunks`` (a run's records): the CSVs are then written a chunk
-    at a time and only the report's trades are made into one frame, after the CSVs.
+    measurements) so it is byte-identical between runs on the same inputs. The same as
+    ``write_tables`` then ``write_report``.
+    """
+    paths = write_tables(out_dir, trades=trades, orders=orders, equity=equity,
+                         summary=summary, strategy_equity=strategy_equity)
+    paths["report"] = write_report(
+        out_dir, title=title, summary=summary, equity=equity, trades=_whole(trades),
+        prices=prices, timing_keys=timing_keys, strategy_equity=strategy_equity,
+    )
+    return paths
+
+
+def write_tables(
+    out_dir: Path,
+    *,
+    trades: Rows,
+    orders: Rows,
+    equity: pd.DataFrame,
+    summary: Mapping[str, object],
+    strategy_equity: pd.DataFrame | None = None,
+) -> dict[str, Path]:
+    """Write the CSVs and ``summary.json`` into ``out_dir`` (made if missing); their paths.
+
+    ``trades`` and ``orders`` may be ``FrameChunks`` (a run's records): they are then
+    written a chunk at a time, never held as one frame.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -120,19 +146,33 @@ def write_backtest_outputs(
             stale, "strategy_equity", strategy_equity,
             tuple(map(str, strategy_equity.columns)),
         )
+    return paths
+
+
+def write_report(
+    out_dir: Path,
+    *,
+    title: str,
+    summary: Mapping[str, object],
+    equity: pd.DataFrame,
+    trades: pd.DataFrame,
+    prices: Mapping[str, pd.DataFrame],
+    timing_keys: Sequence[str] = DEFAULT_TIMING_KEYS,
+    strategy_equity: pd.DataFrame | None = None,
+) -> Path:
+    """Write ``report.html`` into ``out_dir`` (which exists) without ``timing_keys``."""
     shown = {k: v for k, v in summary.items() if k not in set(timing_keys)}
     html = render_report_html(
         title=title,
         summary=shown,
         equity=conform_frame("equity", equity, EQUITY_COLUMNS),
-        trades=conform_frame("trades", _whole(trades), TRADE_COLUMNS),
+        trades=conform_frame("trades", trades, TRADE_COLUMNS),
         prices=prices,
         strategy_equity=strategy_equity,
     )
     report = out_dir / "report.html"
     report.write_text(html, encoding="utf-8", newline="\n")
-    paths["report"] = report
-    return paths
+    return report
 
 
 def _whole(rows: Rows) -> pd.DataFrame:
