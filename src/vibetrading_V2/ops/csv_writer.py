@@ -182,22 +182,6 @@ def format_column(name: str, column: pd.Series) -> list[str]:
     ]
 
 
-class _FrameSlices:
-    """A whole frame read as chunks (views of its rows, no copies)."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._frame = frame
-
-    def __len__(self) -> int:
-        return len(self._frame)
-
-    def frame(
-        self, start: int = 0, stop: int | None = None, columns: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        rows = self._frame.iloc[start:stop]
-        return rows if columns is None else rows[list(columns)]
-
-
 def _time_units(
     rows: FrameChunks, first: pd.DataFrame, chunk_rows: int
 ) -> dict[str, TimeUnit]:
@@ -217,17 +201,22 @@ def write_csv(
     *, chunk_rows: int = CHUNK_ROWS,
 ) -> Path:
     """Write ``rows`` (conformed to ``columns``) to ``path`` as deterministic CSV."""
-    table = _FrameSlices(rows) if isinstance(rows, pd.DataFrame) else rows
-    n = len(table)
-    first = table.frame(0, min(chunk_rows, n))
+    n = len(rows)
+    first = rows if isinstance(rows, pd.DataFrame) else rows.frame(0, min(chunk_rows, n))
     missing = _check_columns(name, first, columns)  # raises only if there are rows
     order = [*columns, *(c for c in first.columns if c not in columns)]
     shown = [c for c in order if c not in missing]  # missing columns: no rows, header only
-    units = _time_units(table, first, chunk_rows)
     with path.open("wb") as handle:
         handle.write(join_rows([text_cells([str(c)]) for c in order]))
+        if isinstance(rows, pd.DataFrame):  # whole columns at hand: each rendered in slices
+            renderers = [_renderer(f"{name}.{c}", rows[c]) for c in shown]
+            for start in range(0, n, chunk_rows):
+                stop = min(start + chunk_rows, n)
+                handle.write(join_rows([render(start, stop) for render in renderers]))
+            return path
+        units = _time_units(rows, first, chunk_rows)
         for start in range(0, n, chunk_rows):
-            chunk = first if start == 0 else table.frame(start, start + chunk_rows)
+            chunk = first if start == 0 else rows.frame(start, start + chunk_rows)
             handle.write(join_rows([
                 _renderer(f"{name}.{c}", chunk[c], unit=units.get(c))(0, len(chunk))
                 for c in shown
