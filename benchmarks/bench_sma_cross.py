@@ -104,7 +104,8 @@ def write_outputs(results: BacktestResults, out_dir: Path) -> tuple[float, float
     """Wall and CPU seconds to write the run's outputs, as the backtest command does."""
     started, cpu = time.perf_counter(), time.process_time()
     write_backtest_outputs(
-        out_dir, trades=results.trades, orders=results.orders, equity=results.equity,
+        out_dir, trades=results.trade_table(), orders=results.order_table(),
+        equity=results.equity,
         summary=results.summary, prices=results.prices, title="sma_bench benchmark",
     )
     return time.perf_counter() - started, time.process_time() - cpu

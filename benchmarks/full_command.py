@@ -50,7 +50,8 @@ import resource, subprocess, sys, time
 started = time.perf_counter()
 code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
 seconds = time.perf_counter() - started
-print(seconds, code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, code, used.ru_maxrss, used.ru_utime + used.ru_stime)
 """
 
 
@@ -62,7 +63,7 @@ def run_full_command(
     symbols: list[str] | None = None,
     env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the backtest command on ``catalog``; return its wall seconds, peak RSS (MiB),
+    """Run the backtest command on ``catalog``; return its wall and CPU seconds, peak RSS (MiB),
     the engine seconds it reported and its outputs' sizes. ``symbols`` (default: the
     strategy's universe) and ``env`` (extra ``VT_*`` settings) go to the command."""
     command = [
@@ -74,12 +75,13 @@ def run_full_command(
         [sys.executable, "-c", _TIMER, *command], cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "COLUMNS": "100", **(env or {})}, check=False,
     )
-    seconds, code, max_rss_kib = done.stdout.split()
+    seconds, code, max_rss_kib, cpu_seconds = done.stdout.split()
     if done.returncode != 0 or int(code) != 0:
         raise RuntimeError(f"the backtest command exited {code}: {done.stderr[-2000:]}")
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     return {
         "seconds": float(seconds),
+        "cpu_seconds": float(cpu_seconds),
         "peak_rss_mb": int(max_rss_kib) / 1024.0,  # Linux reports KiB
         "engine_seconds": float(summary["engine_seconds"]),
         "output_mb": {

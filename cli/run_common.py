@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from vibetrading_V2.core.ports import MarketFeed
 from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
 from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
-from vibetrading_V2.ops.report import write_backtest_outputs
+from vibetrading_V2.ops.report import write_report, write_tables
 from vibetrading_V2.runner.diagnostics import idle_reasons
 from vibetrading_V2.runner.results import build_results
 
@@ -76,10 +77,28 @@ def run_and_write(
     """Check the outputs, build the container, run, write; return the output paths.
 
     ``console`` (stderr) gets the progress bar, ``out`` (stdout) the summary table;
-    ``out=None`` prints no table.
+    ``out=None`` prints no table. The report is drawn after the container and the run's
+    records are let go (a long run's records are most of its memory; the report needs
+    only a few frames).
     """
     console = console or Console(stderr=True)
     check_outputs(settings)
+    paths, summary, write_report = _run_and_write_tables(settings, console, mode)
+    try:
+        paths["report"] = write_report()
+    except OSError as exc:
+        raise write_failure(exc, "--out") from None
+    if out is not None:
+        print_summary_table(summary, console=out, title=f"{mode.name.capitalize()} summary")
+    print_diagnostics(summary, console)  # veto and resize tables, errors, warnings
+    return paths
+
+
+def _run_and_write_tables(
+    settings: AppSettings, console: Console, mode: RunMode
+) -> tuple[dict[str, Path], dict[str, Any], Callable[[], Path]]:
+    """Run and write the CSVs and the summary; the paths, the summary and what writes the
+    report (holding the report's frames, not the container or the run)."""
     container = build_container(settings)
     try:
         engine = container.engine()
@@ -92,28 +111,24 @@ def run_and_write(
             initial_cash=settings.execution.initial_cash,
             periods_per_year=container.periods_per_year(),
         )
-        label = container.strategy_label()
         summary = _summary(settings, container, results.summary)
+        out_dir, equity = settings.output.directory, results.equity
+        strategy_equity = results.strategy_equity
         try:
-            paths = write_backtest_outputs(
-                settings.output.directory,
-                trades=results.trades,
-                orders=results.orders,
-                equity=results.equity,
-                summary=summary,
-                prices=results.prices,
-                title=f"{label} — {mode.name} ({settings.env})",
-                strategy_equity=results.strategy_equity,
-            )
+            paths = write_tables(out_dir, trades=results.trade_table(),
+                                 orders=results.order_table(), equity=equity,
+                                 summary=summary, strategy_equity=strategy_equity)
         except OSError as exc:
             raise write_failure(exc, "--out") from None
+        report = partial(
+            write_report, out_dir, title=f"{container.strategy_label()} — {mode.name} "
+            f"({settings.env})", summary=summary, equity=equity, trades=results.trades,
+            prices=results.prices, strategy_equity=strategy_equity,
+        )  # fmt: skip
     finally:
         container.state_store().close()
         container.logger().close()
-    if out is not None:
-        print_summary_table(summary, console=out, title=f"{mode.name.capitalize()} summary")
-    print_diagnostics(summary, console)  # veto and resize tables, errors, warnings
-    return paths
+    return paths, summary, report
 
 
 def _summary(

@@ -16,6 +16,7 @@ from tests.integration.report_fixtures import (
     trades_frame,
     write_full_report,
 )
+from vibetrading_V2.ops.report_charts import MAX_TRADE_MARKERS
 from vibetrading_V2.ops.report_html import plotly_bundle, render_report_html
 from vibetrading_V2.ops.summary_layout import HEADER_CARDS
 
@@ -123,6 +124,23 @@ def test_report_when_a_million_bars_then_page_stays_small_and_every_marker_kept(
     candles = next(t for t in traces if t["type"] == "candlestick")
     assert len(candles["x"]) <= 1500 and max(candles["high"]) == 9.0
     assert sum(len(t["x"]) for t in traces if t.get("mode") == "markers") == 9  # none thinned
+
+
+def test_report_when_a_symbol_has_more_trades_than_markers_then_largest_marked_and_said() -> None:
+    one = trades_frame().iloc[[0]]
+    n = MAX_TRADE_MARKERS + 7
+    trades = pd.concat([one] * n, ignore_index=True)
+    # net PnL 0, 1, -2, 3, ...: the largest wins and losses are the last trades
+    trades["net_pnl"] = [(-1.0) ** i * i for i in range(n)]
+    page = render_report_html(title="many", summary=full_summary(), equity=equity_frame(),
+                              trades=trades, prices={})  # fmt: skip
+    traces, layout = chart_data(page)
+    entries = next(t for t in traces if t["name"] == "AAA long entries")
+    assert sorted(map(abs, entries["customdata"])) == list(range(7, n))  # the largest, in order
+    titles = [a["text"] for a in layout["annotations"]]
+    assert f"AAA: no prices; 500 of {n:,} trades marked, the largest wins and losses " \
+        "(trades.csv has all)" in titles
+    assert f"Trades ({n:,})" in page
 
 
 def test_report_bundle_when_vendored_then_checksum_and_version_match_its_readme() -> None:

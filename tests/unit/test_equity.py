@@ -97,6 +97,20 @@ def test_equity_curve_when_random_timeline_then_matches_reference_loop(
     assert curve.ts_ns.tolist() == case[1].tolist()
 
 
+@pytest.mark.parametrize("n_symbols", [1, 2])
+def test_equity_curve_when_held_rows_span_several_blocks_then_matches_reference_loop(
+    n_symbols: int,
+) -> None:
+    case = _random_case(11, 150_000, n_symbols, 12)  # held stretches of ~10,000+ rows each
+    curve = _curve(case, 10_000.0)
+    ref = _reference(case, 10_000.0)
+    if n_symbols == 1:
+        assert int(curve.invested.sum()) > 65_536  # valued in more than one block
+    np.testing.assert_allclose(curve.gross_exposure, ref["gross"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(curve.equity, ref["equity"], rtol=0, atol=1e-9)
+    assert curve.invested.tolist() == [bool(x) for x in ref["invested"]]
+
+
 def test_equity_curve_when_run_to_the_end_then_last_row_equals_ledger() -> None:
     case = _random_case(7, 500, 3, 40)
     sym, _, close, symbols, fills, _rows = case

@@ -9,11 +9,7 @@ import pandas as pd
 import pytest
 
 from vibetrading_V2.core.types import Side
-from vibetrading_V2.runner.results import (
-    _optional_float_column,
-    _text_column,
-    _times,
-)
+from vibetrading_V2.runner.record_tables import optional_float_column, text_column, times
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +39,16 @@ def _rows(n: int, distinct: bool) -> list[Row]:
 @pytest.mark.parametrize("distinct", [False, True])
 def test_text_column_when_records_then_equals_series_of_a_list(n: int, distinct: bool) -> None:
     rows = _rows(n, distinct)
-    got = pd.Series(_text_column(rows, "name"))
+    got = pd.Series(text_column(rows, "name"))
     pd.testing.assert_series_equal(got, pd.Series([r.name for r in rows]), check_exact=True)
-    got = pd.Series(_text_column(rows, "side", convert=True))
+    got = pd.Series(text_column(rows, "side", convert=True))
     pd.testing.assert_series_equal(got, pd.Series([str(r.side) for r in rows]), check_exact=True)
 
 
 @pytest.mark.parametrize("n", [0, 1, 500])
 def test_optional_float_column_when_nones_then_equals_pd_array_float64(n: int) -> None:
     rows = _rows(n, distinct=False)
-    got = pd.Series(_optional_float_column(rows, "price"))
+    got = pd.Series(optional_float_column(rows, "price"))
     want = pd.Series(pd.array([r.price for r in rows], dtype="Float64"))
     pd.testing.assert_series_equal(got, want, check_exact=True)
 
@@ -60,4 +56,4 @@ def test_optional_float_column_when_nones_then_equals_pd_array_float64(n: int) -
 def test_times_when_nanoseconds_then_equals_to_datetime_utc() -> None:
     ts = np.array([0, 1, 1_600_000_000_123_456_789], dtype=np.int64)
     want = pd.Series(pd.to_datetime(ts, unit="ns", utc=True))
-    pd.testing.assert_series_equal(_times(ts), want, check_exact=True)
+    pd.testing.assert_series_equal(times(ts), want, check_exact=True)

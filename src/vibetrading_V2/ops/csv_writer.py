@@ -14,7 +14,10 @@ its output details move between versions; this writer is fully specified here:
 
 It streams: the rows are written in chunks of ``CHUNK_ROWS``, each column of a chunk
 rendered at once into bytes (:mod:`vibetrading_V2.ops.csv_cells`), so a million-row
-equity curve costs a few megabytes of text at a time, never a string per cell.
+equity curve costs a few megabytes of text at a time, never a string per cell. The rows
+may come as a frame or as a ``FrameChunks`` (a run's records, made into a frame one chunk
+at a time): the bytes are the same, only the memory differs. A time column's unit is the
+finest any of its rows needs, so its chunks are read once for that first.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import pandas as pd
 
 from vibetrading_V2.ops.csv_cells import (
     Cells,
+    TimeUnit,
     float_cells,
     join_rows,
     text_cells,
@@ -39,12 +43,41 @@ from vibetrading_V2.ops.csv_cells import (
 )
 from vibetrading_V2.ops.formatting import iso_utc_strings
 
-__all__ = ["CHUNK_ROWS", "FLOAT_FORMAT", "conform_frame", "format_column", "write_csv"]
+__all__ = [
+    "CHUNK_ROWS",
+    "FLOAT_FORMAT",
+    "FrameChunks",
+    "Rows",
+    "conform_frame",
+    "format_column",
+    "write_csv",
+]
 
 FLOAT_FORMAT = ".15g"
 CHUNK_ROWS: Final = 32_768
 ColumnRenderer = Callable[[int, int], Cells]
 """Renders rows ``[start, stop)`` of one column."""
+_UNITS: Final[tuple[TimeUnit, ...]] = ("s", "ms", "us", "ns")
+
+
+class FrameChunks(Protocol):
+    """Rows made into a frame a slice at a time, e.g. from a run's records.
+
+    Why it exists: the whole frame of a long run's orders costs hundreds of MiB, and a
+    writer needs only one chunk of it at a time.
+    """
+
+    def __len__(self) -> int: ...
+
+    def frame(
+        self, start: int = 0, stop: int | None = None, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Rows ``[start, stop)`` of ``columns`` (default: every column, in table order)."""
+        ...
+
+
+Rows = pd.DataFrame | FrameChunks
+"""A table to write: a whole frame, or one made a chunk at a time."""
 
 
 def _check_columns(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
@@ -100,13 +133,16 @@ def _all_text(column: pd.Series) -> bool:
     )
 
 
-def _renderer(name: str, column: pd.Series, *, quote: bool = True) -> ColumnRenderer:
-    """How to render slices of ``column`` (rules in the module docstring)."""
+def _renderer(
+    name: str, column: pd.Series, *, quote: bool = True, unit: TimeUnit | None = None
+) -> ColumnRenderer:
+    """How to render slices of ``column`` (rules in the module docstring); a time column
+    in ``unit`` if given, else in the finest unit its own times need."""
     dtype = column.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
         ns = column.dt.as_unit("ns").array.asi8
-        unit = time_unit(ns)
-        return lambda start, stop: time_cells(ns[start:stop], unit)
+        shown = time_unit(ns) if unit is None else unit
+        return lambda start, stop: time_cells(ns[start:stop], shown)
     if pd.api.types.is_datetime64_dtype(dtype):
         if column.isna().all():  # no times at all: nothing is ambiguous
             return lambda start, stop: text_cells([""] * (stop - start))
@@ -146,19 +182,43 @@ def format_column(name: str, column: pd.Series) -> list[str]:
     ]
 
 
+def _time_units(
+    rows: FrameChunks, first: pd.DataFrame, chunk_rows: int
+) -> dict[str, TimeUnit]:
+    """Each time column's unit: the finest that any chunk of its rows needs."""
+    names = [c for c in first.columns if isinstance(first[c].dtype, pd.DatetimeTZDtype)]
+    finest = {name: 0 for name in names}
+    for start in range(0, len(rows), chunk_rows) if names else ():
+        chunk = first if start == 0 else rows.frame(start, start + chunk_rows, names)
+        for name in names:
+            unit = time_unit(chunk[name].dt.as_unit("ns").array.asi8)
+            finest[name] = max(finest[name], _UNITS.index(unit))
+    return {name: _UNITS[k] for name, k in finest.items()}
+
+
 def write_csv(
-    path: Path, name: str, frame: pd.DataFrame, columns: Sequence[str],
+    path: Path, name: str, rows: Rows, columns: Sequence[str],
     *, chunk_rows: int = CHUNK_ROWS,
 ) -> Path:
-    """Write ``frame`` (conformed to ``columns``) to ``path`` as deterministic CSV."""
-    missing = _check_columns(name, frame, columns)
-    order = [*columns, *(c for c in frame.columns if c not in columns)]
-    renderers = [
-        _renderer(f"{name}.{c}", frame[c]) for c in order if c not in missing
-    ]  # a frame with missing columns has no rows: only its header is written
+    """Write ``rows`` (conformed to ``columns``) to ``path`` as deterministic CSV."""
+    n = len(rows)
+    first = rows if isinstance(rows, pd.DataFrame) else rows.frame(0, min(chunk_rows, n))
+    missing = _check_columns(name, first, columns)  # raises only if there are rows
+    order = [*columns, *(c for c in first.columns if c not in columns)]
+    shown = [c for c in order if c not in missing]  # missing columns: no rows, header only
     with path.open("wb") as handle:
         handle.write(join_rows([text_cells([str(c)]) for c in order]))
-        for start in range(0, len(frame), chunk_rows):
-            stop = min(start + chunk_rows, len(frame))
-            handle.write(join_rows([render(start, stop) for render in renderers]))
+        if isinstance(rows, pd.DataFrame):  # whole columns at hand: each rendered in slices
+            renderers = [_renderer(f"{name}.{c}", rows[c]) for c in shown]
+            for start in range(0, n, chunk_rows):
+                stop = min(start + chunk_rows, n)
+                handle.write(join_rows([render(start, stop) for render in renderers]))
+            return path
+        units = _time_units(rows, first, chunk_rows)
+        for start in range(0, n, chunk_rows):
+            chunk = first if start == 0 else rows.frame(start, start + chunk_rows)
+            handle.write(join_rows([
+                _renderer(f"{name}.{c}", chunk[c], unit=units.get(c))(0, len(chunk))
+                for c in shown
+            ]))  # fmt: skip
     return path

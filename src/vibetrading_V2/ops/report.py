@@ -1,7 +1,9 @@
 """Backtest outputs on disk: trades, orders and equity CSVs, ``summary.json`` and an HTML report.
 
 The same inputs always give byte-identical files, so replay tests can compare runs and a
-trader can diff two reports. ``write_backtest_outputs`` is the one entry point.
+trader can diff two reports. ``write_backtest_outputs`` writes them all; a command that
+frees the run's records before the report calls its two halves, ``write_tables`` (from the
+records) and then ``write_report`` (from the small frames the report draws).
 
 Input frames (one row per item; extra columns are kept, written after these):
 
@@ -34,8 +36,9 @@ Files written to ``out_dir`` (created if missing):
     None as null, NaN/inf as the strings "NaN"/"Infinity"/"-Infinity", final newline
 ``report.html``   self-contained (plotly.js inline, works offline), the summary minus
     ``timing_keys``: cards, grouped metrics, linked equity / drawdown / candle charts with
-    every trade marked, monthly returns, trade and diagnostic tables; the layout is in
-    ``vibetrading_V2.ops.report_html``
+    the trades marked (at most ``MAX_TRADE_MARKERS`` a symbol: then the largest wins and
+    losses, said in the chart's title), monthly returns, trade and diagnostic tables; the
+    layout is in ``vibetrading_V2.ops.report_html``
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vibetrading_V2.ops.csv_writer import conform_frame, write_csv
+from vibetrading_V2.ops.csv_writer import Rows, conform_frame, write_csv
 from vibetrading_V2.ops.formatting import json_safe
 from vibetrading_V2.ops.report_html import render_report_html
 
@@ -56,7 +59,9 @@ __all__ = [
     "TRADE_COLUMNS",
     "TRADE_RUN_COLUMNS",
     "write_backtest_outputs",
+    "write_report",
     "write_summary_json",
+    "write_tables",
 ]
 
 EQUITY_COLUMNS = ("timestamp", "equity", "cash", "gross_exposure", "drawdown")
@@ -86,8 +91,8 @@ def write_summary_json(path: Path, summary: Mapping[str, object]) -> Path:
 def write_backtest_outputs(
     out_dir: Path,
     *,
-    trades: pd.DataFrame,
-    orders: pd.DataFrame,
+    trades: Rows,
+    orders: Rows,
     equity: pd.DataFrame,
     summary: Mapping[str, object],
     prices: Mapping[str, pd.DataFrame],
@@ -100,7 +105,31 @@ def write_backtest_outputs(
     Keys of the result: ``trades``, ``orders``, ``equity``, ``summary``, ``report``, and
     ``strategy_equity`` when that frame is given (a run of several strategies).
     ``summary.json`` keeps every key; the HTML leaves out ``timing_keys`` (wall-clock
-    measurements) so it is byte-identical between runs on the same inputs.
+    measurements) so it is byte-identical between runs on the same inputs. The same as
+    ``write_tables`` then ``write_report``.
+    """
+    paths = write_tables(out_dir, trades=trades, orders=orders, equity=equity,
+                         summary=summary, strategy_equity=strategy_equity)
+    paths["report"] = write_report(
+        out_dir, title=title, summary=summary, equity=equity, trades=_whole(trades),
+        prices=prices, timing_keys=timing_keys, strategy_equity=strategy_equity,
+    )
+    return paths
+
+
+def write_tables(
+    out_dir: Path,
+    *,
+    trades: Rows,
+    orders: Rows,
+    equity: pd.DataFrame,
+    summary: Mapping[str, object],
+    strategy_equity: pd.DataFrame | None = None,
+) -> dict[str, Path]:
+    """Write the CSVs and ``summary.json`` into ``out_dir`` (made if missing); their paths.
+
+    ``trades`` and ``orders`` may be ``FrameChunks`` (a run's records): they are then
+    written a chunk at a time, never held as one frame.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -117,6 +146,21 @@ def write_backtest_outputs(
             stale, "strategy_equity", strategy_equity,
             tuple(map(str, strategy_equity.columns)),
         )
+    return paths
+
+
+def write_report(
+    out_dir: Path,
+    *,
+    title: str,
+    summary: Mapping[str, object],
+    equity: pd.DataFrame,
+    trades: pd.DataFrame,
+    prices: Mapping[str, pd.DataFrame],
+    timing_keys: Sequence[str] = DEFAULT_TIMING_KEYS,
+    strategy_equity: pd.DataFrame | None = None,
+) -> Path:
+    """Write ``report.html`` into ``out_dir`` (which exists) without ``timing_keys``."""
     shown = {k: v for k, v in summary.items() if k not in set(timing_keys)}
     html = render_report_html(
         title=title,
@@ -128,5 +172,8 @@ def write_backtest_outputs(
     )
     report = out_dir / "report.html"
     report.write_text(html, encoding="utf-8", newline="\n")
-    paths["report"] = report
-    return paths
+    return report
+
+
+def _whole(rows: Rows) -> pd.DataFrame:
+    return rows if isinstance(rows, pd.DataFrame) else rows.frame()

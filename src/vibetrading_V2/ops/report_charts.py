@@ -32,9 +32,11 @@ from vibetrading_V2.ops.report_series import (
     utc_times,
 )
 
-__all__ = ["TIMELINE_DIV_ID", "timeline_div"]
+__all__ = ["MAX_TRADE_MARKERS", "TIMELINE_DIV_ID", "timeline_div"]
 
 TIMELINE_DIV_ID = "timeline"
+MAX_TRADE_MARKERS = 500
+"""Trades marked on one symbol's chart, at most: more are unreadable and weigh megabytes."""
 _WIN, _LOSS, _FLAT = "#2ca02c", "#d62728", "#7f7f7f"
 _MAX_STATE_LABELS = 20  # a line for every change, a text label on the first few
 _ROW_PX = {"equity": 320, "drawdown": 160, "strategies": 240, "price": 320, "volume": 110}
@@ -157,14 +159,23 @@ def _markers(name: str, x: FloatArray, y: FloatArray, pnl: FloatArray, scale: fl
     }  # fmt: skip
 
 
-def _trade_traces(symbol: str, trades: pd.DataFrame) -> list[Trace]:
-    """Entries (triangles: up long, down short) and exits (crosses) of every trade.
+def _marked(symbol: str, trades: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The symbol's trades to mark, in their order, and how many it has: all of them, or
+    the ``MAX_TRADE_MARKERS`` of largest absolute net PnL (earlier first among equals)."""
+    mine = trades[trades["symbol"].astype(str) == symbol]
+    if len(mine) <= MAX_TRADE_MARKERS:
+        return mine, len(mine)
+    size = np.abs(mine["net_pnl"].to_numpy(dtype=float))
+    largest = np.argsort(-np.nan_to_num(size, nan=-np.inf), kind="stable")[:MAX_TRADE_MARKERS]
+    return mine.iloc[np.sort(largest)], len(mine)
+
+
+def _trade_traces(mine: pd.DataFrame, symbol: str) -> list[Trace]:
+    """Entries (triangles: up long, down short) and exits (crosses) of the trades ``mine``.
 
     Each trade's net PnL colours its markers and shows on hover; the page carries it as
-    one typed array per trace, not a text per trade, so tens of thousands of trades stay
-    a few hundred kilobytes.
+    one typed array per trace, not a text per trade.
     """
-    mine = trades[trades["symbol"].astype(str) == symbol]
     if not len(mine):
         return []
     pnl = mine["net_pnl"].to_numpy(dtype=float)
@@ -187,6 +198,13 @@ def _trade_traces(symbol: str, trades: pd.DataFrame) -> list[Trace]:
         traces.append(_markers(f"{symbol} exits", _ms(exits[closed]), exit_y, pnl[closed],
                                scale, "x", "exit"))
     return traces
+
+
+def _marked_title(title: str, marked: int, total: int) -> str:
+    if marked == total:
+        return title
+    return (f"{title}; {marked:,} of {total:,} trades marked, the largest wins and losses "
+            "(trades.csv has all)")
 
 
 def _strategy_lines(pnl: pd.DataFrame) -> tuple[list[Trace], str]:
@@ -289,10 +307,11 @@ def timeline_div(
         data += [{**t, "xaxis": "x3", "yaxis": "y3"} for t in per_strategy]
     for symbol in symbols:
         price, volume, title = _price_traces(symbol, prices.get(symbol))
+        marked, total = _marked(symbol, trades)
         kinds.append("price")
-        titles.append(title)
+        titles.append(_marked_title(title, len(marked), total))
         axes = {"xaxis": f"x{len(kinds)}", "yaxis": f"y{len(kinds)}"}
-        data += [{**t, **axes} for t in [*price, *_trade_traces(symbol, trades)]]
+        data += [{**t, **axes} for t in [*price, *_trade_traces(marked, symbol)]]
         if volume is not None:
             kinds.append("volume")
             titles.append(f"{symbol} volume")

@@ -10,8 +10,9 @@ says "none" rather than vanish.
 Size: the page inlines plotly.js once. It is the finance bundle of plotly.js 4.1 (1.28 MB,
 vendored in ``ops/vendor`` with its licence and provenance), not the 4.8 MB full bundle:
 the report draws only scatter, bar and candlestick traces, all in that bundle. Long series
-are thinned for drawing (``report_series``), so a million-bar run's page grows only by its
-trade markers (all kept) and its trades table (the first ``MAX_TRADE_ROWS``).
+are thinned for drawing (``report_series``) and each symbol's chart marks at most
+``report_charts.MAX_TRADE_MARKERS`` trades, so a long run's page stays a few megabytes
+whatever its bars and trades: the trades table lists the first ``MAX_TRADE_ROWS``.
 
 Determinism: fixed element ids, colours written out (no plotly template looked up), no
 time- or random-dependent text; the wall-clock keys are left out by the caller

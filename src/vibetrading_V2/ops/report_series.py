@@ -3,9 +3,9 @@
 Why its own module: a million-bar run must still give a report that opens in seconds, so
 every long series is thinned before it is drawn, in ways that keep what a trader looks
 for: a line keeps each pixel column's lowest and highest point (a spike is never lost),
-candles are merged into wider candles whose high and low are the true extremes, and trade
-markers are never thinned. The buy-and-hold line and the monthly returns are computed on
-the full series first, then thinned like any other line.
+candles are merged into wider candles whose high and low are the true extremes (trade
+markers are bounded per chart apart, in ``report_charts``). The buy-and-hold line and the
+monthly returns are computed on the full series first, then thinned like any other line.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 _BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
 _SIGN = {_BUY: float(_BUY.sign), _SELL: float(_SELL.sign)}
+_BLOCK = 1 << 16  # rows valued at once
 _SYMBOL, _SIDE, _QUANTITY, _PRICE, _FEE = map(
     attrgetter, ("symbol", "side", "quantity", "price", "fee")
 )
@@ -162,26 +163,43 @@ def marked_rows(
         held_ends.append(ends)
         # the wanted rows inside each held segment, as places in ``wanted``
         at, qty = _held_rows(wanted.searchsorted(starts), wanted.searchsorted(ends), qty_held)
-        held = wanted[at]
-        # the symbol's last close on each held row (its first bar is at or before)
-        last_close = px[bar_rows[bar_rows.searchsorted(held, side="right") - 1]]
-        value[at] += qty * last_close
-        gross[at] += np.abs(qty) * last_close
-        invested[at] = True
+        for lo in range(0, len(at), _BLOCK):  # a block at a time: few temporaries of m rows
+            _add_marks(value, gross, invested, at[lo : lo + _BLOCK], qty[lo : lo + _BLOCK],
+                       wanted, bar_rows, px)  # fmt: skip
     return value, gross, invested, _covered(held_starts, held_ends)
+
+
+def _add_marks(
+    value: FloatArray, gross: FloatArray, invested: BoolArray, at: IntArray, qty: FloatArray,
+    wanted: IntArray, bar_rows: IntArray, px: FloatArray,
+) -> None:  # fmt: skip
+    """Add ``qty`` held, valued at the symbol's last close (its bars are ``bar_rows``), to
+    the wanted rows at places ``at``: ``value += qty * close``, ``gross += |qty| * close``."""
+    # the symbol's last close on each held row (its first bar is at or before)
+    slot = bar_rows.searchsorted(wanted[at], side="right")
+    slot -= 1
+    marked = px[bar_rows[slot]]
+    marked *= qty
+    value[at] += marked
+    np.negative(marked, out=marked, where=qty < 0.0)  # |qty| * close, exactly
+    gross[at] += marked
+    invested[at] = True
 
 
 def _covered(starts: list[IntArray], ends: list[IntArray]) -> int:
     """How many rows lie in at least one of the segments ``[starts, ends)`` (of any symbol):
-    a sweep over the segments' edges, not a counter per row."""
+    the segments by start, each adding what it reaches past the furthest end before it."""
     if not starts:
         return 0
-    edges = np.concatenate([*starts, *ends])
-    steps = np.concatenate([np.ones(sum(map(len, starts)), dtype=np.int64),
-                            np.full(sum(map(len, ends)), -1, dtype=np.int64)])
-    order = np.argsort(edges, kind="stable")
-    edges, depth = edges[order], np.cumsum(steps[order])
-    return int(np.diff(edges)[depth[:-1] > 0].sum())
+    begin = np.concatenate(starts)
+    order = np.argsort(begin, kind="stable")
+    begin = begin[order]
+    reach = np.concatenate(ends)[order]
+    del order
+    np.maximum.accumulate(reach, out=reach)  # the furthest end of the segments so far
+    covered = int(reach[0] - begin[0])
+    np.maximum(begin[1:], reach[:-1], out=begin[1:])  # where each one's new rows begin
+    return covered + int((reach[1:] - begin[1:]).sum())
 
 
 def _cash_after(

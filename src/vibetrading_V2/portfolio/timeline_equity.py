@@ -109,6 +109,7 @@ def _validate(timeline: BarTimeline, fills: Sequence[Fill], rows: IntArray) -> N
         raise ValueError(f"symbol_index must lie in [0, {len(timeline.symbols)})")
     if len(times) > 1 and bool(np.any(times[1:] <= times[:-1])):
         raise ValueError("ts_ns must be sorted in time (non-decreasing)")
-    if not bool(np.isfinite(timeline.close).all()):
+    close = timeline.close  # min and max: NaN and infinities show there, with no mask a row
+    if n and not (np.isfinite(close.min()) and np.isfinite(close.max())):
         raise ValueError("close contains NaN or infinite prices")
     check_fill_rows(fills, rows, n, timeline.symbols)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
 
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
@@ -25,16 +22,11 @@ from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.diagnostics import diagnostics_summary
 from vibetrading_V2.runner.engine import EngineRun
+from vibetrading_V2.runner.record_tables import RecordTable, order_table, times, trade_table
 from vibetrading_V2.runner.run_orders import run_orders
 
 __all__ = ["BacktestResults", "build_results"]
 
-_UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
-_NS_PER_DAY = 86_400 * 1_000_000_000
-_REQUEST = attrgetter("request")
-# what pandas makes of a list of str: the pyarrow-backed "str" dtype on pandas 3
-_TEXT = pd.Series(["x"]).dtype
-_ARROW_TEXT = isinstance(_TEXT, pd.StringDtype) and _TEXT.storage == "pyarrow"
 
 
 class BacktestResults:
@@ -67,12 +59,20 @@ class BacktestResults:
     @cached_property
     def trades(self) -> pd.DataFrame:
         """One row per round trip (``trades.csv``), then one per position still open."""
-        return _trades_frame(self._trades, self._open)
+        return self.trade_table().frame()
 
     @cached_property
     def orders(self) -> pd.DataFrame:
         """One row per order in its last state (``orders.csv``)."""
-        return _orders_frame(self._orders)
+        return self.order_table().frame()
+
+    def trade_table(self) -> RecordTable:
+        """``trades``' rows made a slice at a time from the run's records (for writers)."""
+        return trade_table(self._trades, self._open)
+
+    def order_table(self) -> RecordTable:
+        """``orders``' rows made a slice at a time from the run's records (for writers)."""
+        return order_table(self._orders)
 
     @cached_property
     def equity(self) -> pd.DataFrame:
@@ -87,8 +87,8 @@ class BacktestResults:
         if len(ids) < 2:
             return None
         run = self.run
-        times, series = strategy_pnl_series(run.timeline, run.fills, run.fill_rows, ids)
-        return pd.DataFrame({"timestamp": _times(times), **series}, copy=False)
+        stamps, series = strategy_pnl_series(run.timeline, run.fills, run.fill_rows, ids)
+        return pd.DataFrame({"timestamp": times(stamps), **series}, copy=False)
 
     def _strategy_rows(self) -> list[Mapping[str, object]]:
         rows = self.summary.get("strategies")
@@ -161,66 +161,10 @@ def _equity_frame(curve: EquityCurve, initial_cash: float) -> pd.DataFrame:
     np.divide(curve.equity, drawdown, out=drawdown)
     drawdown -= 1.0
     columns = {
-        "timestamp": _times(curve.ts_ns), "equity": curve.equity, "cash": curve.cash,
+        "timestamp": times(curve.ts_ns), "equity": curve.equity, "cash": curve.cash,
         "gross_exposure": curve.gross_exposure, "drawdown": drawdown,
     }  # fmt: skip
     return pd.DataFrame(columns, copy=False)
-
-
-def _times(ts_ns: npt.ArrayLike) -> pd.Series:
-    """UTC times of nanosecond stamps: ``pd.to_datetime(ts_ns, unit="ns", utc=True)``."""
-    values = np.ascontiguousarray(ts_ns, dtype=np.int64).view("M8[ns]")
-    return pd.Series(pd.DatetimeIndex(values, dtype=_UTC_NS))
-
-
-def _trades_frame(trades: list[RoundTrip], held: Sequence[OpenPosition] = ()) -> pd.DataFrame:
-    """Closed trades in the order they closed, then the open positions (``exit_reason``
-    ``open``, no exit time, valued at the last close)."""
-    rows: list[RoundTrip | OpenPosition] = [*trades, *held]
-    entry_ns = _int_column(rows, "entry_ts_ns")
-    exit_ns = _int_column(rows, "exit_ts_ns")
-    # an open position is held until the last bar: its duration so far
-    until_ns = exit_ns.copy()
-    until_ns[len(trades):] = [p.last_ts_ns for p in held]
-    return pd.DataFrame(
-        {
-            "strategy_id": _text_column(rows, "strategy_id"),
-            "symbol": _text_column(rows, "symbol"),
-            "direction": _text_column(rows, "direction", convert=True),
-            "entry_time": _times(entry_ns),
-            "exit_time": _times(exit_ns),
-            "quantity": _float_column(rows, "quantity"),
-            "entry_price": _float_column(rows, "entry_price"),
-            "exit_price": _float_column(rows, "exit_price"),
-            "pnl": _float_column(rows, "pnl"),
-            "fees": _float_column(rows, "fees"),
-            "net_pnl": _float_column(rows, "net_pnl"),
-            "return_pct": _float_column(rows, "return_pct"),
-            "exit_reason": _text_column(rows, "exit_reason"),
-            "duration_days": (until_ns - entry_ns) / _NS_PER_DAY,
-        }
-    )
-
-
-def _orders_frame(orders: list[Order]) -> pd.DataFrame:
-    requests = list(map(_REQUEST, orders))
-    return pd.DataFrame(
-        {
-            "client_order_id": _text_column(requests, "client_order_id"),
-            "strategy_id": _text_column(requests, "strategy_id"),
-            "symbol": _text_column(requests, "symbol"),
-            "side": _text_column(requests, "side", convert=True),
-            "order_type": _text_column(requests, "order_type", convert=True),
-            "quantity": _float_column(requests, "quantity"),
-            "limit_price": _optional_float_column(requests, "limit_price"),
-            "stop_price": _optional_float_column(requests, "stop_price"),
-            "status": _text_column(orders, "status", convert=True),
-            "filled_quantity": _float_column(orders, "filled_quantity"),
-            "average_price": _optional_float_column(orders, "average_price"),
-            "reason": pd.array(list(map(attrgetter("reason"), orders)), dtype=object),
-            "created_time": _times(_int_column(requests, "created_ns")),
-        }
-    )
 
 
 def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
@@ -232,48 +176,9 @@ def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:
         start_ns, close_ns, fields = kept.arrays()
         columns: dict[str, Any] = dict(fields)
         if kept.width > 1:
-            columns["close_time"] = _times(close_ns).array
-        index = pd.DatetimeIndex(_times(start_ns), name="timestamp")
+            columns["close_time"] = times(close_ns).array
+        index = pd.DatetimeIndex(times(start_ns), name="timestamp")
         frame = pd.DataFrame(columns, index=index, copy=False)
         frame.attrs["bars_per_candle"] = kept.width
         prices[symbol] = frame
     return prices
-
-
-# -- frame columns from lists of records, one C-level pass per field -------------------------
-
-
-def _float_column(items: Sequence[object], name: str) -> npt.NDArray[np.float64]:
-    return np.fromiter(map(attrgetter(name), items), dtype=np.float64, count=len(items))
-
-
-def _int_column(items: Sequence[object], name: str) -> npt.NDArray[np.int64]:
-    return np.fromiter(map(attrgetter(name), items), dtype=np.int64, count=len(items))
-
-
-def _optional_float_column(items: Sequence[object], name: str) -> Any:
-    """``pd.array([...], dtype="Float64")`` of the field: None (and NaN) become NA."""
-    values = np.array(list(map(attrgetter(name), items)), dtype=np.float64)
-    return pd.arrays.FloatingArray(values, np.isnan(values))
-
-
-def _text_column(items: Sequence[object], name: str, *, convert: bool = False) -> Any:
-    """The field of every item (``str()`` of it if ``convert``), typed as pandas types a list.
-
-    Fields such as a symbol or a side repeat on every row: each distinct value becomes one
-    label and the column is built from codes into the labels, not a Python string a row.
-    """
-    values = list(map(attrgetter(name), items))
-    if not _ARROW_TEXT or not values:
-        return [str(v) for v in values] if convert else values
-    labels = dict.fromkeys(values)
-    if 4 * len(labels) > len(values):  # mostly distinct (order ids): nothing to share
-        texts = pa.array(list(map(str, values)) if convert else values, type=pa.large_string())
-    else:
-        code = {label: i for i, label in enumerate(labels)}
-        texts = pa.DictionaryArray.from_arrays(
-            pa.array(np.fromiter(map(code.__getitem__, values), np.int32, len(values))),
-            pa.array(list(map(str, labels)) if convert else list(labels),
-                     type=pa.large_string()),
-        ).cast(pa.large_string())
-    return pd.array(texts, dtype=_TEXT)
