@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Final, TypeAlias
 
 from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.core.id_index import IdIndex
 from vibetrading_V2.core.ports import Clock, StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
 from vibetrading_V2.store.records import (
@@ -78,10 +79,10 @@ class InMemoryStateStore(StateStore):
         # order is recorded three times or more; the write path only appends)
         self._orders: dict[str, Order] = {}
         self._folded = 0
-        # fills in order, and their ids: a set takes a new id with fewer cache misses than a
-        # dictionary (one table, probed in place), and the fills need no look-up by id
+        # fills in order, and where each execution id is among them (4 bytes a fill, where
+        # a set of the ids would take ~40)
         self._fills: list[Fill] = []
-        self._fill_ids: set[str] = set()
+        self._fill_ids = _FillIds(self._fills)
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
         self._positions: dict[str, Position] = {}
@@ -133,12 +134,10 @@ class InMemoryStateStore(StateStore):
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
-        ids = self._fill_ids
-        n_ids = len(ids)
-        ids.add(fill.execution_id)  # one look-up: the set grows only for a new id
-        if len(ids) == n_ids:
+        fills = self._fills
+        if self._fill_ids.add(fill.execution_id, len(fills)) >= 0:
             return False
-        self._fills.append(fill)
+        fills.append(fill)
         self._fills_ns.append(self._now())
         return True
 
@@ -186,8 +185,8 @@ class InMemoryStateStore(StateStore):
             return
         self._mark = None
         n_intents, n_history, n_fills, n_vetoes = mark[0], mark[1], mark[2], mark[3]
-        for fill in self._fills[n_fills:]:
-            self._fill_ids.discard(fill.execution_id)
+        for k in range(len(self._fills) - 1, n_fills - 1, -1):
+            self._fill_ids.forget(k)
         del self._intent_ts[n_intents:]
         del self._intent_strategies[n_intents:]
         del self._intent_list[n_intents:]
@@ -241,7 +240,7 @@ class InMemoryStateStore(StateStore):
         return list(self._fills)
 
     def has_fill(self, execution_id: str) -> bool:
-        return execution_id in self._fill_ids
+        return self._fill_ids.find(execution_id) >= 0
 
     def positions(self) -> list[Position]:
         """The latest recorded position of each symbol, by symbol."""
@@ -295,3 +294,14 @@ class InMemoryStateStore(StateStore):
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class _FillIds(IdIndex):
+    """The store's execution ids, read from its fills."""
+
+    def __init__(self, fills: list[Fill]) -> None:
+        super().__init__()
+        self._fills = fills
+
+    def key_at(self, position: int) -> str:
+        return self._fills[position].execution_id
