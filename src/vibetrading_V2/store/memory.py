@@ -83,8 +83,8 @@ class InMemoryStateStore(StateStore):
         # order is recorded three times or more; the write path only appends)
         self._orders: dict[str, Order] = {}
         self._folded = 0
-        # fills in order, and where each execution id is among them (4 bytes a fill, where
-        # a set of the ids would take ~40)
+        # fills in order, and where each execution id is among them (8-16 bytes a fill,
+        # where a set of the ids would take ~40)
         self._fills: list[Fill] = []
         self._fill_ids = _FillIds(self._fills)
         self._vetoes: list[VetoRecord] = []
