@@ -1,12 +1,11 @@
-"""``IdIndex``: where each of many string ids sits in its owner's list, in 8-16 bytes an id.
+"""``IdIndex``: where each of many string ids sits in its owner's list, in 4-8 bytes an id.
 
 A long backtest's records deduplicate a million ids or more (the store's execution ids,
 the simulator's client order ids). A Python set of a million strings is ~32 MiB (a 16-byte
 slot holds a hash and a pointer, and the table keeps 2 to 4 slots an id), although each id
 already lives in a list of its owner's (the fills, the orders). This index keeps only the
-positions into that list and part of each id's hash, in an open-addressing table of 8-byte
-slots at most three quarters full, and asks the owner for the id at a position when it
-compares.
+positions into that list, in an open-addressing table of 4-byte slots at most half full,
+and asks the owner for the id at a position when it compares.
 """
 
 from __future__ import annotations
@@ -19,8 +18,6 @@ from mypy_extensions import mypyc_attr
 __all__ = ["IdIndex"]
 
 _FIRST_SIZE: Final = 8
-_LOW: Final = 0xFFFFFFFF  # a slot: (position + 1) << 32 | the low 32 bits of the id's hash
-_SHIFT: Final = 32
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests subclass it
@@ -29,12 +26,11 @@ class IdIndex:
 
     Why it exists: a set's memory for ids whose strings the owner keeps anyway. Ids are
     added once each, at the position their item takes (``add``); ``forget`` takes one out
-    again (a rolled-back row). A slot keeps 32 bits of its id's hash beside the position,
-    so growing never reads an id and a probe reads one only when those bits match.
+    again (a rolled-back row). Lookups cost a string comparison a probed slot.
     """
 
     def __init__(self) -> None:
-        self._slots: array[int] = array("q", bytes(8 * _FIRST_SIZE))  # 0: empty
+        self._slots: array[int] = array("i", bytes(4 * _FIRST_SIZE))  # position + 1; 0 empty
         self._mask = _FIRST_SIZE - 1
         self._count = 0
 
@@ -48,41 +44,37 @@ class IdIndex:
     def find(self, key: str) -> int:
         """The position filed under ``key``, or -1."""
         slots, mask = self._slots, self._mask
-        tag = hash(key) & _LOW
-        i = tag & mask
+        i = hash(key) & mask
         while True:
             filed = slots[i]
             if filed == 0:
                 return -1
-            if filed & _LOW == tag and self.key_at((filed >> _SHIFT) - 1) == key:
-                return (filed >> _SHIFT) - 1
+            if self.key_at(filed - 1) == key:
+                return filed - 1
             i = (i + 1) & mask
 
     def add(self, key: str, position: int) -> int:
         """File ``key`` at ``position`` unless it is filed; -1 if it was new, else the
         position it was filed at (and nothing changes). One probe sequence either way."""
-        if 4 * (self._count + 1) > 3 * (self._mask + 1):  # at most three quarters full
+        if 2 * (self._count + 1) > self._mask + 1:
             self._grow()
         slots, mask = self._slots, self._mask
-        tag = hash(key) & _LOW
-        i = tag & mask
+        i = hash(key) & mask
         while True:
             filed = slots[i]
             if filed == 0:
-                slots[i] = ((position + 1) << _SHIFT) | tag
+                slots[i] = position + 1
                 self._count += 1
                 return -1
-            if filed & _LOW == tag and self.key_at((filed >> _SHIFT) - 1) == key:
-                return (filed >> _SHIFT) - 1
+            if self.key_at(filed - 1) == key:
+                return filed - 1
             i = (i + 1) & mask
 
     def forget(self, position: int) -> None:
         """Take the id at ``position`` out (the owner still holds it while this runs)."""
         slots, mask = self._slots, self._mask
-        tag = hash(self.key_at(position)) & _LOW
-        wanted = ((position + 1) << _SHIFT) | tag
-        i = tag & mask
-        while slots[i] != wanted:
+        i = hash(self.key_at(position)) & mask
+        while slots[i] != position + 1:
             if slots[i] == 0:
                 return
             i = (i + 1) & mask
@@ -94,7 +86,7 @@ class IdIndex:
             filed = slots[j]
             if filed == 0:
                 break
-            home = filed & mask
+            home = hash(self.key_at(filed - 1)) & mask
             if (j > i and (home <= i or home > j)) or (j < i and i >= home > j):
                 slots[i] = filed
                 i = j
@@ -104,11 +96,11 @@ class IdIndex:
     def _grow(self) -> None:
         old = self._slots
         size = 2 * (self._mask + 1)
-        slots = self._slots = array("q", bytes(8 * size))
+        slots = self._slots = array("i", bytes(4 * size))
         mask = self._mask = size - 1
         for filed in old:
             if filed != 0:
-                i = filed & mask
+                i = hash(self.key_at(filed - 1)) & mask
                 while slots[i] != 0:
                     i = (i + 1) & mask
                 slots[i] = filed

@@ -33,7 +33,7 @@ class OrderBook:
     ``cancel`` call); matching skips them and ``compact`` drops them.
 
     Every order is kept in creation order, its place filed under its id in an ``IdIndex``
-    (8-16 bytes an order, not a set's ~40); once it ends only its final report is kept, so
+    (4-8 bytes an order, not a set's ~40); once it ends only its final report is kept, so
     its working record (the largest object of an order) is freed and its memory reused by
     the next one. Orders are found by id through the latest filled one, the working ones,
     then that index. ``log`` is the update stream: the book notes there every order it

@@ -83,7 +83,7 @@ class InMemoryStateStore(StateStore):
         # order is recorded three times or more; the write path only appends)
         self._orders: dict[str, Order] = {}
         self._folded = 0
-        # fills in order, and where each execution id is among them (8-16 bytes a fill,
+        # fills in order, and where each execution id is among them (4-8 bytes a fill,
         # where a set of the ids would take ~40)
         self._fills: list[Fill] = []
         self._fill_ids = _FillIds(self._fills)
