@@ -40,6 +40,7 @@ from cli.settings_errors import (
 )
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.policies.config import PolicySet
+from vibetrading_V2.policies.safety_config import SafetyPolicy
 
 __all__ = [
     "CONFIG_DIR_VARIABLE",
@@ -188,6 +189,7 @@ class AppSettings(BaseSettings):
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
     paper: PaperSettings = Field(default_factory=PaperSettings)
+    safety: SafetyPolicy = Field(default_factory=SafetyPolicy)
     _root: Path | None = PrivateAttr(default=None)
 
     @property
@@ -221,6 +223,8 @@ class AppSettings(BaseSettings):
         """
         # an empty strategies: list is left out, so one-strategy hashes stay as they were
         unused = {"output", "logging", "paper"} | (set() if self.strategies else {"strategies"})
+        if self.safety == SafetyPolicy():  # left out at its defaults: older hashes stand
+            unused.add("safety")
         shaping = self.model_dump(mode="json", exclude=unused)
         if self._root is not None:
             for section, key in PATH_FIELDS:

@@ -134,6 +134,9 @@ class OrderPipeline:
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         net = self._ledger.net_quantity(intent.symbol)  # the account's, over all strategies
+        working = self._execution.open_orders()  # pending exposure, then replaced below
+        pending = self._risk.pending(working, strategy_id=self.strategy_id,
+                                     symbol=intent.symbol, book=self._ledger)
         decision = self._risk.check_order(
             symbol=intent.symbol,
             side=side,
@@ -142,12 +145,14 @@ class OrderPipeline:
             position_qty=net,
             equity=equity,
             gross_notional=self._ledger.gross_notional(),
+            pending_qty=pending.quantity,
+            pending_gross=pending.other_gross,
         )
         if not decision.approved:
             reasons = tuple([str(r) for r in decision.reasons])
             self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
-        self._cancel_working(intent.symbol)  # the new target replaces any pending order
+        self._cancel_working(intent.symbol, working)  # the new target replaces them
         return self._route(self._request(ts_ns, intent, price, target, current, net))
 
     def _request(self, ts_ns: int, intent: Intent, price: float, target: float,
@@ -294,10 +299,10 @@ class OrderPipeline:
         self._logger.info("intent_resized", strategy=self.strategy_id, symbol=intent.symbol,
                           reason=_RISK_CAP, detail=detail, count=n, ts_ns=ts_ns)
 
-    def _cancel_working(self, symbol: str | None) -> int:
-        """Cancel this strategy's working orders (of ``symbol``, or all); record each."""
+    def _cancel_working(self, symbol: str | None, working: list[Order]) -> int:
+        """Cancel this strategy's ``working`` orders (of ``symbol``, or all); record each."""
         cancelled = 0
-        for order in self._execution.open_orders():
+        for order in working:
             request = order.request
             if request.strategy_id == self.strategy_id and symbol in (None, request.symbol):
                 self._store.record_order(self._execution.cancel(order.client_order_id))
@@ -307,7 +312,10 @@ class OrderPipeline:
     def _route(self, request: OrderRequest) -> Order:
         in_flight = Order(request, _IN_FLIGHT, updated_ns=request.created_ns)
         self._store.record_order(in_flight)
+        sent = self._risk.in_flight
+        sent.sent(request)  # counted by the exposure checks until answered
         order = self._execution.submit(request)
+        sent.answered(request.client_order_id)
         self._sent.append(request.client_order_id)
         self._store.record_order(order)
         if order.status is not _REJECTED:
