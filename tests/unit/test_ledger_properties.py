@@ -137,6 +137,28 @@ def test_ledger_when_replayed_with_duplicates_then_identical_to_single_pass(
     )
 
 
+@settings(max_examples=50, deadline=None, database=None)
+@given(steps)
+def test_ledger_when_fills_booked_as_recorded_then_identical_to_apply_fill(
+    raw: list[tuple[str, str, Side, float, float, float, str]],
+) -> None:
+    fills = _fills(raw)
+    checked, recorded = Ledger(1_000.0), Ledger(1_000.0)
+    for f in fills:
+        checked.apply_fill(f)
+        recorded.apply_recorded_fill(f)
+    assert recorded.trades() == checked.trades()
+    assert recorded.positions() == checked.positions()
+    assert [recorded.strategy_pnl(s) for s in STRATEGIES] == [
+        checked.strategy_pnl(s) for s in STRATEGIES
+    ]
+    assert (recorded.cash(), recorded.fees(), recorded.realized_pnl()) == (
+        checked.cash(),
+        checked.fees(),
+        checked.realized_pnl(),
+    )
+
+
 _marks = st.lists(
     st.tuples(st.sampled_from(("A", "B", "C")), st.floats(min_value=-50.0, max_value=300.0)),
     max_size=10,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.id_index import IdIndex
 from vibetrading_V2.core.ports import ExecutionUpdates
 from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus
 from vibetrading_V2.execution.orders import WorkingOrder
@@ -31,20 +32,17 @@ class OrderBook:
     Per-symbol lists may still hold orders that ended elsewhere (an OCO cancel, a
     ``cancel`` call); matching skips them and ``compact`` drops them.
 
-    Every order is kept in creation order with its id in a set (a new id costs one set
-    insert); once it ends only its final report is kept, so its working record (the
-    largest object of an order) is freed and its memory reused by the next one. Orders
-    are found by id through the working ones, the latest filled one, and an index of all
-    of them that is brought up to date only when a finished order is asked for (rare
-    while a run goes on). ``log`` is the update stream: the book notes there every order
-    it starts or ends; the filler notes fills and other changes.
+    Every order is kept in creation order, its place filed under its id in an ``IdIndex``
+    (4-8 bytes an order, not a set's ~40); once it ends only its final report is kept, so
+    its working record (the largest object of an order) is freed and its memory reused by
+    the next one. Orders are found by id through the latest filled one, the working ones,
+    then that index. ``log`` is the update stream: the book notes there every order it
+    starts or ends; the filler notes fills and other changes.
     """
 
     def __init__(self) -> None:
         self._all: list[Known] = []  # an order's place is its seq - 1
-        self._ids: set[str] = set()
-        self._index: dict[str, Known] = {}  # of _all[:_indexed]
-        self._indexed = 0
+        self._places = _OrderPlaces(self._all)
         self._working: dict[str, WorkingOrder] = {}
         self._by_symbol: dict[str, list[WorkingOrder]] = {}
         self._groups: dict[str, list[WorkingOrder]] = {}
@@ -61,15 +59,8 @@ class OrderBook:
         working = self._working.get(client_order_id)
         if working is not None:
             return working
-        if client_order_id not in self._ids:
-            return None
-        index = self._index
-        orders = self._all
-        for k in range(self._indexed, len(orders)):
-            known = orders[k]
-            index[known.request.client_order_id] = known
-        self._indexed = len(orders)
-        return index.get(client_order_id)
+        place = self._places.find(client_order_id)
+        return self._all[place] if place >= 0 else None
 
     def filled(self, order: WorkingOrder) -> None:
         """Note ``order`` as the one that filled last (``get`` looks there first)."""
@@ -93,14 +84,11 @@ class OrderBook:
         Returns the order filed under the id: ``order`` itself, or the one that came first
         (then ``order`` is dropped); ``activate`` makes it work.
         """
-        ids = self._ids
-        n_ids = len(ids)
-        ids.add(order.request.client_order_id)  # one look-up: grows only for a new id
-        if len(ids) == n_ids:
-            known = self.get(order.request.client_order_id)
-            if known is not None:
-                return known
-        self._all.append(order)
+        orders = self._all
+        place = self._places.add(order.request.client_order_id, len(orders))
+        if place >= 0:
+            return orders[place]
+        orders.append(order)
         self._seq += 1
         order.number(self._seq)
         return order
@@ -148,8 +136,6 @@ class OrderBook:
         place = order.seq - 1
         if 0 <= place < len(self._all) and self._all[place] is order:
             self._all[place] = report
-            if place < self._indexed:
-                self._index[cid] = report
 
     @property
     def has_working(self) -> bool:
@@ -196,3 +182,17 @@ def _append(lists: dict[str, list[WorkingOrder]], key: str, order: WorkingOrder)
         lists[key] = [order]
     else:
         members.append(order)
+
+
+class _OrderPlaces(IdIndex):
+    """The book's client order ids, read from its orders (working record or report)."""
+
+    def __init__(self, orders: list[Known]) -> None:
+        super().__init__()
+        self._orders = orders
+
+    def key_at(self, position: int) -> str:
+        known = self._orders[position]
+        if isinstance(known, WorkingOrder):
+            return known.request.client_order_id
+        return known.request.client_order_id

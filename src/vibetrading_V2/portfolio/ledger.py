@@ -95,8 +95,9 @@ class _StrategyAccount:
 class Ledger:
     """Cash, net positions, realised/unrealised PnL and fees, per symbol and per strategy.
 
-    ``apply_fill`` moves cash by ``-(signed quantity * price + fee)`` and nets the fill into
-    the symbol's and the strategy's positions. ``mark`` sets the last price used for
+    ``apply_fill`` (or ``apply_recorded_fill``, see there) moves cash by
+    ``-(signed quantity * price + fee)`` and nets the fill into the symbol's and the
+    strategy's positions. ``mark`` sets the last price used for
     valuation; a symbol never marked is valued at its last fill price.
     """
 
@@ -133,6 +134,21 @@ class Ledger:
         seen.add(fill.execution_id)  # one look-up: the set grows only for a new id
         if len(seen) == n_seen:
             return False
+        self._book_fill(fill)
+        return True
+
+    def apply_recorded_fill(self, fill: Fill) -> None:
+        """Book ``fill``, which the caller's state store has just recorded as new.
+
+        The store's check of the execution id is then the one deduplication (the pipeline
+        records a fill before it books it); this ledger keeps no id of its own for it, a
+        set of a million ids being ~40 MB. Mixing it with ``apply_fill`` on the same fills
+        would book them twice.
+        """
+        _check_fill(fill)
+        self._book_fill(fill)
+
+    def _book_fill(self, fill: Fill) -> None:
         symbol = fill.symbol
         price = fill.price
         fee = fill.fee
@@ -165,7 +181,6 @@ class Ledger:
         before = len(trades)
         book.tracker.record(fill, move, trades)
         account.n_trades += len(trades) - before
-        return True
 
     def mark(self, symbol: str, price: float) -> None:
         """Set the last price of ``symbol`` used to value its position."""

@@ -232,7 +232,7 @@ class OrderPipeline:
         """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""
         if not self._store.record_fill(fill):
             return False
-        self._ledger.apply_fill(fill)
+        self._ledger.apply_recorded_fill(fill)  # the store's check was the dedupe
         order = self._execution.order(fill.client_order_id)
         if order is not None:  # the order's filled state is part of the record too
             self._store.record_order(order)

@@ -7,8 +7,9 @@ SQLite's does.
 Every row is stamped with ``recorded_ns`` from the run's clock (``recorded_ns(table)``).
 
 A backtest of a year of minutes books close to a million orders, so the rows are kept
-compactly and rebuilt when read: the times are 8-byte columns (``array('q')``, no int
-object a row), an intent is its three fields in three columns, and an
+compactly and rebuilt when read: a row's ``recorded_ns`` is kept as its distance from the
+row's own time, in runs of equal values (``IntRuns``; in a backtest all are 0), an intent
+is its three fields in three columns, and an
 order's two usual first states have no ``Order`` object of their own: an in-flight row is
 its request alone, the accepted row that follows it its venue order id alone (see
 ``record_order``).
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from typing import Final, TypeAlias
 
 from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.core.id_index import IdIndex
 from vibetrading_V2.core.ports import Clock, StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
 from vibetrading_V2.store.records import (
@@ -33,6 +35,7 @@ from vibetrading_V2.store.records import (
     check_order,
     unknown_table,
 )
+from vibetrading_V2.store.runs import IntRuns, TextRuns
 
 __all__ = ["InMemoryStateStore"]
 
@@ -57,12 +60,14 @@ class InMemoryStateStore(StateStore):
 
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock
-        # recorded_ns of each row, per table but controls (kept by key), in row order
-        self._intents_ns: array[int] = array("q")
-        self._orders_ns: array[int] = array("q")
-        self._fills_ns: array[int] = array("q")
-        self._vetoes_ns: array[int] = array("q")
-        self._recorded: dict[str, array[int]] = dict(zip(
+        # recorded_ns of each row, per table but controls (kept by key), in row order, less
+        # the row's own time (an intent's, veto's or fill's ts_ns, an order's updated_ns):
+        # as runs of equal values, a backtest's (its clock stands at the bar's time) are one
+        self._intents_ns = IntRuns()
+        self._orders_ns = IntRuns()
+        self._fills_ns = IntRuns()
+        self._vetoes_ns = IntRuns()
+        self._recorded: dict[str, IntRuns] = dict(zip(
             RECORDED_TABLES[:-1],
             (self._intents_ns, self._orders_ns, self._fills_ns, self._vetoes_ns),
             strict=True,
@@ -70,7 +75,7 @@ class InMemoryStateStore(StateStore):
         self._control_recorded: dict[str, int] = {}
         # the intents as three columns (an IntentRecord each would be most of their size)
         self._intent_ts: array[int] = array("q")
-        self._intent_strategies: list[str] = []
+        self._intent_strategies = TextRuns()
         self._intent_list: list[Intent] = []
         self._order_rows: list[OrderRow] = []
         self._accepted_ns: dict[int, int] = {}  # row -> updated_ns, where not created_ns
@@ -78,10 +83,10 @@ class InMemoryStateStore(StateStore):
         # order is recorded three times or more; the write path only appends)
         self._orders: dict[str, Order] = {}
         self._folded = 0
-        # fills in order, and their ids: a set takes a new id with fewer cache misses than a
-        # dictionary (one table, probed in place), and the fills need no look-up by id
+        # fills in order, and where each execution id is among them (4-8 bytes a fill,
+        # where a set of the ids would take ~40)
         self._fills: list[Fill] = []
-        self._fill_ids: set[str] = set()
+        self._fill_ids = _FillIds(self._fills)
         self._vetoes: list[VetoRecord] = []
         self._controls: dict[str, str] = {}
         self._positions: dict[str, Position] = {}
@@ -99,7 +104,7 @@ class InMemoryStateStore(StateStore):
         self._intent_ts.append(ts_ns)
         self._intent_strategies.append(strategy_id)
         self._intent_list.append(intent)
-        self._intents_ns.append(self._now())
+        self._intents_ns.append(self._now() - ts_ns)
 
     def record_order(self, order: Order) -> None:
         """Append ``order`` to the history; its usual first two states without an object.
@@ -129,24 +134,22 @@ class InMemoryStateStore(StateStore):
                 if order.updated_ns != request.created_ns:
                     self._accepted_ns[len(rows)] = order.updated_ns
         rows.append(row)
-        self._orders_ns.append(self._now())
+        self._orders_ns.append(self._now() - order.updated_ns)
 
     def record_fill(self, fill: Fill) -> bool:
         check_fill(fill)
-        ids = self._fill_ids
-        n_ids = len(ids)
-        ids.add(fill.execution_id)  # one look-up: the set grows only for a new id
-        if len(ids) == n_ids:
+        fills = self._fills
+        if self._fill_ids.add(fill.execution_id, len(fills)) >= 0:
             return False
-        self._fills.append(fill)
-        self._fills_ns.append(self._now())
+        fills.append(fill)
+        self._fills_ns.append(self._now() - fill.ts_ns)
         return True
 
     def record_veto(
         self, ts_ns: int, strategy_id: str, symbol: str, reasons: Sequence[str]
     ) -> None:
         self._vetoes.append(VetoRecord(ts_ns, strategy_id, symbol, tuple(reasons)))
-        self._vetoes_ns.append(self._now())
+        self._vetoes_ns.append(self._now() - ts_ns)
 
     def record_position(self, position: Position) -> None:
         check_no_nan("position", position)
@@ -186,10 +189,10 @@ class InMemoryStateStore(StateStore):
             return
         self._mark = None
         n_intents, n_history, n_fills, n_vetoes = mark[0], mark[1], mark[2], mark[3]
-        for fill in self._fills[n_fills:]:
-            self._fill_ids.discard(fill.execution_id)
+        for k in range(len(self._fills) - 1, n_fills - 1, -1):
+            self._fill_ids.forget(k)
         del self._intent_ts[n_intents:]
-        del self._intent_strategies[n_intents:]
+        self._intent_strategies.truncate(n_intents)
         del self._intent_list[n_intents:]
         del self._order_rows[n_history:]
         if self._accepted_ns:
@@ -197,10 +200,10 @@ class InMemoryStateStore(StateStore):
                 del self._accepted_ns[row]
         del self._fills[n_fills:]
         del self._vetoes[n_vetoes:]
-        del self._intents_ns[n_intents:]
-        del self._orders_ns[n_history:]
-        del self._fills_ns[n_fills:]
-        del self._vetoes_ns[n_vetoes:]
+        self._intents_ns.truncate(n_intents)
+        self._orders_ns.truncate(n_history)
+        self._fills_ns.truncate(n_fills)
+        self._vetoes_ns.truncate(n_vetoes)
         if self._folded > n_history:  # the latest states folded in dropped rows: refold
             self._orders = {}
             self._folded = 0
@@ -214,7 +217,8 @@ class InMemoryStateStore(StateStore):
         return [
             IntentRecord(ts_ns, strategy_id, intent)
             for ts_ns, strategy_id, intent in zip(
-                self._intent_ts, self._intent_strategies, self._intent_list, strict=True
+                self._intent_ts, self._intent_strategies.tolist(), self._intent_list,
+                strict=True,
             )
         ]
 
@@ -241,7 +245,7 @@ class InMemoryStateStore(StateStore):
         return list(self._fills)
 
     def has_fill(self, execution_id: str) -> bool:
-        return execution_id in self._fill_ids
+        return self._fill_ids.find(execution_id) >= 0
 
     def positions(self) -> list[Position]:
         """The latest recorded position of each symbol, by symbol."""
@@ -260,7 +264,8 @@ class InMemoryStateStore(StateStore):
             return [self._control_recorded[key] for key in sorted(self._controls)]
         if table not in self._recorded:
             raise unknown_table(table)
-        return list(self._recorded[table])
+        return [t + offset for t, offset in zip(self._row_times(table),
+                                                self._recorded[table].tolist(), strict=True)]
 
     def _now(self) -> int:
         clock = self._clock
@@ -274,6 +279,16 @@ class InMemoryStateStore(StateStore):
             latest[order.client_order_id] = order
         self._folded = len(rows)
         return latest
+
+    def _row_times(self, table: str) -> list[int]:
+        """The own time of each row of ``table`` (see ``_recorded``)."""
+        if table == "intents":
+            return list(self._intent_ts)
+        if table == "fills":
+            return [fill.ts_ns for fill in self._fills]
+        if table == "vetoes":
+            return [veto.ts_ns for veto in self._vetoes]
+        return [self._row_order(k).updated_ns for k in range(len(self._order_rows))]
 
     def _row_order(self, k: int) -> Order:
         """Row ``k`` of the order history as the ``Order`` recorded (see ``OrderRow``)."""
@@ -295,3 +310,14 @@ class InMemoryStateStore(StateStore):
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class _FillIds(IdIndex):
+    """The store's execution ids, read from its fills."""
+
+    def __init__(self, fills: list[Fill]) -> None:
+        super().__init__()
+        self._fills = fills
+
+    def key_at(self, position: int) -> str:
+        return self._fills[position].execution_id

@@ -1,0 +1,115 @@
+"""``IdIndex``: where each of many string ids sits in its owner's list, in 4-8 bytes an id.
+
+A long backtest's records deduplicate a million ids or more (the store's execution ids,
+the simulator's client order ids). A Python set of a million strings is ~32 MiB (a 16-byte
+slot holds a hash and a pointer, and the table keeps 2 to 4 slots an id), although each id
+already lives in a list of its owner's (the fills, the orders). This index keeps only the
+positions into that list, in an open-addressing table of 4-byte slots at most half full,
+and asks the owner for the id at a position when it compares.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Final
+
+from mypy_extensions import i64, mypyc_attr
+
+__all__ = ["IdIndex"]
+
+_FIRST_SIZE: Final = 8
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)  # tests subclass it
+class IdIndex:
+    """The position of each id in an owner's list; a subclass says which id a position holds.
+
+    Why it exists: a set's memory for ids whose strings the owner keeps anyway. The ids
+    are filed at positions 0, 1, 2, ... in turn, the position their item takes (``add``);
+    ``forget`` takes the last one out again (a rolled-back row). Lookups cost a string
+    comparison a probed slot; growing reads the ids in the owner's order.
+    """
+
+    def __init__(self) -> None:
+        self._slots: array[int] = array("i", bytes(4 * _FIRST_SIZE))  # position + 1; 0 empty
+        self._mask: i64 = _FIRST_SIZE - 1
+        self._count: i64 = 0
+
+    def key_at(self, position: int) -> str:
+        """The id of the owner's item at ``position`` (which this index holds)."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self._count
+
+    def find(self, key: str) -> int:
+        """The position filed under ``key``, or -1."""
+        slots = self._slots
+        mask = self._mask
+        h: i64 = hash(key)
+        i: i64 = h & mask
+        while True:
+            filed: i64 = slots[i]
+            if filed == 0:
+                return -1
+            if self.key_at(filed - 1) == key:
+                return filed - 1
+            i = (i + 1) & mask
+
+    def add(self, key: str, position: int) -> int:
+        """File ``key`` at ``position`` (the number of ids filed) unless it is filed; -1 if
+        it was new, else the position it was filed at (and nothing changes)."""
+        if 2 * (self._count + 1) > self._mask + 1:
+            self._grow()
+        slots = self._slots
+        mask = self._mask
+        h: i64 = hash(key)
+        i: i64 = h & mask
+        while True:
+            filed: i64 = slots[i]
+            if filed == 0:
+                slots[i] = position + 1
+                self._count += 1
+                return -1
+            if self.key_at(filed - 1) == key:
+                return filed - 1
+            i = (i + 1) & mask
+
+    def forget(self, position: int) -> None:
+        """Take the id at ``position``, the last filed, out (the owner still holds it)."""
+        slots = self._slots
+        mask = self._mask
+        h: i64 = hash(self.key_at(position))
+        i: i64 = h & mask
+        while slots[i] != position + 1:
+            if slots[i] == 0:
+                return
+            i = (i + 1) & mask
+        # backward-shift deletion: move up each later entry of the run whose home slot is
+        # not between the hole and it, so no probe sequence crosses an empty slot it needs
+        j: i64 = i
+        while True:
+            j = (j + 1) & mask
+            filed: i64 = slots[j]
+            if filed == 0:
+                break
+            home_hash: i64 = hash(self.key_at(filed - 1))
+            home: i64 = home_hash & mask
+            if (j > i and (home <= i or home > j)) or (j < i and i >= home > j):
+                slots[i] = filed
+                i = j
+        slots[i] = 0
+        self._count -= 1
+
+    def _grow(self) -> None:
+        size: i64 = 2 * (self._mask + 1)
+        slots: array[int] = array("i", bytes(4 * size))
+        mask: i64 = size - 1
+        for position in range(self._count):  # the ids filed are positions 0 .. count - 1
+            h: i64 = hash(self.key_at(position))
+            i: i64 = h & mask
+            while slots[i] != 0:
+                i = (i + 1) & mask
+            slots[i] = position + 1
+        self._slots = slots
+        self._mask = mask
