@@ -2,7 +2,8 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar. A request's ``reference_price`` (the close it was
+*before* the strategy sees that bar; a held symbol with no order only by its close
+(``bar_need`` says ``NEEDS_CLOSE``: ``observe_close``). A request's ``reference_price`` (the close it was
 priced at, set by the pipeline) marks its symbol at its ``created_ns`` as it is submitted,
 as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are read from ``updates``.
 
@@ -68,6 +69,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
+from vibetrading_V2.core.order_ports import NEEDS_BAR, NEEDS_CLOSE, NEEDS_NOTHING
 from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
@@ -157,15 +159,24 @@ class Simulator(Execution):
             del self._close_budget[symbol]
 
     def observes_symbol(self, symbol: str) -> bool:
-        """Whether ``symbol`` has orders to match or a position whose mark must follow.
+        """Whether ``symbol`` has orders to match or a position whose mark must follow (a
+        flat symbol with nothing working changes nothing: ``submit`` marks the order's
+        symbol from its ``reference_price`` and moves the market time to its ``created_ns``)."""
+        return self.bar_need(symbol) != NEEDS_NOTHING
 
-        A flat symbol with nothing working changes nothing on its bars: equity and the
-        margin check value held symbols only, and ``submit`` marks the order's symbol from
-        its ``reference_price`` (and moves the market time to its ``created_ns``).
-        """
+    def bar_need(self, symbol: str) -> int:
+        """The whole bar for a symbol with orders, its close for a held one, else nothing."""
         if self._book.of_symbol(symbol):
-            return True
-        return self._account.quantity(symbol) != 0.0
+            return NEEDS_BAR
+        return NEEDS_CLOSE if self._account.quantity(symbol) != 0.0 else NEEDS_NOTHING
+
+    def observe_close(self, symbol: str, ts_ns: int, close: float) -> bool:
+        """``observe_bar`` for a symbol with no orders: its close marks it (no call reads
+        the bar's other fields). Returns whether orders (of any symbol) are working."""
+        if ts_ns > self._latest_ts:
+            self._latest_ts = ts_ns
+        self._account.set_mark(symbol, close)
+        return self._book.has_working
 
     def observe_bar(self, bar: BarPrices) -> bool:
         """Match this bar against the working orders of its symbol, then mark its close.

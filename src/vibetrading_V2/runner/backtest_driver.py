@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from vibetrading_V2.core.order_ports import NEEDS_BAR, NEEDS_CLOSE, NEEDS_NOTHING
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.slot_state import SlotState
@@ -30,6 +31,9 @@ from vibetrading_V2.runner.stages import Stages
 __all__ = ["RowPlan", "walk_batch"]
 
 _INT64_MAX: Final = 2**63 - 1
+_NOTHING: Final = NEEDS_NOTHING  # what the execution needs of a row's bar
+_CLOSE: Final = NEEDS_CLOSE
+_BAR: Final = NEEDS_BAR
 _MAX_CODE: Final = 0xFFFF  # a row's symbol code is kept in two bytes
 _PROGRESS_MASK: Final = 0xFFFF  # a long batch reports its progress every 65,536 rows
 
@@ -99,15 +103,13 @@ def walk_batch(
     slots: list[SlotState] = stages.slots
     plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
     single, next_index, row_symbol, base = plan.single, plan.next_index, plan.row_symbol, plan.base
-    times: memoryview = plan.times
-    many = len(slots) > 1  # the first slot's work is written out, the others' looped
-    first: SlotState = slots[0]
+    first, many = slots[0], len(slots) > 1  # the first slot's work is written out, others looped
     account, execution = stages.account, stages.execution
     first_cursors, first_live, cursors_of, live_of = _code_tables(slots, many)
     s: int = plan.first_code
     account.select(s)
-    cursor: BarCursor = first_cursors[s]  # the first slot's: the bar the execution and marks read
-    live_first: bool = first_live[s]
+    # the first slot's cursor: the bar the execution and marks read
+    cursor, live_first = first_cursors[s], first_live[s]
     cursors: list[BarCursor] = cursors_of[s] if many else []
     live: list[bool] = live_of[s] if many else []
     band_low, band_high = stages.band_low, stages.band_high
@@ -131,10 +133,12 @@ def walk_batch(
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
-        if stages.watching and execution.observes_symbol(cursor.symbol):
-            stages.stamp(times[i])
-            stages.match(cursor, offset + i)
+        need = execution.bar_need(cursor.symbol) if stages.watching else _NOTHING
+        if need == _BAR:
+            stages.match(cursor, offset + i, plan.times[i])
         equity = account.equity_at(cursor)  # below: NaN also leaves the band
+        if need == _CLOSE:  # a held symbol with no order: the execution's mark follows it
+            stages.mark_close(cursor.symbol, plan.times[i], account.read_close(cursor))
         if not band_low <= equity <= band_high or i >= day_row:
             band_low, band_high, day_row = _check_nav(stages, plan, cursor, equity, i)
         if live_first and not first.breaker.disabled:

@@ -131,10 +131,16 @@ class Stages:
 
     # -- execution -------------------------------------------------------------------------
 
-    def match(self, cursor: BarCursor, row: int) -> None:
-        """Let the execution match its resting orders on the bar; book what filled."""
+    def match(self, cursor: BarCursor, row: int, ts: int) -> None:
+        """Let the execution match its resting orders on the bar (at ``ts``); book what filled."""
+        self.stamp(ts)
         self.watching = self.execution.observe_bar(cursor)  # false once nothing works
         self.drain(row)
+
+    def mark_close(self, symbol: str, ts: int, close: float) -> None:
+        """The execution needs only the bar's close (``NEEDS_CLOSE``: nothing to match)."""
+        self.stamp(ts)
+        self.watching = self.execution.observe_close(symbol, ts, close)
 
     def pending(self) -> bool:
         """Whether the execution reported anything since the last ``drain`` (one compare)."""
