@@ -2,10 +2,11 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar; a held symbol with no order only by its close
-(``bar_need`` says ``NEEDS_CLOSE``: ``observe_close``). A request's ``reference_price`` (the close it was
-priced at, set by the pipeline) marks its symbol at its ``created_ns`` as it is submitted,
-as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are read from ``updates``.
+*before* the strategy sees that bar; for a held symbol with no order only its close
+(``bar_need`` says ``NEEDS_CLOSE``: ``observe_close``). A request's ``reference_price``
+(the close it was priced at, set by the pipeline) marks its symbol at its ``created_ns``
+as it is submitted, as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are
+read from ``updates``.
 
 The intra-bar rule
 ------------------
@@ -69,7 +70,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.order_ports import NEEDS_BAR, NEEDS_CLOSE, NEEDS_NOTHING
+from vibetrading_V2.core.order_ports import NEEDS_NOTHING
 from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
@@ -88,6 +89,7 @@ from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.fills import Filler
 from vibetrading_V2.execution.matching import market_touch, oco_winner, touch_order
 from vibetrading_V2.execution.orders import WorkingOrder, estimate_price, request_problem
+from vibetrading_V2.execution.symbol_watch import SymbolWatches
 
 __all__ = ["Simulator"]
 
@@ -120,6 +122,7 @@ class Simulator(Execution):
         )
         self._book = OrderBook()
         self._filler = Filler(self._fees, self._account, self._book)
+        self._watches = SymbolWatches(self._book, self._account)
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
         self._latest_ts = _NEVER
@@ -166,16 +169,14 @@ class Simulator(Execution):
 
     def bar_need(self, symbol: str) -> int:
         """The whole bar for a symbol with orders, its close for a held one, else nothing."""
-        if self._book.of_symbol(symbol):
-            return NEEDS_BAR
-        return NEEDS_CLOSE if self._account.quantity(symbol) != 0.0 else NEEDS_NOTHING
+        return self._watches.need(symbol)
 
     def observe_close(self, symbol: str, ts_ns: int, close: float) -> bool:
-        """``observe_bar`` for a symbol with no orders: its close marks it (no call reads
-        the bar's other fields). Returns whether orders (of any symbol) are working."""
+        """``observe_bar`` of a bar with no order to match: its close marks the symbol."""
         if ts_ns > self._latest_ts:
             self._latest_ts = ts_ns
-        self._account.set_mark(symbol, close)
+        if not self._watches.mark_last(symbol, close):
+            self._account.set_mark(symbol, close)
         return self._book.has_working
 
     def observe_bar(self, bar: BarPrices) -> bool:
