@@ -162,7 +162,6 @@ class Stages:
         if not new:
             return False
         account = self.account
-        account.settle()
         fills, fill_rows = self.fills, self.fill_rows
         for fill in new:
             slot = self._by_id.get(fill.strategy_id)
@@ -234,7 +233,6 @@ class Stages:
         ts = self.stamp(cursor.ts_ns)
         account = self.account
         close = account.read_close(cursor)
-        account.settle()
         self.ledger.mark(cursor.symbol, close)
         slot.router.dispatch(ts, out, cursor, slot.cursors, account)
         self.watching = True
