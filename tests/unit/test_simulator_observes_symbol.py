@@ -67,3 +67,17 @@ def test_bar_need_when_gateway_cannot_tell_then_whole_bar_while_it_observes() ->
     gateway = DeferredGateway()
     assert gateway.bar_need("AAA") == NEEDS_NOTHING
     assert not gateway.observe_close("AAA", 1, 100.0)
+
+
+def test_observe_close_when_not_the_symbol_asked_last_then_marks_it_all_the_same() -> None:
+    asked, unasked = make_sim(), make_sim()
+    for sim in (asked, unasked):
+        flat_bar(sim, 1, 100.0)
+        sim.submit(buy("b", 1))
+        flat_bar(sim, 2, 100.0)
+    assert asked.bar_need("AAA") == NEEDS_CLOSE
+    unasked.bar_need("BBB")  # the last symbol asked about is another
+    asked.observe_close("AAA", 3, 90.0)
+    unasked.observe_close("AAA", 3, 90.0)
+    assert asked.account() == unasked.account()
+    assert asked.account().equity < make_sim().account().equity
