@@ -6,8 +6,11 @@ pass whole sub-models (``ExecutionSettings``, ``EngineSettings``, ``PolicySet``)
 functions that build the parts: there is no untyped configuration dict. ``Selector``
 providers pick adapters by setting: the clock by ``kind`` (simulated for a backtest, the
 wall clock for paper and live), the state store by ``state.backend`` (in memory, or a new
-SQLite store per run) and the execution by ``execution.venue``, where only the simulator
-exists (``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built).
+SQLite store per run) and the venue by ``execution.venue``, where only the simulator
+exists (``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built). The
+execution is that venue, or with ``safety.dry_run`` (``--dry-run``) a shadow gateway in
+front of it that records the orders and sends none. The risk gate gets the account's
+``safety`` settings and the run's clock (its submit throttle counts on it).
 
 Strategies (``cli/strategy_plan.py``): ``loaded_strategies`` loads every configured file,
 ``planned`` builds each with its parameters and merged policies, and ``slots`` gives each
@@ -43,10 +46,11 @@ from cli.strategy_plan import (
 )
 from cli.time_range import time_range
 from vibetrading_V2.core.errors import ConfigError
-from vibetrading_V2.core.ports import Clock, Logger, MetricsSink, StateStore
+from vibetrading_V2.core.ports import Clock, Execution, Logger, MetricsSink, StateStore
 from vibetrading_V2.data.replay import ReplayFeed
 from vibetrading_V2.data.sources import BarSource, open_bar_source
 from vibetrading_V2.execution.config import SimulatorConfig
+from vibetrading_V2.execution.dry_run import DryRunGateway
 from vibetrading_V2.execution.simulator import Simulator
 from vibetrading_V2.ops.alerts import LogAlertSink
 from vibetrading_V2.ops.clock import WallClock
@@ -54,6 +58,7 @@ from vibetrading_V2.ops.logging import StructLogger, new_run_id
 from vibetrading_V2.ops.metrics import InMemoryMetrics
 from vibetrading_V2.policies.config import CostPolicy
 from vibetrading_V2.policies.risk import RiskEngine
+from vibetrading_V2.policies.safety_config import SafetyPolicy
 from vibetrading_V2.policies.sizing import Sizer
 from vibetrading_V2.portfolio.annualisation import (
     Annualisation,
@@ -92,6 +97,10 @@ def _unavailable_venue(venue: str) -> Any:
         hint=f"trading on {venue} arrives with its adapter; until then use venue: simulator "
         "(cli.backtest, cli.paper)",
     )
+
+
+def _dry_run_or_venue(venue: Execution, safety: SafetyPolicy, logger: Logger) -> Execution:
+    return DryRunGateway(venue, logger) if safety.dry_run else venue
 
 
 def _load(settings: AppSettings, guard: RuntimeGuard) -> list[LoadedStrategy]:
@@ -199,6 +208,7 @@ class Container(containers.DeclarativeContainer):
     _data = settings.provided.data
     _execution = settings.provided.execution
     _output = settings.provided.output
+    _safety = settings.provided.safety
 
     guard = providers.Singleton(RuntimeGuard)
     loaded_strategies = providers.Singleton(_load, settings, guard)
@@ -248,14 +258,16 @@ class Container(containers.DeclarativeContainer):
     )
 
     simulator_config = providers.Singleton(_simulator_config, _execution, policies.provided.cost)
-    execution = providers.Selector(
+    venue = providers.Selector(
         _execution.venue,
         simulator=providers.Singleton(Simulator, simulator_config),
         bybit=providers.Callable(_unavailable_venue, "bybit"),
         ibkr=providers.Callable(_unavailable_venue, "ibkr"),
     )
+    # --dry-run: a shadow gateway records the orders and sends none (safety.dry_run)
+    execution = providers.Singleton(_dry_run_or_venue, venue, _safety, logger)
     ledger = providers.Singleton(Ledger, _execution.initial_cash)
-    risk = providers.Singleton(RiskEngine, policies.provided.risk)
+    risk = providers.Singleton(RiskEngine, policies.provided.risk, _safety, clock)
     annualisation = providers.Singleton(
         _annualisation, settings.provided.engine.periods_per_year, timeframe, catalog, symbols,
     )

@@ -25,7 +25,15 @@ from cli.credentials import read_credentials
 from cli.errors import print_error
 from cli.preflight import check_live_env, check_run_directories
 from cli.run_common import flag_overrides
-from cli.run_flags import ConfigDirFlag, EnvFlag, OutFlag, ParamFlag, StrategyFlag, SymbolsFlag
+from cli.run_flags import (
+    ConfigDirFlag,
+    DryRunFlag,
+    EnvFlag,
+    OutFlag,
+    ParamFlag,
+    StrategyFlag,
+    SymbolsFlag,
+)
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError, VibeTradingError
 
@@ -73,14 +81,17 @@ def main(
     symbols: SymbolsFlag = None,
     out: OutFlag = None,
     config_dir: ConfigDirFlag = None,
+    dry_run: DryRunFlag = False,
 ) -> None:
     """Trade the strategy live on the env's venue (refused until its adapter exists)."""
     console = Console(stderr=True)
     console.print(f"live ({env}): checking the config, credentials, directories, strategies "
                   "and the venue adapter before anything starts", markup=False, highlight=False)
     try:
-        settings = load_settings(env, config_dir, **flag_overrides(
-            strategy, param, None, symbols, None, None, out))
+        overrides = flag_overrides(strategy, param, None, symbols, None, None, out)
+        if dry_run:  # the same checks; the adapter then gets a shadow gateway in front
+            overrides["safety"] = {"dry_run": True}
+        settings = load_settings(env, config_dir, **overrides)
         start_live(settings, os.environ)
     except VibeTradingError as exc:
         raise typer.Exit(print_error(exc, console)) from None

@@ -28,6 +28,7 @@ from cli.run_common import RunMode, flag_overrides, run_and_write, run_command
 from cli.run_flags import (
     ConfigDirFlag,
     DataFlag,
+    DryRunFlag,
     EndFlag,
     EnvFlag,
     JsonFlag,
@@ -67,8 +68,10 @@ class _PaperDelivery:
 
     def feed(self, inner: MarketFeed) -> MarketFeed:
         paper = self._settings.paper
+        # heartbeats: between bars the engine still polls the operator controls (a kill is
+        # applied within a sleep slice, not at the next bar)
         self.paced = PacedFeed(inner, speed=paper.speed, max_bars=paper.max_bars,
-                               stop=self._stop, sleep=self._sleep)
+                               stop=self._stop, sleep=self._sleep, heartbeat=True)
         return self.paced
 
     def status(self, container: Container) -> str:
@@ -159,6 +162,7 @@ def main(
     max_bars: Annotated[int | None, typer.Option(
         help="stop after this many bars (default: paper.max_bars, else every bar)"
     )] = None,
+    dry_run: DryRunFlag = False,
 ) -> None:
     """Paper-trade the strategy on replayed history; write the backtest's files and report."""
 
@@ -167,6 +171,8 @@ def main(
         pace = _pace_overrides(speed, max_bars)
         if pace:
             overrides["paper"] = pace
+        if dry_run:
+            overrides["safety"] = {"dry_run": True}
         return load_settings(env, config_dir, **overrides)
 
     try:

@@ -14,6 +14,7 @@ import typer
 __all__ = [
     "ConfigDirFlag",
     "DataFlag",
+    "DryRunFlag",
     "EndFlag",
     "EnvFlag",
     "JsonFlag",
@@ -49,4 +50,8 @@ ConfigDirFlag = Annotated[Path | None, typer.Option(
 )]
 JsonFlag = Annotated[bool, typer.Option(
     "--json", help="print summary.json to stdout instead of the summary table"
+)]
+DryRunFlag = Annotated[bool, typer.Option(
+    "--dry-run", help="shadow mode: record the orders the run would send (orders.csv, the "
+    "state store, order_not_sent in the log) and send none (sets safety.dry_run)"
 )]

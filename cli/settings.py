@@ -40,6 +40,7 @@ from cli.settings_errors import (
 )
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.policies.config import PolicySet
+from vibetrading_V2.policies.safety_config import SafetyPolicy
 
 __all__ = [
     "CONFIG_DIR_VARIABLE",
@@ -121,6 +122,8 @@ class ExecutionSettings(BaseModel):
     venue: Literal["simulator", "bybit", "ibkr"] = "simulator"
     initial_cash: float = Field(default=100_000.0, gt=0.0, allow_inf_nan=False)
     fill_timing: Literal["next_open", "signal_close"] = "next_open"
+    # from which bar an entry's stop / target can fill (SimulatorConfig): the cost model's
+    bracket_arming: Literal["entry_bar", "next_bar"] = "entry_bar"
     max_volume_participation: float | None = Field(default=None, gt=0.0, le=1.0)
     allow_short: bool = True
     leverage: float = Field(default=1.0, ge=1.0, allow_inf_nan=False)
@@ -188,6 +191,7 @@ class AppSettings(BaseSettings):
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
     paper: PaperSettings = Field(default_factory=PaperSettings)
+    safety: SafetyPolicy = Field(default_factory=SafetyPolicy)
     _root: Path | None = PrivateAttr(default=None)
 
     @property
@@ -221,7 +225,11 @@ class AppSettings(BaseSettings):
         """
         # an empty strategies: list is left out, so one-strategy hashes stay as they were
         unused = {"output", "logging", "paper"} | (set() if self.strategies else {"strategies"})
+        if self.safety == SafetyPolicy():  # left out at its defaults: older hashes stand
+            unused.add("safety")
         shaping = self.model_dump(mode="json", exclude=unused)
+        if shaping["execution"]["bracket_arming"] == "entry_bar":  # the default: hashes as before
+            del shaping["execution"]["bracket_arming"]
         if self._root is not None:
             for section, key in PATH_FIELDS:
                 if shaping.get(section, {}).get(key) is not None:

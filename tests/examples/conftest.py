@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.examples.gallery import GALLERY_CASES
+from tests.examples.gallery import GALLERY_CASES, NEXT_BAR_CASES
 from tests.integration.backtest_runs import Done, run_backtests
 
 
 @pytest.fixture(scope="session")
 def gallery_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
-    return run_backtests(tmp_path_factory.mktemp("gallery"), GALLERY_CASES)
+    return run_backtests(tmp_path_factory.mktemp("gallery"), GALLERY_CASES | NEXT_BAR_CASES)

@@ -16,6 +16,7 @@ __all__ = [
     "BASKET_CSV",
     "EXAMPLES",
     "GALLERY_CASES",
+    "NEXT_BAR_CASES",
     "TRADE_COLUMNS",
     "trade_rows",
     "trades_digest",
@@ -33,7 +34,13 @@ GALLERY_CASES = {
     "sma_reversal": Case(["--strategy", str(EXAMPLES / "sma_reversal.py")]),
     "macd_basket": Case(["--strategy", str(EXAMPLES / "macd_basket.py"),
                          "--data", str(BASKET_CSV)]),
+    "donchian_atr_stop": Case(["--strategy", str(EXAMPLES / "donchian_atr_stop.py")]),
 }  # fmt: skip
+# the same strategy under the other bracket arming rule (the cost model's option)
+NEXT_BAR_CASES = {
+    "donchian_atr_stop@next_bar": Case(["--strategy", str(EXAMPLES / "donchian_atr_stop.py")],
+                                       env={"VT_EXECUTION__BRACKET_ARMING": "next_bar"}),
+}
 
 
 def trade_rows(out: Path) -> list[dict[str, str]]:

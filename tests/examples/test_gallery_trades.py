@@ -39,14 +39,23 @@ PINS = {
                         ("EURUSD", "short", "2017-04-21T12:00:00Z", "1.06912"), 108, -3.428262),
     "macd_basket": Pin("9964f56b496b39fed1a1e074faa915be7561ba96ac8f6de88d1abb3b7b531f51", 60,
                        ("ALPHA", "long", "2020-02-19T00:00:00Z", "49.96"), 59, -1.000598),
+    # checked trade by trade against tests/examples/test_gallery_donchian.py's own loop
+    "donchian_atr_stop": Pin(
+        "401325124214d4f8cd0f3a3b20d46dff78fec4bc2f2b03988291942b38f551b4", 86,
+        ("EURUSD", "long", "2017-04-20T07:00:00Z", "1.0741"), 86, 6.399877),
+}  # fmt: skip
+NEXT_BAR_PINS = {  # the same strategy with bracket_arming: next_bar
+    "donchian_atr_stop@next_bar": Pin(
+        "fc9d8283c7f341717b033b6da6bfe6b055dbdc8b5070b962d6af5f2bcaad60cc", 85,
+        ("EURUSD", "long", "2017-04-20T07:00:00Z", "1.0741"), 85, 6.912062),
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", sorted(PINS))
+@pytest.mark.parametrize("name", sorted(PINS | NEXT_BAR_PINS))
 def test_gallery_strategy_when_run_on_its_data_then_its_trades_match_the_pin(
     gallery_runs: dict[str, Done], name: str
 ) -> None:
-    done, pin = gallery_runs[name], PINS[name]
+    done, pin = gallery_runs[name], (PINS | NEXT_BAR_PINS)[name]
     assert done.returncode == 0, done.stderr
     rows = trade_rows(done.out)
     first = rows[0]

@@ -14,6 +14,7 @@ import pytest
 from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, make_rig
 from vibetrading_V2.core.types import Intent
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
+from vibetrading_V2.runner.exit_moves import BRACKET_FIXES
 from vibetrading_V2.runner.run_record import ReasonCount
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -93,7 +94,8 @@ def test_pipeline_when_a_bracket_is_on_the_wrong_side_then_the_gate_vetoes_it(
 
     run = rig.run(bars("AAA", EURUSD_LIKE))
 
-    assert run.veto_counts == [ReasonCount("strategy_gate", reason, 1, T0 + HOUR, "AAA")]
+    assert run.veto_counts == [
+        ReasonCount("strategy_gate", reason, 1, T0 + HOUR, "AAA", BRACKET_FIXES[reason])]
     assert run.client_order_ids == []
 
 

@@ -13,7 +13,6 @@ way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Real
 from typing import Final, SupportsFloat
 
 from vibetrading_V2.core.enums import (
@@ -24,13 +23,19 @@ from vibetrading_V2.core.enums import (
     TimeInForce,
     TradingState,
 )
-from vibetrading_V2.core.errors import StrategyError
+from vibetrading_V2.core.exit_offsets import (
+    ExitOffsets,
+    exit_offsets_of,
+    optional_real,
+    real,
+)
 
 __all__ = [
     "NS_PER_SECOND",
     "AccountSnapshot",
     "Bar",
     "Direction",
+    "ExitOffsets",
     "Fill",
     "Intent",
     "Order",
@@ -84,7 +89,10 @@ class Intent:
     A strategy states a target ``direction`` for a ``symbol`` and, optionally, how big the
     position should be: ``quantity`` (units), ``notional`` (account currency) or ``weight``
     (fraction of equity). With none of them the sizing policy decides. ``FLAT`` closes.
-    ``stop_loss`` / ``take_profit`` are absolute prices attached to the resulting position.
+    ``stop_loss`` / ``take_profit`` are absolute prices attached to the resulting position;
+    ``stop_distance`` / ``stop_pct`` (and ``take_profit_distance`` / ``take_profit_pct``)
+    measure them from the entry's fill price instead, in price units or as a fraction of it
+    (0.02 is 2 %), and become prices when the entry fills (``exits``). One way per level.
     """
 
     symbol: Final[str]
@@ -96,6 +104,7 @@ class Intent:
     stop_loss: Final[float | None]
     take_profit: Final[float | None]
     rationale: Final[tuple[str, ...]]
+    exits: Final[ExitOffsets | None]  # the stop / target from the fill, if any
 
     def __init__(
         self,
@@ -108,18 +117,29 @@ class Intent:
         stop_loss: SupportsFloat | None = None,
         take_profit: SupportsFloat | None = None,
         rationale: tuple[str, ...] = (),
+        *,
+        stop_distance: SupportsFloat | None = None,
+        stop_pct: SupportsFloat | None = None,
+        take_profit_distance: SupportsFloat | None = None,
+        take_profit_pct: SupportsFloat | None = None,
+        exits: ExitOffsets | None = None,
     ) -> None:
         # strategies build intents from numpy values too: any real number is taken as a
         # float, anything else (a bool, a string, a missing value) is refused by name
         self.symbol = symbol
         self.direction = direction
-        self.quantity = _optional_real(quantity, "quantity")
-        self.notional = _optional_real(notional, "notional")
-        self.weight = _optional_real(weight, "weight")
-        self.confidence = _real(confidence, "confidence")
-        self.stop_loss = _optional_real(stop_loss, "stop_loss")
-        self.take_profit = _optional_real(take_profit, "take_profit")
+        self.quantity = optional_real(quantity, "quantity")
+        self.notional = optional_real(notional, "notional")
+        self.weight = optional_real(weight, "weight")
+        self.confidence = real(confidence, "confidence")
+        self.stop_loss = optional_real(stop_loss, "stop_loss")
+        self.take_profit = optional_real(take_profit, "take_profit")
         self.rationale = rationale
+        none = (exits is None and stop_distance is None and stop_pct is None
+                and take_profit_distance is None and take_profit_pct is None)
+        self.exits = None if none else exit_offsets_of(
+            self.stop_loss, self.take_profit, exits, stop_distance, stop_pct,
+            take_profit_distance, take_profit_pct)
 
     @classmethod
     def long(
@@ -127,10 +147,14 @@ class Intent:
         notional: SupportsFloat | None = None, weight: SupportsFloat | None = None,
         confidence: SupportsFloat = 1.0, stop_loss: SupportsFloat | None = None,
         take_profit: SupportsFloat | None = None, rationale: tuple[str, ...] = (),
+        stop_distance: SupportsFloat | None = None, stop_pct: SupportsFloat | None = None,
+        take_profit_distance: SupportsFloat | None = None,
+        take_profit_pct: SupportsFloat | None = None,
     ) -> Intent:
         """Go (or stay) long ``symbol``; the keywords are the constructor's, checked by name."""
         return cls(symbol, Direction.LONG, quantity, notional, weight, confidence, stop_loss,
-                   take_profit, rationale)
+                   take_profit, rationale, stop_distance=stop_distance, stop_pct=stop_pct,
+                   take_profit_distance=take_profit_distance, take_profit_pct=take_profit_pct)
 
     @classmethod
     def short(
@@ -138,10 +162,14 @@ class Intent:
         notional: SupportsFloat | None = None, weight: SupportsFloat | None = None,
         confidence: SupportsFloat = 1.0, stop_loss: SupportsFloat | None = None,
         take_profit: SupportsFloat | None = None, rationale: tuple[str, ...] = (),
+        stop_distance: SupportsFloat | None = None, stop_pct: SupportsFloat | None = None,
+        take_profit_distance: SupportsFloat | None = None,
+        take_profit_pct: SupportsFloat | None = None,
     ) -> Intent:
         """Go (or stay) short ``symbol``; the keywords are the constructor's, checked by name."""
         return cls(symbol, Direction.SHORT, quantity, notional, weight, confidence, stop_loss,
-                   take_profit, rationale)
+                   take_profit, rationale, stop_distance=stop_distance, stop_pct=stop_pct,
+                   take_profit_distance=take_profit_distance, take_profit_pct=take_profit_pct)
 
     @classmethod
     def flat(cls, symbol: str, *rationale: str) -> Intent:
@@ -162,11 +190,13 @@ class Intent:
             and self.stop_loss == other.stop_loss
             and self.take_profit == other.take_profit
             and self.rationale == other.rationale
+            and self.exits == other.exits
         )
 
     def __hash__(self) -> int:
         return hash((self.symbol, self.direction, self.quantity, self.notional, self.weight,
-                     self.confidence, self.stop_loss, self.take_profit, self.rationale))
+                     self.confidence, self.stop_loss, self.take_profit, self.rationale,
+                     self.exits))
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
@@ -179,6 +209,9 @@ class OrderRequest:
     answers a known id with the order filed under it: a request sent twice is one order.
     ``reference_price``: the close the pipeline priced the order at (a simulator fills
     signal-close orders and checks cash at it; a venue may ignore it).
+    ``exit_offsets``: a stop / target measured from the fill, made prices (the bracket legs)
+    when the order fills; it stands in for ``stop_loss`` / ``take_profit`` where they are
+    ``None``.
     """
 
     client_order_id: Final[str]
@@ -196,6 +229,7 @@ class OrderRequest:
     oco_group: Final[str | None]
     created_ns: Final[int]
     reference_price: Final[float | None]
+    exit_offsets: Final[ExitOffsets | None]
 
     def __init__(
         self,
@@ -214,6 +248,7 @@ class OrderRequest:
         oco_group: str | None = None,
         created_ns: int = 0,
         reference_price: float | None = None,
+        exit_offsets: ExitOffsets | None = None,
     ) -> None:
         self.client_order_id = client_order_id
         self.symbol = symbol
@@ -230,6 +265,7 @@ class OrderRequest:
         self.oco_group = oco_group
         self.created_ns = created_ns
         self.reference_price = reference_price
+        self.exit_offsets = exit_offsets
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
@@ -361,19 +397,3 @@ class AccountSnapshot:
         self.currency = currency
         self.positions = positions
 
-
-def _real(value: object, name: str) -> float:
-    """``value`` as a float if it is a real number (int, float, numpy scalar), not a bool."""
-    if type(value) is float:
-        return value
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return float(value)
-    raise StrategyError(
-        f"Intent.{name} must be a number, got {value!r} ({type(value).__name__})",
-        field=name,
-        hint=f"pass a float (or None) as {name}",
-    )
-
-
-def _optional_real(value: object, name: str) -> float | None:
-    return None if value is None else _real(value, name)

@@ -8,7 +8,9 @@ between the two bar times (a weekend gap of FX bars waits longer than an hour). 
 as the ``StopFlag`` is raised (a signal handler raises it): the feed then ends its
 iteration, so the engine finishes its current step normally and the run's outputs are
 written. Waiting goes through an injected ``sleep`` in short slices, so a stop is honoured
-within a slice and tests never sleep.
+within a slice and tests never sleep. With ``heartbeat`` each slice of waiting is followed
+by an empty batch, so the engine still sees time pass (an operator's kill within a slice)
+when no bar comes for minutes.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class PacedFeed:
         max_bars: int | None = None,
         stop: StopFlag | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        heartbeat: bool = False,
     ) -> None:
         if isinstance(speed, bool) or not (math.isfinite(speed) and speed >= 0):
             raise ConfigError(f"speed must be 0 or a positive number, got {speed!r}",
@@ -76,6 +79,7 @@ class PacedFeed:
         self.max_bars = max_bars
         self.stop = stop if stop is not None else StopFlag()
         self._sleep = sleep
+        self.heartbeat = heartbeat  # an empty batch after each slice of waiting
         self.bars_done = 0
         self.last_ts_ns: int | None = None
         """The time of the newest bar handed out (``None`` before the first)."""
@@ -90,32 +94,40 @@ class PacedFeed:
 
     def batches(self) -> Iterator[BarBatch]:
         for step in _bar_times(self._inner.batches()):
-            if not self._admit(step):
+            if self.stop.requested:
                 return
+            if self.max_bars is not None and self.bars_done + len(step) > self.max_bars:
+                return  # a bar time is never split: stop before the one that overflows
+            ts = int(step.ts_ns[0])
+            if self.last_ts_ns is not None and self.speed > 0:
+                yield from self._wait((ts - self.last_ts_ns) / _NS_PER_SECOND / self.speed,
+                                      step)
+                if self.stop.requested:
+                    return
+            self.last_ts_ns = ts
+            self.bars_done += len(step)
             yield step
 
-    def _admit(self, step: BarBatch) -> bool:
-        """Wait for ``step``'s time and count it; ``False`` when the run must end first."""
-        if self.stop.requested:
-            return False
-        if self.max_bars is not None and self.bars_done + len(step) > self.max_bars:
-            return False  # a bar time is never split: stop before the one that overflows
-        ts = int(step.ts_ns[0])
-        if self.last_ts_ns is not None and self.speed > 0:
-            self._wait((ts - self.last_ts_ns) / _NS_PER_SECOND / self.speed)
-            if self.stop.requested:
-                return False
-        self.last_ts_ns = ts
-        self.bars_done += len(step)
-        return True
+    def _wait(self, seconds: float, step: BarBatch) -> Iterator[BarBatch]:
+        """Sleep ``seconds`` in slices, returning early once a stop is requested.
 
-    def _wait(self, seconds: float) -> None:
-        """Sleep ``seconds`` in slices, returning early once a stop is requested."""
+        With ``heartbeat`` an empty batch follows each slice: the engine's sign that time
+        passed with no bar, on which it polls the operator controls and fires its timers.
+        """
         left = seconds
         while left > 0 and not self.stop.requested:
             piece = min(left, SLEEP_SLICE_SECONDS)
             self._sleep(piece)
             left -= piece
+            if self.heartbeat:
+                yield _no_rows(step)
+
+
+def _no_rows(step: BarBatch) -> BarBatch:
+    """A batch of ``step``'s symbols with no rows: a heartbeat."""
+    index = np.asarray(step.symbol_index)[:0]
+    return batch_from_columns(step.symbols, index, np.asarray(step.ts_ns)[:0],
+                              *[np.asarray(getattr(step, name))[:0] for name in _COLUMNS])
 
 
 def _bar_times(batches: Iterator[BarBatch]) -> Iterator[BarBatch]:

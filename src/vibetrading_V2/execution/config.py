@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vibetrading_V2.execution.fees import FeeSchedule, order_fee
 
-__all__ = ["FillTiming", "SimulatorConfig"]
+__all__ = ["BracketArming", "FillTiming", "SimulatorConfig"]
 
 FillTiming = Literal["next_open", "signal_close"]
+BracketArming = Literal["entry_bar", "next_bar"]
 
 
 class SimulatorConfig(BaseModel):
@@ -36,6 +37,14 @@ class SimulatorConfig(BaseModel):
     quantity filled in one bar of a symbol, over all its orders, at that fraction of the
     bar's volume; ``None`` means no cap. ``leverage`` bounds gross position notional by
     ``equity * leverage``; with ``leverage == 1`` a buy must also be paid in cash.
+
+    ``bracket_arming`` says from which bar an entry's stop loss and take profit can fill:
+    ``entry_bar`` (the default) checks them on the bar the entry filled in, after the fill
+    (from the open when the entry filled at the open; from the entry's price, stop only,
+    when it filled inside the bar), so a bar that opens and falls through the stop exits
+    at once; ``next_bar`` checks them from the bar after the entry's fill only, as a trader
+    placing the stop after seeing the fill would. Either way an entry filled at the signal
+    close arms them from the next bar.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,6 +55,7 @@ class SimulatorConfig(BaseModel):
     min_fee: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
     slippage_bps: float = Field(default=0.0, ge=0.0, lt=10_000.0, allow_inf_nan=False)
     fill_timing: FillTiming = "next_open"
+    bracket_arming: BracketArming = "entry_bar"
     max_volume_participation: float | None = Field(
         default=None, gt=0.0, le=1.0, allow_inf_nan=False
     )

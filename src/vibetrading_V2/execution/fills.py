@@ -36,10 +36,13 @@ class Filler:
     orders a flat or flipped position has made pointless.
     """
 
-    def __init__(self, fees: FeeSchedule, account: SimAccount, book: OrderBook) -> None:
+    def __init__(
+        self, fees: FeeSchedule, account: SimAccount, book: OrderBook, arm_next_bar: bool = False
+    ) -> None:
         self._fees = fees
         self._account = account
         self._book = book
+        self._arm_next_bar = arm_next_bar  # bracket_arming == "next_bar"
 
     def take(
         self, order: WorkingOrder, touch: Touch, ts_ns: int, budget: float, on_bar: bool
@@ -126,7 +129,8 @@ class Filler:
         parent = order.parent
         if parent is not None and parent.is_working:
             self._book.finish(parent, OrderStatus.CANCELLED, "bracket_exit", ts)
-        if request.stop_loss is not None or request.take_profit is not None:
+        if (request.stop_loss is not None or request.take_profit is not None
+                or request.exit_offsets is not None):
             self._grow_bracket(order, quantity, touch, ts, on_bar)
         held = self._account.quantity(request.symbol)
         if held_before == 0.0 or (held != 0.0 and (held > 0.0) == (held_before > 0.0)):
@@ -150,13 +154,8 @@ class Filler:
                     self._book.log.order_changed(child.request.client_order_id)
             return
         request = entry.request
-        legs: list[tuple[str, OrderType, float | None, float | None]] = []
-        if request.stop_loss is not None:
-            legs.append(("sl", OrderType.STOP, None, request.stop_loss))
-        if request.take_profit is not None:
-            legs.append(("tp", OrderType.LIMIT, request.take_profit, None))
         entry.children = []
-        for suffix, kind, limit, stop in legs:
+        for suffix, kind, limit, stop in _bracket_legs(request, touch.price, entry.is_buy):
             child_request = OrderRequest(
                 client_order_id=f"{request.client_order_id}:{suffix}",
                 symbol=request.symbol,
@@ -170,13 +169,34 @@ class Filler:
                 oco_group=f"{request.client_order_id}:bracket",
                 created_ns=ts,
             )
-            # Filled at the open: the rest of this bar came after, so evaluate it now.
-            # Filled inside the bar: this bar too, from the entry's level, stop side only.
-            # Filled in submit at the close: from the next bar.
-            child = self._book.create(child_request, ts - 1 if on_bar else ts, ts)
-            if on_bar and not touch.at_open:
+            # entry_bar: filled at the open, the rest of this bar came after, so evaluate
+            # it now; filled inside the bar, this bar too, from the entry's level, stop side
+            # only. Filled in submit at the close, or next_bar: from the next bar.
+            same_bar = on_bar and not self._arm_next_bar
+            child = self._book.create(child_request, ts - 1 if same_bar else ts, ts)
+            if same_bar and not touch.at_open:
                 child.ref_ts = ts
                 child.ref_open = touch.level
             child.parent = entry
             entry.children.append(child)
             self._book.activate(child)
+
+
+def _bracket_legs(
+    request: OrderRequest, fill_price: float, is_buy: bool
+) -> list[tuple[str, OrderType, float | None, float | None]]:
+    """The stop and target legs of an entry first filled at ``fill_price``: its prices, or
+    its offsets from the fill made prices."""
+    stop, target = request.stop_loss, request.take_profit
+    offsets = request.exit_offsets
+    if offsets is not None:
+        if stop is None:
+            stop = offsets.stop_price(fill_price, is_buy)
+        if target is None:
+            target = offsets.take_profit_price(fill_price, is_buy)
+    legs: list[tuple[str, OrderType, float | None, float | None]] = []
+    if stop is not None:
+        legs.append(("sl", OrderType.STOP, None, stop))
+    if target is not None:
+        legs.append(("tp", OrderType.LIMIT, target, None))
+    return legs

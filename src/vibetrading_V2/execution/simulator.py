@@ -2,11 +2,10 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar; for a held symbol with no order only its close
-(``bar_need`` says ``NEEDS_CLOSE``: ``observe_close``). A request's ``reference_price``
-(the close it was priced at, set by the pipeline) marks its symbol at its ``created_ns``
-as it is submitted, as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are
-read from ``updates``.
+*before* the strategy sees that bar (a held symbol with no order: ``observe_close``, its
+close). A request's ``reference_price`` (the close it was priced at, set by the pipeline)
+marks its symbol at its ``created_ns`` as it is submitted, as ``mark(symbol, ts_ns,
+close)`` does. Fills and order changes are read from ``updates``.
 
 The intra-bar rule
 ------------------
@@ -43,6 +42,9 @@ Only the open is known to happen first in a bar; the order of high and low is un
   bar). If it filled in ``submit`` (signal close), they start on the next bar. When both
   are touched on one bar the stop fills, unless the open gapped through one of them,
   which then fills at the open. A child's fill cancels the entry's unfilled remainder.
+  With ``bracket_arming="next_bar"`` the children start on the bar after the entry's fill
+  whatever the fill. A request's ``exit_offsets`` are made prices from the entry's first
+  fill price (``entry fill - stop_distance`` for a buy) when the children are created.
 * **Reduce-only** orders fill at most the opposite position; when a position goes flat or
   flips, reduce-only orders that would no longer reduce it are cancelled.
 * **Time in force.** IOC / FOK are evaluated once (on their first eligible bar, or in
@@ -70,7 +72,6 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.order_ports import NEEDS_NOTHING
 from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
@@ -121,7 +122,8 @@ class Simulator(Execution):
             currency=config.currency,
         )
         self._book = OrderBook()
-        self._filler = Filler(self._fees, self._account, self._book)
+        self._filler = Filler(self._fees, self._account, self._book,
+                              config.bracket_arming == "next_bar")
         self._watches = SymbolWatches(self._book, self._account)
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
@@ -162,10 +164,8 @@ class Simulator(Execution):
             del self._close_budget[symbol]
 
     def observes_symbol(self, symbol: str) -> bool:
-        """Whether ``symbol`` has orders to match or a position whose mark must follow (a
-        flat symbol with nothing working changes nothing: ``submit`` marks the order's
-        symbol from its ``reference_price`` and moves the market time to its ``created_ns``)."""
-        return self.bar_need(symbol) != NEEDS_NOTHING
+        """Whether ``symbol`` has orders to match or a position whose mark must follow."""
+        return self.bar_need(symbol) != 0  # NEEDS_NOTHING
 
     def bar_need(self, symbol: str) -> int:
         """The whole bar for a symbol with orders, its close for a held one, else nothing."""
@@ -173,10 +173,8 @@ class Simulator(Execution):
 
     def observe_close(self, symbol: str, ts_ns: int, close: float) -> bool:
         """``observe_bar`` of a bar with no order to match: its close marks the symbol."""
-        if ts_ns > self._latest_ts:
-            self._latest_ts = ts_ns
-        if not self._watches.mark_last(symbol, close):
-            self._account.set_mark(symbol, close)
+        self._latest_ts = max(self._latest_ts, ts_ns)
+        self._watches.mark(symbol, close)
         return self._book.has_working
 
     def observe_bar(self, bar: BarPrices) -> bool:
@@ -212,6 +210,8 @@ class Simulator(Execution):
             return report_of(known)
         mark = self._account.mark_of(request.symbol)
         problem = request_problem(request, mark) or self._submit_problem(request, mark)
+        if problem is None and request.exit_offsets is not None:
+            problem = request.exit_offsets.problem()
         if problem is not None:
             book.finish(order, _REJECTED, problem, order.updated_ns)
             return order.to_order()

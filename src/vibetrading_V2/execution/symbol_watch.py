@@ -69,11 +69,11 @@ class SymbolWatches:
                 return _NOTHING
         return _CLOSE if holding.quantity != 0.0 else _NOTHING
 
-    def mark_last(self, symbol: str, close: float) -> bool:
-        """Mark ``symbol`` at ``close`` if it is the held symbol asked about last (its
-        holding at hand); ``False`` leaves it to the account's own ``set_mark``."""
+    def mark(self, symbol: str, close: float) -> None:
+        """Mark ``symbol`` at ``close``: directly if it is the held symbol asked about last
+        (its holding at hand), else through the account's look-up."""
         watch = self._last
         if watch is None or watch.symbol is not symbol or watch.holding is None:
-            return False
-        watch.holding.mark = close
-        return True
+            self._account.set_mark(symbol, close)
+        else:
+            watch.holding.mark = close

@@ -1,40 +1,40 @@
 """The one risk gate: ``check_order`` holds every order rule, ``check_nav`` the state.
 
-No other module re-implements a risk check. Trading states (``core.types.TradingState``):
-
-* ``HALTED``: only cancels pass. Entered by the kill switch (operator, drawdown from peak
-  reaching ``kill_switch_dd``, or a non-finite equity); latched until ``reset_kill_switch``.
-* ``REDUCING``: only orders that shrink ``|position|`` without flipping it pass. Entered
-  when the loss since the start of the UTC day reaches ``daily_loss_limit`` (latched until
-  the next UTC day) or while drawdown from peak is at least ``max_drawdown``.
-* ``ACTIVE``: every limit applies.
-
-Breaches are tested as equity levels, exactly as the band uses them:
-``equity <= peak * (1 - kill_switch_dd)``, ``equity <= day_start * (1 - daily_loss_limit)``,
-``equity <= peak * (1 - max_drawdown)``; ``day_start`` is the equity of the first
-``check_nav`` of each UTC day.
-
-The NAV band: ``nav_band`` is ``(low, high, next_day_ns)`` such that ``check_nav(ts, e)``
-with ``low <= e <= high`` and ``ts < next_day_ns`` would change nothing (state, peak, day,
-latches), so a per-bar loop may skip the call. Re-read it after ``check_nav``,
-``activate_kill_switch``, ``reset_kill_switch`` and ``restore``.
+No other module re-implements a risk check. The gate is put together from small parts,
+one job each: the trading state and its loss guards (``nav_guard``: ACTIVE / REDUCING /
+HALTED, the kill switch, the daily-loss guard on the configured trading day), the exposure
+limits (``order_limits``), the exposure still pending in open and in-flight orders
+(``exposure``) and the submit-rate throttle (``throttle``). An order is judged on the
+position it would leave if every pending order of its symbol filled too.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from typing import Final
 
+from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.types import NS_PER_SECOND, Side, TradingState
+from vibetrading_V2.core.ports import Clock
+from vibetrading_V2.core.types import Order, Side, TradingState
 from vibetrading_V2.policies.config import RiskPolicy
+from vibetrading_V2.policies.exposure import (
+    NO_PENDING,
+    InFlightOrders,
+    PendingExposure,
+    PositionBook,
+    pending_exposure,
+)
+from vibetrading_V2.policies.nav_guard import NS_PER_DAY, NavGuard
+from vibetrading_V2.policies.order_limits import TOLERANCE, OrderLimits
 from vibetrading_V2.policies.risk_types import (
     RiskDecision,
     RiskReason,
     RiskSnapshot,
     StateTransition,
-    breach_text,
 )
+from vibetrading_V2.policies.safety_config import SafetyPolicy
+from vibetrading_V2.policies.throttle import SubmitThrottle
 
 __all__ = [
     "NS_PER_DAY",
@@ -45,257 +45,44 @@ __all__ = [
     "StateTransition",
 ]
 
-NS_PER_DAY: Final = 86_400 * NS_PER_SECOND
-_INF: Final = math.inf
-_TOL: Final = 1e-9  # relative slack on limits, so float rounding of a sized order does not veto it
-_NEVER: Final = -(1 << 80)  # "no day seen yet": any real ts_ns is a new day
-
-_ACTIVE: Final = TradingState.ACTIVE
 _REDUCING: Final = TradingState.REDUCING
 _HALTED: Final = TradingState.HALTED
 _BUY: Final = Side.BUY
 _APPROVED: Final = {s: RiskDecision(True, (), s) for s in TradingState}
 
 
-def _factor(limit: float | None) -> float | None:
-    return None if limit is None else 1.0 - limit
-
-
-def _level(base: float, factor: float | None) -> float:
-    """Equity at or below which a limit is breached; ``-inf`` when off or nothing seen."""
-    if factor is None or base == -_INF:
-        return -_INF
-    return base * factor
-
-
-class RiskEngine:
-    """Holds the limits of one ``RiskPolicy`` and the account's trading state.
+class RiskEngine(NavGuard):
+    """Decides whether an order may go out, given the account's trading state.
 
     Why it exists: one object decides whether an order may go out and in which mode the
-    account trades, so no rule is duplicated or skipped in some environment. The state is
-    plain attributes; ``snapshot``/``restore`` carry it across restarts, and every state
-    change is queued as a :class:`StateTransition` for the runner to ``drain_transitions``.
+    account trades, so no rule is duplicated or skipped in some environment. ``in_flight``
+    holds the orders sent and not yet answered (the pipeline fills it), which the exposure
+    checks count. ``clock`` times the throttle; it is needed only when one is configured.
     """
 
-    _state: TradingState
-    _kill_latched: bool
-    _daily_breached: bool
-    _peak: float
-    _kill_level: float
-    _dd_level: float
-    _day: int | None
-    _next_day_ns: int
-    _day_start: float
-    _day_level: float
-    _band_low: float
-    _band_high: float
-
-    def __init__(self, policy: RiskPolicy) -> None:
-        self.policy = policy
-        self._min_notional = policy.min_notional
-        self._max_position = policy.max_position_notional or _INF
-        self._max_leverage = policy.max_leverage
-        self._max_gross = policy.max_gross_exposure or _INF  # None = no limit (never 0)
-        self._kill_factor = _factor(policy.kill_switch_dd)
-        self._dd_factor = _factor(policy.max_drawdown)
-        self._day_factor = _factor(policy.daily_loss_limit)
-        self._transitions: list[StateTransition] = []
-        self._set(_ACTIVE, peak=-_INF, day_start=-_INF, day=None, daily_breached=False)
-
-    # -- state -------------------------------------------------------------------------
-
-    @property
-    def state(self) -> TradingState:
-        return self._state
-
-    @property
-    def kill_switch_active(self) -> bool:
-        return self._kill_latched
-
-    @property
-    def peak(self) -> float:
-        """Highest equity seen (``-inf`` before the first NAV or right after a reset)."""
-        return self._peak
-
-    @property
-    def day_start_equity(self) -> float:
-        return self._day_start
-
-    @property
-    def nav_band(self) -> tuple[float, float, int]:
-        """``(low, high, next_day_ns)``: inside it ``check_nav`` would change nothing."""
-        return self._band_low, self._band_high, self._next_day_ns
-
-    def drain_transitions(self) -> list[StateTransition]:
-        """State changes since the last drain, oldest first; the queue is emptied."""
-        out, self._transitions = self._transitions, []
-        return out
-
-    def snapshot(self) -> RiskSnapshot:
-        return RiskSnapshot(
-            self._state, self._peak, self._day_start, self._day, self._daily_breached
-        )
-
-    def restore(
-        self,
-        state: TradingState,
-        peak: float,
-        day_start_equity: float,
-        day: int | None,
-        *,
-        daily_breached: bool = False,
+    def __init__(
+        self, policy: RiskPolicy, safety: SafetyPolicy | None = None, clock: Clock | None = None
     ) -> None:
-        """Take back a :meth:`snapshot` after a restart; ``HALTED`` re-latches the kill switch.
+        super().__init__(policy, safety)
+        self._limits = OrderLimits(policy)
+        self.in_flight = InFlightOrders()
+        limit = self.safety.max_submits_per_second
+        self._throttle = None if limit is None else SubmitThrottle(limit)
+        self._clock = clock
+        if self._throttle is not None and clock is None:
+            raise ConfigError("a submit throttle needs the run's clock, and none was given",
+                              field="safety.max_submits_per_second",
+                              hint="build the gate with clock= (the container does), or "
+                              "leave max_submits_per_second unset")
 
-        Records no transition (the runner persisted them when they happened). The next
-        ``check_nav`` re-evaluates the state against the then current equity.
-        """
-        snapshot = RiskSnapshot(state, peak, day_start_equity, day, daily_breached)
-        snapshot.check()
-        self._set(
-            state, peak=peak, day_start=day_start_equity, day=day, daily_breached=daily_breached
-        )
-
-    # -- operator controls -----------------------------------------------------------------
-
-    def activate_kill_switch(self, ts_ns: int, reason: str) -> TradingState:
-        """Halt trading now (only cancels pass); repeated calls change nothing."""
-        if not self._kill_latched:
-            self._kill_latched = True
-            self._move(ts_ns, _HALTED, RiskReason.KILL_SWITCH, f"operator: {reason}")
-            self._update_band()
-        return self._state
-
-    def reset_kill_switch(self, ts_ns: int, actor: str) -> TradingState:
-        """Unlatch the kill switch; ``actor`` names who did it, for the record.
-
-        The drawdown peak is re-based to the next NAV, otherwise the drawdown that tripped
-        the switch would trip it again at once. A daily-loss breach of the same UTC day
-        still holds, so the state becomes ``REDUCING`` in that case, else ``ACTIVE``.
-        """
-        if self._kill_latched:
-            self._kill_latched = False
-            self._peak = -_INF
-            self._kill_level = self._dd_level = -_INF
-            target = _REDUCING if self._daily_breached else _ACTIVE
-            self._move(ts_ns, target, RiskReason.KILL_SWITCH_RESET, f"reset by {actor}")
-            self._update_band()
-        return self._state
-
-    # -- NAV ---------------------------------------------------------------------------------
-
-    def check_nav(self, ts_ns: int, equity: float) -> TradingState:
-        """Update peak, day and latches from mark-to-market ``equity``; return the state."""
-        if equity - equity != 0.0:  # NaN or infinite: fail closed
-            return self._invalid_equity(ts_ns, equity)
-        changed = False
-        if ts_ns >= self._next_day_ns:
-            self._new_day(ts_ns, equity)
-            changed = True
-        if equity > self._peak:
-            self._peak = equity
-            self._kill_level = _level(equity, self._kill_factor)
-            self._dd_level = _level(equity, self._dd_factor)
-            changed = True
-        if not self._daily_breached and equity <= self._day_level:
-            self._daily_breached = True
-            changed = True
-        if self._kill_latched:
-            target = _HALTED
-        elif equity <= self._kill_level:
-            self._kill_latched = True
-            target = _HALTED
-        elif self._daily_breached or equity <= self._dd_level:
-            target = _REDUCING
-        else:
-            target = _ACTIVE
-        if target is not self._state:  # slow path only: enum attribute access is costly
-            reason = self._nav_reason(target)
-            self._move(ts_ns, target, reason, self._nav_detail(reason, equity))
-            changed = True
-        if changed or self._band_low > self._band_high:  # empty band: forced re-check
-            self._update_band()
-        return self._state
-
-    def _invalid_equity(self, ts_ns: int, equity: float) -> TradingState:
-        if not self._kill_latched:
-            self._kill_latched = True
-            self._move(ts_ns, _HALTED, RiskReason.INVALID_EQUITY, f"equity is {equity!r}")
-            self._update_band()
-        return self._state
-
-    def _new_day(self, ts_ns: int, equity: float) -> None:
-        day = ts_ns // NS_PER_DAY
-        self._day = day
-        self._next_day_ns = (day + 1) * NS_PER_DAY
-        self._day_start = equity
-        self._day_level = _level(equity, self._day_factor)
-        self._daily_breached = False
-
-    def _nav_reason(self, target: TradingState) -> RiskReason:
-        if target is _HALTED:
-            return RiskReason.KILL_SWITCH
-        if target is _REDUCING:
-            return RiskReason.DAILY_LOSS if self._daily_breached else RiskReason.MAX_DRAWDOWN
-        return RiskReason.RECOVERED
-
-    def _nav_detail(self, reason: RiskReason, equity: float) -> str:
-        """A person's sentence for a NAV transition, e.g. the drawdown that tripped a limit."""
-        policy = self.policy
-        if reason is RiskReason.DAILY_LOSS:
-            return breach_text("loss", "the day's start", self._day_start, equity,
-                              "daily_loss_limit", policy.daily_loss_limit)
-        if reason is RiskReason.KILL_SWITCH:
-            return breach_text("drawdown", "the peak", self._peak, equity, "kill_switch_dd",
-                              policy.kill_switch_dd)
-        if reason is RiskReason.MAX_DRAWDOWN:
-            return breach_text("drawdown", "the peak", self._peak, equity, "max_drawdown",
-                              policy.max_drawdown)
-        return f"equity {equity:,.2f}: no loss limit breached"
-
-    # -- internals ---------------------------------------------------------------------------
-
-    def _set(
-        self,
-        state: TradingState,
-        *,
-        peak: float,
-        day_start: float,
-        day: int | None,
-        daily_breached: bool,
-    ) -> None:
-        self._state = state
-        self._kill_latched = state is _HALTED
-        self._peak = peak
-        self._kill_level = _level(peak, self._kill_factor)
-        self._dd_level = _level(peak, self._dd_factor)
-        self._day = day
-        self._next_day_ns = _NEVER if day is None else (day + 1) * NS_PER_DAY
-        self._day_start = day_start
-        self._day_level = _level(day_start, self._day_factor)
-        self._daily_breached = daily_breached
-        self._band_low, self._band_high = _INF, -_INF  # empty: the next NAV is checked
-
-    def _move(self, ts_ns: int, target: TradingState, reason: RiskReason, detail: str) -> None:
-        self._transitions.append(StateTransition(ts_ns, self._state, target, reason, detail))
-        self._state = target
-
-    def _update_band(self) -> None:
-        high = self._peak
-        floor = -_INF  # highest level whose crossing (equity <= level) changes something
-        if not self._daily_breached:
-            floor = max(floor, self._day_level)
-        if not self._kill_latched:
-            floor = max(floor, self._kill_level)
-            if not self._daily_breached:
-                if self._state is _ACTIVE:
-                    floor = max(floor, self._dd_level)
-                else:  # REDUCING on drawdown: recovers once equity rises above the level
-                    high = min(high, self._dd_level)
-        self._band_low = math.nextafter(floor, _INF)  # finite even when floor is -inf
-        self._band_high = high
-
-    # -- orders ------------------------------------------------------------------------------
+    def pending(self, open_orders: Sequence[Order], *, strategy_id: str, symbol: str,
+                book: PositionBook) -> PendingExposure:
+        """What the account's open and in-flight orders would add to a new order of
+        ``strategy_id`` in ``symbol`` (whose own working orders it replaces)."""
+        if not open_orders and not len(self.in_flight):  # the common case: nothing pending
+            return NO_PENDING
+        return pending_exposure(open_orders, self.in_flight.requests(), strategy_id=strategy_id,
+                                symbol=symbol, book=book)
 
     def check_order(
         self,
@@ -308,15 +95,19 @@ class RiskEngine:
         equity: float,
         gross_notional: float,
         is_cancel: bool = False,
+        pending_qty: float = 0.0,
+        pending_gross: float = 0.0,
     ) -> RiskDecision:
         """Approve or veto one order; a veto lists every rule it fails.
 
         ``quantity`` is the unsigned order size, ``position_qty`` the account's signed
         position in ``symbol`` before the order, ``gross_notional`` the account's current
         sum of ``|position| * price`` over all symbols (this one valued at ``price``).
+        ``pending_qty`` (signed) and ``pending_gross`` are what open and in-flight orders
+        would add in ``symbol`` and in the other symbols (``exposure.pending_exposure``).
         Cancels always pass. An order that strictly shrinks ``|position|`` without flipping
-        it is exempt from every limit (a trader must always be able to close) and passes in
-        ``REDUCING``; in ``HALTED`` nothing but cancels passes.
+        it (pending orders counted too) is exempt from every limit and passes in
+        ``REDUCING``; in ``HALTED`` only cancels pass. Any other pass needs throttle room.
         """
         state = self._state
         if is_cancel:
@@ -330,8 +121,8 @@ class RiskEngine:
             is_finite(quantity * price)
             and quantity > 0.0
             and price > 0.0
-            and is_finite(position_qty)
-            and is_finite(gross_notional)
+            and is_finite(position_qty + pending_qty)
+            and is_finite(gross_notional + pending_gross)
             and gross_notional >= 0.0
         ):
             reasons.append(RiskReason.INVALID_ORDER)
@@ -340,56 +131,39 @@ class RiskEngine:
                 f"gross_notional={gross_notional!r}"
             )
             return RiskDecision(False, tuple(reasons), state, tuple(details))
-        old_abs = abs(position_qty)
-        new_pos = position_qty + (quantity if side is _BUY else -quantity)
-        if abs(new_pos) <= old_abs * _TOL:
-            new_pos = 0.0  # float noise on a full close is a close, not a flip
-        if abs(new_pos) < old_abs and new_pos * position_qty >= 0.0:  # strictly reduces
-            if reasons:
-                return RiskDecision(False, tuple(reasons), state, tuple(details))
-            return _APPROVED[state]
+        step = quantity if side is _BUY else -quantity
+        base = position_qty + pending_qty
+        if _shrinks(position_qty, step) and _shrinks(base, step):
+            return self._throttled(symbol, state, reasons, details)
         if state is _REDUCING:
             reasons.append(RiskReason.REDUCING_ONLY)
             details.append(f"{symbol}: only orders that shrink the position pass")
-        self._check_limits(
-            symbol, quantity, price, old_abs, abs(new_pos), equity, gross_notional, reasons, details
-        )
+        new_abs = abs(_closed(base, base + step))
+        self._limits.check(symbol, quantity, price, abs(position_qty), new_abs, equity,
+                           gross_notional + pending_gross, reasons, details)
+        return self._throttled(symbol, state, reasons, details)
+
+    def _throttled(self, symbol: str, state: TradingState, reasons: list[RiskReason],
+                   details: list[str]) -> RiskDecision:
+        """The decision, once the order passed every other rule and found throttle room."""
+        throttle = self._throttle
+        clock = self._clock
+        if (not reasons and throttle is not None and clock is not None
+                and not throttle.admit(clock.now_ns())):
+            reasons.append(RiskReason.SUBMIT_RATE)
+            details.append(f"{symbol}: more than {throttle.limit} orders in one second "
+                           "(safety.max_submits_per_second)")
         if not reasons:
             return _APPROVED[state]
         return RiskDecision(False, tuple(reasons), state, tuple(details))
 
-    def _check_limits(
-        self,
-        symbol: str,
-        quantity: float,
-        price: float,
-        old_abs: float,
-        new_abs: float,
-        equity: float,
-        gross_notional: float,
-        reasons: list[RiskReason],
-        details: list[str],
-    ) -> None:
-        notional = quantity * price
-        if notional < self._min_notional * (1.0 - _TOL):
-            reasons.append(RiskReason.MIN_NOTIONAL)
-            details.append(f"{symbol}: order notional {notional:g} < {self._min_notional:g}")
-        position_notional = new_abs * price
-        if position_notional > self._max_position * (1.0 + _TOL):
-            reasons.append(RiskReason.MAX_POSITION_NOTIONAL)
-            details.append(
-                f"{symbol}: position notional {position_notional:g} > {self._max_position:g}"
-            )
-        if not (is_finite(equity) and equity > 0.0):
-            reasons.append(RiskReason.INVALID_EQUITY)
-            details.append(f"equity {equity!r} is not positive: only closing orders pass")
-            return
-        exposure = (gross_notional + (new_abs - old_abs) * price) / equity
-        if exposure > self._max_leverage * (1.0 + _TOL):
-            reasons.append(RiskReason.MAX_LEVERAGE)
-            details.append(f"gross / equity {exposure:.6g} > max_leverage {self._max_leverage:g}")
-        if exposure > self._max_gross * (1.0 + _TOL):
-            reasons.append(RiskReason.MAX_GROSS_EXPOSURE)
-            details.append(
-                f"gross / equity {exposure:.6g} > max_gross_exposure {self._max_gross:g}"
-            )
+
+def _closed(before: float, after: float) -> float:
+    """``after``, or 0.0 when it is only float noise left by closing ``before``."""
+    return 0.0 if abs(after) <= abs(before) * TOLERANCE else after
+
+
+def _shrinks(before: float, step: float) -> bool:
+    """Whether adding ``step`` strictly shrinks ``|before|`` without flipping its sign."""
+    after = _closed(before, before + step)
+    return abs(after) < abs(before) and after * before >= 0.0

@@ -27,6 +27,7 @@ class RiskReason(StrEnum):
     INVALID_ORDER = "invalid_order"
     REDUCING_ONLY = "reducing_only"
     HALTED = "halted"
+    SUBMIT_RATE = "submit_rate"
     # state transitions
     DAILY_LOSS = "daily_loss"
     MAX_DRAWDOWN = "max_drawdown"

@@ -14,10 +14,16 @@ Order of decisions in :meth:`Sizer.target_quantity`:
 
 3. Confidence: the base size is multiplied by ``intent.confidence`` (in ``[0, 1]``), whatever
    produced it; confidence ``0`` therefore means a flat target.
-4. Per-trade risk: with a ``stop_loss`` (a price) the quantity is capped so that
-   ``|price - stop_loss| * quantity <= per_trade_risk * equity``; the cap applies last and to
-   explicit sizes too, because it is a risk bound, not a sizing preference. When it shrinks
-   the size, ``capped_from`` holds the size before the cap (the pipeline reports a resize).
+4. Per-trade risk: with a stop the quantity is capped so that ``distance * quantity <=
+   per_trade_risk * equity``; the cap applies last and to explicit sizes too, because it is
+   a risk bound, not a sizing preference. ``distance`` is the loss per unit at the stop:
+   ``|price - stop_loss|`` for a stop given as a price (which must lie below the price for
+   a long, above for a short), ``stop_distance`` for a stop measured from the entry fill
+   (exact: the stop follows the fill), ``stop_pct * price`` for one given as a fraction of
+   the fill (the price standing in for the fill not known yet). A stop measured from the
+   fill is never compared with the signal close: it is set from the fill when the entry
+   fills. When the cap shrinks the size, ``capped_from`` holds the size before the cap
+   (the pipeline reports a resize).
 5. Sign: positive for ``LONG``, negative for ``SHORT``. No rounding to lot sizes.
 
 When a size cannot be computed (no volatility yet, a bad price or equity, an inconsistent
@@ -110,10 +116,12 @@ class Sizer:
         if not 0.0 <= confidence <= 1.0:
             raise _bad_intent(intent, "confidence", confidence, "a number in [0, 1]")
         quantity = self._base_quantity(intent, price, equity, volatility) * confidence
-        if intent.stop_loss is not None:
-            cap = self._risk_cap(intent, intent.stop_loss, price, equity)
-            self.capped_from = quantity if cap < quantity else 0.0
-            quantity = min(quantity, cap)
+        if intent.stop_loss is not None or intent.exits is not None:
+            distance = _stop_distance(intent, price)
+            if distance is not None:
+                cap = self.policy.per_trade_risk * _checked_equity(intent, equity) / distance
+                self.capped_from = quantity if cap < quantity else 0.0
+                quantity = min(quantity, cap)
         if quantity == 0.0:
             return 0.0
         return quantity if intent.direction is _LONG else -quantity
@@ -147,12 +155,29 @@ class Sizer:
             )
         return _checked_equity(intent, equity) * policy.target_vol / (volatility * price)
 
-    def _risk_cap(self, intent: Intent, stop: float, price: float, equity: float) -> float:
+
+
+def _stop_distance(intent: Intent, price: float) -> float | None:
+    """The loss per unit if the stop fills (see the module's step 4); ``None``: no stop."""
+    stop = intent.stop_loss
+    if stop is not None:
         distance = price - stop if intent.direction is _LONG else stop - price
         if not (is_finite(distance) and distance > 0.0):
             side = "below" if intent.direction is _LONG else "above"
-            raise _bad_intent(intent, "stop_loss", stop, f"a price {side} {price!r}")
-        return self.policy.per_trade_risk * _checked_equity(intent, equity) / distance
+            raise _bad_intent(intent, "stop_loss", stop, f"a price {side} {price!r} (or give "
+                              "stop_distance / stop_pct, measured from the entry fill)")
+        return distance
+    exits = intent.exits
+    if exits is None:
+        return None
+    if exits.stop_distance is not None:
+        return _positive(intent, "stop_distance", exits.stop_distance)
+    if exits.stop_pct is not None:
+        fraction = exits.stop_pct
+        if not (is_finite(fraction) and 0.0 < fraction < 1.0):
+            raise _bad_intent(intent, "stop_pct", fraction, "a fraction in (0, 1): 0.02 is 2 %")
+        return fraction * price
+    return None
 
 
 def _positive(intent: Intent, name: str, value: float) -> float:

@@ -43,9 +43,10 @@ from vibetrading_V2.runner.backtest_driver import RowPlan, walk_batch
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.collector import paused_collector, quiet_collector
 from vibetrading_V2.runner.event_loop import EventStep
-from vibetrading_V2.runner.events import BarEvent, EngineEvent
+from vibetrading_V2.runner.events import BarEvent, EngineEvent, TimerEvent
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.operator_controls import OperatorControls
+from vibetrading_V2.runner.protective_stops import ProtectiveStops
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
@@ -141,10 +142,12 @@ class TradingEngine:
         for name, period in config.timers:
             if not simulated or name in config.bar_time_timers:
                 timers.every(name, period)
+        stops = ProtectiveStops(risk=risk, execution=execution, ledger=ledger, store=store,
+                                clock=self._clock, logger=logger, alerts=alerts)
         self._stages = Stages(
             slots=states, execution=execution, ledger=ledger, risk=risk,
             risk_state=self._risk_state, guard=guard, clock=self._clock, timers=timers,
-            logger=logger,
+            logger=logger, stops=stops,
         )
         self._controls = OperatorControls(store=store, stages=self._stages,
                                           account_id=config.account_id, logger=logger,
@@ -187,6 +190,9 @@ class TradingEngine:
         kept = TimelineRecorder()  # what the results need of each batch, not the batch
         offset = 0
         for batch in feed.batches():
+            if len(batch) == 0 and not self._fast:  # a feed's heartbeat: time passed, no bar
+                self._step.step(TimerEvent(self._clock.now_ns(), max(offset - 1, 0)))
+                continue
             codes = self._extend(batch)
             if self._fast:  # the event step polls once per event
                 self._controls.poll()

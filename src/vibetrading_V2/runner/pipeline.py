@@ -5,6 +5,9 @@ symbol changes, so its cost does not grow with the number of bars. Record, then 
 intent and the order (as ``IN_FLIGHT``) are written to the ``StateStore`` before the order
 is sent; every veto is recorded with its machine-readable reasons.
 
+An intent that repeats the last one but for its stop or target moves them: the resting
+bracket legs are amended (``exit_moves``), through the risk gate, and nothing is sized.
+
 Vetoes, resizes (sizing shrank an intent, e.g. to its per-trade-risk cap) and intents that
 pass but look wrong (a stop far from the price) are counted per (stage, reason) in a
 ``ReasonTally``; only the first few of each reason are logged one by one, and the totals
@@ -31,6 +34,12 @@ from vibetrading_V2.core.types import (
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.policies.sizing import Sizer, SizingError
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.runner.exit_moves import (
+    BRACKET_FIXES,
+    bracket_problems,
+    exit_moves,
+    only_exits_differ,
+)
 from vibetrading_V2.runner.tally import ReasonTally
 
 __all__ = ["OrderPipeline"]
@@ -48,7 +57,6 @@ _SIZING: Final = "sizing"
 _RISK: Final = "risk"
 _RISK_CAP: Final = "per_trade_risk_cap"
 _LOGGED_FIRST: Final = 3  # events of one reason logged one by one; the rest only counted
-_FAR: Final = 0.5  # a stop or target further than this fraction of the price is suspect
 
 
 class OrderPipeline:
@@ -98,6 +106,7 @@ class OrderPipeline:
         self._n_accepted = 0
         self._n_rejected = 0
         self._n_fills: dict[str, int] = {}
+        self._last_intent: dict[str, Intent] = {}  # by symbol: the last that passed the gate
 
     @property
     def client_order_ids(self) -> list[str]:
@@ -116,17 +125,25 @@ class OrderPipeline:
         self.n_intents += 1
         gate = self._strategy_gate(ts_ns, intent, price)
         if gate:
-            self._veto(ts_ns, intent.symbol, _GATE, gate, ())
+            self._veto(ts_ns, intent.symbol, _GATE, gate,
+                       tuple([BRACKET_FIXES.get(reason, "") for reason in gate]))
             return None
         equity = self._ledger.equity()
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
+        last = self._last_intent.get(intent.symbol)
+        self._last_intent[intent.symbol] = intent
+        if (last is not None and current != 0.0
+                and (last.stop_loss != intent.stop_loss or last.take_profit != intent.take_profit
+                     or last.exits != intent.exits)  # compiled: the usual "no" costs no call
+                and only_exits_differ(last, intent)):
+            return self._move_exits(ts_ns, intent, price, equity)
         sizer = self._sizer
         try:
             target = sizer.target_quantity(intent, price, equity, volatility)
         except SizingError as exc:  # e.g. no volatility yet: skip this intent, never flatten
             self._veto(ts_ns, intent.symbol, _SIZING, (str(exc.reason),), (str(exc),))
             return None
-        if intent.stop_loss is not None and sizer.capped_from > 0.0:
+        if (intent.stop_loss is not None or intent.exits is not None) and sizer.capped_from > 0.0:
             self._resized(ts_ns, intent, price, sizer.capped_from, abs(target))
         delta = target - current
         if abs(delta) < _MIN_QUANTITY:  # already there: keep working orders (stops) alive
@@ -134,6 +151,9 @@ class OrderPipeline:
         side = _BUY if delta > 0 else _SELL
         quantity = abs(delta)
         net = self._ledger.net_quantity(intent.symbol)  # the account's, over all strategies
+        working = self._execution.open_orders()  # pending exposure, then replaced below
+        pending = self._risk.pending(working, strategy_id=self.strategy_id,
+                                     symbol=intent.symbol, book=self._ledger)
         decision = self._risk.check_order(
             symbol=intent.symbol,
             side=side,
@@ -142,12 +162,14 @@ class OrderPipeline:
             position_qty=net,
             equity=equity,
             gross_notional=self._ledger.gross_notional(),
+            pending_qty=pending.quantity,
+            pending_gross=pending.other_gross,
         )
         if not decision.approved:
             reasons = tuple([str(r) for r in decision.reasons])
             self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
-        self._cancel_working(intent.symbol)  # the new target replaces any pending order
+        self._cancel_working(intent.symbol, working)  # the new target replaces them
         return self._route(self._request(ts_ns, intent, price, target, current, net))
 
     def _request(self, ts_ns: int, intent: Intent, price: float, target: float,
@@ -171,7 +193,40 @@ class OrderPipeline:
             take_profit=intent.take_profit if grows else None,
             created_ns=ts_ns,
             reference_price=price,
+            exit_offsets=intent.exits if grows else None,
         )
+
+    def _move_exits(self, ts_ns: int, intent: Intent, price: float,
+                    equity: float) -> Order | None:
+        """Amend the resting stop / target legs to the intent's new levels (cancel a leg
+        the intent dropped), each through the risk gate; the last order changed."""
+        moves, missing = exit_moves(self._execution, self.strategy_id, intent)
+        if missing:
+            self._veto(ts_ns, intent.symbol, _GATE, missing, tuple(
+                f"{reason.split('_not')[0]} of {intent.symbol} cannot move: no such order "
+                "rests (the position was entered without it); go flat, then enter with it"
+                for reason in missing))
+        changed: Order | None = None
+        net = self._ledger.net_quantity(intent.symbol)
+        for move in moves:
+            request = move.leg.request
+            decision = self._risk.check_order(
+                symbol=intent.symbol, side=request.side, quantity=move.leg.remaining,
+                price=price, position_qty=net, equity=equity,
+                gross_notional=self._ledger.gross_notional(), is_cancel=move.level is None)
+            if not decision.approved:
+                self._veto(ts_ns, intent.symbol, _RISK,
+                           tuple([str(r) for r in decision.reasons]), decision.details)
+                continue
+            cid = move.leg.client_order_id
+            if move.level is None:
+                changed = self._execution.cancel(cid)
+            elif move.is_stop:
+                changed = self._execution.amend(cid, stop_price=move.level)
+            else:
+                changed = self._execution.amend(cid, limit_price=move.level)
+            self._store.record_order(changed)
+        return changed
 
     def record_fill(self, fill: Fill) -> bool:
         """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""
@@ -238,33 +293,13 @@ class OrderPipeline:
         if not _valid_size(i.take_profit):
             reasons.append("invalid_take_profit")
         if not reasons and i.direction is not _FLAT and (
-            i.stop_loss is not None or i.take_profit is not None
+            i.stop_loss is not None or i.take_profit is not None or i.exits is not None
         ):
-            return self._bracket_gate(ts_ns, i, price)
+            problems, suspects = bracket_problems(i, price)
+            for reason, level in suspects:
+                self._suspect(ts_ns, i, reason, level, price)
+            return problems
         return tuple(reasons)  # () when nothing is wrong: the shared empty tuple
-
-    def _bracket_gate(self, ts_ns: int, intent: Intent, price: float) -> tuple[str, ...]:
-        """A long's stop below the price and its target above (a short's mirrored).
-
-        Stops and targets are prices; one on the wrong side is refused. One further than
-        half the price away passes but is counted as suspect (a fraction given as a price,
-        such as ``stop_loss=0.01`` on a price of 1.1, looks like that).
-        """
-        long = intent.direction is _LONG
-        stop = intent.stop_loss
-        target = intent.take_profit
-        reasons: list[str] = []
-        if stop is not None:
-            if (stop >= price) if long else (stop <= price):
-                reasons.append("stop_loss_on_wrong_side")
-            elif abs(price - stop) > _FAR * price:
-                self._suspect(ts_ns, intent, "stop_loss_far_from_price", stop, price)
-        if target is not None:
-            if (target <= price) if long else (target >= price):
-                reasons.append("take_profit_on_wrong_side")
-            elif abs(target - price) > _FAR * price:
-                self._suspect(ts_ns, intent, "take_profit_far_from_price", target, price)
-        return tuple(reasons)
 
     def _suspect(self, ts_ns: int, intent: Intent, reason: str, level: float,
                  price: float) -> None:
@@ -282,10 +317,16 @@ class OrderPipeline:
         n = tally.add(_SIZING, _RISK_CAP, ts_ns, intent.symbol)
         if n > _LOGGED_FIRST:
             return
-        stop = intent.stop_loss or 0.0
+        stop = intent.stop_loss
+        exits = intent.exits
+        if stop is not None:
+            where = f"stop_loss {stop:g} is {abs(price - stop):g} from the price {price:g}"
+        elif exits is not None and exits.stop_distance is not None:
+            where = f"stop_distance {exits.stop_distance:g} from the entry fill"
+        else:
+            where = f"stop_pct {exits.stop_pct if exits else 0.0:g} of the price {price:g}"
         detail = (
-            f"asked {asked:,.6g}, sized {sized:,.6g} ({asked / sized:,.3g}x smaller): "
-            f"stop_loss {stop:g} is {abs(price - stop):g} from the price {price:g}, "
+            f"asked {asked:,.6g}, sized {sized:,.6g} ({asked / sized:,.3g}x smaller): {where}, "
             f"and per_trade_risk {self._sizer.policy.per_trade_risk:g} caps the loss at "
             "the stop to that fraction of equity"
         )
@@ -294,10 +335,10 @@ class OrderPipeline:
         self._logger.info("intent_resized", strategy=self.strategy_id, symbol=intent.symbol,
                           reason=_RISK_CAP, detail=detail, count=n, ts_ns=ts_ns)
 
-    def _cancel_working(self, symbol: str | None) -> int:
-        """Cancel this strategy's working orders (of ``symbol``, or all); record each."""
+    def _cancel_working(self, symbol: str | None, working: list[Order]) -> int:
+        """Cancel this strategy's ``working`` orders (of ``symbol``, or all); record each."""
         cancelled = 0
-        for order in self._execution.open_orders():
+        for order in working:
             request = order.request
             if request.strategy_id == self.strategy_id and symbol in (None, request.symbol):
                 self._store.record_order(self._execution.cancel(order.client_order_id))
@@ -307,7 +348,10 @@ class OrderPipeline:
     def _route(self, request: OrderRequest) -> Order:
         in_flight = Order(request, _IN_FLIGHT, updated_ns=request.created_ns)
         self._store.record_order(in_flight)
+        sent = self._risk.in_flight
+        sent.sent(request)  # counted by the exposure checks until answered
         order = self._execution.submit(request)
+        sent.answered(request.client_order_id)
         self._sent.append(request.client_order_id)
         self._store.record_order(order)
         if order.status is not _REJECTED:

@@ -28,6 +28,11 @@ class IntentRouter:
     Why it exists: an output that is not an intent must be counted as the strategy's error,
     an intent must be priced from the run's last closes, and every fill must be recorded,
     booked and shown to the strategy (``on_fill``, under the guard) in one fixed order.
+
+    A stop loss or take profit that closes the strategy's position ends the intents that
+    opened it: the outputs naming its symbol are forgotten from ``last_out`` (the slot's
+    last output acted on, by symbol code), so the strategy's next output is acted on as
+    new, even if it repeats the one before (re-entry after a stop-out).
     """
 
     def __init__(
@@ -48,6 +53,7 @@ class IntentRouter:
         self._breaker = breaker
         # the base class's on_fill does nothing: skip the call (and the guard) unless overridden
         self._has_on_fill = type(strategy).on_fill is not Strategy.on_fill
+        self.last_out: list[object] = []  # the slot's, shared (``SlotState`` sets it)
 
     def dispatch(
         self,
@@ -117,7 +123,11 @@ class IntentRouter:
         code = account.code_of(fill.symbol)
         if code >= 0:
             cursor = cursor_of[code]
-            cursor.position = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
+            held = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
+            cursor.position = held
+            cid = fill.client_order_id
+            if held == 0.0 and (cid.endswith(":sl") or cid.endswith(":tp")):
+                self._end_intents(fill.symbol)
         if tell and self._has_on_fill and not self._breaker.disabled:
             self._guard.active = True
             try:
@@ -126,4 +136,17 @@ class IntentRouter:
                 self._guard.active = False
                 self._breaker.failed(fill.ts_ns, fill.symbol, exc)
             self._guard.active = False
+
+    def _end_intents(self, symbol: str) -> None:
+        """Forget every last output that holds an intent for ``symbol`` (a bracket exit)."""
+        last_out = self.last_out
+        for k in range(len(last_out)):
+            out = last_out[k]
+            if isinstance(out, Intent):
+                if out.symbol == symbol:
+                    last_out[k] = None
+            elif isinstance(out, (list, tuple)) and any(
+                isinstance(i, Intent) and i.symbol == symbol for i in out
+            ):
+                last_out[k] = None
 

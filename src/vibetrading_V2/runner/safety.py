@@ -119,6 +119,7 @@ class RiskStateKeeper:
         self._state_key = f"trading_state:{account_id}"
         # (ts_ns, from_state, to_state, reason code, detail) of each change, in order
         self.transitions: list[tuple[int, str, str, str, str]] = []
+        self._saved = risk.revision  # the gate's revision last written to the store
 
     def restore(self) -> None:
         """Take back the risk gate's state recorded by an earlier run, if any."""
@@ -128,14 +129,21 @@ class RiskStateKeeper:
         snapshot = RiskSnapshot.from_json(stored)
         self._risk.restore(snapshot.state, snapshot.peak, snapshot.day_start_equity,
                            snapshot.day, daily_breached=snapshot.daily_breached)
+        self._saved = self._risk.revision
         self._logger.info("risk_state_restored", account=self._account_id,
                           state=str(snapshot.state))
 
     def after_nav(self, state: TradingState) -> None:
-        """After ``check_nav``: record, alert and log its transitions; cancel all if halted."""
+        """After ``check_nav``: save what moved, record, alert and log its transitions;
+        cancel all if halted.
+
+        The snapshot is saved whenever the gate's revision moved: a new state, but also a
+        higher peak or a new day's start, so a restart resumes from the very same levels.
+        """
         risk = self._risk
         transitions = risk.drain_transitions()
-        if transitions:
+        if risk.revision != self._saved:
+            self._saved = risk.revision
             self._store.set_control(self._key, risk.snapshot().to_json())
         for t in transitions:
             self.transitions.append(

@@ -45,6 +45,7 @@ class SlotState:
         self.on_bar: Callable[[BarCursor], object] = strategy.on_bar
         self.cursors: list[BarCursor] = []  # by symbol code
         self.last_out: list[object] = []  # the last output acted on, by symbol code
+        router.last_out = self.last_out  # a stop-out forgets the output that opened it
         self.skipped: set[int] = set()  # codes whose features failed on the current batch
 
     @property

@@ -26,6 +26,7 @@ from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.marks import AccountMarks
+from vibetrading_V2.runner.protective_stops import ProtectiveStops
 from vibetrading_V2.runner.safety import RiskStateKeeper
 from vibetrading_V2.runner.slot_state import SlotState
 from vibetrading_V2.runner.timers import TimerFired, TimerSchedule
@@ -59,6 +60,7 @@ class Stages:
         clock: Clock,
         timers: TimerSchedule,
         logger: Logger,
+        stops: ProtectiveStops | None = None,
     ) -> None:
         self.slots = slots
         self._by_id = {slot.strategy_id: slot for slot in slots}
@@ -72,6 +74,7 @@ class Stages:
         self.sim_clock: SimulatedClock | None = clock if isinstance(clock, SimulatedClock) else None
         self.timers = timers
         self.logger = logger
+        self.stops = stops  # closes a position whose protective stop was refused
         self.account = AccountMarks(ledger)
         self.fills: list[Fill] = []
         self.fill_rows: array[int] = array("q")  # 8 bytes a fill, not an int object
@@ -150,16 +153,20 @@ class Stages:
         """Book every fill the execution reported since the last look; ``True`` if any.
 
         The fills are booked at timeline row ``row``, whenever they arrived (a venue's fill
-        may come events after its order). A fill's order is recorded with it; order changes
-        without a fill (a venue's own cancel or expiry) are left to reconciliation.
+        may come events after its order). A fill's order is recorded with it; a refused
+        protective stop closes its position (``stops``); other order changes without a fill
+        (a venue's own cancel or expiry) are left to reconciliation.
         """
         execution = self.execution
         if execution.update_count == self.seen_updates:
             return False
         updates = execution.updates(self.seen_updates)
         self.seen_updates = updates.cursor
+        stops = self.stops  # checked once the fills are booked: it closes what they opened
         new = updates.fills
         if not new:
+            if stops is not None and updates.orders and stops.check(updates.orders):
+                self.watching = True  # it sent a close
             return False
         account = self.account
         fills, fill_rows = self.fills, self.fill_rows
@@ -172,6 +179,8 @@ class Stages:
             else:
                 slot.router.book_fill(fill, row, fills, fill_rows, slot.cursors, account)
         account.refresh([fill.symbol for fill in new])
+        if stops is not None and stops.check(updates.orders):
+            self.watching = True
         return True
 
     # -- risk ------------------------------------------------------------------------------

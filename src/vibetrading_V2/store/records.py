@@ -124,6 +124,7 @@ def check_intent(intent: Intent) -> None:
         or i.stop_loss != i.stop_loss
         or i.take_profit != i.take_profit
         or i.rationale != i.rationale
+        or i.exits is not None  # offsets from the fill: nested, the full check looks in
     ):
         check_no_nan("intent", intent)
 
@@ -163,6 +164,7 @@ def check_order(order: Order, checked_request: OrderRequest | None = None) -> No
             or r.oco_group != r.oco_group
             or r.created_ns != r.created_ns
             or r.reference_price != r.reference_price
+            or r.exit_offsets is not None  # nested: the full check looks in
         )
     ):
         check_no_nan("order", order)
