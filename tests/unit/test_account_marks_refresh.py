@@ -24,13 +24,13 @@ def test_refresh_when_only_filled_symbols_reread_then_bit_identical_to_full_rere
         price = rng.uniform(50.0, 150.0) / 3.0
         for marks in (partial, full):
             marks.select(code)
-            marks.last_close[code] = marks.close = price
+            marks.marks[code].close = price
         side = Side.BUY if rng.random() < 0.5 else Side.SELL
         ledger.apply_fill(Fill(f"e{k}", f"c{k}", symbol, side, rng.uniform(0.1, 3.0) / 7.0,
                                price, 0.01, k))
         partial.refresh([symbol])
         full.refresh()
-        assert partial.qty == full.qty
+        assert [m.qty for m in partial.marks] == [m.qty for m in full.marks]
         assert (partial.market_value, partial.cash, partial.held) == (
             full.market_value, full.cash, full.held)
 
@@ -41,4 +41,4 @@ def test_refresh_when_filled_symbol_unknown_then_full_reread() -> None:
     marks.add("A")
     ledger.apply_fill(Fill("e", "c", "A", Side.BUY, 2.0, 10.0, 0.0, 1))
     marks.refresh(["Z"])
-    assert marks.qty == [2.0]
+    assert [m.qty for m in marks.marks] == [2.0]

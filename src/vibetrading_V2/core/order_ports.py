@@ -26,6 +26,9 @@ from mypy_extensions import mypyc_attr
 from vibetrading_V2.core.types import AccountSnapshot, Fill, Intent, Order, OrderRequest, Position
 
 __all__ = [
+    "NEEDS_BAR",
+    "NEEDS_CLOSE",
+    "NEEDS_NOTHING",
     "AccountView",
     "BarPrices",
     "Execution",
@@ -34,6 +37,14 @@ __all__ = [
     "StateStore",
     "StoreTransaction",
 ]
+
+
+NEEDS_NOTHING: Final = 0
+"""``OrderGateway.bar_need``: a bar of the symbol changes nothing at the gateway."""
+NEEDS_CLOSE: Final = 1
+"""``OrderGateway.bar_need``: only the bar's time and close (``observe_close``: a mark)."""
+NEEDS_BAR: Final = 2
+"""``OrderGateway.bar_need``: the whole bar (``observe_bar``: orders to match)."""
 
 
 class BarPrices(Protocol):
@@ -106,7 +117,8 @@ class OrderGateway(metaclass=ABCMeta):
     hands a bar to ``observe_bar`` (before the strategy sees it) while ``observes_bars``
     is true, and after any order was sent (only bars of symbols for which
     ``observes_symbol`` is true); ``observe_bar`` returns whether the gateway still wants
-    bars.
+    bars. ``bar_need`` may say that a symbol's bar is needed only for its close (a held
+    symbol with nothing to match): the engine then calls ``observe_close`` instead.
     """
 
     @abstractmethod
@@ -149,6 +161,16 @@ class OrderGateway(metaclass=ABCMeta):
         While bars are wanted, the engine hands ``observe_bar`` only the bars of symbols for
         which this is true; a gateway that can tell per symbol spares the others' rows.
         """
+        return self.observes_bars
+
+    def bar_need(self, symbol: str) -> int:
+        """What a bar of ``symbol`` is needed for while bars are wanted: ``NEEDS_NOTHING``,
+        ``NEEDS_CLOSE`` or ``NEEDS_BAR`` (default: the bar while ``observes_symbol``)."""
+        return NEEDS_BAR if self.observes_symbol(symbol) else NEEDS_NOTHING
+
+    def observe_close(self, symbol: str, ts_ns: int, close: float) -> bool:
+        """See a bar of ``symbol`` by its time and close only (``bar_need`` said
+        ``NEEDS_CLOSE``); return whether bars are still wanted (default: ignore it)."""
         return self.observes_bars
 
 

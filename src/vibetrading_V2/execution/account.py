@@ -10,14 +10,18 @@ from typing import Final
 
 from vibetrading_V2.core.types import AccountSnapshot, Position
 
-__all__ = ["QTY_TOL", "SimAccount"]
+__all__ = ["QTY_TOL", "Holding", "SimAccount"]
 
 QTY_TOL: Final = 1e-9
 """Relative size below which a quantity left over by float arithmetic counts as zero."""
 
 
-class _Holding:
-    """One symbol's netted position and its mark (mutable; never leaves this module)."""
+class Holding:
+    """One symbol's netted position and its mark (mutable: only ``SimAccount`` writes it).
+
+    Why it exists: a held symbol's mark lives beside its position, so valuing the account
+    reads no dictionary, and the simulator keeps a symbol's holding to mark it directly.
+    """
 
     __slots__ = ("average_price", "mark", "quantity", "realized_pnl")
 
@@ -48,8 +52,11 @@ class SimAccount:
         self._allow_short = allow_short
         self._currency = currency
         # a traded symbol's mark lives on its holding (the margin check and equity loop
-        # over the holdings without a look-up each); ``_marks`` keeps the untraded ones'
-        self._holdings: dict[str, _Holding] = {}
+        # over the holdings without a look-up each); ``_marks`` keeps the untraded ones'.
+        # A holding is never dropped: ``_held`` lists them in the order they were made
+        # (the dictionary's order), which a loop walks faster than the dictionary's values
+        self._holdings: dict[str, Holding] = {}
+        self._held: list[Holding] = []
         self._marks: dict[str, float] = {}
 
     # -- marks and reads -------------------------------------------------------------------
@@ -60,6 +67,10 @@ class SimAccount:
             self._marks[symbol] = price
         else:
             holding.mark = price
+
+    def holding(self, symbol: str) -> Holding | None:
+        """The symbol's holding (``None`` before its first fill); it stays the same object."""
+        return self._holdings.get(symbol)
 
     def mark_of(self, symbol: str) -> float | None:
         holding = self._holdings.get(symbol)
@@ -87,14 +98,14 @@ class SimAccount:
 
     def equity(self) -> float:
         value = self.cash
-        for holding in self._holdings.values():
+        for holding in self._held:
             if holding.quantity != 0.0:
                 value += holding.quantity * holding.mark
         return value
 
     def gross_notional(self) -> float:
         gross = 0.0
-        for holding in self._holdings.values():
+        for holding in self._held:
             if holding.quantity != 0.0:
                 gross += abs(holding.quantity) * holding.mark
         return gross
@@ -132,7 +143,7 @@ class SimAccount:
             return "insufficient_cash"
         value = cash_after + after * price
         gross = abs(after) * price
-        for holding in self._holdings.values():
+        for holding in self._held:
             if holding is not own and holding.quantity != 0.0:
                 mark = holding.mark
                 value += holding.quantity * mark
@@ -147,7 +158,8 @@ class SimAccount:
         self.fees_paid += fee
         holding = self._holdings.get(symbol)
         if holding is None:  # its first fill: its mark moves onto the holding
-            holding = self._holdings[symbol] = _Holding(self._marks.pop(symbol, price))
+            holding = self._holdings[symbol] = Holding(self._marks.pop(symbol, price))
+            self._held.append(holding)
         before = holding.quantity
         if before == 0.0 or (before > 0.0) == (signed_qty > 0.0):
             after = before + signed_qty

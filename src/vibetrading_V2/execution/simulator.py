@@ -2,9 +2,10 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar. A request's ``reference_price`` (the close it was
-priced at, set by the pipeline) marks its symbol at its ``created_ns`` as it is submitted,
-as ``mark(symbol, ts_ns, close)`` does. Fills and order changes are read from ``updates``.
+*before* the strategy sees that bar (a held symbol with no order: ``observe_close``, its
+close). A request's ``reference_price`` (the close it was priced at, set by the pipeline)
+marks its symbol at its ``created_ns`` as it is submitted, as ``mark(symbol, ts_ns,
+close)`` does. Fills and order changes are read from ``updates``.
 
 The intra-bar rule
 ------------------
@@ -89,6 +90,7 @@ from vibetrading_V2.execution.config import SimulatorConfig
 from vibetrading_V2.execution.fills import Filler
 from vibetrading_V2.execution.matching import market_touch, oco_winner, touch_order
 from vibetrading_V2.execution.orders import WorkingOrder, estimate_price, request_problem
+from vibetrading_V2.execution.symbol_watch import SymbolWatches
 
 __all__ = ["Simulator"]
 
@@ -122,6 +124,7 @@ class Simulator(Execution):
         self._book = OrderBook()
         self._filler = Filler(self._fees, self._account, self._book,
                               config.bracket_arming == "next_bar")
+        self._watches = SymbolWatches(self._book, self._account)
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
         self._latest_ts = _NEVER
@@ -161,15 +164,18 @@ class Simulator(Execution):
             del self._close_budget[symbol]
 
     def observes_symbol(self, symbol: str) -> bool:
-        """Whether ``symbol`` has orders to match or a position whose mark must follow.
+        """Whether ``symbol`` has orders to match or a position whose mark must follow."""
+        return self.bar_need(symbol) != 0  # NEEDS_NOTHING
 
-        A flat symbol with nothing working changes nothing on its bars: equity and the
-        margin check value held symbols only, and ``submit`` marks the order's symbol from
-        its ``reference_price`` (and moves the market time to its ``created_ns``).
-        """
-        if self._book.of_symbol(symbol):
-            return True
-        return self._account.quantity(symbol) != 0.0
+    def bar_need(self, symbol: str) -> int:
+        """The whole bar for a symbol with orders, its close for a held one, else nothing."""
+        return self._watches.need(symbol)
+
+    def observe_close(self, symbol: str, ts_ns: int, close: float) -> bool:
+        """``observe_bar`` of a bar with no order to match: its close marks the symbol."""
+        self._latest_ts = max(self._latest_ts, ts_ns)
+        self._watches.mark(symbol, close)
+        return self._book.has_working
 
     def observe_bar(self, bar: BarPrices) -> bool:
         """Match this bar against the working orders of its symbol, then mark its close.

@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from vibetrading_V2.core.order_ports import NEEDS_BAR, NEEDS_CLOSE, NEEDS_NOTHING
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.slot_state import SlotState
@@ -30,52 +31,66 @@ from vibetrading_V2.runner.stages import Stages
 __all__ = ["RowPlan", "walk_batch"]
 
 _INT64_MAX: Final = 2**63 - 1
+_NOTHING: Final = NEEDS_NOTHING  # what the execution needs of a row's bar
+_CLOSE: Final = NEEDS_CLOSE
+_BAR: Final = NEEDS_BAR
 _MAX_CODE: Final = 0xFFFF  # a row's symbol code is kept in two bytes
 _PROGRESS_MASK: Final = 0xFFFF  # a long batch reports its progress every 65,536 rows
 
 
 class RowPlan:
-    """Where each row of a batch sits: its symbol code and its index in that history.
+    """Where each row of a batch sits: its symbol code, and the bar times of its rows.
 
     Why it exists: a one-symbol batch (a backtest) needs no per-row lists at all; a
-    multi-symbol one gets them once, vectorised, before the loop.
+    multi-symbol one gets its row codes once, vectorised, before the loop. A row's index
+    in its symbol's history is the symbol's cursor's last one plus one (checked here).
     """
 
-    def __init__(self, batch: BarBatch, codes: list[int], history_lengths: list[int]) -> None:
+    def __init__(self, batch: BarBatch, codes: list[int], cursors: list[BarCursor]) -> None:
         n = len(batch)
         counts: list[int] = []
         if len(codes) == 1:  # the batch names one symbol: no need to look at every row
             batch_codes = list(codes)
+            counts = [n]
         else:  # rows per symbol: a count, not a sort of every row
             local = np.asarray(batch.symbol_index, dtype=np.int64)
             counts = np.bincount(local, minlength=len(codes)).tolist()
             batch_codes = sorted({codes[k] for k in range(len(codes)) if counts[k]})
         self.single = len(batch_codes) == 1
         self.first_code: int = batch_codes[0]
-        self.base: int = history_lengths[self.first_code] - n
+        self.base: int = cursors[self.first_code].history_length - n
         # each row's symbol code as two bytes (little-endian): 2 bytes a row, not an 8-byte
         # list slot, read with the compiled bytes index (``code_at``)
         self.row_symbol = b""
-        # each symbol's next index in its history: its first row's, moved on by the loop
-        self.next_index: list[int] = []
         if not self.single:
             if max(codes) > _MAX_CODE:
                 raise ValueError(f"a batch of {max(codes) + 1:,} symbols: at most "
                                  f"{_MAX_CODE + 1:,} are supported")
             self.row_symbol = np.asarray(codes, dtype="<u2")[local].tobytes()
-            self.next_index = list(history_lengths)
-            for k, code in enumerate(codes):
-                self.next_index[code] -= counts[k]
+        _check_cursors(codes, counts, cursors)
         self.ts: npt.NDArray[np.int64] = np.asarray(batch.ts_ns, dtype=np.int64)
         # the same times as Python ints one at a time, without numpy's scalar per read
         self.times: memoryview = self.ts.data
         # a batch out of order (never from a MarketFeed) checks day and timers on every row
         self.in_order = bool(np.all(self.ts[1:] >= self.ts[:-1]))
+        # rows that share one time, in blocks of ``per_time`` (the symbols taking turns):
+        # ``time_at`` reads the times once a block
+        self._per_time = _rows_per_time(self.ts, len(batch_codes))
+        self._block = -1
+        self._time = 0
 
     def code_at(self, row: int) -> int:
         """The symbol code of row ``row`` of a batch of several symbols."""
         data = self.row_symbol
         return data[2 * row] | data[2 * row + 1] << 8
+
+    def time_at(self, row: int) -> int:
+        """The bar time of row ``row`` (read once for a block of rows at one time)."""
+        block = row // self._per_time
+        if block != self._block:
+            self._block = block
+            self._time = self.times[row]
+        return self._time
 
     def row_at(self, at_ns: int, row: int) -> int:
         """The first row stamped at or after ``at_ns`` (the next row if out of order)."""
@@ -88,6 +103,27 @@ class RowPlan:
         return int(self.ts.searchsorted(at_ns))  # side="left"; the method skips numpy's dispatch
 
 
+def _check_cursors(codes: list[int], counts: list[int], cursors: list[BarCursor]) -> None:
+    """Each symbol's rows continue its history from its cursor's bar (the loop moves the
+    cursor on by one a row): its history holds the batch's rows after that bar."""
+    for k, code in enumerate(codes):
+        cursor = cursors[code]
+        if counts[k] and cursor.index + 1 != cursor.history_length - counts[k]:
+            raise ValueError(f"the cursor of {cursor.symbol} stands at bar {cursor.index}, "
+                             f"not before the batch's {counts[k]:,} new bars of "
+                             f"{cursor.history_length:,}")
+
+
+def _rows_per_time(ts: npt.NDArray[np.int64], n_symbols: int) -> int:
+    """``n_symbols`` when every block of that many rows shares one time (the symbols take
+    turns, each on every time), else 1."""
+    n = len(ts)
+    if n_symbols < 2 or n % n_symbols:
+        return 1
+    blocks = ts.reshape(-1, n_symbols)
+    return n_symbols if bool((blocks == blocks[:, :1]).all()) else 1
+
+
 def walk_batch(
     stages: Stages, batch: BarBatch, codes: list[int], offset: int,
     tick: Callable[[int], None] | None,
@@ -97,17 +133,15 @@ def walk_batch(
     if n == 0:
         return 0
     slots: list[SlotState] = stages.slots
-    plan = RowPlan(batch, codes, [c.history_length for c in slots[0].cursors])
-    single, next_index, row_symbol, base = plan.single, plan.next_index, plan.row_symbol, plan.base
-    times: memoryview = plan.times
-    many = len(slots) > 1  # the first slot's work is written out, the others' looped
-    first: SlotState = slots[0]
+    plan = RowPlan(batch, codes, slots[0].cursors)
+    single, row_symbol, base = plan.single, plan.row_symbol, plan.base
+    first, many = slots[0], len(slots) > 1  # the first slot's work is written out, others looped
     account, execution = stages.account, stages.execution
     first_cursors, first_live, cursors_of, live_of = _code_tables(slots, many)
     s: int = plan.first_code
     account.select(s)
-    cursor: BarCursor = first_cursors[s]  # the first slot's: the bar the execution and marks read
-    live_first: bool = first_live[s]
+    # the first slot's cursor: the bar the execution and marks read
+    cursor, live_first = first_cursors[s], first_live[s]
     cursors: list[BarCursor] = cursors_of[s] if many else []
     live: list[bool] = live_of[s] if many else []
     band_low, band_high = stages.band_low, stages.band_high
@@ -120,21 +154,22 @@ def walk_batch(
             idx = base + i
         else:
             code = row_symbol[2 * i] | row_symbol[2 * i + 1] << 8  # ``RowPlan.code_at``
-            idx = next_index[code]
-            next_index[code] = idx + 1
             if code != s:
                 s = code
                 account.select(s)
                 cursor, live_first = first_cursors[s], first_live[s]
                 if many:
                     cursors, live = cursors_of[s], live_of[s]
+            idx = cursor.index + 1  # the symbol's next bar (``RowPlan`` checked the start)
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
-        if stages.watching and execution.observes_symbol(cursor.symbol):
-            stages.stamp(times[i])
-            stages.match(cursor, offset + i)
+        need = execution.bar_need(cursor.symbol) if stages.watching else _NOTHING
+        if need == _BAR:
+            stages.match(cursor, offset + i, plan.time_at(i))
         equity = account.equity_at(cursor)  # below: NaN also leaves the band
+        if need == _CLOSE:  # a held symbol with no order: the execution's mark follows it
+            stages.mark_close(cursor.symbol, plan.time_at(i), account.read_close(cursor))
         if not band_low <= equity <= band_high or i >= day_row:
             band_low, band_high, day_row = _check_nav(stages, plan, cursor, equity, i)
         if live_first and not first.breaker.disabled:

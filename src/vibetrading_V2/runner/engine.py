@@ -245,18 +245,14 @@ class TradingEngine:
             return walk_batch(self._stages, batch, codes, offset, progress)
         if len(batch) == 0:
             return 0
-        plan = RowPlan(batch, codes, [c.history_length for c in self._stages.slots[0].cursors])
+        cursors = self._stages.slots[0].cursors
+        plan = RowPlan(batch, codes, cursors)
         step = self._step
         ts = plan.ts.tolist()
-        next_index = plan.next_index
         for i in range(len(batch)):
-            if plan.single:
-                code, index = plan.first_code, plan.base + i
-            else:
-                code = plan.code_at(i)
-                index = next_index[code]
-                next_index[code] = index + 1
-            step.step(BarEvent(offset + i, code, index, ts[i]))
+            code = plan.first_code if plan.single else plan.code_at(i)
+            # the symbol's next bar: each event moves its cursors on by one
+            step.step(BarEvent(offset + i, code, cursors[code].index + 1, ts[i]))
         return 0
 
     def _record(self, kept: TimelineRecorder, symbols: list[str]) -> EngineRun:

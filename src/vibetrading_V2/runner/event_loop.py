@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from vibetrading_V2.core.order_ports import NEEDS_BAR, NEEDS_CLOSE, NEEDS_NOTHING
 from vibetrading_V2.runner.events import (
     BarEvent,
     ControlEvent,
@@ -65,9 +66,12 @@ class EventStep:
         now = stages.timer_now(ts)
         if now >= stages.timer_due:
             stages.fire_timers(now)
-        if stages.watching and stages.execution.observes_symbol(cursor.symbol):
-            stages.match(cursor, row)
+        need = stages.execution.bar_need(cursor.symbol) if stages.watching else NEEDS_NOTHING
+        if need == NEEDS_BAR:
+            stages.match(cursor, row, ts)
         equity = account.equity_at(cursor)
+        if need == NEEDS_CLOSE:
+            stages.mark_close(cursor.symbol, ts, account.read_close(cursor))
         if not stages.band_low <= equity <= stages.band_high or ts >= stages.next_day:
             stages.check_nav(ts, equity, cursor)
         for slot in slots:

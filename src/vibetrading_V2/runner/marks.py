@@ -2,21 +2,39 @@
 
 Cash and each symbol's net quantity change only through fills, so they are re-read from the
 ledger after fills (``refresh``) and held here between them. The marked value moves with the
-closes of the symbols held: the current row's symbol is "selected", its close kept in
-``close`` until another symbol is selected (then it is written back to ``last_close``), so a
-row of a held symbol costs one multiplication and no look-up. A flat symbol's close is read
-only when something acts on its row (``read_close``): flat, it is worth nothing whatever its
-price.
+closes of the symbols held: the current row's symbol is "selected", and a row of a held
+symbol costs one multiplication and no look-up. A flat symbol's close is read only when
+something acts on its row (``read_close``, ``price_of``): flat, it is worth nothing
+whatever its price.
+
+Each symbol's quantity and last close sit together in one small object (``SymbolMark``,
+their floats unboxed), so selecting a symbol is one list read and revaluing the holdings
+reads no boxed float.
 
 Compiled with the loop (``native_modules.txt``).
 """
 
 from __future__ import annotations
 
+import math
+
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.cursor import BarCursor
 
-__all__ = ["AccountMarks"]
+__all__ = ["AccountMarks", "SymbolMark"]
+
+
+class SymbolMark:
+    """One symbol's net quantity and the last close the loop read of it.
+
+    Why it exists: the two figures a row of the symbol reads, kept as unboxed floats.
+    """
+
+    __slots__ = ("close", "qty")
+
+    def __init__(self, qty: float, close: float) -> None:
+        self.qty = qty
+        self.close = close
 
 
 class AccountMarks:
@@ -30,52 +48,67 @@ class AccountMarks:
         self._ledger = ledger
         self.names: list[str] = []
         self._codes: dict[str, int] = {}  # each name's code (its place in ``names``)
-        self.qty: list[float] = []
-        self.last_close: list[float] = []
+        self.marks: list[SymbolMark] = []  # by code
         self.cash = ledger.cash()
         self.market_value = 0.0
         self.code = -1  # the selected symbol (the current row's), -1 before the first row
-        self.held = 0.0  # its net quantity
-        self.close = 0.0  # its last close read (written to last_close when left)
+        self._current = SymbolMark(0.0, 0.0)  # its mark (a flat stand-in before the first)
 
     def add(self, symbol: str) -> None:
         """A symbol first seen: valued at the ledger's last price (0 if never marked)."""
         self._codes[symbol] = len(self.names)
         self.names.append(symbol)
-        self.qty.append(self._ledger.net_quantity(symbol))
-        self.last_close.append(self._ledger.last_price(symbol) or 0.0)
+        ledger = self._ledger
+        self.marks.append(SymbolMark(ledger.net_quantity(symbol), ledger.last_price(symbol) or 0.0))
 
     def code_of(self, symbol: str) -> int:
         """The code of ``symbol`` (its place in ``names``), -1 if the run never saw it."""
         return self._codes.get(symbol, -1)
 
+    @property
+    def held(self) -> float:
+        """The selected symbol's net quantity."""
+        return self._current.qty
+
+    @property
+    def close(self) -> float:
+        """The selected symbol's last close read."""
+        return self._current.close
+
     def select(self, code: int) -> None:
-        """Make ``code`` the current symbol (the previous one's close is written back)."""
-        if self.code >= 0:
-            self.last_close[self.code] = self.close
+        """Make ``code`` the current symbol."""
         self.code = code
-        self.close = self.last_close[code]
-        self.held = self.qty[code]
+        self._current = self.marks[code]
 
     def equity_at(self, cursor: BarCursor) -> float:
         """Equity with the current symbol marked at ``cursor``'s close (read only if held)."""
-        held = self.held
+        current = self._current
+        held = current.qty
         if held:
             close = cursor.close
-            self.market_value += held * (close - self.close)
-            self.close = close
+            self.market_value += held * (close - current.close)
+            current.close = close
         return self.cash + self.market_value
 
     def read_close(self, cursor: BarCursor) -> float:
         """The current symbol's close at ``cursor`` (a held one's was read by ``equity_at``)."""
-        if not self.held:
-            self.close = cursor.close
-        return self.close
+        current = self._current
+        if not current.qty:
+            current.close = cursor.close
+        return current.close
 
-    def settle(self) -> None:
-        """Write the current symbol's close back to ``last_close`` (before others read it)."""
-        if self.code >= 0:
-            self.last_close[self.code] = self.close
+    def price_of(self, code: int, cursor_of: list[BarCursor]) -> float:
+        """The last close seen of the symbol of ``code`` in this run (its cursor's bar),
+        kept as its last close; NaN if none (``code`` -1: a symbol the run never saw) or
+        if it is not positive (the risk gate then vetoes)."""
+        if code < 0:
+            return math.nan
+        cursor = cursor_of[code]
+        mark = self.marks[code]
+        if cursor.index >= 0:  # walked in this run: its cursor stands at its last bar
+            mark.close = cursor.close
+        price = mark.close
+        return price if price > 0.0 else math.nan
 
     def refresh(self, filled: list[str] | None = None) -> None:
         """Re-read cash and quantities from the ledger after fills; revalue the holdings.
@@ -84,21 +117,17 @@ class AccountMarks:
         theirs are re-read; ``None`` re-reads all. The value is summed over every symbol in
         the same order either way, so it is bit-identical to a full re-read.
         """
-        self.settle()
         ledger = self._ledger
-        names, last_close = self.names, self.last_close
+        marks = self.marks
         codes = self._codes
         if filled is None or any(x not in codes for x in filled):
-            qty = [ledger.net_quantity(x) for x in names]
+            for k in range(len(marks)):
+                marks[k].qty = ledger.net_quantity(self.names[k])
         else:
-            qty = self.qty
             for x in filled:
-                qty[codes[x]] = ledger.net_quantity(x)
+                marks[codes[x]].qty = ledger.net_quantity(x)
         value = 0.0
-        for k in range(len(names)):
-            value += qty[k] * last_close[k]
-        self.qty = qty
+        for mark in marks:
+            value += mark.qty * mark.close
         self.market_value = value
         self.cash = ledger.cash()
-        if self.code >= 0:
-            self.held = qty[self.code]

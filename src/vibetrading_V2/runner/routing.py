@@ -7,7 +7,6 @@ the execution reported for this router's strategy; both are compiled with the lo
 
 from __future__ import annotations
 
-import math
 from array import array
 
 from vibetrading_V2.core.errors import StrategyError
@@ -67,7 +66,7 @@ class IntentRouter:
         """Send each intent of ``out`` (seen at bar ``ts`` of ``cursor``) down the pipeline.
 
         An intent is priced at its symbol's last close, read from that symbol's cursor
-        (written to the account's ``last_close``: the order may fill at once and make it a
+        (kept as the account's last close of it: the order may fill at once and make it a
         holding).
         """
         if isinstance(out, Intent):  # the usual case: one intent
@@ -97,7 +96,7 @@ class IntentRouter:
     ) -> None:
         own = intent.symbol == cursor.symbol
         vol = cursor.volatility if own else None
-        price = _last_close(account.code_of(intent.symbol), cursor_of, account.last_close)
+        price = account.price_of(account.code_of(intent.symbol), cursor_of)
         if not own and price == price:
             self._ledger.mark(intent.symbol, price)
         self._pipeline.handle(ts, intent, price, vol)
@@ -151,18 +150,3 @@ class IntentRouter:
             ):
                 last_out[k] = None
 
-
-def _last_close(k: int, cursor_of: list[BarCursor], last_close: list[float]) -> float:
-    """The last close seen of the symbol of code ``k`` in this run (its cursor's bar), NaN
-    if none (``k`` is -1 for a symbol the run never saw).
-
-    It is also written to ``last_close``; a price that is not positive gives NaN (the
-    gate then vetoes).
-    """
-    if k < 0:
-        return math.nan
-    cursor = cursor_of[k]
-    if cursor.index >= 0:  # walked in this run: its cursor stands at its last bar
-        last_close[k] = cursor.close
-    price = last_close[k]
-    return price if price > 0.0 else math.nan

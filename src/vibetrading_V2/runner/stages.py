@@ -134,10 +134,16 @@ class Stages:
 
     # -- execution -------------------------------------------------------------------------
 
-    def match(self, cursor: BarCursor, row: int) -> None:
-        """Let the execution match its resting orders on the bar; book what filled."""
+    def match(self, cursor: BarCursor, row: int, ts: int) -> None:
+        """Let the execution match its resting orders on the bar (at ``ts``); book what filled."""
+        self.stamp(ts)
         self.watching = self.execution.observe_bar(cursor)  # false once nothing works
         self.drain(row)
+
+    def mark_close(self, symbol: str, ts: int, close: float) -> None:
+        """The execution needs only the bar's close (``NEEDS_CLOSE``: nothing to match)."""
+        self.stamp(ts)
+        self.watching = self.execution.observe_close(symbol, ts, close)
 
     def pending(self) -> bool:
         """Whether the execution reported anything since the last ``drain`` (one compare)."""
@@ -163,7 +169,6 @@ class Stages:
                 self.watching = True  # it sent a close
             return False
         account = self.account
-        account.settle()
         fills, fill_rows = self.fills, self.fill_rows
         for fill in new:
             slot = self._by_id.get(fill.strategy_id)
@@ -237,7 +242,6 @@ class Stages:
         ts = self.stamp(cursor.ts_ns)
         account = self.account
         close = account.read_close(cursor)
-        account.settle()
         self.ledger.mark(cursor.symbol, close)
         slot.router.dispatch(ts, out, cursor, slot.cursors, account)
         self.watching = True
