@@ -37,6 +37,7 @@ BoolArray = npt.NDArray[np.bool_]
 _BUY, _SELL = Side.BUY, Side.SELL  # module constants: enum attribute access is slow in 3.11
 _SIGN = {_BUY: float(_BUY.sign), _SELL: float(_SELL.sign)}
 _BLOCK = 1 << 16  # rows valued at once
+_NO_ROWS = np.empty(0, dtype=np.int64)
 _SYMBOL, _SIDE, _QUANTITY, _PRICE, _FEE = map(
     attrgetter, ("symbol", "side", "quantity", "price", "fee")
 )
@@ -189,9 +190,9 @@ def _add_marks(
 def _covered(starts: list[IntArray], ends: list[IntArray]) -> int:
     """How many rows lie in at least one of the segments ``[starts, ends)`` (of any symbol):
     the segments by start, each adding what it reaches past the furthest end before it."""
-    if not starts:
+    begin = np.concatenate(starts) if starts else _NO_ROWS
+    if begin.size == 0:
         return 0
-    begin = np.concatenate(starts)
     order = np.argsort(begin, kind="stable")
     begin = begin[order]
     reach = np.concatenate(ends)[order]
