@@ -5,13 +5,10 @@ symbol changes, so its cost does not grow with the number of bars. Record, then 
 intent and the order (as ``IN_FLIGHT``) are written to the ``StateStore`` before the order
 is sent; every veto is recorded with its machine-readable reasons.
 
-An intent that repeats the last one but for its stop or target moves them: the resting
-bracket legs are amended (``exit_moves``), through the risk gate, and nothing is sized.
-
-Vetoes, resizes (sizing shrank an intent, e.g. to its per-trade-risk cap) and intents that
-pass but look wrong (a stop far from the price) are counted per (stage, reason) in a
-``ReasonTally``; only the first few of each reason are logged one by one, and the totals
-once at the end (``log_totals``), so a vetoed intent costs no more than an accepted one.
+An intent that repeats the last one but for its stop or target amends the resting bracket
+legs (``exit_moves``), through the risk gate, unsized. Vetoes, resizes and intents that look
+wrong (a stop far from the price) are counted per (stage, reason) in a ``ReasonTally``: the
+first few of each logged, the totals once at the end (``log_totals``).
 """
 
 from __future__ import annotations
@@ -392,8 +389,7 @@ class OrderPipeline:
         seq = self._seq + 1 if self._seq_ts == ts_ns else 0
         self._seq_ts = ts_ns
         self._seq = seq
-        prefix = self._id_prefix.get(symbol)
-        if prefix is None:
+        if (prefix := self._id_prefix.get(symbol)) is None:
             prefix = self._id_prefix[symbol] = f"{self.strategy_id}-{symbol}-"
         return f"{prefix}{ts_ns}-{seq}"
 
