@@ -18,6 +18,7 @@ from mypy_extensions import i64, mypyc_attr
 __all__ = ["IdIndex"]
 
 _FIRST_SIZE: Final = 8
+SMALL_LIMIT: Final = 1 << 18  # ids kept in a plain dictionary up to this many
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests subclass it
@@ -26,11 +27,15 @@ class IdIndex:
 
     Why it exists: a set's memory for ids whose strings the owner keeps anyway. The ids
     are filed at positions 0, 1, 2, ... in turn, the position their item takes (``add``);
-    ``forget`` takes the last one out again (a rolled-back row). Lookups cost a string
-    comparison a probed slot; growing reads the ids in the owner's order.
+    ``forget`` takes the last one out again (a rolled-back row). Up to ``small_limit`` ids
+    sit in a dictionary (a look-up there costs a quarter of one here, where a probe reads
+    the owner's id: a likely cache miss); past it, in the slots, growing reads the ids in the
+    owner's order.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, small_limit: int = SMALL_LIMIT) -> None:
+        self._small: dict[str, int] | None = {}  # id -> position while there are few
+        self._small_limit: i64 = small_limit
         self._slots: array[int] = array("i", bytes(4 * _FIRST_SIZE))  # position + 1; 0 empty
         self._mask: i64 = _FIRST_SIZE - 1
         self._count: i64 = 0
@@ -40,10 +45,14 @@ class IdIndex:
         raise NotImplementedError
 
     def __len__(self) -> int:
-        return self._count
+        small = self._small
+        return self._count if small is None else len(small)
 
     def find(self, key: str) -> int:
         """The position filed under ``key``, or -1."""
+        small = self._small
+        if small is not None:
+            return small.get(key, -1)
         slots = self._slots
         mask = self._mask
         h: i64 = hash(key)
@@ -59,6 +68,12 @@ class IdIndex:
     def add(self, key: str, position: int) -> int:
         """File ``key`` at ``position`` (the number of ids filed) unless it is filed; -1 if
         it was new, else the position it was filed at (and nothing changes)."""
+        small = self._small
+        if small is not None:
+            if len(small) < self._small_limit:
+                before = small.setdefault(key, position)
+                return -1 if before == position else before
+            self._leave_small(len(small))  # the owner holds every id filed so far, not key
         if 2 * (self._count + 1) > self._mask + 1:
             self._grow()
         slots = self._slots
@@ -77,6 +92,10 @@ class IdIndex:
 
     def forget(self, position: int) -> None:
         """Take the id at ``position``, the last filed, out (the owner still holds it)."""
+        small = self._small
+        if small is not None:
+            small.pop(self.key_at(position), None)
+            return
         slots = self._slots
         mask = self._mask
         h: i64 = hash(self.key_at(position))
@@ -101,8 +120,19 @@ class IdIndex:
         slots[i] = 0
         self._count -= 1
 
+    def _leave_small(self, count: i64) -> None:
+        """File the dictionary's ``count`` ids (positions 0 .. count - 1) in the slots."""
+        self._small = None
+        self._count = count
+        size: i64 = _FIRST_SIZE
+        while 2 * (count + 1) > size:
+            size *= 2
+        self._rebuild(size)
+
     def _grow(self) -> None:
-        size: i64 = 2 * (self._mask + 1)
+        self._rebuild(2 * (self._mask + 1))
+
+    def _rebuild(self, size: i64) -> None:
         slots: array[int] = array("i", bytes(4 * size))
         mask: i64 = size - 1
         for position in range(self._count):  # the ids filed are positions 0 .. count - 1
