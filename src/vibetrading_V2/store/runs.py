@@ -9,12 +9,8 @@ of the 8 bytes a plain column would take; the strategy id of each intent likewis
 from __future__ import annotations
 
 from array import array
-from typing import TypeVar
 
 __all__ = ["IntRuns", "TextRuns"]
-
-_T = TypeVar("_T")
-
 
 class IntRuns:
     """A column of ints as runs: each run's value, and the row count at each run's end.
@@ -62,42 +58,37 @@ class IntRuns:
 
 
 class TextRuns:
-    """A column of strings as runs (the strategy id of each intent): see ``IntRuns``."""
+    """A column of strings as runs (the strategy id of each intent): ``IntRuns`` of each
+    distinct string's code.
 
-    __slots__ = ("_closed_ends", "_last", "_rows", "_values")
+    Why it exists: a few strategies' ids repeat for every intent; the runs are kept once,
+    by ``IntRuns``, and each distinct string once here.
+    """
+
+    __slots__ = ("_code_of", "_codes", "_texts")
 
     def __init__(self) -> None:
-        self._values: list[str] = []
-        self._closed_ends: array[int] = array("q")
-        self._last = ""
-        self._rows = 0
+        self._codes = IntRuns()
+        self._code_of: dict[str, int] = {}
+        self._texts: list[str] = []
 
     def __len__(self) -> int:
-        return self._rows
+        return len(self._codes)
 
     def append(self, value: str) -> None:
-        rows = self._rows
-        if rows and value == self._last:
-            self._rows = rows + 1
-            return
-        if rows:
-            self._closed_ends.append(rows)
-        self._values.append(value)
-        self._last = value
-        self._rows = rows + 1
+        code = self._code_of.get(value)
+        if code is None:
+            code = self._code_of[value] = len(self._texts)
+            self._texts.append(value)
+        self._codes.append(code)
 
     def truncate(self, rows: int) -> None:
-        """Keep the first ``rows`` rows."""
-        if rows >= self._rows:
-            return
-        kept = _cut(self._closed_ends, rows)
-        del self._values[kept:]
-        self._rows = rows
-        if kept:
-            self._last = self._values[kept - 1]
+        """Keep the first ``rows`` rows (a string no longer used keeps its code)."""
+        self._codes.truncate(rows)
 
     def tolist(self) -> list[str]:
-        return _expand(self._values, self._closed_ends, self._rows)
+        texts = self._texts
+        return [texts[code] for code in self._codes.tolist()]
 
 
 def _cut(closed_ends: array[int], rows: int) -> int:
@@ -121,8 +112,8 @@ def _cut(closed_ends: array[int], rows: int) -> int:
     return kept + 1
 
 
-def _expand(values: list[_T], closed_ends: array[int], rows: int) -> list[_T]:
-    out: list[_T] = []
+def _expand(values: list[int], closed_ends: array[int], rows: int) -> list[int]:
+    out: list[int] = []
     start = 0
     for k, value in enumerate(values):
         end = closed_ends[k] if k < len(closed_ends) else rows
