@@ -47,6 +47,7 @@ from vibetrading_V2.runner.events import BarEvent, EngineEvent, TimerEvent
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.operator_controls import OperatorControls
 from vibetrading_V2.runner.protective_stops import ProtectiveStops
+from vibetrading_V2.runner.rebuild import LocalState, rebuild_local_state
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
@@ -154,10 +155,32 @@ class TradingEngine:
                                           alerts=alerts)
         self._step = EventStep(self._stages, self._controls.poll)
         self._fast = config.fast_backtest and simulated
+        self._store = store
+        self._local: LocalState | None = None  # what ``rebuild`` took back from the store
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:
         return tuple(slot.strategy_id for slot in self.slots)
+
+    @property
+    def local_state(self) -> LocalState:
+        """What the run knows locally after its rebuild (orders, fills, positions)."""
+        return self.rebuild()
+
+    def rebuild(self) -> LocalState:
+        """Paper and live: take back the ledger, the simulated venue and the disabled
+        strategies from the store (``runner.rebuild``), once; a backtest starts afresh."""
+        local = self._local
+        if local is None:
+            stages = self._stages
+            local = LocalState()
+            if stages.sim_clock is None:
+                breakers = [(slot.strategy_id, slot.breaker) for slot in stages.slots]
+                local = rebuild_local_state(self._store, stages.ledger, stages.execution,
+                                            breakers, self._logger)
+                stages.watching = stages.execution.observes_bars  # restored orders work
+            self._local = local
+        return local
 
     def on_timer(self, name: str, handler: TimerHandler) -> None:
         """Call ``handler`` with each firing of the timer ``name`` (a ``TimerFired``)."""
@@ -184,6 +207,7 @@ class TradingEngine:
     def _run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
     ) -> EngineRun:
+        self.rebuild()
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
         stages = self._stages
