@@ -80,7 +80,7 @@ class _PaperDelivery:
         store = container.state_store() if settings.state.session else None
         after = None if store is None else resume_point(store)
         if after is not None:  # a resumed session: only the bars it has not traded yet
-            inner = ResumedFeed(inner, after)
+            inner = ResumedFeed(inner, after, container.engine().warm_up)
             self._console.print(f"paper: resuming the session in {settings.state.path} after "
                                 f"{iso_utc(after)}", markup=False, highlight=False)
         # heartbeats: between bars the engine still polls the operator controls (a kill is

@@ -8,15 +8,14 @@ only the bars after the newest time the session reached (that record, or the new
 intent, order or fill, if the process was killed before it could write it), so no bar is
 traded twice.
 
-The strategies see the history again only from there: their indicators warm up anew
-after a restart (a warm-up replay that feeds the earlier bars without trading them is
-not built yet).
+The earlier bars still reach the strategies' histories (``TradingEngine.warm_up``: no
+callback, no order), so their indicators and bar counts go on as if they never stopped.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final, Protocol
 
 import numpy as np
@@ -64,14 +63,17 @@ def resume_point(store: SessionStore) -> int | None:
 
 
 class ResumedFeed:
-    """The bars of ``inner`` after ``after_ns`` only.
+    """The bars of ``inner`` after ``after_ns``; those before go to ``warm`` instead.
 
-    Why it exists: a restarted session must not trade a bar the session already traded.
+    Why it exists: a restarted session must not trade a bar the session already traded,
+    but its strategies need those bars in their histories to go on as they were.
     """
 
-    def __init__(self, inner: MarketFeed, after_ns: int) -> None:
+    def __init__(self, inner: MarketFeed, after_ns: int,
+                 warm: Callable[[BarBatch], None] | None = None) -> None:
         self._inner = inner
         self.after_ns = after_ns
+        self._warm = warm
         self.skipped = 0  # bars at or before ``after_ns``
 
     def batches(self) -> Iterator[BarBatch]:
@@ -83,9 +85,15 @@ class ResumedFeed:
                 continue
             first = int(np.searchsorted(ts, after, side="right"))
             self.skipped += first
+            if self._warm is not None:
+                self._warm(_rows(batch, 0, first))
             if first < len(ts):
-                columns = [np.asarray(getattr(batch, name))[first:] for name in _COLUMNS]
-                yield batch_from_columns(batch.symbols, *columns)
+                yield _rows(batch, first, len(ts))
+
+
+def _rows(batch: BarBatch, start: int, stop: int) -> BarBatch:
+    columns = [np.asarray(getattr(batch, name))[start:stop] for name in _COLUMNS]
+    return batch_from_columns(batch.symbols, *columns)
 
 
 class ProgressRecorder:

@@ -11,7 +11,7 @@ import pytest
 from tests.fakes import FixedClock, InMemoryMetrics, ListAlerts, ListLogger
 from tests.unit.engine_helpers import HOUR, INITIAL_CASH, T0, Scripted, bars, chunks, meta
 from vibetrading_V2.core.ports import BarBatch, Clock
-from vibetrading_V2.core.types import Intent, OrderStatus
+from vibetrading_V2.core.types import Fill, Intent, OrderStatus
 from vibetrading_V2.execution import Simulator, SimulatorConfig
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
 from vibetrading_V2.policies.risk import RiskEngine
@@ -188,3 +188,30 @@ def test_rebuild_when_a_backtest_clock_then_nothing_is_taken_back(
     assert backtest.engine.rebuild().is_empty
     assert backtest.ledger.cash() == INITIAL_CASH
     backtest.store.close()
+
+
+def _by_bar_count(bar: BarView) -> Intent:
+    """Long 3 for three bars, flat for three: decisions that depend on the bars seen."""
+    if (bar.index // 3) % 2 == 0:
+        return Intent.long(bar.symbol, quantity=3.0)
+    return Intent.flat(bar.symbol)
+
+
+def test_rebuild_when_the_traded_bars_warm_up_the_restart_then_it_trades_as_one_run(
+    guard: RuntimeGuard, tmp_path: Path
+) -> None:
+    whole = _start(guard, tmp_path / "whole.sqlite", _by_bar_count, "w1")
+    one_run = whole.run(_bars(PRICES))
+    _start(guard, tmp_path / "s.sqlite", _by_bar_count, "r1").run(_bars(PRICES[:5]))
+
+    second = _start(guard, tmp_path / "s.sqlite", _by_bar_count, "r2")
+    second.engine.warm_up(bars("AAA", PRICES[:5]))  # the bars the session traded already
+    run = second.run(_bars(PRICES[5:], first=5))
+
+    def trades(fills: list[Fill]) -> list[tuple[str, float, float, int]]:
+        return [(f.side.value, f.quantity, f.price, f.ts_ns) for f in fills]
+
+    with SqliteStateStore(tmp_path / "s.sqlite") as store:
+        assert trades(store.fills()) == trades(one_run.fills)
+    assert trades(run.fills) == [t for t in trades(one_run.fills) if t[3] >= T0 + 5 * HOUR]
+    assert second.ledger.cash() == pytest.approx(whole.ledger.cash(), abs=1e-9)

@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import (
     AlertSink,
@@ -181,6 +183,20 @@ class TradingEngine:
                 stages.watching = stages.execution.observes_bars  # restored orders work
             self._local = local
         return local
+
+    def warm_up(self, batch: BarBatch) -> None:
+        """Bars a resumed session traded already: into every strategy's history (features
+        computed, cursors moved on) without a callback, an order or a timeline row, so the
+        strategies go on as if they had never stopped."""
+        if len(batch) == 0:
+            return
+        codes = self._extend(batch)
+        counts = np.bincount(np.asarray(batch.symbol_index), minlength=len(codes)).tolist()
+        for slot in self._stages.slots:
+            for local, n in enumerate(counts):
+                if n:
+                    cursor = slot.cursors[codes[local]]
+                    cursor.index = cursor.index + n
 
     def on_timer(self, name: str, handler: TimerHandler) -> None:
         """Call ``handler`` with each firing of the timer ``name`` (a ``TimerFired``)."""

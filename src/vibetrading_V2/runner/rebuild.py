@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol, runtime_checkable
 
 from vibetrading_V2.core.ports import Logger
-from vibetrading_V2.core.types import Fill, Order, Position
+from vibetrading_V2.core.types import Fill, Order, OrderStatus, Position
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.safety import StrategyBreaker
 
@@ -52,6 +52,8 @@ class VenueRecord(Protocol):
     """Why: a paper session's store also keeps the simulated venue's working orders."""
 
     def venue_orders(self) -> list[Order] | None: ...
+
+    def venue_checkpoint_ns(self) -> int | None: ...
 
 
 @runtime_checkable
@@ -106,7 +108,7 @@ def rebuild_local_state(
         return LocalState()
     fills = _unique_fills(store.fills())
     recorded = store.orders()
-    working = store.venue_orders() if isinstance(store, VenueRecord) else None
+    working = _venue_working(store, recorded) if isinstance(store, VenueRecord) else None
     orders = _with_venue_orders(recorded, working or [])
     disabled = {
         key.removeprefix(DISABLED_PREFIX): reason
@@ -129,6 +131,22 @@ def rebuild_local_state(
                     open_orders=len(state.open_orders), positions=len(state.positions),
                     disabled=sorted(disabled), cash=ledger.cash())
     return state
+
+
+def _venue_working(store: VenueRecord, recorded: list[Order]) -> list[Order] | None:
+    """The venue's working orders at its last checkpoint, and the recorded orders it
+    accepted after it (a run killed between two checkpoints); ``None``: no checkpoint."""
+    snapshot = store.venue_orders()
+    since = store.venue_checkpoint_ns()
+    if snapshot is None or since is None:
+        return None
+    known = {order.client_order_id for order in snapshot}
+    later = [
+        order for order in recorded
+        if order.request.created_ns > since and order.client_order_id not in known
+        and not order.status.is_terminal and order.status is not OrderStatus.IN_FLIGHT
+    ]
+    return snapshot + later
 
 
 def _with_venue_orders(recorded: list[Order], working: list[Order]) -> tuple[Order, ...]:

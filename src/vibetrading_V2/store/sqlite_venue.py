@@ -64,12 +64,18 @@ class SqliteVenueRecord:
                     (key, value, self._now(), *self._identity),
                 )
 
+    def venue_checkpoint_ns(self) -> int | None:
+        """The market time of the venue's last checkpoint (``None``: none yet)."""
+        rows = self._query(
+            "venue_checkpoint_ns", "SELECT value FROM controls WHERE key = ?",
+            (VENUE_CHECKPOINT_KEY,),
+        )
+        return int(rows[0][0]) if rows else None
+
     def venue_orders(self) -> list[Order] | None:
         """The simulated venue's working orders at its last checkpoint, in their order
         (``None``: no checkpoint yet)."""
-        if not self._query(
-            "venue_orders", "SELECT 1 FROM controls WHERE key = ?", (VENUE_CHECKPOINT_KEY,)
-        ):
+        if self.venue_checkpoint_ns() is None:
             return None
         rows = self._query(
             "venue_orders", f"SELECT {ORDER_COLUMNS} FROM venue_orders ORDER BY seq"
