@@ -191,9 +191,10 @@ def test_rebuild_when_a_backtest_clock_then_nothing_is_taken_back(
 
 
 def _by_bar_count(bar: BarView) -> Intent:
-    """Long 3 for three bars, flat for three: decisions that depend on the bars seen."""
+    """Long (sized from equity) for three bars, flat for three: decisions that depend on
+    the bars seen, and a size that would differ if a repeated intent were sized again."""
     if (bar.index // 3) % 2 == 0:
-        return Intent.long(bar.symbol, quantity=3.0)
+        return Intent.long(bar.symbol)
     return Intent.flat(bar.symbol)
 
 
@@ -202,16 +203,16 @@ def test_rebuild_when_the_traded_bars_warm_up_the_restart_then_it_trades_as_one_
 ) -> None:
     whole = _start(guard, tmp_path / "whole.sqlite", _by_bar_count, "w1")
     one_run = whole.run(_bars(PRICES))
-    _start(guard, tmp_path / "s.sqlite", _by_bar_count, "r1").run(_bars(PRICES[:5]))
+    _start(guard, tmp_path / "s.sqlite", _by_bar_count, "r1").run(_bars(PRICES[:7]))
 
     second = _start(guard, tmp_path / "s.sqlite", _by_bar_count, "r2")
-    second.engine.warm_up(bars("AAA", PRICES[:5]))  # the bars the session traded already
-    run = second.run(_bars(PRICES[5:], first=5))
+    second.engine.warm_up(bars("AAA", PRICES[:7]))  # the bars the session traded already
+    run = second.run(_bars(PRICES[7:], first=7))  # bar 7 repeats bar 6's long: no order
 
     def trades(fills: list[Fill]) -> list[tuple[str, float, float, int]]:
         return [(f.side.value, f.quantity, f.price, f.ts_ns) for f in fills]
 
     with SqliteStateStore(tmp_path / "s.sqlite") as store:
         assert trades(store.fills()) == trades(one_run.fills)
-    assert trades(run.fills) == [t for t in trades(one_run.fills) if t[3] >= T0 + 5 * HOUR]
+    assert trades(run.fills) == [t for t in trades(one_run.fills) if t[3] >= T0 + 7 * HOUR]
     assert second.ledger.cash() == pytest.approx(whole.ledger.cash(), abs=1e-9)

@@ -186,17 +186,22 @@ class TradingEngine:
 
     def warm_up(self, batch: BarBatch) -> None:
         """Bars a resumed session traded already: into every strategy's history (features
-        computed, cursors moved on) without a callback, an order or a timeline row, so the
-        strategies go on as if they had never stopped."""
+        computed, cursors moved on, the intent last acted on remembered) without a callback,
+        an order or a timeline row, so the strategies go on as if they had never stopped."""
         if len(batch) == 0:
             return
         codes = self._extend(batch)
         counts = np.bincount(np.asarray(batch.symbol_index), minlength=len(codes)).tolist()
+        last = self.rebuild().last_intents
         for slot in self._stages.slots:
             for local, n in enumerate(counts):
                 if n:
-                    cursor = slot.cursors[codes[local]]
+                    code = codes[local]
+                    cursor = slot.cursors[code]
                     cursor.index = cursor.index + n
+                    intent = last.get((slot.strategy_id, cursor.symbol))
+                    if intent is not None and slot.last_out[code] is None:
+                        slot.last_out[code] = intent  # its repeat needs no new order
 
     def on_timer(self, name: str, handler: TimerHandler) -> None:
         """Call ``handler`` with each firing of the timer ``name`` (a ``TimerFired``)."""

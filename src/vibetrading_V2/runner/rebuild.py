@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol, runtime_checkable
 
 from vibetrading_V2.core.ports import Logger
-from vibetrading_V2.core.types import Fill, Order, OrderStatus, Position
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderStatus, Position
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.safety import StrategyBreaker
 
@@ -31,14 +31,31 @@ __all__ = [
     "rebuild_local_state",
 ]
 
+_LEGS: Final = (":sl", ":tp")  # a bracket's stop and target legs end their entry's id
+
 DISABLED_PREFIX: Final = "strategy_disabled:"
 """The control key prefix under which a strategy's circuit breaker records why it opened;
 an operator re-enables the strategy by clearing that control."""
 
 
+class IntentView(Protocol):
+    """Why: the fields of a recorded intent a rebuild reads (``store.IntentRecord``)."""
+
+    @property
+    def ts_ns(self) -> int: ...
+
+    @property
+    def strategy_id(self) -> str: ...
+
+    @property
+    def intent(self) -> Intent: ...
+
+
 @runtime_checkable
 class StoredState(Protocol):
     """Why: the reads a rebuild needs of a durable store (both stores have them)."""
+
+    def intents(self) -> Sequence[IntentView]: ...
 
     def fills(self) -> list[Fill]: ...
 
@@ -74,13 +91,16 @@ class LocalState:
     before the first strategy callback, not the live objects it would race with.
     ``orders``: every recorded order in its latest state, first recorded first;
     ``fills``: every recorded fill once, in recording order; ``positions``: the ledger's
-    net positions after booking them; ``disabled``: strategy id -> why it is disabled.
+    net positions after booking them; ``disabled``: strategy id -> why it is disabled;
+    ``last_intents``: (strategy id, symbol) -> the intent last acted on, unless a bracket
+    exit has closed what it opened since (the engine acts only on a changed output).
     """
 
     fills: tuple[Fill, ...] = ()
     orders: tuple[Order, ...] = ()
     positions: tuple[Position, ...] = ()
     disabled: Mapping[str, str] = field(default_factory=dict)
+    last_intents: Mapping[tuple[str, str], Intent] = field(default_factory=dict)
 
     @property
     def open_orders(self) -> tuple[Order, ...]:
@@ -125,12 +145,30 @@ def rebuild_local_state(
             logger.warning("strategy_still_disabled", strategy=strategy_id, reason=reason,
                            hint=f"clear the control {DISABLED_PREFIX}{strategy_id} to "
                            "re-enable it")
-    state = LocalState(fills, orders, tuple(ledger.positions()), disabled)
+    last = _last_intents(store.intents(), fills, ledger)
+    state = LocalState(fills, orders, tuple(ledger.positions()), disabled, last)
     if not state.is_empty:
         logger.info("state_rebuilt", fills=booked, orders=len(orders),
                     open_orders=len(state.open_orders), positions=len(state.positions),
                     disabled=sorted(disabled), cash=ledger.cash())
     return state
+
+
+def _last_intents(
+    records: Sequence[IntentView], fills: Sequence[Fill], ledger: Ledger
+) -> dict[tuple[str, str], Intent]:
+    """Each strategy's last recorded intent per symbol, less those a bracket exit ended
+    (a stop or target leg filled at or after it and left the strategy flat there)."""
+    last: dict[tuple[str, str], tuple[int, Intent]] = {}
+    for record in records:
+        last[(record.strategy_id, record.intent.symbol)] = (record.ts_ns, record.intent)
+    for fill in fills:
+        key = (fill.strategy_id, fill.symbol)
+        ended = (key in last and fill.client_order_id.endswith(_LEGS)
+                 and fill.ts_ns >= last[key][0] and ledger.strategy_quantity(*key) == 0.0)
+        if ended:
+            del last[key]
+    return {key: intent for key, (_, intent) in last.items()}
 
 
 def _venue_working(store: VenueRecord, recorded: list[Order]) -> list[Order] | None:
