@@ -47,6 +47,7 @@ from vibetrading_V2.runner.events import BarEvent, EngineEvent, TimerEvent
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.operator_controls import OperatorControls
 from vibetrading_V2.runner.protective_stops import ProtectiveStops
+from vibetrading_V2.runner.reconcile_runtime import RECONCILE, ReconcileRuntime
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
@@ -77,6 +78,10 @@ class EngineConfig:
     more than the bars).
     ``fast_backtest``: a backtest walks its batches with the fast driver (``False``: every
     row through the generic event step, as paper and live do; same orders and fills).
+    ``reconcile_every_ns``: reconcile with the venue at start, on ``reconcile()`` (a
+    reconnect) and on a timer of this period (``runner.reconcile_runtime``; 0: never, the
+    default, as a backtest's simulator is its own venue; set, every row takes the event
+    step); ``reconcile_grace_ns``: how long an order the venue does not know stays in flight.
     """
 
     error_budget: int = 10
@@ -87,6 +92,8 @@ class EngineConfig:
     timers: tuple[tuple[str, int], ...] = ((HEARTBEAT, _MINUTE_NS), (END_OF_DAY, _DAY_NS))
     bar_time_timers: tuple[str, ...] = (END_OF_DAY,)
     fast_backtest: bool = True
+    reconcile_every_ns: int = 0
+    reconcile_grace_ns: int = 60 * NS_PER_SECOND
 
 
 class TradingEngine:
@@ -142,6 +149,8 @@ class TradingEngine:
         for name, period in config.timers:
             if not simulated or name in config.bar_time_timers:
                 timers.every(name, period)
+        if config.reconcile_every_ns > 0:
+            timers.every(RECONCILE, config.reconcile_every_ns)
         stops = ProtectiveStops(risk=risk, execution=execution, ledger=ledger, store=store,
                                 clock=self._clock, logger=logger, alerts=alerts)
         self._stages = Stages(
@@ -153,7 +162,13 @@ class TradingEngine:
                                           account_id=config.account_id, logger=logger,
                                           alerts=alerts)
         self._step = EventStep(self._stages, self._controls.poll)
-        self._fast = config.fast_backtest and simulated
+        self._fast = config.fast_backtest and simulated and config.reconcile_every_ns == 0
+        self._reconcile: ReconcileRuntime | None = None
+        if config.reconcile_every_ns > 0:
+            self._reconcile = ReconcileRuntime(
+                stages=self._stages, store=store, logger=logger,
+                grace_ns=config.reconcile_grace_ns, row=self._event_row)
+            self._stages.on_timer(RECONCILE, self._reconcile.on_timer)
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:
@@ -162,6 +177,19 @@ class TradingEngine:
     def on_timer(self, name: str, handler: TimerHandler) -> None:
         """Call ``handler`` with each firing of the timer ``name`` (a ``TimerFired``)."""
         self._stages.on_timer(name, handler)
+
+    @property
+    def reconciliation(self) -> ReconcileRuntime | None:
+        """The run's reconciliation (``None`` unless ``reconcile_every_ns`` is set)."""
+        return self._reconcile
+
+    def reconcile(self, why: str = "reconnect") -> None:
+        """A pass now: the hook a venue adapter calls after it reconnects."""
+        if self._reconcile is not None:
+            self._reconcile.run(why)
+
+    def _event_row(self) -> int:
+        return self._step.row
 
     def step(self, event: EngineEvent) -> None:
         """Apply one event (an update, a timer, an operator's control) between batches."""
@@ -186,6 +214,7 @@ class TradingEngine:
     ) -> EngineRun:
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
+        self.reconcile("start")  # before the first strategy callback
         stages = self._stages
         kept = TimelineRecorder()  # what the results need of each batch, not the batch
         offset = 0

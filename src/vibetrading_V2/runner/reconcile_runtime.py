@@ -1,0 +1,93 @@
+"""Reconciliation inside a run: at start, after a reconnect, and on the ``reconcile`` timer.
+
+The engine builds one ``ReconcileRuntime`` when ``EngineConfig.reconcile_every_ns`` is set
+(paper and live; off by default, so a backtest, whose simulator is its own venue, never
+pays for it). It runs a ``Reconciler`` pass over the run's own parts: the execution is the
+venue (its ``AccountView``), the state store the local record, the ledger the local book.
+A missing fill is booked the way the engine books a streamed one (record, ledger, the
+strategy's ``on_fill``; a fill no slot of the run sent is booked to the first slot's books
+untold), at the timeline row of the event being applied. A block halts new intents like an
+operator's pause (``Stages.set_blocked``); cancels, resting orders and fills go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Final, Protocol, runtime_checkable
+
+from vibetrading_V2.core.errors import ConfigError
+from vibetrading_V2.core.order_ports import StateStore
+from vibetrading_V2.core.ports import Logger
+from vibetrading_V2.core.types import Fill, Order
+from vibetrading_V2.runner.reconcile import Reconciler, ReconcileReport
+from vibetrading_V2.runner.stages import Stages
+from vibetrading_V2.runner.timers import TimerFired
+
+__all__ = ["RECONCILE", "ReconcileRuntime"]
+
+RECONCILE: Final = "reconcile"  # the timer's name
+
+
+@runtime_checkable
+class _ReadableStore(Protocol):
+    """Why: reconciliation reads the store's orders and fill ids (both stores have them)."""
+
+    def orders(self) -> list[Order]: ...
+
+    def has_fill(self, execution_id: str) -> bool: ...
+
+    def record_order(self, order: Order) -> None: ...
+
+
+class ReconcileRuntime:
+    """Runs reconciliation passes for the engine and applies their block to the stages.
+
+    Why it exists: the reconciler knows nothing of slots, rows or the trading state; this
+    is where a pass meets the running engine.
+    """
+
+    def __init__(
+        self, *, stages: Stages, store: StateStore, logger: Logger, grace_ns: int,
+        row: Callable[[], int],
+        cancel_requested: Callable[[], Collection[str]] | None = None,
+    ) -> None:
+        if not isinstance(store, _ReadableStore):
+            raise ConfigError(
+                f"reconciliation cannot read a {type(store).__name__}: it needs the store's "
+                "orders() and has_fill()", field="reconcile_every_ns",
+                hint="use the SQLite or in-memory state store, or set reconcile_every_ns=0")
+        self._stages = stages
+        self._row = row
+        self.reconciler = Reconciler(
+            venue=stages.execution, record=store, book=stages.ledger, book_fill=self._book,
+            logger=logger, grace_ns=grace_ns, cancel_requested=cancel_requested,
+            on_block=stages.set_blocked,
+        )
+        self.reports: list[ReconcileReport] = []
+        self._logger = logger
+
+    def run(self, why: str) -> ReconcileReport:
+        """One pass now (``why``: start, reconnect, timer); its report."""
+        now = self._stages.clock.now_ns()
+        report = self.reconciler.run(now)
+        self.reports.append(report)
+        self._logger.info("reconciled", why=why, ts_ns=now, changed=report.changed,
+                          discrepancies=len(report.discrepancies),
+                          blocked=report.blocked is not None)
+        return report
+
+    def on_timer(self, fired: TimerFired) -> None:
+        self.run(RECONCILE)
+
+    def _book(self, fill: Fill) -> bool:
+        """Book one missing fill as ``Stages.drain`` books a streamed one."""
+        stages = self._stages
+        before = len(stages.fills)
+        slot = next((s for s in stages.slots if s.strategy_id == fill.strategy_id), None)
+        owner = slot if slot is not None else stages.slots[0]
+        owner.router.book_fill(fill, self._row(), stages.fills, stages.fill_rows,
+                               owner.cursors, stages.account, tell=slot is not None)
+        if len(stages.fills) == before:
+            return False
+        stages.account.refresh([fill.symbol])
+        return True
