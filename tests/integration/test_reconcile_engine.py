@@ -19,6 +19,7 @@ from tests.unit.engine_helpers import (
     make_rig,
     meta,
 )
+from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.types import Intent, OrderRequest, OrderStatus, Side
 from vibetrading_V2.execution.deferred_gateway import DeferredGateway
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
@@ -140,6 +141,16 @@ class _Bar:
         self.volume = 1_000_000.0
 
 
+def test_engine_when_fast_backtest_is_asked_to_reconcile_then_config_error_names_the_fix(
+    guard: RuntimeGuard,
+) -> None:
+    with pytest.raises(ConfigError, match="event step") as caught:
+        make_rig(Scripted(lambda bar: None), guard,
+                 engine=EngineConfig(reconcile_every_ns=HOUR))
+
+    assert caught.value.hint is not None and "fast_backtest=False" in caught.value.hint
+
+
 def test_backtest_when_reconciling_in_bar_time_then_fills_are_unchanged_and_nothing_blocks(
     guard: RuntimeGuard,
 ) -> None:
@@ -147,7 +158,7 @@ def test_backtest_when_reconciling_in_bar_time_then_fills_are_unchanged_and_noth
         return Intent.long("AAA", quantity=1.0) if bar.index % 4 < 2 else Intent.flat("AAA")
 
     plain = make_rig(Scripted(flip), guard)
-    checked = make_rig(Scripted(flip), guard, engine=EngineConfig(reconcile_every_ns=HOUR))
+    checked = make_rig(Scripted(flip), guard, engine=RECONCILING)
     prices = [100.0 + (k % 7) for k in range(48)]
 
     expected = plain.run(bars("AAA", prices))

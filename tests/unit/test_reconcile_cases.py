@@ -7,7 +7,7 @@ import pytest
 from tests.unit.reconcile_helpers import GRACE, NOW, PRICE, Rig, fill, request
 from vibetrading_V2.core.enums import OrderStatus, Side
 from vibetrading_V2.core.types import Order
-from vibetrading_V2.runner.reconcile import Discrepancy, ReconcileReport
+from vibetrading_V2.runner.reconcile import Discrepancy, Reconciler, ReconcileReport
 
 # venue position, local position -> the mismatch's kind (nothing explains it)
 MISMATCHES = {
@@ -168,3 +168,39 @@ def test_reconcile_when_cash_differs_then_it_is_recorded_and_blocks_nothing() ->
     assert report.blocked is None
     assert rig.reconciler.run(NOW).discrepancies == ()
     assert rig.reconciler.records == list(report.discrepancies)
+
+
+class _Durable:
+    """A local record with a place for discrepancies (``DiscrepancyLog``) over a ``Rig``'s."""
+
+    def __init__(self, rig: Rig) -> None:
+        self._rig = rig
+        self.kept: list[tuple[int, str, str, str, bool]] = []
+
+    def orders(self) -> list[Order]:
+        return self._rig.store.orders()
+
+    def has_fill(self, execution_id: str) -> bool:
+        return self._rig.store.has_fill(execution_id)
+
+    def record_order(self, order: Order) -> None:
+        self._rig.store.record_order(order)
+
+    def record_discrepancy(self, ts_ns: int, kind: str, subject: str, resolution: str,
+                           blocks: bool) -> None:
+        self.kept.append((ts_ns, kind, subject, resolution, blocks))
+
+
+def test_reconcile_when_record_has_a_place_for_discrepancies_then_each_is_kept_there_once(
+) -> None:
+    rig = Rig()
+    durable = _Durable(rig)
+    reconciler = Reconciler(venue=rig.venue, record=durable, book=rig.ledger,
+                            book_fill=rig.book_fill, logger=rig.logger, grace_ns=GRACE)
+    rig.venue.hold("BTC", 1.0)
+
+    reconciler.run(NOW)
+    reconciler.run(NOW + 1)
+
+    assert [(k[1], k[2], k[4]) for k in durable.kept] == [("position_long", "BTC", True)]
+    assert durable.kept[0][3].startswith("position of BTC: 0 here, 1 at the venue (long)")

@@ -80,8 +80,9 @@ class EngineConfig:
     row through the generic event step, as paper and live do; same orders and fills).
     ``reconcile_every_ns``: reconcile with the venue at start, on ``reconcile()`` (a
     reconnect) and on a timer of this period (``runner.reconcile_runtime``; 0: never, the
-    default, as a backtest's simulator is its own venue; set, every row takes the event
-    step); ``reconcile_grace_ns``: how long an order the venue does not know stays in flight.
+    default, as a backtest's simulator is its own venue; a backtest that sets it walks the
+    event step: ``fast_backtest=False``); ``reconcile_grace_ns``: how long an order the venue
+    does not know stays in flight.
     """
 
     error_budget: int = 10
@@ -161,14 +162,15 @@ class TradingEngine:
         self._controls = OperatorControls(store=store, stages=self._stages,
                                           account_id=config.account_id, logger=logger,
                                           alerts=alerts)
-        self._step = EventStep(self._stages, self._controls.poll)
-        self._fast = config.fast_backtest and simulated and config.reconcile_every_ns == 0
         self._reconcile: ReconcileRuntime | None = None
         if config.reconcile_every_ns > 0:
+            _check_reconcile(config, simulated)
             self._reconcile = ReconcileRuntime(
                 stages=self._stages, store=store, logger=logger,
                 grace_ns=config.reconcile_grace_ns, row=self._event_row)
             self._stages.on_timer(RECONCILE, self._reconcile.on_timer)
+        self._step = EventStep(self._stages, self._controls.poll)
+        self._fast = config.fast_backtest and simulated
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:
@@ -302,3 +304,11 @@ def _check_slots(slots: Sequence[StrategySlot]) -> None:
     if len(set(ids)) != len(ids):
         raise ConfigError(f"a strategy is given twice: {ids}", field="strategies",
                           hint="give each strategy of the account once")
+
+
+def _check_reconcile(config: EngineConfig, simulated: bool) -> None:
+    if simulated and config.fast_backtest:
+        raise ConfigError(
+            "reconciliation runs in the event step, not in the fast backtest driver",
+            field="reconcile_every_ns",
+            hint="set fast_backtest=False with reconcile_every_ns, or reconcile_every_ns=0")

@@ -16,8 +16,9 @@ a pass reads it whole. A pass that did read it:
    explain is recorded as explained, one they do not blocks trading; a different cash
    balance is recorded (fees, funding and transfers happen at the venue) but blocks nothing.
 
-Every difference becomes a ``Discrepancy`` (kind, subject, resolution), logged and kept in
-``records``; one still standing at the next pass (an order kept in flight, a block) is not
+Every difference becomes a ``Discrepancy`` (kind, subject, resolution), logged, kept in
+``records`` and, where the local record has a place for them (``DiscrepancyLog``), recorded
+there too; one still standing at the next pass (an order kept in flight, a block) is not
 recorded again, so a second pass over the same venue state changes and records nothing.
 Trading is unblocked by the first pass that finds nothing blocking.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from vibetrading_V2.core.order_ports import AccountView
 from vibetrading_V2.core.ports import Logger
@@ -42,6 +43,7 @@ from vibetrading_V2.runner.reconcile_rules import (
 
 __all__ = [
     "Discrepancy",
+    "DiscrepancyLog",
     "FillBooker",
     "LocalBook",
     "LocalRecord",
@@ -63,6 +65,14 @@ class LocalRecord(Protocol):
     def has_fill(self, execution_id: str) -> bool: ...
 
     def record_order(self, order: Order) -> None: ...
+
+
+@runtime_checkable
+class DiscrepancyLog(Protocol):
+    """Why: a local record with a durable place for discrepancies keeps them there too."""
+
+    def record_discrepancy(self, ts_ns: int, kind: str, subject: str, resolution: str,
+                           blocks: bool) -> None: ...
 
 
 class LocalBook(Protocol):
@@ -275,8 +285,12 @@ class Reconciler:
                     continue
             new.append(item)
         self._standing = standing
+        durable = self._record if isinstance(self._record, DiscrepancyLog) else None
         for item in new:
             self.records.append(item)
+            if durable is not None:
+                durable.record_discrepancy(item.ts_ns, item.kind, item.subject,
+                                           item.resolution, item.blocks)
             log = self._logger.error if item.blocks else self._logger.warning
             log("reconcile_discrepancy", ts_ns=item.ts_ns, kind=item.kind,
                 subject=item.subject, resolution=item.resolution, blocks=item.blocks)
