@@ -177,8 +177,11 @@ class _Durable:
         self._rig = rig
         self.kept: list[tuple[int, str, str, str, bool]] = []
 
-    def orders(self) -> list[Order]:
-        return self._rig.store.orders()
+    def open_orders(self) -> list[Order]:
+        return self._rig.store.open_orders()
+
+    def order(self, client_order_id: str) -> Order | None:
+        return self._rig.store.order(client_order_id)
 
     def has_fill(self, execution_id: str) -> bool:
         return self._rig.store.has_fill(execution_id)

@@ -60,7 +60,9 @@ FillBooker = Callable[[Fill], bool]
 class LocalRecord(Protocol):
     """Why: the parts of the state store reconciliation reads and writes (both stores)."""
 
-    def orders(self) -> list[Order]: ...
+    def open_orders(self) -> list[Order]: ...
+
+    def order(self, client_order_id: str) -> Order | None: ...
 
     def has_fill(self, execution_id: str) -> bool: ...
 
@@ -168,8 +170,7 @@ class Reconciler:
     def run(self, now_ns: int) -> ReconcileReport:
         """One pass: read the venue, settle what differs, block or unblock trading."""
         self.passes += 1
-        working = {o.client_order_id: o for o in self._record.orders()
-                   if not o.status.is_terminal}
+        working = {o.client_order_id: o for o in self._record.open_orders()}
         try:
             snapshot = read_venue(self._venue, working, self._cursor)
         except Exception as exc:  # any failure to read: never "flat", block until one works
@@ -231,11 +232,10 @@ class Reconciler:
     def _adopt_external(self, now_ns: int, working: dict[str, Order], snapshot: VenueSnapshot,
                         found: list[Discrepancy]) -> int:
         """Record each open venue order unknown here as external; never cancel it."""
-        known = {o.client_order_id for o in self._record.orders()} | set(working)
         adopted = 0
         for order in snapshot.open_orders:
             cid = order.client_order_id
-            if cid in known:
+            if cid in working or self._record.order(cid) is not None:
                 continue
             self._record.record_order(order)
             adopted += 1

@@ -32,7 +32,9 @@ RECONCILE: Final = "reconcile"  # the timer's name
 class _ReadableStore(Protocol):
     """Why: reconciliation reads the store's orders and fill ids (both stores have them)."""
 
-    def orders(self) -> list[Order]: ...
+    def open_orders(self) -> list[Order]: ...
+
+    def order(self, client_order_id: str) -> Order | None: ...
 
     def has_fill(self, execution_id: str) -> bool: ...
 
@@ -54,7 +56,7 @@ class ReconcileRuntime:
         if not isinstance(store, _ReadableStore):
             raise ConfigError(
                 f"reconciliation cannot read a {type(store).__name__}: it needs the store's "
-                "orders() and has_fill()", field="reconcile_every_ns",
+                "open_orders(), order() and has_fill()", field="reconcile_every_ns",
                 hint="use the SQLite or in-memory state store, or set reconcile_every_ns=0")
         self._stages = stages
         self._row = row
