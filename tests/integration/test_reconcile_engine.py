@@ -154,8 +154,10 @@ def test_engine_when_fast_backtest_is_asked_to_reconcile_then_config_error_names
 def test_backtest_when_reconciling_in_bar_time_then_fills_are_unchanged_and_nothing_blocks(
     guard: RuntimeGuard,
 ) -> None:
-    def flip(bar: BarView) -> Intent:
-        return Intent.long("AAA", quantity=1.0) if bar.index % 4 < 2 else Intent.flat("AAA")
+    def flip(bar: BarView) -> Intent:  # long with a stop and a target (venue-made legs)
+        if bar.index % 4 < 2:
+            return Intent.long("AAA", quantity=1.0, stop_pct=0.02, take_profit_pct=0.03)
+        return Intent.flat("AAA")
 
     plain = make_rig(Scripted(flip), guard)
     checked = make_rig(Scripted(flip), guard, engine=RECONCILING)
@@ -169,5 +171,7 @@ def test_backtest_when_reconciling_in_bar_time_then_fills_are_unchanged_and_noth
     assert reconciliation is not None
     assert len(reconciliation.reports) > 40  # at start, then every bar hour
     assert all(r.blocked is None for r in reconciliation.reports)
+    kinds = {d.kind for d in reconciliation.reconciler.records}
+    assert kinds == {"venue_leg", "order_cancelled"}  # legs are ours; OCO cancels adopted
     assert plain.engine.reconciliation is None
     assert SID in {f.strategy_id for f in got.fills}

@@ -104,6 +104,23 @@ def test_reconcile_when_venue_has_an_order_unknown_here_then_it_is_adopted_not_c
     assert _found(rig.reconciler.run(NOW)) == []  # known from now on
 
 
+def test_reconcile_when_venue_placed_a_leg_of_our_order_then_it_is_recorded_as_ours() -> None:
+    rig = Rig()
+    entry = request("s1-BTC-1")
+    rig.local(entry, OrderStatus.FILLED, 2.0)
+    rig.venue.put(Order(entry, OrderStatus.FILLED, 2.0, PRICE, "v-1", None, NOW))
+    rig.venue.fill(fill("s1-BTC-1:1", entry, 2.0))
+    rig.venue.hold("BTC", 2.0)
+    stop = request("s1-BTC-1:sl", side=Side.SELL)
+    rig.venue.put(Order(stop, OrderStatus.NEW, 0.0, None, "v-2", None, NOW))
+
+    report = rig.reconciler.run(NOW)
+
+    assert [(d.kind, d.subject) for d in _found(report)] == [("venue_leg", "s1-BTC-1:sl")]
+    assert rig.status("s1-BTC-1:sl") is OrderStatus.NEW
+    assert report.blocked is None
+
+
 def test_reconcile_when_in_flight_order_is_unknown_past_the_grace_then_rejected_not_resent(
 ) -> None:
     rig = Rig()

@@ -10,8 +10,10 @@ a pass reads it whole. A pass that did read it:
 1. books every venue fill whose execution id the local record lacks (``book``: record,
    then the ledger), each execution id once however often the venue lists it;
 2. settles each working local order by the table of ``reconcile_rules``;
-3. records each open venue order the local record does not know as external (never
-   cancelled: someone else placed it, and cancelling it is theirs to decide);
+3. records each open venue order the local record does not know: a leg the venue placed
+   for one of our orders (``<id>:sl`` / ``<id>:tp``, a bracket's stop and target) as ours,
+   any other as external (never cancelled: someone else placed it, and cancelling it is
+   theirs to decide);
 4. compares each symbol's net position with the venue's: a mismatch the booked fills
    explain is recorded as explained, one they do not blocks trading; a different cash
    balance is recorded (fees, funding and transfers happen at the venue) but blocks nothing.
@@ -231,18 +233,25 @@ class Reconciler:
 
     def _adopt_external(self, now_ns: int, working: dict[str, Order], snapshot: VenueSnapshot,
                         found: list[Discrepancy]) -> int:
-        """Record each open venue order unknown here as external; never cancel it."""
+        """Record each open venue order unknown here (our leg, or external); cancel none."""
         adopted = 0
+        record = self._record
         for order in snapshot.open_orders:
             cid = order.client_order_id
-            if cid in working or self._record.order(cid) is not None:
+            if cid in working or record.order(cid) is not None:
                 continue
-            self._record.record_order(order)
+            record.record_order(order)
             adopted += 1
-            found.append(Discrepancy(
-                now_ns, "external_order", cid,
-                f"adopted as external: {order.request.side} {order.request.quantity:g} "
-                f"{order.request.symbol}, {order.status}; left working, never cancelled"))
+            what = (f"{order.request.side} {order.request.quantity:g} {order.request.symbol}, "
+                    f"{order.status}")
+            parent = cid[:-3] if cid.endswith((":sl", ":tp")) else None
+            if parent is not None and (parent in working or record.order(parent) is not None):
+                found.append(Discrepancy(now_ns, "venue_leg", cid,
+                                         f"recorded: {what}, a leg the venue placed for {parent}"))
+            else:
+                found.append(Discrepancy(now_ns, "external_order", cid,
+                                         f"adopted as external: {what}; left working, "
+                                         "never cancelled"))
         return adopted
 
     def _compare_positions(self, now_ns: int, before: dict[str, float],
