@@ -20,7 +20,7 @@ from tests.unit.engine_helpers import (
     meta,
 )
 from vibetrading_V2.core.errors import ConfigError
-from vibetrading_V2.core.types import Intent, OrderRequest, OrderStatus, Side
+from vibetrading_V2.core.types import Intent, Order, OrderRequest, OrderStatus, Side
 from vibetrading_V2.execution.deferred_gateway import DeferredGateway
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
 from vibetrading_V2.policies.risk import RiskEngine
@@ -46,9 +46,9 @@ def guard() -> Iterator[RuntimeGuard]:
 
 def _engine(guard: RuntimeGuard, venue: DeferredGateway, decide: Callable[[BarView], object],
             *, clock: ManualClock, store: InMemoryStateStore,
-            ledger: Ledger | None = None) -> tuple[TradingEngine, ListLogger, Ledger]:
-    ledger = ledger or Ledger(INITIAL_CASH)
-    risk, logger, metrics = RiskEngine(RiskPolicy()), ListLogger(), InMemoryMetrics()
+            risk: RiskEngine | None = None) -> tuple[TradingEngine, ListLogger, Ledger]:
+    ledger, risk = Ledger(INITIAL_CASH), risk or RiskEngine(RiskPolicy())
+    logger, metrics = ListLogger(), InMemoryMetrics()
     info = meta()
     pipeline = OrderPipeline(
         strategy_id=info.strategy_id, universe=info.universe, execution=venue, store=store,
@@ -130,6 +130,38 @@ def test_engine_when_restarted_after_the_venue_moved_then_start_adopts_the_venue
     assert theirs is not None and theirs.status is OrderStatus.NEW  # adopted as external
     at_venue = venue.order("manual-1")
     assert at_venue is not None and at_venue.status is OrderStatus.NEW  # never cancelled
+
+
+def test_engine_when_restarted_with_an_order_in_flight_then_it_waits_for_the_venue_unsent(
+    guard: RuntimeGuard,
+) -> None:
+    clock = ManualClock(T0)
+    store = InMemoryStateStore(clock)
+    venue = DeferredGateway(initial_cash=INITIAL_CASH, delay=100)
+    lost = OrderRequest(f"{SID}-AAA-1", "AAA", Side.BUY, 3.0, strategy_id=SID, created_ns=T0)
+    store.record_order(Order(lost, OrderStatus.IN_FLIGHT, updated_ns=T0))  # then a crash
+    risk = RiskEngine(RiskPolicy())
+    pending: list[int] = []
+
+    def decide(bar: BarView) -> None:
+        pending.append(len(risk.in_flight))
+        if bar.index == 1:  # the venue's answer shows up at last
+            venue.submit(lost)
+        clock.advance(HOUR // 4)
+        return None
+
+    engine, _, _ = _engine(guard, venue, decide, clock=clock, store=store, risk=risk)
+    engine.run(ListFeed(bars("AAA", PRICES)))
+
+    reconciliation = engine.reconciliation
+    assert reconciliation is not None
+    kinds = [[d.kind for d in r.discrepancies] for r in reconciliation.reports]
+    assert kinds[0] == ["outcome_unknown"] and ["outcome_resolved"] in kinds
+    assert pending[:2] == [1, 1]  # counted against exposure while in flight
+    assert pending[-1] == 0  # answered once a pass saw it at the venue
+    assert [o.client_order_id for o in venue.orders()] == [lost.client_order_id]  # not resent
+    recorded = store.order(lost.client_order_id)
+    assert recorded is not None and recorded.status is OrderStatus.NEW
 
 
 class _Bar:

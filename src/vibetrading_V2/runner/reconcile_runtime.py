@@ -7,7 +7,10 @@ venue (its ``AccountView``), the state store the local record, the ledger the lo
 A missing fill is booked the way the engine books a streamed one (record, ledger, the
 strategy's ``on_fill``; a fill no slot of the run sent is booked to the first slot's books
 untold), at the timeline row of the event being applied. A block halts new intents like an
-operator's pause (``Stages.set_blocked``); cancels, resting orders and fills go on.
+operator's pause (``Stages.set_blocked``); cancels, resting orders and fills go on. After
+each pass the risk gate's in-flight orders are exactly the store's (orders sent, no answer
+yet): one a pass resolved stops counting against exposure, and one left in flight by an
+earlier process (a restart) counts again.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Final, Protocol, runtime_checkable
 
+from vibetrading_V2.core.enums import OrderStatus
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.order_ports import StateStore
 from vibetrading_V2.core.ports import Logger
@@ -60,6 +64,7 @@ class ReconcileRuntime:
                 hint="use the SQLite or in-memory state store, or set reconcile_every_ns=0")
         self._stages = stages
         self._row = row
+        self._store: _ReadableStore = store
         self.reconciler = Reconciler(
             venue=stages.execution, record=store, book=stages.ledger, book_fill=self._book,
             logger=logger, grace_ns=grace_ns, cancel_requested=cancel_requested,
@@ -73,6 +78,7 @@ class ReconcileRuntime:
         now = self._stages.clock.now_ns()
         report = self.reconciler.run(now)
         self.reports.append(report)
+        self._sync_in_flight()
         self._logger.info("reconciled", why=why, ts_ns=now, changed=report.changed,
                           discrepancies=len(report.discrepancies),
                           blocked=report.blocked is not None)
@@ -80,6 +86,17 @@ class ReconcileRuntime:
 
     def on_timer(self, fired: TimerFired) -> None:
         self.run(RECONCILE)
+
+    def _sync_in_flight(self) -> None:
+        """The risk gate's in-flight orders := the store's (no order is mid-submit here)."""
+        in_flight = self._stages.risk.in_flight
+        stuck = {o.client_order_id: o.request for o in self._store.open_orders()
+                 if o.status is OrderStatus.IN_FLIGHT}
+        for request in in_flight.requests():
+            if request.client_order_id not in stuck:
+                in_flight.answered(request.client_order_id)
+        for request in stuck.values():
+            in_flight.sent(request)
 
     def _book(self, fill: Fill) -> bool:
         """Book one missing fill as ``Stages.drain`` books a streamed one."""
