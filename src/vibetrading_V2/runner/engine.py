@@ -47,7 +47,11 @@ from vibetrading_V2.runner.events import BarEvent, EngineEvent, TimerEvent
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.operator_controls import OperatorControls
 from vibetrading_V2.runner.protective_stops import ProtectiveStops
-from vibetrading_V2.runner.reconcile_runtime import RECONCILE, ReconcileRuntime
+from vibetrading_V2.runner.reconcile_runtime import (
+    RECONCILE,
+    ReconcileRuntime,
+    attach_reconciliation,
+)
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
@@ -146,12 +150,7 @@ class TradingEngine:
             states.append(SlotState(strategy=slot.strategy, pipeline=slot.pipeline,
                                     breaker=breaker, router=router, histories=histories))
         simulated = isinstance(self._clock, SimulatedClock)
-        timers = TimerSchedule()
-        for name, period in config.timers:
-            if not simulated or name in config.bar_time_timers:
-                timers.every(name, period)
-        if config.reconcile_every_ns > 0:
-            timers.every(RECONCILE, config.reconcile_every_ns)
+        timers = _timers(config, simulated)
         stops = ProtectiveStops(risk=risk, execution=execution, ledger=ledger, store=store,
                                 clock=self._clock, logger=logger, alerts=alerts)
         self._stages = Stages(
@@ -162,13 +161,9 @@ class TradingEngine:
         self._controls = OperatorControls(store=store, stages=self._stages,
                                           account_id=config.account_id, logger=logger,
                                           alerts=alerts)
-        self._reconcile: ReconcileRuntime | None = None
-        if config.reconcile_every_ns > 0:
-            _check_reconcile(config, simulated)
-            self._reconcile = ReconcileRuntime(
-                stages=self._stages, store=store, logger=logger,
-                grace_ns=config.reconcile_grace_ns, row=self._event_row)
-            self._stages.on_timer(RECONCILE, self._reconcile.on_timer)
+        self._reconcile = attach_reconciliation(
+            self._stages, store, logger, config.reconcile_every_ns, config.reconcile_grace_ns,
+            fast=config.fast_backtest and simulated, row=self._event_row)
         self._step = EventStep(self._stages, self._controls.poll)
         self._fast = config.fast_backtest and simulated
 
@@ -306,9 +301,12 @@ def _check_slots(slots: Sequence[StrategySlot]) -> None:
                           hint="give each strategy of the account once")
 
 
-def _check_reconcile(config: EngineConfig, simulated: bool) -> None:
-    if simulated and config.fast_backtest:
-        raise ConfigError(
-            "reconciliation runs in the event step, not in the fast backtest driver",
-            field="reconcile_every_ns",
-            hint="set fast_backtest=False with reconcile_every_ns, or reconcile_every_ns=0")
+def _timers(config: EngineConfig, simulated: bool) -> TimerSchedule:
+    """The run's timers: in a backtest only those that run in bar time (and reconcile)."""
+    timers = TimerSchedule()
+    for name, period in config.timers:
+        if not simulated or name in config.bar_time_timers:
+            timers.every(name, period)
+    if config.reconcile_every_ns > 0:
+        timers.every(RECONCILE, config.reconcile_every_ns)
+    return timers

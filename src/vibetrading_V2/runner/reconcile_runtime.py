@@ -27,7 +27,7 @@ from vibetrading_V2.runner.reconcile import Reconciler, ReconcileReport
 from vibetrading_V2.runner.stages import Stages
 from vibetrading_V2.runner.timers import TimerFired
 
-__all__ = ["RECONCILE", "ReconcileRuntime"]
+__all__ = ["RECONCILE", "ReconcileRuntime", "attach_reconciliation"]
 
 RECONCILE: Final = "reconcile"  # the timer's name
 
@@ -110,3 +110,24 @@ class ReconcileRuntime:
             return False
         stages.account.refresh([fill.symbol])
         return True
+
+
+def attach_reconciliation(
+    stages: Stages, store: StateStore, logger: Logger, every_ns: int, grace_ns: int, *,
+    fast: bool, row: Callable[[], int],
+) -> ReconcileRuntime | None:
+    """The run's reconciliation, called on the ``reconcile`` timer; ``None`` if not asked.
+
+    ``fast``: the run walks the fast backtest driver, which has no place for it.
+    """
+    if every_ns <= 0:
+        return None
+    if fast:
+        raise ConfigError(
+            "reconciliation runs in the event step, not in the fast backtest driver",
+            field="reconcile_every_ns",
+            hint="set fast_backtest=False with reconcile_every_ns, or reconcile_every_ns=0")
+    runtime = ReconcileRuntime(stages=stages, store=store, logger=logger, grace_ns=grace_ns,
+                               row=row)
+    stages.on_timer(RECONCILE, runtime.on_timer)
+    return runtime
