@@ -79,11 +79,14 @@ def test_engine_when_venue_is_unreachable_at_start_then_nothing_trades_until_a_r
 
     engine, logger, _ = _engine(guard, venue, decide, clock=clock,
                                 store=InMemoryStateStore(clock))
-    engine.run(ListFeed(bars("AAA", PRICES)))
+    run = engine.run(ListFeed(bars("AAA", PRICES)))
 
     reconciliation = engine.reconciliation
     assert reconciliation is not None
     first = reconciliation.reports[0]
+    changes = [(old, new, code) for _, old, new, code, _ in run.state_transitions]
+    assert changes == [("active", "blocked", "reconcile_block"),
+                       ("blocked", "active", "reconcile_unblock")]
     assert first.blocked is not None and "could not be read" in first.blocked
     assert submitted_at[:4] == [-1, -1, -1, 0]  # blocked: nothing sent while unreadable
     assert any(r.blocked is None for r in reconciliation.reports[1:])

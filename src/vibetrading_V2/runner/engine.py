@@ -163,7 +163,7 @@ class TradingEngine:
                                           alerts=alerts)
         self._reconcile = attach_reconciliation(
             self._stages, store, logger, config.reconcile_every_ns, config.reconcile_grace_ns,
-            fast=config.fast_backtest and simulated, row=self._event_row)
+            fast=config.fast_backtest and simulated, row=self._event_row, alerts=alerts)
         self._step = EventStep(self._stages, self._controls.poll)
         self._fast = config.fast_backtest and simulated
 

@@ -7,7 +7,8 @@ venue (its ``AccountView``), the state store the local record, the ledger the lo
 A missing fill is booked the way the engine books a streamed one (record, ledger, the
 strategy's ``on_fill``; a fill no slot of the run sent is booked to the first slot's books
 untold), at the timeline row of the event being applied. A block halts new intents like an
-operator's pause (``Stages.set_blocked``); cancels, resting orders and fills go on. After
+operator's pause (``Stages.set_blocked``); cancels, resting orders and fills go on. A
+block and its end are alerted and listed among the run's trading-state changes. After
 each pass the risk gate's in-flight orders are exactly the store's (orders sent, no answer
 yet): one a pass resolved stops counting against exposure, and one left in flight by an
 earlier process (a restart) counts again.
@@ -21,15 +22,16 @@ from typing import Final, Protocol, runtime_checkable
 from vibetrading_V2.core.enums import OrderStatus
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.order_ports import StateStore
-from vibetrading_V2.core.ports import Logger
+from vibetrading_V2.core.ports import AlertSink, Logger
 from vibetrading_V2.core.types import Fill, Order
 from vibetrading_V2.runner.reconcile import Reconciler, ReconcileReport
 from vibetrading_V2.runner.stages import Stages
 from vibetrading_V2.runner.timers import TimerFired
 
-__all__ = ["RECONCILE", "ReconcileRuntime", "attach_reconciliation"]
+__all__ = ["BLOCKED", "RECONCILE", "ReconcileRuntime", "attach_reconciliation"]
 
 RECONCILE: Final = "reconcile"  # the timer's name
+BLOCKED: Final = "blocked"  # the trading state a block is listed as
 
 
 @runtime_checkable
@@ -53,8 +55,8 @@ class ReconcileRuntime:
     """
 
     def __init__(
-        self, *, stages: Stages, store: StateStore, logger: Logger, grace_ns: int,
-        row: Callable[[], int],
+        self, *, stages: Stages, store: StateStore, logger: Logger, alerts: AlertSink,
+        grace_ns: int, row: Callable[[], int],
         cancel_requested: Callable[[], Collection[str]] | None = None,
     ) -> None:
         if not isinstance(store, _ReadableStore):
@@ -68,8 +70,9 @@ class ReconcileRuntime:
         self.reconciler = Reconciler(
             venue=stages.execution, record=store, book=stages.ledger, book_fill=self._book,
             logger=logger, grace_ns=grace_ns, cancel_requested=cancel_requested,
-            on_block=stages.set_blocked,
+            on_block=self._on_block,
         )
+        self._alerts = alerts
         self.reports: list[ReconcileReport] = []
         self._logger = logger
 
@@ -86,6 +89,20 @@ class ReconcileRuntime:
 
     def on_timer(self, fired: TimerFired) -> None:
         self.run(RECONCILE)
+
+    def _on_block(self, reason: str | None) -> None:
+        """Block or unblock new intents; alert it and list it as a trading-state change."""
+        stages = self._stages
+        now = stages.clock.now_ns()
+        state = str(stages.risk.state)
+        old, new = (state, BLOCKED) if reason is not None else (BLOCKED, state)
+        code = "reconcile_block" if reason is not None else "reconcile_unblock"
+        detail = reason or "the venue and the store agree again"
+        stages.set_blocked(reason)
+        stages.risk_state.transitions.append((now, old, new, code, detail))
+        self._alerts.alert("high",
+                           f"trading_{'blocked' if reason is not None else 'unblocked'}",
+                           f"{code}: {detail}", {"ts_ns": now})
 
     def _sync_in_flight(self) -> None:
         """The risk gate's in-flight orders := the store's (no order is mid-submit here)."""
@@ -114,7 +131,7 @@ class ReconcileRuntime:
 
 def attach_reconciliation(
     stages: Stages, store: StateStore, logger: Logger, every_ns: int, grace_ns: int, *,
-    fast: bool, row: Callable[[], int],
+    fast: bool, row: Callable[[], int], alerts: AlertSink,
 ) -> ReconcileRuntime | None:
     """The run's reconciliation, called on the ``reconcile`` timer; ``None`` if not asked.
 
@@ -127,7 +144,7 @@ def attach_reconciliation(
             "reconciliation runs in the event step, not in the fast backtest driver",
             field="reconcile_every_ns",
             hint="set fast_backtest=False with reconcile_every_ns, or reconcile_every_ns=0")
-    runtime = ReconcileRuntime(stages=stages, store=store, logger=logger, grace_ns=grace_ns,
-                               row=row)
+    runtime = ReconcileRuntime(stages=stages, store=store, logger=logger, alerts=alerts,
+                               grace_ns=grace_ns, row=row)
     stages.on_timer(RECONCILE, runtime.on_timer)
     return runtime
