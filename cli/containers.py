@@ -48,6 +48,7 @@ from cli.strategy_plan import (
 from cli.time_range import time_range
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import Clock, Execution, Logger, MetricsSink, StateStore
+from vibetrading_V2.core.types import NS_PER_SECOND
 from vibetrading_V2.data.replay import ReplayFeed
 from vibetrading_V2.data.sources import BarSource, open_bar_source
 from vibetrading_V2.execution.config import SimulatorConfig
@@ -148,6 +149,7 @@ def _engine_config(engine: EngineSettings, periods: float,
         feature_window=engine.feature_window,
         vol_lookback=vol_lookback(planned),
         periods_per_year=periods,
+        reconcile_every_ns=round(engine.reconcile_seconds * NS_PER_SECOND),
     )
 
 

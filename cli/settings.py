@@ -137,6 +137,8 @@ class EngineSettings(BaseModel):
     error_budget: int = Field(default=10, ge=0)
     feature_window: int = Field(default=2_000, ge=1)
     periods_per_year: float | None = Field(default=None, gt=0.0)
+    # paper / live: reconcile with the venue at start and every so many seconds (0: never)
+    reconcile_seconds: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
 
 
 class StateSettings(BaseModel):
