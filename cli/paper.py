@@ -18,6 +18,7 @@ file of another account or strategy set (refused otherwise).
 from __future__ import annotations
 
 import math
+import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +51,7 @@ from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import MarketFeed
 from vibetrading_V2.data.paced import PacedFeed, StopFlag
 from vibetrading_V2.portfolio.timeline import iso_utc
+from vibetrading_V2.store.crash_points import CRASH_ENV_VAR, arm, crash_at_from_env
 
 __all__ = ["EXIT_ABORTED", "app", "main", "run_paper"]
 
@@ -80,7 +82,7 @@ class _PaperDelivery:
         store = container.state_store() if settings.state.session else None
         after = None if store is None else resume_point(store)
         if after is not None:  # a resumed session: only the bars it has not traded yet
-            inner = ResumedFeed(inner, after, container.engine().warm_up)
+            inner = ResumedFeed(inner, after, container.engine().warm_up, self._count_skipped)
             self._console.print(f"paper: resuming the session in {settings.state.path} after "
                                 f"{iso_utc(after)}", markup=False, highlight=False)
         # heartbeats: between bars the engine still polls the operator controls (a kill is
@@ -90,6 +92,12 @@ class _PaperDelivery:
         if store is None:
             return self.paced
         return ProgressRecorder(self.paced, store, container.venue())
+
+    def _count_skipped(self, bars: int) -> None:
+        """The session's traded bars count towards ``--max-bars``: a re-run of the same
+        command ends where one uninterrupted run would have."""
+        if self.paced is not None:
+            self.paced.bars_done += bars
 
     def status(self, container: Container) -> str:
         if self.paced is None or self.paced.last_ts_ns is None:
@@ -155,9 +163,22 @@ def _run_stoppable(settings: AppSettings, console: Console, out: Console | None)
     bound = "every bar" if paper.max_bars is None else f"at most {paper.max_bars:,} bars"
     console.print(f"paper ({settings.env}): speed {speed}, {bound}; Ctrl-C or SIGTERM stops "
                   "after the current bar and writes the outputs", markup=False, highlight=False)
+    _arm_crash_test(settings)
     stop = StopFlag()
     with stop_on_signals(stop):
         return run_paper(settings, console, out, stop=stop)
+
+
+def _arm_crash_test(settings: AppSettings) -> None:
+    """The crash test's kill hook (``VIBETRADING_CRASH_AT``), read once; paper only."""
+    crash = crash_at_from_env(os.environ)
+    if crash is not None and (settings.env == "prod" or settings.kind != "paper"):
+        raise ConfigError(
+            f"{CRASH_ENV_VAR} kills the process on purpose and is for the crash test only; "
+            f"env {settings.env!r} (kind {settings.kind}) refuses it",
+            field=CRASH_ENV_VAR, hint=f"unset {CRASH_ENV_VAR}",
+        )
+    arm(crash)
 
 
 @app.command()

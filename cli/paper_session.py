@@ -70,10 +70,12 @@ class ResumedFeed:
     """
 
     def __init__(self, inner: MarketFeed, after_ns: int,
-                 warm: Callable[[BarBatch], None] | None = None) -> None:
+                 warm: Callable[[BarBatch], None] | None = None,
+                 on_skip: Callable[[int], None] | None = None) -> None:
         self._inner = inner
         self.after_ns = after_ns
         self._warm = warm
+        self._on_skip = on_skip  # told each count of bars skipped, before the next is yielded
         self.skipped = 0  # bars at or before ``after_ns``
 
     def batches(self) -> Iterator[BarBatch]:
@@ -85,6 +87,8 @@ class ResumedFeed:
                 continue
             first = int(np.searchsorted(ts, after, side="right"))
             self.skipped += first
+            if self._on_skip is not None:
+                self._on_skip(first)
             if self._warm is not None:
                 self._warm(_rows(batch, 0, first))
             if first < len(ts):

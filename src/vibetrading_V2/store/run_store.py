@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from vibetrading_V2.core.ports import Clock
+from vibetrading_V2.store.crash_points import CrashingStore, armed
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
 __all__ = [
@@ -84,10 +85,15 @@ def session_store(
             old = target.with_name(target.name + suffix)
             if old.is_file():
                 old.rename(target.with_name(f"{target.name}.ended-{stamp}{suffix}"))
-    return SqliteStateStore(
+    crash = armed()  # the crash test's kill hook (``crash_points``), never armed otherwise
+    kind = SqliteStateStore if crash is None else CrashingStore
+    store = kind(
         target, clock=clock, run_id=run_id, account=account, venue=venue,
         strategy_ids=strategy_ids, adopt=adopt,
-    ).open()  # fmt: skip
+    )  # fmt: skip
+    if isinstance(store, CrashingStore):
+        store.crash = crash
+    return store.open()
 
 
 def run_store(
