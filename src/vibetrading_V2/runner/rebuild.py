@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol, runtime_checkable
 
 from vibetrading_V2.core.ports import Logger
-from vibetrading_V2.core.types import Fill, Intent, Order, OrderStatus, Position
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.safety import StrategyBreaker
 
@@ -82,6 +82,15 @@ class RestorableVenue(Protocol):
         self, orders: Sequence[Order], fills: Sequence[Fill], working: Sequence[Order] | None
     ) -> None: ...
 
+    def submit(self, request: OrderRequest) -> Order: ...
+
+
+@runtime_checkable
+class OrderRecord(Protocol):
+    """Why: an order resent after a restart has its answer recorded like any other."""
+
+    def record_order(self, order: Order) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class LocalState:
@@ -129,7 +138,9 @@ def rebuild_local_state(
     fills = _unique_fills(store.fills())
     recorded = store.orders()
     working = _venue_working(store, recorded) if isinstance(store, VenueRecord) else None
-    orders = _with_venue_orders(recorded, working or [])
+    unsent = _never_sent(recorded, working) if isinstance(venue, RestorableVenue) else []
+    if unsent:  # the simulated venue takes them below, as the dead process was about to
+        recorded = [o for o in recorded if o not in unsent]
     disabled = {
         key.removeprefix(DISABLED_PREFIX): reason
         for key, reason in store.controls().items()
@@ -138,6 +149,9 @@ def rebuild_local_state(
     booked = ledger.restore_fills(fills)
     if isinstance(venue, RestorableVenue) and (recorded or fills or working):
         venue.restore_venue(recorded, fills, working)
+    if isinstance(venue, RestorableVenue) and unsent:
+        recorded = _send_again(store, venue, recorded, unsent, logger)
+    orders = _with_venue_orders(recorded, working or [])
     for strategy_id, breaker in breakers:
         reason = disabled.get(strategy_id)
         if reason is not None:
@@ -185,6 +199,35 @@ def _venue_working(store: VenueRecord, recorded: list[Order]) -> list[Order] | N
         and not order.status.is_terminal and order.status is not OrderStatus.IN_FLIGHT
     ]
     return snapshot + later
+
+
+def _never_sent(recorded: Sequence[Order], working: Sequence[Order] | None) -> list[Order]:
+    """The orders recorded in flight that the simulated venue's checkpoint does not hold.
+
+    The simulator lives in the run's process: its answer to an order recorded in flight was
+    lost with the process (killed between the record and the send, or before the answer's
+    record), and the venue's checkpoint, taken after each bar, cannot hold it either.
+    """
+    if working is None:
+        return []
+    held = {order.client_order_id for order in working}
+    return [o for o in recorded
+            if o.status is OrderStatus.IN_FLIGHT and o.client_order_id not in held]
+
+
+def _send_again(store: object, venue: RestorableVenue, recorded: list[Order],
+                unsent: Sequence[Order], logger: Logger) -> list[Order]:
+    """Send ``unsent`` to the simulated venue under their own client ids, record each
+    answer; the recorded orders with those answers in their places."""
+    answers: dict[str, Order] = {}
+    for order in unsent:
+        answer = venue.submit(order.request)
+        if isinstance(store, OrderRecord):
+            store.record_order(answer)
+        answers[answer.client_order_id] = answer
+        logger.info("order_sent_after_restart", client_order_id=answer.client_order_id,
+                    status=str(answer.status))
+    return [answers.pop(o.client_order_id, o) for o in recorded] + list(answers.values())
 
 
 def _with_venue_orders(recorded: list[Order], working: list[Order]) -> tuple[Order, ...]:
