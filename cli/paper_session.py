@@ -45,7 +45,7 @@ class SessionStore(Protocol):
 
     def get_control(self, key: str) -> str | None: ...
 
-    def newest_market_ns(self) -> int | None: ...
+    def resume_after_ns(self, checkpoint_ns: int | None) -> int | None: ...
 
     def checkpoint_venue(
         self, ts_ns: int, orders: Sequence[Order], controls: dict[str, str]
@@ -53,13 +53,10 @@ class SessionStore(Protocol):
 
 
 def resume_point(store: SessionStore) -> int | None:
-    """The newest bar time the session reached (``None``: a new session)."""
+    """The newest bar time the session reached (``None``: a new session); the last bar
+    time it finished when the next one stopped between an intent and its order."""
     recorded = store.get_control(RESUME_KEY)
-    times = [int(recorded)] if recorded else []
-    newest = store.newest_market_ns()
-    if newest is not None:
-        times.append(newest)
-    return max(times) if times else None
+    return store.resume_after_ns(int(recorded) if recorded else None)
 
 
 class ResumedFeed:

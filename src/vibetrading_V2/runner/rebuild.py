@@ -74,6 +74,14 @@ class VenueRecord(Protocol):
 
 
 @runtime_checkable
+class ResumeRecord(Protocol):
+    """Why: a session stopped between an intent and its order trades that bar again, so
+    that intent is not the last one acted on."""
+
+    def resume_after_ns(self, checkpoint_ns: int | None) -> int | None: ...
+
+
+@runtime_checkable
 class RestorableVenue(Protocol):
     """Why: a simulated venue forgets everything with its process; it takes its orders,
     positions and cash back from the run's record (a real venue keeps its own)."""
@@ -159,13 +167,22 @@ def rebuild_local_state(
             logger.warning("strategy_still_disabled", strategy=strategy_id, reason=reason,
                            hint=f"clear the control {DISABLED_PREFIX}{strategy_id} to "
                            "re-enable it")
-    last = _last_intents(store.intents(), fills, ledger)
+    last = _last_intents(_acted_intents(store), fills, ledger)
     state = LocalState(fills, orders, tuple(ledger.positions()), disabled, last)
     if not state.is_empty:
         logger.info("state_rebuilt", fills=booked, orders=len(orders),
                     open_orders=len(state.open_orders), positions=len(state.positions),
                     disabled=sorted(disabled), cash=ledger.cash())
     return state
+
+
+def _acted_intents(store: StoredState) -> Sequence[IntentView]:
+    """The recorded intents, less those of a bar the session trades again."""
+    records = store.intents()
+    if not (isinstance(store, ResumeRecord) and isinstance(store, VenueRecord)):
+        return records
+    until = store.resume_after_ns(store.venue_checkpoint_ns())
+    return records if until is None else [r for r in records if r.ts_ns <= until]
 
 
 def _last_intents(
