@@ -20,14 +20,17 @@ from vibetrading_V2.core.types import Fill
 from vibetrading_V2.store.sqlite import SqliteStateStore
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = ["--env", "paper", "--speed", "0", "--max-bars", "500"]
+RUN = ["--env", "paper", "--speed", "0"]
 
 
-def _paper(state: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _paper(
+    state: Path, out: Path, *args: str, bars: int = 500
+) -> subprocess.CompletedProcess[str]:
+    """``--max-bars`` counts the session's bars: ``bars`` 1000 on a session of 500 goes on."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VT_")}
     env["COLUMNS"] = "200"
-    command = [sys.executable, "-m", "cli.paper", *RUN, "--state", str(state),
-               "--out", str(out), *args]
+    command = [sys.executable, "-m", "cli.paper", *RUN, "--max-bars", str(bars),
+               "--state", str(state), "--out", str(out), *args]
     return subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True,
                           timeout=300, check=False)
 
@@ -53,11 +56,11 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     done = _paper(state, base / "A")
     assert done.returncode == 0, done.stderr
     first = _fills(state)
-    done = _paper(state, base / "A")
+    done = _paper(state, base / "A", bars=1000)  # the session's bars: 500 more
     assert done.returncode == 0, done.stderr
     second = _fills(state)
     foreign = _paper(state, base / "B", "--strategy",
-                     str(ROOT / "examples" / "strategies" / "sma_cross.py"))
+                     str(ROOT / "examples" / "strategies" / "sma_cross.py"), bars=1000)
     return Session(state, first, second, " ".join(done.stderr.split()), foreign)
 
 
