@@ -74,6 +74,7 @@ class ResumedFeed:
         self._warm = warm
         self._on_skip = on_skip  # told each count of bars skipped, before the next is yielded
         self.skipped = 0  # bars at or before ``after_ns``
+        self.warmed: list[BarBatch] = []  # those bars: the session's curve starts with them
 
     def batches(self) -> Iterator[BarBatch]:
         after = self.after_ns
@@ -86,8 +87,10 @@ class ResumedFeed:
             self.skipped += first
             if self._on_skip is not None:
                 self._on_skip(first)
+            earlier = _rows(batch, 0, first)
+            self.warmed.append(earlier)
             if self._warm is not None:
-                self._warm(_rows(batch, 0, first))
+                self._warm(earlier)
             if first < len(ts):
                 yield _rows(batch, first, len(ts))
 
