@@ -205,7 +205,8 @@ def main(
         "(default: paper.speed)"
     )] = None,
     max_bars: Annotated[int | None, typer.Option(
-        help="stop after this many bars (default: paper.max_bars, else every bar)"
+        help="stop after this many bars, of the session with --state (default: "
+        "paper.max_bars, else every bar)"
     )] = None,
     dry_run: DryRunFlag = False,
     state: Annotated[Path | None, typer.Option(
