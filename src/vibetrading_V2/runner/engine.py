@@ -8,9 +8,9 @@ account -> NAV check -> each strategy's ``on_bar`` -> pipeline -> book what the 
 reported. A backtest (a simulated clock) walks each batch with the fast driver
 (``backtest_driver``); otherwise every row is a ``BarEvent`` for the generic step
 (``event_loop``). Of a walked batch the engine keeps only what the results need
-(``timeline_recorder``: each row's close and symbol code, each time once, each symbol's
-candles for the report), so a streamed run or a long paper run does not hold its bars. The
-equity curve is rebuilt afterwards from the fills and that timeline, vectorised.
+(``timeline_recorder``: the equity curve per time, valued batch by batch from the fills,
+each time once, each symbol's candles for the report), so a streamed run or a long paper
+run does not hold its bars.
 
 The clock is the run's: a simulated one stands at the time of the bar being acted on (and
 the timers fire in bar time); any other (the wall clock of paper and live) runs on its own.
@@ -39,6 +39,7 @@ from vibetrading_V2.core.ports import (
 from vibetrading_V2.core.types import NS_PER_SECOND
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.portfolio.run_equity import EquityTracker
 from vibetrading_V2.runner.backtest_driver import RowPlan, walk_batch
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.collector import paused_collector, quiet_collector
@@ -115,6 +116,7 @@ class TradingEngine:
         self.slots = tuple(slots)
         self._config = config = config or EngineConfig()
         self._logger = logger
+        self._initial_cash = ledger.initial_cash
         self._clock: Clock = clock if clock is not None else SimulatedClock()
         self._risk_state = RiskStateKeeper(
             account_id=config.account_id, risk=risk, execution=execution, store=store,
@@ -187,7 +189,8 @@ class TradingEngine:
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
         stages = self._stages
-        kept = TimelineRecorder()  # what the results need of each batch, not the batch
+        equity = EquityTracker(self._initial_cash, self.strategy_ids)
+        kept = TimelineRecorder(equity, stages.fills, stages.fill_rows)  # not the batches
         offset = 0
         for batch in feed.batches():
             if len(batch) == 0 and not self._fast:  # a feed's heartbeat: time passed, no bar
@@ -257,9 +260,10 @@ class TradingEngine:
 
     def _record(self, kept: TimelineRecorder, symbols: list[str]) -> EngineRun:
         stages = self._stages
+        timeline, equity = kept.finish(tuple(symbols))
         return run_totals(
             stages.slots,
-            symbols=tuple(symbols), timeline=kept.timeline(tuple(symbols)),
+            symbols=tuple(symbols), timeline=timeline, equity=equity,
             candles=kept.candles, fills=stages.fills, fill_rows=stages.fill_rows,
             state_transitions=list(self._risk_state.transitions),
         )
