@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill, Side
+from vibetrading_V2.portfolio.equity import net_quantities
 from vibetrading_V2.portfolio.open_positions import last_closes
 from vibetrading_V2.portfolio.run_equity import EquityTracker
+from vibetrading_V2.portfolio.running_equity import carried_quantities
 from vibetrading_V2.portfolio.stats import buy_hold_of_closes, buy_hold_return_pct
 from vibetrading_V2.portfolio.timeline import BarTimeline
 from vibetrading_V2.portfolio.timeline_equity import timeline_equity
@@ -58,12 +60,12 @@ def _fills(rng: np.random.Generator, codes: np.ndarray, ts: np.ndarray, close: n
 
 def _replay(symbols: list[str], codes: np.ndarray, ts: np.ndarray, close: np.ndarray,
             fills: list[Fill], rows: list[int], cuts: list[int], late: bool,
-            ids: tuple[str, ...]) -> TimelineRecorder:
+            ids: tuple[str, ...], piece: int) -> TimelineRecorder:
     """The batches (cut at ``cuts``) through a recorder as the engine does: each batch's
     fills booked before it is added; with ``late``, the fills of a batch's last row after."""
     booked: list[Fill] = []
     booked_rows: array[int] = array("q")
-    recorder = TimelineRecorder(EquityTracker(10_000.0, ids), booked, booked_rows)
+    recorder = TimelineRecorder(EquityTracker(10_000.0, ids), booked, booked_rows, piece)
     bounds = [0, *cuts, len(codes)]
     k = 0
     for a, b in pairwise(bounds):
@@ -88,10 +90,11 @@ def _replay(symbols: list[str], codes: np.ndarray, ts: np.ndarray, close: np.nda
 
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 5), st.integers(0, 60),
-       st.lists(st.integers(0, 400), max_size=8), st.booleans(), st.booleans())
+       st.lists(st.integers(0, 400), max_size=8), st.booleans(), st.booleans(),
+       st.integers(1, 80))
 def test_recorder_when_batches_cut_anywhere_then_equity_bit_identical_to_the_whole_timeline(
     seed: int, n_times: int, k: int, n_fills: int, cuts: list[int], late: bool,
-    several: bool,
+    several: bool, piece: int,
 ) -> None:
     rng = np.random.default_rng(seed)
     symbols = [f"S{i}" for i in range(k)]
@@ -100,7 +103,7 @@ def test_recorder_when_batches_cut_anywhere_then_equity_bit_identical_to_the_who
     cuts = sorted(min(c, len(codes)) for c in cuts)
     ids = _OWNERS if several else ("alpha",)
 
-    recorder = _replay(symbols, codes, ts, close, fills, rows, cuts, late, ids)
+    recorder = _replay(symbols, codes, ts, close, fills, rows, cuts, late, ids, piece)
     timeline, equity = recorder.finish(tuple(symbols))
 
     whole = BarTimeline.from_rows(tuple(symbols), codes, ts, close)
@@ -139,4 +142,21 @@ def test_tracker_when_a_fill_row_lies_past_the_last_row_then_refused() -> None:
                   [fill], array("q", [3]))
 
     with pytest.raises(ValueError, match="fill_row must lie in"):
-        tracker.result([fill], array("q", [3]))
+        tracker.result([fill], array("q", [3]), np.array([60]))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.tuples(st.sampled_from(_SIZES), st.booleans()), min_size=1, max_size=30),
+       st.integers(0, 30))
+def test_carried_quantities_when_split_anywhere_then_the_positions_of_one_pass(
+    moves: list[tuple[float, bool]], split: int
+) -> None:
+    signed = np.array([q if buy else -q for q, buy in moves])
+    price = np.full(len(signed), 100.0)
+    whole = net_quantities(signed, price)
+    k = min(split, len(signed) - 1)
+    start = float(whole[k - 1]) if k else 0.0
+
+    rest = carried_quantities(start, signed[k:], price[k:])
+
+    assert rest.tobytes() == whole[k:].tobytes()

@@ -101,14 +101,16 @@ class EquityTracker:
         self.closes.advance(chunk.codes, ts, close)
         self.rows += n
 
-    def result(self, fills: Sequence[Fill], fill_rows: array[int]) -> RunEquity:
-        """The run's equity once every row was valued (every fill must have been)."""
+    def result(self, fills: Sequence[Fill], fill_rows: array[int],
+               times: IntArray) -> RunEquity:
+        """The run's equity once every row was valued (every fill must have been); ``times``:
+        each time of the rows once, in order."""
         if self._next_fill < len(fills):
             row = fill_rows[self._next_fill]
             raise ValueError(f"fill_row must lie in [0, {self.rows}): a fill is at row {row}")
         exposure = self.account.open_rows / self.rows if self.rows else 0.0
-        pnl = {sid: book.curve().equity for sid, book in self.strategies.items()}
-        return RunEquity(self.account.curve(), exposure, pnl, self.initial_cash)
+        pnl = {sid: book.curve(times).equity for sid, book in self.strategies.items()}
+        return RunEquity(self.account.curve(times), exposure, pnl, self.initial_cash)
 
     def _fills_before(self, stop: int, fills: Sequence[Fill], fill_rows: array[int],
                       symbols: tuple[str, ...]) -> tuple[ChunkFills, np.ndarray]:

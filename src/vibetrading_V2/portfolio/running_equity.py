@@ -108,7 +108,6 @@ class CurveBook:
         self.cash = float(initial_cash)
         self.open_rows = 0
         self._quantity: FloatArray = np.zeros(0, dtype=np.float64)
-        self._ts = GrowingColumn(np.int64)
         self._cash = GrowingColumn(np.float64)
         self._gross = GrowingColumn(np.float64)
         self._equity = GrowingColumn(np.float64)
@@ -124,15 +123,17 @@ class CurveBook:
         cash = cash_after[np.searchsorted(fills.rows, wanted, side="right")]
         self.cash = float(cash_after[-1])
         value, gross, invested = self._marked(chunk, fills, symbols)
-        self._ts.add(chunk.ts[wanted])
         self._cash.add(cash)
         self._gross.add(gross)
         self._equity.add(cash + value)
         self._invested.add(invested)
 
-    def curve(self) -> EquityCurve:
-        """The curve so far (views of the kept columns: take it once, at the end)."""
-        return _frozen(self._ts.values(), self._cash.values(), self._gross.values(),
+    def curve(self, times: IntArray) -> EquityCurve:
+        """The curve so far at ``times``, each time valued once, in order (views of the
+        kept columns: take it once, at the end)."""
+        if len(times) != len(self._cash.values()):
+            raise ValueError(f"{len(times)} times for a curve of {len(self._cash.values())}")
+        return _frozen(times.view(), self._cash.values(), self._gross.values(),
                        self._equity.values(), self._invested.values())
 
     def _marked(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from vibetrading_V2.runner.bar_candles import SymbolCandles
 __all__ = ["TimelineRecorder"]
 
 _CANDLE_FIELDS = ("open", "high", "low", "close", "volume")
+_PIECE_ROWS = 1 << 17  # rows valued at once: the valuation's temporaries stay a few MB
 _Rows = tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]
 """ Rows of the timeline: their symbol codes, times and closes."""
 
@@ -37,12 +39,14 @@ class TimelineRecorder:
     """Takes each walked batch (with its symbols' global codes) and keeps what results need.
 
     Why it exists: a run's memory stays bounded by its distinct times, whatever the batches.
-    ``fills``/``fill_rows``: the run's fills and the row each was booked at (they grow).
+    ``fills``/``fill_rows``: the run's fills and the row each was booked at (they grow);
+    ``piece_rows``: about how many rows are valued at once.
     """
 
     def __init__(self, equity: EquityTracker, fills: Sequence[Fill],
-                 fill_rows: array[int]) -> None:
+                 fill_rows: array[int], piece_rows: int = _PIECE_ROWS) -> None:
         self.equity = equity
+        self._piece_rows = piece_rows
         self._fills = fills
         self._fill_rows = fill_rows
         self._times = GrowingColumn(np.int64)
@@ -78,12 +82,13 @@ class TimelineRecorder:
         if self._waiting is not None:
             self._value_rows(self._waiting, symbols)
             self._waiting = None
-        equity = self.equity.result(self._fills, self._fill_rows)
+        times = self._times.values()
+        equity = self.equity.result(self._fills, self._fill_rows, times)
         closes = self.equity.closes
         closes.grow(len(symbols))
         ends = None if self._one_per_time else self._ends.values()
-        timeline = RunTimeline(symbols, self._times.values(), ends, self._rows,
-                               closes.first, closes.last, closes.last_ts)
+        timeline = RunTimeline(symbols, times, ends, self._rows, closes.first, closes.last,
+                               closes.last_ts)
         return timeline, equity
 
     def _value(self, codes: npt.NDArray[Any], ts: npt.NDArray[np.int64],
@@ -102,8 +107,8 @@ class TimelineRecorder:
         if waiting is not None:
             self._value_rows(waiting, symbols)
         cut = int(np.searchsorted(ts, ts[-1], side="left"))
-        if cut > head:
-            self._value_rows((codes[head:cut], ts[head:cut], close[head:cut]), symbols)
+        for a, b in _pieces(ts, head, cut, self._piece_rows):
+            self._value_rows((codes[a:b], ts[a:b], close[a:b]), symbols)
         self._waiting = (codes[cut:].copy(), ts[cut:].copy(), close[cut:].copy())
 
     def _value_rows(self, rows: _Rows, symbols: Sequence[str]) -> None:
@@ -155,3 +160,14 @@ class TimelineRecorder:
                     continue
             candles = self.candles.setdefault(symbols[code], SymbolCandles())
             candles.add(ts[rows], {f: c[rows] for f, c in columns.items()})
+
+
+def _pieces(ts: npt.NDArray[np.int64], head: int, cut: int,
+            size: int) -> list[tuple[int, int]]:
+    """``[head, cut)`` in pieces of about ``size`` rows, each of whole times."""
+    if cut <= head:
+        return []
+    targets = np.arange(head + size, cut, size)
+    starts = np.unique(np.searchsorted(ts, ts[targets], side="left"))  # where a time begins
+    bounds = [head, *starts[starts > head].tolist(), cut]
+    return list(pairwise(bounds))
