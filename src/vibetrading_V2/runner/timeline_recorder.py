@@ -6,8 +6,9 @@ paper or live process), then each row's close and symbol code (190 MB) to rebuil
 equity curve afterwards. Now each batch is valued as it goes (``EquityTracker``: the curve
 per time, carried positions and closes) and leaves behind per distinct time 16 bytes (the
 time and the end of its rows) and the curve's values, and per symbol at most
-``KEPT_CANDLES`` candles. The rows of a batch's last time wait for the next batch (a fill
-booked between batches lands on them, and the time may go on in the next batch).
+``KEPT_CANDLES`` candles. A batch is valued when the next one comes (a fill booked between
+batches lands on its last row), or at the end: then a one-batch backtest is valued once,
+after its loop, and a streamed run holds at most one batch's closes beyond the kept ones.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class TimelineRecorder:
         self._rows = 0
         self._one_per_time = True  # every time so far had one row: ``ends`` is not kept
         self._last_time: int | None = None
-        self._waiting: _Rows | None = None  # the rows of the last time so far
+        self._waiting: list[_Rows] = []  # the rows not valued yet, in order
         self._wide = False
         self.candles: dict[str, SymbolCandles] = {}
 
@@ -79,9 +80,10 @@ class TimelineRecorder:
 
     def finish(self, symbols: tuple[str, ...]) -> tuple[RunTimeline, RunEquity]:
         """The run's timeline and equity (value the rows still waiting; take them once)."""
-        if self._waiting is not None:
-            self._value_rows(self._waiting, symbols)
-            self._waiting = None
+        for codes, ts, close in self._waiting:
+            for a, b in _pieces(ts, 0, len(ts), self._piece_rows):
+                self._value_rows((codes[a:b], ts[a:b], close[a:b]), symbols)
+        self._waiting = []
         times = self._times.values()
         equity = self.equity.result(self._fills, self._fill_rows, times)
         closes = self.equity.closes
@@ -93,23 +95,27 @@ class TimelineRecorder:
 
     def _value(self, codes: npt.NDArray[Any], ts: npt.NDArray[np.int64],
                close: npt.NDArray[np.float64], symbols: Sequence[str]) -> None:
-        """Value the rows up to the batch's last time; its rows wait for the next batch."""
-        head = 0
-        waiting, self._waiting = self._waiting, None
-        if waiting is not None and int(waiting[1][-1]) == int(ts[0]):  # the time goes on
-            head = int(np.searchsorted(ts, ts[0], side="right"))
-            waiting = (np.concatenate((waiting[0], codes[:head])),
-                       np.concatenate((waiting[1], ts[:head])),
-                       np.concatenate((waiting[2], close[:head])))
-            if head == len(ts):
-                self._waiting = waiting
-                return
-        if waiting is not None:
-            self._value_rows(waiting, symbols)
-        cut = int(np.searchsorted(ts, ts[-1], side="left"))
-        for a, b in _pieces(ts, head, cut, self._piece_rows):
-            self._value_rows((codes[a:b], ts[a:b], close[a:b]), symbols)
-        self._waiting = (codes[cut:].copy(), ts[cut:].copy(), close[cut:].copy())
+        """Value the rows that waited, but their last time (it may go on in this batch);
+        this batch's rows wait in turn (a fill booked before the next batch lands on them).
+
+        The rows waiting are views of the last batch's columns (a one-batch run is valued
+        at its end) and a copy of one time's rows before them.
+        """
+        if not self._waiting:
+            self._waiting = [(codes, ts, close)]
+            return
+        *before, (w_codes, w_ts, w_close) = self._waiting
+        for rows in before:  # the rows of one time, the next segment's times are later
+            self._value_rows(rows, symbols)
+        cut = int(np.searchsorted(w_ts, w_ts[-1], side="left"))
+        for a, b in _pieces(w_ts, 0, cut, self._piece_rows):
+            self._value_rows((w_codes[a:b], w_ts[a:b], w_close[a:b]), symbols)
+        head = int(np.searchsorted(ts, w_ts[-1], side="right"))  # the time going on
+        carry = (np.concatenate((w_codes[cut:], codes[:head])),
+                 np.concatenate((w_ts[cut:], ts[:head])),
+                 np.concatenate((w_close[cut:], close[:head])))
+        self._waiting = [carry] if head == len(ts) else [
+            carry, (codes[head:], ts[head:], close[head:])]
 
     def _value_rows(self, rows: _Rows, symbols: Sequence[str]) -> None:
         codes, ts, close = rows
