@@ -17,7 +17,7 @@ from vibetrading_V2.portfolio.open_positions import last_closes
 from vibetrading_V2.portfolio.run_equity import EquityTracker
 from vibetrading_V2.portfolio.running_equity import carried_quantities
 from vibetrading_V2.portfolio.stats import buy_hold_of_closes, buy_hold_return_pct
-from vibetrading_V2.portfolio.timeline import BarTimeline
+from vibetrading_V2.portfolio.timeline import BarTimeline, symbol_bounds
 from vibetrading_V2.portfolio.timeline_equity import timeline_equity
 from vibetrading_V2.runner.timeline_recorder import TimelineRecorder
 
@@ -60,12 +60,13 @@ def _fills(rng: np.random.Generator, codes: np.ndarray, ts: np.ndarray, close: n
 
 def _replay(symbols: list[str], codes: np.ndarray, ts: np.ndarray, close: np.ndarray,
             fills: list[Fill], rows: list[int], cuts: list[int], late: bool,
-            ids: tuple[str, ...], piece: int) -> TimelineRecorder:
+            ids: tuple[str, ...], piece: int, opening: list[Fill]) -> TimelineRecorder:
     """The batches (cut at ``cuts``) through a recorder as the engine does: each batch's
     fills booked before it is added; with ``late``, the fills of a batch's last row after."""
     booked: list[Fill] = []
     booked_rows: array[int] = array("q")
-    recorder = TimelineRecorder(EquityTracker(10_000.0, ids), booked, booked_rows, piece)
+    tracker = EquityTracker(10_000.0, ids, opening)
+    recorder = TimelineRecorder(tracker, booked, booked_rows, piece)
     bounds = [0, *cuts, len(codes)]
     k = 0
     for a, b in pairwise(bounds):
@@ -91,10 +92,10 @@ def _replay(symbols: list[str], codes: np.ndarray, ts: np.ndarray, close: np.nda
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 5), st.integers(0, 60),
        st.lists(st.integers(0, 400), max_size=8), st.booleans(), st.booleans(),
-       st.integers(1, 80))
+       st.integers(1, 80), st.integers(0, 3))
 def test_recorder_when_batches_cut_anywhere_then_equity_bit_identical_to_the_whole_timeline(
     seed: int, n_times: int, k: int, n_fills: int, cuts: list[int], late: bool,
-    several: bool, piece: int,
+    several: bool, piece: int, n_opening: int,
 ) -> None:
     rng = np.random.default_rng(seed)
     symbols = [f"S{i}" for i in range(k)]
@@ -103,8 +104,11 @@ def test_recorder_when_batches_cut_anywhere_then_equity_bit_identical_to_the_who
     cuts = sorted(min(c, len(codes)) for c in cuts)
     ids = _OWNERS if several else ("alpha",)
 
-    recorder = _replay(symbols, codes, ts, close, fills, rows, cuts, late, ids, piece)
+    opening = [Fill(f"o{j}", "", str(rng.choice(symbols)), Side.BUY, 0.3, 50.0, 0.2, 0,
+                    strategy_id=str(rng.choice(_OWNERS))) for j in range(n_opening)]
+    recorder = _replay(symbols, codes, ts, close, fills, rows, cuts, late, ids, piece, opening)
     timeline, equity = recorder.finish(tuple(symbols))
+    fills, rows = _with_opening(timeline.first_rows.tolist(), symbols, opening, fills, rows)
 
     whole = BarTimeline.from_rows(tuple(symbols), codes, ts, close)
     want, exposure = timeline_equity(whole, fills, 10_000.0, rows)
@@ -122,8 +126,23 @@ def test_recorder_when_batches_cut_anywhere_then_equity_bit_identical_to_the_who
     assert buy_hold_of_closes(timeline.first_last_closes()) == buy_hold_return_pct(
         codes, close, k)
     assert len(timeline) == len(codes)
+    bounds = symbol_bounds(codes, k)
+    assert timeline.first_rows.tolist() == [b[0] if b else -1 for b in bounds]
     assert timeline.times.tolist() == whole.times.tolist()
     assert timeline.rows_after(60, None) == whole.rows_after(60, None)
+
+
+def _with_opening(first_rows: list[int], symbols: list[str], opening: list[Fill],
+                  fills: list[Fill], rows: list[int]) -> tuple[list[Fill], list[int]]:
+    """The fills as the whole-timeline curve takes a session's earlier fills: each at its
+    symbol's first row, before that row's own; none if a symbol of them has no bar."""
+    first = {s: r for s, r in zip(symbols, first_rows, strict=True) if r >= 0}
+    if not opening or any(f.symbol not in first for f in opening):
+        return fills, rows
+    tagged = sorted([(first[f.symbol], 0, j, f) for j, f in enumerate(opening)]
+                    + [(r, 1, j, f) for j, (r, f) in enumerate(zip(rows, fills, strict=True))],
+                    key=lambda t: (t[0], t[1], t[2]))
+    return [t[3] for t in tagged], [t[0] for t in tagged]
 
 
 def test_tracker_when_a_fill_comes_before_its_symbols_first_bar_then_refused() -> None:

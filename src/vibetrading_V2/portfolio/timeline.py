@@ -94,7 +94,8 @@ class BarTimeline:
 class RunTimeline:
     """What a run keeps of its bars once walked: each time once with the end of its rows
     (``ends`` as in :class:`BarTimeline`), the number of rows, and by symbol code the first
-    close, the last close and the time of the last bar (NaN closes: no bar of it).
+    close, the last close, the time of the last bar and the row of the first (NaN closes,
+    row -1: no bar of it).
 
     Why it exists: the diagnostics count rows between times, buy-and-hold and the open
     positions need each symbol's first and last bar; none needs a close or code per row.
@@ -107,6 +108,7 @@ class RunTimeline:
     first_close: npt.NDArray[np.float64]
     last_close: npt.NDArray[np.float64]
     last_ts: npt.NDArray[np.int64]
+    first_rows: npt.NDArray[np.int64]
 
     def __len__(self) -> int:
         return self.rows

@@ -38,7 +38,7 @@ from vibetrading_V2.core.ports import (
     MetricsSink,
     StateStore,
 )
-from vibetrading_V2.core.types import NS_PER_SECOND
+from vibetrading_V2.core.types import NS_PER_SECOND, Fill
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.run_equity import EquityTracker
@@ -239,28 +239,31 @@ class TradingEngine:
         self._step.step(event)
 
     def run(
-        self, feed: MarketFeed, progress: Callable[[int], None] | None = None
+        self, feed: MarketFeed, progress: Callable[[int], None] | None = None,
+        opening: Sequence[Fill] = (),
     ) -> EngineRun:
         """Consume the whole feed; return the run's record (fills, timeline, counters).
 
         ``progress`` (optional) is called with the number of bars walked: every 65,536
-        rows of a long batch and at the end of each batch.
+        rows of a long batch and at the end of each batch. ``opening``: a resumed session's
+        earlier fills, for the equity curve to start from (``EquityTracker``).
         """
         started = time.perf_counter()
         # the loop makes many short-lived, acyclic objects (orders, fills, records) beside a
         # large history that lives as long as the run: keep the collector off the latter
         with quiet_collector():
-            return self._run(feed, progress, started)
+            return self._run(feed, progress, started, opening)
 
     def _run(
-        self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
+        self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float,
+        opening: Sequence[Fill],
     ) -> EngineRun:
         self.rebuild()
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
         self.reconcile("start")  # before the first strategy callback
         stages = self._stages
-        equity = EquityTracker(self._initial_cash, self.strategy_ids)
+        equity = EquityTracker(self._initial_cash, self.strategy_ids, opening)
         kept = TimelineRecorder(equity, stages.fills, stages.fill_rows)  # not the batches
         offset = 0
         for batch in feed.batches():

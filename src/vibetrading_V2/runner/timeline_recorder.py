@@ -90,7 +90,7 @@ class TimelineRecorder:
         closes.grow(len(symbols))
         ends = None if self._one_per_time else self._ends.values()
         timeline = RunTimeline(symbols, times, ends, self._rows, closes.first, closes.last,
-                               closes.last_ts)
+                               closes.last_ts, closes.first_row)
         return timeline, equity
 
     def _value(self, codes: npt.NDArray[Any], ts: npt.NDArray[np.int64],
