@@ -48,7 +48,7 @@ from cli.run_flags import (
 )
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError
-from vibetrading_V2.core.ports import BarBatch, MarketFeed
+from vibetrading_V2.core.ports import MarketFeed
 from vibetrading_V2.data.paced import PacedFeed, StopFlag
 from vibetrading_V2.portfolio.timeline import iso_utc
 from vibetrading_V2.store.crash_points import CRASH_ENV_VAR, arm, crash_at_from_env
@@ -75,11 +75,6 @@ class _PaperDelivery:
         self._stop = stop
         self._sleep = sleep
         self.paced: PacedFeed | None = None
-        self.resumed: ResumedFeed | None = None
-
-    def earlier_bars(self) -> list[BarBatch]:
-        """The bars the session traded before this run (none for a new session)."""
-        return [] if self.resumed is None else self.resumed.warmed
 
     def feed(self, inner: MarketFeed, container: Container) -> MarketFeed:
         settings = self._settings
@@ -87,8 +82,7 @@ class _PaperDelivery:
         store = container.state_store() if settings.state.session else None
         after = None if store is None else resume_point(store)
         if after is not None:  # a resumed session: only the bars it has not traded yet
-            inner = self.resumed = ResumedFeed(inner, after, container.engine().warm_up,
-                                               self._count_skipped)
+            inner = ResumedFeed(inner, after, container.engine().warm_up, self._count_skipped)
             self._console.print(f"paper: resuming the session in {settings.state.path} after "
                                 f"{iso_utc(after)}", markup=False, highlight=False)
         # heartbeats: between bars the engine still polls the operator controls (a kill is
@@ -135,8 +129,7 @@ def run_paper(
     console = console or Console(stderr=True)
     stop = stop if stop is not None else StopFlag()
     delivery = _PaperDelivery(settings, stop, sleep, console)
-    mode = RunMode(name="paper", feed=delivery.feed, status=delivery.status,
-                   earlier_bars=delivery.earlier_bars)
+    mode = RunMode(name="paper", feed=delivery.feed, status=delivery.status)
     paths = run_and_write(settings, console, out, mode)
     if stop.requested:
         done = 0 if delivery.paced is None else delivery.paced.bars_done

