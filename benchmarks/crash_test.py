@@ -4,10 +4,10 @@
 --speed 0 --max-bars N --state S --out DIR`` once uninterrupted (the reference), then
 sessions that are killed (``VIBETRADING_CRASH_AT``, ``store/crash_points.py``) at points a
 seeded RNG picks and re-run with the same command until they complete. Each completed
-session must end with the reference's orders, fills, positions and equity: ``orders.csv``
-and ``trades.csv`` byte-identical, the final equity equal, each execution id and client
-order id once (0 lost, 0 duplicated), and ``PRAGMA integrity_check`` ok after every kill.
-(``equity.csv`` of a resumed session covers its last start's bars only: not compared.)
+session must end with the reference's orders, fills, positions and equity: ``orders.csv``,
+``trades.csv`` and ``equity.csv`` byte-identical, the final equity equal, each execution id
+and client order id once (0 lost, 0 duplicated), and ``PRAGMA integrity_check`` ok after
+every kill.
 
 Each start is a child process forked from this one after the imports (the command's own
 ``cli.paper`` entry point with the same arguments), so a start costs the run, not the
@@ -113,7 +113,7 @@ def _final_equity(out: Path) -> object:
 
 def compare(reference: Path, session: Path, figures: CrashFigures) -> None:
     """Count the lost, the duplicated and the different between a session and the reference."""
-    for name in ("orders.csv", "trades.csv"):
+    for name in ("orders.csv", "trades.csv", "equity.csv"):
         if (reference / "out" / name).read_bytes() != (session / "out" / name).read_bytes():
             figures.mismatches.append(f"{session.name}/{name}")
     if _final_equity(reference / "out") != _final_equity(session / "out"):

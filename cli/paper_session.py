@@ -14,23 +14,20 @@ callback, no order), so their indicators and bar counts go on as if they never s
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, Protocol
 
 import numpy as np
 
 from vibetrading_V2.core.ports import BarBatch, Execution, MarketFeed
-from vibetrading_V2.core.types import Fill, Order
+from vibetrading_V2.core.types import Order
 from vibetrading_V2.data.replay import batch_from_columns
-from vibetrading_V2.runner.run_record import EngineRun
 
 __all__ = [
     "RESUME_KEY",
     "ProgressRecorder",
     "ResumedFeed",
     "SessionStore",
-    "add_session_fills",
     "resume_point",
 ]
 
@@ -128,26 +125,3 @@ class ProgressRecorder:
 
     def _checkpoint(self, ts_ns: int) -> None:
         self._store.checkpoint_venue(ts_ns, self._venue.open_orders(), {RESUME_KEY: str(ts_ns)})
-
-
-def add_session_fills(run: EngineRun, earlier: Sequence[Fill]) -> bool:
-    """Put the session's earlier fills before ``run``'s own, each at its symbol's first row.
-
-    So the run's equity curve starts from the session's cash and positions, not from the
-    initial cash. Left as it is (``False``) when an earlier fill's symbol has no bar in
-    this run: the curve could not value it.
-    """
-    if not earlier:
-        return True
-    timeline = run.timeline  # the run's curve took them in already (``opening``)
-    first_row = {symbol: row for symbol, row in zip(
-        timeline.symbols, timeline.first_rows.tolist(), strict=True) if row >= 0}
-    if any(f.symbol not in first_row for f in earlier):
-        return False
-    tagged = [(first_row[f.symbol], 0, k, f) for k, f in enumerate(earlier)]
-    tagged += [(row, 1, k, f) for k, (row, f) in enumerate(zip(run.fill_rows, run.fills,
-                                                                   strict=True))]
-    tagged.sort(key=lambda t: (t[0], t[1], t[2]))
-    run.fills = [t[3] for t in tagged]
-    run.fill_rows = array("q", [t[0] for t in tagged])
-    return True

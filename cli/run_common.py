@@ -23,7 +23,6 @@ from rich.console import Console
 from cli.containers import Container, build_container
 from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
-from cli.paper_session import add_session_fills
 from cli.settings import AppSettings
 from cli.strategy_flags import strategy_overrides
 from vibetrading_V2.core.errors import VibeTradingError
@@ -106,10 +105,8 @@ def _run_and_write_tables(
         feed = mode.feed(container.feed(), container)
         with RunProgress(console, lambda: getattr(feed, "total_bars", None), label=mode.name,
                          status=_status_of(mode, container)) as progress:
-            earlier = engine.local_state.fills if settings.state.session else ()
-            run = engine.run(feed, progress=progress.advance, opening=earlier)
-        if settings.state.session:  # the curve starts from the session's earlier fills
-            add_session_fills(run, engine.local_state.fills)
+            # a resumed session's earlier bars and fills come first (``SessionBars``)
+            run = engine.run(feed, progress=progress.advance)
         results = build_results(
             run, container.ledger(), container.execution(),
             initial_cash=settings.execution.initial_cash,

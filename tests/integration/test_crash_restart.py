@@ -46,7 +46,7 @@ def test_crash_test_when_killed_50_times_then_nothing_is_lost_nor_duplicated(
 def test_crash_test_when_killed_then_each_session_ends_as_the_uninterrupted_run(
     figures: CrashFigures,
 ) -> None:
-    assert figures.mismatches == []  # orders.csv, trades.csv, final equity, orders, fills
+    assert figures.mismatches == []  # orders/trades/equity.csv, final equity, orders, fills
 
 
 def test_crash_test_when_killed_then_the_store_passes_its_integrity_check(

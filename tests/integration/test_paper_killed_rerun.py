@@ -1,7 +1,7 @@
 """Issue 13's acceptance on the command line: ``cli.paper --max-bars 2000 --state S``,
 SIGKILLed at moments drawn by a seeded RNG and re-run with the same command until it
-completes, writes the ``orders.csv`` and ``trades.csv`` of one uninterrupted run and
-ends at its equity (``equity.csv`` of a resumed session covers its last start's bars).
+completes, writes the ``orders.csv``, ``trades.csv`` and ``equity.csv`` of one
+uninterrupted run and ends at its equity.
 The commit-point kills are ``test_crash_restart.py``'s; these land wherever the process
 happens to be.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ("orders.csv", "trades.csv")
+FILES = ("orders.csv", "trades.csv", "equity.csv")
 KILLS = 2
 
 

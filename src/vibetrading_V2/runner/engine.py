@@ -60,6 +60,7 @@ from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
 from vibetrading_V2.runner.safety import ACCOUNT_ID, RiskStateKeeper, StrategyBreaker
+from vibetrading_V2.runner.session_bars import SessionBars
 from vibetrading_V2.runner.slot_state import SlotState
 from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.runner.stages import HEARTBEAT, Stages, TimerHandler
@@ -173,6 +174,7 @@ class TradingEngine:
         self._fast = config.fast_backtest and simulated
         self._store = store
         self._local: LocalState | None = None  # what ``rebuild`` took back from the store
+        self._session_bars: SessionBars | None = None  # a run's resumed session's bars
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:
@@ -216,6 +218,8 @@ class TradingEngine:
                     intent = last.get((slot.strategy_id, cursor.symbol))
                     if intent is not None and slot.last_out[code] is None:
                         slot.last_out[code] = intent  # its repeat needs no new order
+        if self._session_bars is not None:  # during a run: the curve covers them too
+            self._session_bars.add(batch, codes, self._stages.account.names)
 
     def on_timer(self, name: str, handler: TimerHandler) -> None:
         """Call ``handler`` with each firing of the timer ``name`` (a ``TimerFired``)."""
@@ -265,11 +269,15 @@ class TradingEngine:
         stages = self._stages
         equity = EquityTracker(self._initial_cash, self.strategy_ids, opening)
         kept = TimelineRecorder(equity, stages.fills, stages.fill_rows)  # not the batches
+        earlier = () if opening else self.rebuild().fills
+        session = self._session_bars = SessionBars(kept, earlier, stages.fills,
+                                                   stages.fill_rows)
         offset = 0
         for batch in feed.batches():
             if len(batch) == 0 and not self._fast:  # a feed's heartbeat: time passed, no bar
                 self._step.step(TimerEvent(self._clock.now_ns(), max(offset - 1, 0)))
                 continue
+            offset += session.start()  # a resumed session's earlier rows come first
             codes = self._extend(batch)
             if self._fast:  # the event step polls once per event
                 self._controls.poll()
