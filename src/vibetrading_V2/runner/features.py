@@ -38,6 +38,8 @@ __all__ = ["RAW_FIELDS", "FeatureBuilder"]
 RAW_FIELDS = ("open", "high", "low", "close", "volume")
 FloatArray = npt.NDArray[np.float64]
 _UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
+_RAW_NAMES = pd.Index(RAW_FIELDS)
+_CLOSE_ROW = RAW_FIELDS.index("close")
 
 
 class FeatureBuilder:
@@ -94,13 +96,7 @@ class FeatureBuilder:
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
         self._append_raw(ts_new, raw_new, first)
-        if first:
-            window_ts, window_raw = ts_new, raw_new
-        else:
-            start = max(0, len(self.ts_ns) - n_new - self._window)
-            window_ts = np.asarray(self.ts_ns[start:], dtype=np.int64)
-            window_raw = {k: np.asarray(self.columns[k][start:], dtype=np.float64)
-                          for k in RAW_FIELDS}
+        window_ts, window_raw = (ts_new, raw_new) if first else self._window_rows(n_new)
         if not compute:
             self._pad_features(n_new)
             self._trim(n_new)
@@ -139,6 +135,16 @@ class FeatureBuilder:
                     column = self.columns[name] = array("d", column.tobytes())
                 column.frombytes(_bytes_of(values))
 
+    def _window_rows(self, n_new: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """The new rows and the ``window`` bars before them: their times, and their raw
+        fields as one block (a row a field), copied once from the history's columns."""
+        start = max(0, len(self.ts_ns) - n_new - self._window)
+        times = np.frombuffer(self.ts_ns, dtype=np.int64, offset=8 * start).copy()
+        block = np.empty((len(RAW_FIELDS), len(times)), dtype=np.float64)
+        for row, name in enumerate(RAW_FIELDS):
+            block[row] = np.frombuffer(self.columns[name], dtype=np.float64, offset=8 * start)
+        return times, block
+
     def _store_features(self, computed: dict[str, FloatArray], n_new: int) -> None:
         """The new rows' feature values, copied into compact arrays of doubles (8 bytes a
         value, not 32): what features() returned stays the strategy's, which could change it."""
@@ -166,13 +172,15 @@ class FeatureBuilder:
             if name not in RAW_FIELDS:
                 column.extend(array("d", [np.nan]) * n_new)
 
-    def _compute(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> dict[
-        str, FloatArray
-    ]:
+    def _compute(self, ts_ns: npt.NDArray[np.int64],
+                 raw: dict[str, FloatArray] | FloatArray) -> dict[str, FloatArray]:
+        """The feature columns over ``raw``: the raw fields by name (a first batch's views)
+        or as one block, a row a field in ``RAW_FIELDS`` order (a later batch's window)."""
         out: dict[str, FloatArray] = {}
         if self._vol_lookback is not None:
+            close = raw["close"] if isinstance(raw, dict) else raw[_CLOSE_ROW]
             out[VOLATILITY_COLUMN] = np.asarray(
-                annualised_volatility(raw["close"], self._vol_lookback, self._periods_per_year),
+                annualised_volatility(close, self._vol_lookback, self._periods_per_year),
                 dtype=np.float64,
             )
         if not self._has_features:
@@ -184,8 +192,10 @@ class FeatureBuilder:
         )
         # the columns may be read-only views of the batch: the strategy gets a shallow copy,
         # so an in-place write in features() copies the column first (copy-on-write) and
-        # never reaches the batch, as it could not when the frame held copies
-        base = pd.DataFrame(raw, index=index, copy=False)
+        # never reaches the batch, as it could not when the frame held copies. A block
+        # makes a frame of one block (a seventh of the time of five columns by name).
+        base = (pd.DataFrame(raw, index=index, copy=False) if isinstance(raw, dict)
+                else pd.DataFrame(raw.T, index=index, columns=_RAW_NAMES, copy=False))
         frame = base.copy(deep=False)
         self._guard.active = True
         try:
