@@ -11,9 +11,9 @@ typed ``StrategyError`` and ends the run. On a later batch (a live feed's bar) i
 returned instead: the new rows keep their raw fields and get NaN features, and the caller
 counts the error against the strategy's budget and skips those rows' ``on_bar``.
 
-A live history stays bounded: once it holds more than twice the window beside a batch's new
-rows, its oldest bars are dropped (``trimmed`` counts them), keeping the window the next
-batch's ``features()`` reads. A backtest's one batch is never trimmed.
+A live history stays bounded: before a batch, a history of more than twice the window drops
+its oldest bars but the window the batch's ``features()`` reads (``trimmed`` counts them). A
+backtest's one batch is never trimmed.
 """
 
 from __future__ import annotations
@@ -95,11 +95,12 @@ class FeatureBuilder:
         first = len(self.ts_ns) == 0
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
+        if not first:
+            self._make_room()
         self._append_raw(ts_new, raw_new, first)
         window_ts, window_raw = (ts_new, raw_new) if first else self._window_rows(n_new)
         if not compute:
             self._pad_features(n_new)
-            self._trim(n_new)
             return None
         try:
             computed = self._compute(window_ts, window_raw)
@@ -107,14 +108,11 @@ class FeatureBuilder:
             if first:  # the whole history of a backtest: the run cannot go on without it
                 raise
             self._pad_features(n_new)
-            self._trim(n_new)
             return exc
         self._store_features(computed, n_new)
         if not self._checked:
             self._check_required()
             self._checked = True
-        if not first:
-            self._trim(n_new)
         return None
 
     def _append_raw(self, ts_new: Any, raw_new: dict[str, Any], first: bool) -> None:
@@ -154,16 +152,23 @@ class FeatureBuilder:
                 column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
             column.frombytes(_bytes_of(np.ascontiguousarray(values[-n_new:], dtype=np.float64)))
 
-    def _trim(self, n_new: int) -> None:
-        """Keep a live history bounded: past twice the window (plus the new rows), drop the
-        oldest bars but the window and the new rows (what the next batch's features read)."""
-        keep = self._window + n_new
-        if len(self.ts_ns) <= keep + self._window or isinstance(self.ts_ns, memoryview):
-            return  # short enough, or the first batch's view (a backtest's whole history)
-        cut = len(self.ts_ns) - keep
-        del self.ts_ns[:cut]
-        for column in self.columns.values():
-            del column[:cut]
+    def _make_room(self) -> None:
+        """Before a later batch: past twice the window, keep only the last ``window`` bars
+        (what the new rows' features and ``bar.prev`` read), so a history holds the window
+        and one batch, not two batches. The first batch's views become arrays of their tail."""
+        held = len(self.ts_ns)
+        if held <= 2 * self._window:
+            return
+        cut = held - self._window
+        if isinstance(self.ts_ns, memoryview):
+            self.ts_ns = array("q", self.ts_ns[cut:].tobytes())
+        else:
+            del self.ts_ns[:cut]
+        for name, column in self.columns.items():
+            if isinstance(column, memoryview):
+                self.columns[name] = array("d", column[cut:].tobytes())
+            else:
+                del column[:cut]
         self.trimmed += cut
 
     def _pad_features(self, n_new: int) -> None:
