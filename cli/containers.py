@@ -6,11 +6,12 @@ pass whole sub-models (``ExecutionSettings``, ``EngineSettings``, ``PolicySet``)
 functions that build the parts: there is no untyped configuration dict. ``Selector``
 providers pick adapters by setting: the clock by ``kind`` (simulated for a backtest, the
 wall clock for paper and live), the state store by ``state.backend`` (in memory, or a new
-SQLite store per run) and the venue by ``execution.venue``, where only the simulator
-exists (``bybit`` and ``ibkr`` raise a ``ConfigError`` when the execution is built). The
-execution is that venue, or with ``safety.dry_run`` (``--dry-run``) a shadow gateway in
-front of it that records the orders and sends none. The risk gate gets the account's
-``safety`` settings and the run's clock (its submit throttle counts on it).
+SQLite store per run; a paper or live session's own at ``state.path``) and the venue by
+``execution.venue``, where only the simulator exists (``bybit`` and ``ibkr`` raise a
+``ConfigError`` when the execution is built). The execution is that venue, or with
+``safety.dry_run`` (``--dry-run``) a shadow gateway in front of it that records the orders
+and sends none. The risk gate gets the account's ``safety`` settings and the run's clock
+(its submit throttle counts on it).
 
 Strategies (``cli/strategy_plan.py``): ``loaded_strategies`` loads every configured file,
 ``planned`` builds each with its parameters and merged policies, and ``slots`` gives each
@@ -28,7 +29,7 @@ benchmarks import ``dependency_injector``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,6 +48,7 @@ from cli.strategy_plan import (
 from cli.time_range import time_range
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import Clock, Execution, Logger, MetricsSink, StateStore
+from vibetrading_V2.core.types import NS_PER_SECOND
 from vibetrading_V2.data.replay import ReplayFeed
 from vibetrading_V2.data.sources import BarSource, open_bar_source
 from vibetrading_V2.execution.config import SimulatorConfig
@@ -72,7 +74,8 @@ from vibetrading_V2.runner.pipeline import OrderPipeline
 from vibetrading_V2.runner.safety import ACCOUNT_ID
 from vibetrading_V2.runner.slots import StrategySlot
 from vibetrading_V2.store.memory import InMemoryStateStore
-from vibetrading_V2.store.run_store import new_run_store
+from vibetrading_V2.store.run_store import run_store
+from vibetrading_V2.store.sqlite import SqliteStateStore
 from vibetrading_V2.strategy.guard import RuntimeGuard
 from vibetrading_V2.strategy.registry import LoadedStrategy
 
@@ -146,6 +149,7 @@ def _engine_config(engine: EngineSettings, periods: float,
         feature_window=engine.feature_window,
         vol_lookback=vol_lookback(planned),
         periods_per_year=periods,
+        reconcile_every_ns=round(engine.reconcile_seconds * NS_PER_SECOND),
     )
 
 
@@ -185,6 +189,18 @@ def _console(level: str) -> TextIO | None:
 
 def _console_level(level: str) -> str:
     return "warning" if level == "off" else level
+
+
+def _run_store(settings: AppSettings, clock: Clock, run_id: str,
+               planned: Callable[[], list[PlannedStrategy]]) -> SqliteStateStore:
+    """A run's new store, or a paper / live session's own (``state.session``), which
+    names the strategies (so they load first) and must be this account's and set's."""
+    state = settings.state
+    session = state.session and settings.kind != "backtest"
+    ids = tuple(p.strategy_id for p in planned()) if session else None
+    return run_store(session, settings.output.directory, state.path, clock, run_id=run_id,
+                     account=ACCOUNT_ID, venue=settings.execution.venue, strategy_ids=ids,
+                     adopt=state.adopt, new_session=state.new_session)
 
 
 RUN_LOG = "run.log.jsonl"
@@ -244,10 +260,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.state.backend,
         memory=providers.Singleton(InMemoryStateStore, clock),
         # a backtest never reads another run's state: a new store, checked empty
-        sqlite=providers.Singleton(
-            new_run_store, _output.directory, settings.provided.state.path, clock,
-            run_id=run_id, account=ACCOUNT_ID, venue=_execution.venue,
-        ),
+        sqlite=providers.Singleton(_run_store, settings, clock, run_id, planned.provider),
     )
 
     time_range = providers.Singleton(time_range, _data.start, _data.end)

@@ -7,6 +7,12 @@ handed to the engine one bar time at a time, ``gap / --speed`` seconds apart (``
 the current bar: the outputs are written and the command exits 0 (a second signal stops
 at once, without outputs, exit 130). Progress (bars, newest bar time, equity) goes to
 stderr; exit codes are those of ``cli.backtest``.
+
+``--state PATH`` makes the run a session that outlives the process: a restarted run on the
+same file rebuilds the ledger, the simulated venue, the risk state and the strategies'
+lifecycle from it and trades on from the bar after the last one it traded
+(``cli/paper_session.py``); ``--new-session`` starts over, ``--adopt-state`` takes over a
+file of another account or strategy set (refused otherwise).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import typer
 from rich.console import Console
 
 from cli.containers import Container
+from cli.paper_session import ProgressRecorder, ResumedFeed, resume_point
 from cli.run_common import RunMode, flag_overrides, run_and_write, run_command
 from cli.run_flags import (
     ConfigDirFlag,
@@ -60,19 +67,29 @@ class _PaperDelivery:
     """
 
     def __init__(self, settings: AppSettings, stop: StopFlag,
-                 sleep: Callable[[float], None]) -> None:
+                 sleep: Callable[[float], None], console: Console) -> None:
         self._settings = settings
+        self._console = console
         self._stop = stop
         self._sleep = sleep
         self.paced: PacedFeed | None = None
 
-    def feed(self, inner: MarketFeed) -> MarketFeed:
-        paper = self._settings.paper
+    def feed(self, inner: MarketFeed, container: Container) -> MarketFeed:
+        settings = self._settings
+        paper = settings.paper
+        store = container.state_store() if settings.state.session else None
+        after = None if store is None else resume_point(store)
+        if after is not None:  # a resumed session: only the bars it has not traded yet
+            inner = ResumedFeed(inner, after, container.engine().warm_up)
+            self._console.print(f"paper: resuming the session in {settings.state.path} after "
+                                f"{iso_utc(after)}", markup=False, highlight=False)
         # heartbeats: between bars the engine still polls the operator controls (a kill is
         # applied within a sleep slice, not at the next bar)
         self.paced = PacedFeed(inner, speed=paper.speed, max_bars=paper.max_bars,
                                stop=self._stop, sleep=self._sleep, heartbeat=True)
-        return self.paced
+        if store is None:
+            return self.paced
+        return ProgressRecorder(self.paced, store, container.venue())
 
     def status(self, container: Container) -> str:
         if self.paced is None or self.paced.last_ts_ns is None:
@@ -103,7 +120,7 @@ def run_paper(
         )
     console = console or Console(stderr=True)
     stop = stop if stop is not None else StopFlag()
-    delivery = _PaperDelivery(settings, stop, sleep)
+    delivery = _PaperDelivery(settings, stop, sleep, console)
     mode = RunMode(name="paper", feed=delivery.feed, status=delivery.status)
     paths = run_and_write(settings, console, out, mode)
     if stop.requested:
@@ -163,6 +180,18 @@ def main(
         help="stop after this many bars (default: paper.max_bars, else every bar)"
     )] = None,
     dry_run: DryRunFlag = False,
+    state: Annotated[Path | None, typer.Option(
+        help="the session's state file: a new one starts the session, an existing one "
+        "resumes it where it stopped (default: a new store in --out each run)"
+    )] = None,
+    adopt_state: Annotated[bool, typer.Option(
+        "--adopt-state", help="take over a --state file written for another account or "
+        "strategy set (refused without it)"
+    )] = False,
+    new_session: Annotated[bool, typer.Option(
+        "--new-session", help="end the session in --state (its file is renamed aside, "
+        "kept) and start a new one"
+    )] = False,
 ) -> None:
     """Paper-trade the strategy on replayed history; write the backtest's files and report."""
 
@@ -171,6 +200,9 @@ def main(
         pace = _pace_overrides(speed, max_bars)
         if pace:
             overrides["paper"] = pace
+        session = _state_overrides(state, adopt_state, new_session)
+        if session:
+            overrides["state"] = session
         if dry_run:
             overrides["safety"] = {"dry_run": True}
         return load_settings(env, config_dir, **overrides)
@@ -181,6 +213,18 @@ def main(
         Console(stderr=True).print("paper: stopped at once; no outputs written",
                                    markup=False, highlight=False)
         raise typer.Exit(EXIT_ABORTED) from None
+
+
+def _state_overrides(state: Path | None, adopt: bool, new_session: bool) -> dict[str, Any]:
+    """``--state``, ``--adopt-state`` and ``--new-session`` as overrides of ``state:``."""
+    if state is None:
+        if adopt or new_session:
+            flag = "--adopt-state" if adopt else "--new-session"
+            raise ConfigError(f"{flag} needs --state", field=flag,
+                              hint=f"name the session's state file: --state PATH {flag}")
+        return {}
+    return {"backend": "sqlite", "path": state.resolve(), "session": True, "adopt": adopt,
+            "new_session": new_session}
 
 
 def _pace_overrides(speed: float | None, max_bars: int | None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from rich.console import Console
 from cli.containers import Container, build_container
 from cli.errors import EXIT_NOTHING_TRADED, exit_code_for
 from cli.outputs import check_writable_dir, write_failure
+from cli.paper_session import add_session_fills
 from cli.settings import AppSettings
 from cli.strategy_flags import strategy_overrides
 from vibetrading_V2.core.errors import VibeTradingError
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-def _same_feed(feed: MarketFeed) -> MarketFeed:
+def _same_feed(feed: MarketFeed, container: Container) -> MarketFeed:
     return feed
 
 
@@ -56,7 +57,7 @@ class RunMode:
     """
 
     name: str = "backtest"
-    feed: Callable[[MarketFeed], MarketFeed] = _same_feed
+    feed: Callable[[MarketFeed, Container], MarketFeed] = _same_feed  # (feed, its container)
     status: Callable[[Container], str] | None = None  # the progress bar's extra text
 
 
@@ -102,10 +103,12 @@ def _run_and_write_tables(
     container = build_container(settings)
     try:
         engine = container.engine()
-        feed = mode.feed(container.feed())
+        feed = mode.feed(container.feed(), container)
         with RunProgress(console, lambda: getattr(feed, "total_bars", None), label=mode.name,
                          status=_status_of(mode, container)) as progress:
             run = engine.run(feed, progress=progress.advance)
+        if settings.state.session:  # the curve starts from the session's earlier fills
+            add_session_fills(run, engine.local_state.fills)
         results = build_results(
             run, container.ledger(), container.execution(),
             initial_cash=settings.execution.initial_cash,

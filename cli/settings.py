@@ -137,17 +137,24 @@ class EngineSettings(BaseModel):
     error_budget: int = Field(default=10, ge=0)
     feature_window: int = Field(default=2_000, ge=1)
     periods_per_year: float | None = Field(default=None, gt=0.0)
+    # paper / live: reconcile with the venue at start and every so many seconds (0: never)
+    reconcile_seconds: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
 
 
 class StateSettings(BaseModel):
     """Where durable state lives: in memory (dev) or a SQLite file.
 
-    ``path`` unset: the run's own ``state.sqlite`` in its output directory, new each run.
+    ``path`` unset: the run's own ``state.sqlite`` in its output directory, new each run;
+    set, that file, which must be new or empty, unless ``session`` (``cli.paper --state``):
+    then a paper or live run resumes the session it holds.
     """
 
     model_config = _FROZEN
     backend: Literal["memory", "sqlite"] = "memory"
     path: Path | None = None
+    session: bool = False  # paper / live: ``path`` holds a session to resume (--state)
+    adopt: bool = False  # take over a store of another account or strategy set (--adopt-state)
+    new_session: bool = False  # end the session in ``path`` and start anew (--new-session)
 
 
 class LoggingSettings(BaseModel):

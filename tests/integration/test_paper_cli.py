@@ -8,6 +8,7 @@ variables of the calling shell are dropped.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -95,6 +96,15 @@ def test_paper_cli_when_speed_0_and_max_bars_500_then_exit_0_and_outputs_of_500_
         assert (done.out / name).stat().st_size > 0, name
     assert _rows(done.out / "equity.csv") == 500
     assert "at most 500 bars" in done.said
+
+
+def test_paper_cli_when_it_starts_then_it_reconciles_with_the_venue_before_the_first_bar(
+    runs: dict[str, Done],
+) -> None:
+    lines = (runs["bounded"].out / "run.log.jsonl").read_text().splitlines()
+    passes = [json.loads(line) for line in lines if '"reconciled"' in line]
+    assert passes and passes[0]["why"] == "start"
+    assert not any(p["blocked"] for p in passes)
 
 
 def test_paper_cli_when_replaying_the_bundled_data_then_files_equal_the_backtests_bytes(

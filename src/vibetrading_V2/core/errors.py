@@ -30,7 +30,8 @@ does next::
     │                                   order id, never re-send
     └── StateStoreError                 durable state cannot be read or written (stop)
         └── ForeignStateError           a new run's store holds another run's state (also a
-                                        UserInputError: exit code 2)
+                                        UserInputError: exit code 2); its subclasses: the
+                                        store is another account's or strategy set's
 
 The three venue outcomes will be raised by the order gateways of the venue adapters
 (``venues/``: issue 11's in-memory fake gateway, then Bybit and IBKR), on the engine's
@@ -60,6 +61,7 @@ __all__ = [
     "ForbiddenImportError",
     "ForeignAccountError",
     "ForeignStateError",
+    "ForeignStrategiesError",
     "IndicatorInputError",
     "MissingCredentialsError",
     "OffTickPriceError",
@@ -312,6 +314,10 @@ class StoreDurabilityError(StateStoreError, UserInputError):
 
 class ForeignAccountError(ForeignStateError):
     """A state store holds another account's (or venue's) rows; it is not adopted silently."""
+
+
+class ForeignStrategiesError(ForeignStateError):
+    """A state store was written for another strategy set; it is not adopted silently."""
 
 
 class StoreSchemaError(StateStoreError, UserInputError):

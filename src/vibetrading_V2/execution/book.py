@@ -93,6 +93,26 @@ class OrderBook:
         order.number(self._seq)
         return order
 
+    def reinstate(self, known: Known) -> None:
+        """File an order taken back after a restart (``venue_restore``), with no update:
+        an ended one as its report, a working one working again. Its id must be new."""
+        orders = self._all
+        request = known.request
+        if self._places.add(request.client_order_id, len(orders)) >= 0:
+            raise ExecutionError(
+                f"cannot restore order {request.client_order_id!r} twice",
+                field="client_order_id",
+                hint="restore a simulator once, from one store's orders",
+            )
+        orders.append(known)
+        self._seq += 1
+        if isinstance(known, WorkingOrder):
+            known.seq = self._seq
+            self._working[request.client_order_id] = known
+            _append(self._by_symbol, request.symbol, known)
+            if request.oco_group is not None:
+                _append(self._groups, request.oco_group, known)
+
     def updates_since(self, cursor: int) -> ExecutionUpdates:
         """The fills and changed orders (latest state) after ``cursor`` of the log."""
         log = self.log

@@ -13,13 +13,16 @@ arrives. This gateway does exactly that, deterministically:
 * Fills and order changes are reported through ``updates(cursor)`` only, never as the
   return value of a call; ``observes_bars`` is true while an order is working.
 * Times are market times: an order's ``updated_ns`` and a fill's ``ts_ns`` are bar times.
+* While ``unreachable`` is set, every read of the account (``order``, ``orders``,
+  ``open_orders``, ``positions``, ``account``, ``updates``) raises ``TransientVenueError``:
+  a venue that cannot be reached, which reconciliation must never read as "flat".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vibetrading_V2.core.errors import ExecutionError
+from vibetrading_V2.core.errors import ExecutionError, TransientVenueError
 from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     AccountSnapshot,
@@ -86,6 +89,7 @@ class DeferredGateway(Execution):
         self._market_ns = 0  # the newest bar time observed
         self.started = False
         self.closed = False
+        self.unreachable = False
 
     # -- the OrderGateway port -------------------------------------------------------------
 
@@ -169,27 +173,33 @@ class DeferredGateway(Execution):
     # -- the AccountView port --------------------------------------------------------------
 
     def order(self, client_order_id: str) -> Order | None:
+        self._reachable()
         return self._orders.get(client_order_id)
 
     def orders(self) -> list[Order]:
+        self._reachable()
         return list(self._orders.values())
 
     def open_orders(self) -> list[Order]:
+        self._reachable()
         return [self._orders[cid] for cid in self._due]
 
     def positions(self) -> list[Position]:
+        self._reachable()
         return [
             Position(symbol, h.quantity, h.average_price, h.realized_pnl)
             for symbol, h in self._held.items() if h.quantity != 0.0
         ]  # fmt: skip
 
     def account(self) -> AccountSnapshot:
+        self._reachable()
         value = sum(h.quantity * self._last.get(s, h.average_price)
                     for s, h in self._held.items())
         return AccountSnapshot(self._cash, self._cash + value, 0.0, self._currency,
                                tuple(self.positions()))
 
     def updates(self, cursor: int) -> ExecutionUpdates:
+        self._reachable()
         log = self._log
         if not 0 <= cursor <= log.count:
             raise ExecutionError(
@@ -204,6 +214,11 @@ class DeferredGateway(Execution):
         return self._log.count
 
     # -- internals -------------------------------------------------------------------------
+
+    def _reachable(self) -> None:
+        if self.unreachable:
+            raise TransientVenueError("the venue cannot be reached", venue="deferred",
+                                      hint="set unreachable to False")
 
     def _set(self, order: Order) -> Order:
         self._orders[order.client_order_id] = order

@@ -2,10 +2,10 @@
 
 Call protocol (the engine's side). For each bar of a symbol the engine calls
 ``observe_bar(bar)`` while orders may be working (it returns whether some still are),
-*before* the strategy sees that bar (a held symbol with no order: ``observe_close``, its
-close). A request's ``reference_price`` (the close it was priced at, set by the pipeline)
-marks its symbol at its ``created_ns`` as it is submitted, as ``mark(symbol, ts_ns,
-close)`` does. Fills and order changes are read from ``updates``.
+*before* the strategy sees that bar (a held symbol with no order: ``observe_close``). A
+request's ``reference_price`` marks its symbol at its ``created_ns`` as it is submitted,
+as ``mark`` does. Fills and order changes are read from ``updates``. After a restart,
+``restore_venue`` takes back the venue's state from the run's record.
 
 The intra-bar rule
 ------------------
@@ -26,10 +26,9 @@ Only the open is known to happen first in a bar; the order of high and low is un
   the stop is within the limit (buy: ``limit >= stop``); otherwise it waits as a limit for
   later bars, because the bar cannot prove the price came back after the trigger.
   Never slipped.
-* **Participation.** With ``max_volume_participation`` the fills of one symbol in one bar
-  take together at most that fraction of the bar's volume (at ``signal_close``: of the
-  volume passed to ``mark``, uncapped if none). The rest keeps working as
-  PARTIALLY_FILLED; a triggered stop's remainder fills at later opens like a market order.
+* **Participation.** With ``max_volume_participation`` one symbol's fills in a bar take at
+  most that fraction of its volume (at ``signal_close``: of ``mark``'s volume, else no cap);
+  the rest works on (a triggered stop's remainder fills at later opens, as a market order).
 * **OCO.** The first fill of a member of an ``oco_group`` cancels every other working
   member. If several members of a group are touched on the same bar, a fill at the open
   wins; otherwise a stop wins over a limit (conservative); then submission order.
@@ -45,16 +44,14 @@ Only the open is known to happen first in a bar; the order of high and low is un
   With ``bracket_arming="next_bar"`` the children start on the bar after the entry's fill
   whatever the fill. A request's ``exit_offsets`` are made prices from the entry's first
   fill price (``entry fill - stop_distance`` for a buy) when the children are created.
-* **Reduce-only** orders fill at most the opposite position; when a position goes flat or
-  flips, reduce-only orders that would no longer reduce it are cancelled.
-* **Time in force.** IOC / FOK are evaluated once (on their first eligible bar, or in
-  ``submit`` for a signal-close market order); what is left is cancelled, and FOK fills
-  nothing unless it fills in full. DAY lives through the UTC day of its first eligible
-  bar.
+* **Reduce-only** orders fill at most the opposite position, and are cancelled when a flat
+  or flipped position leaves them nothing to reduce.
+* **Time in force.** IOC / FOK are evaluated once (first eligible bar, or ``submit`` at
+  signal close); the rest is cancelled, and FOK fills in full or not at all. DAY lives
+  through the UTC day of its first eligible bar.
 
 Times. Every ``Order.updated_ns`` and ``Fill.ts_ns`` is market time: the newest bar time
-the simulator has seen (through ``observe_bar``, ``mark`` or a request's ``created_ns``),
-never the run's clock, so a paper run on a wall clock reports what a backtest reports.
+seen (``observe_bar``, ``mark``, a request's ``created_ns``), never the run's clock.
 
 Checks. At submit a request is rejected (status REJECTED, ``reason``) if malformed
 (``invalid_quantity``, ``invalid_price``, ``invalid_bracket``, ``unknown_symbol_price``)
@@ -67,6 +64,7 @@ Fills that do not grow a position are never rejected for cash or margin.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
@@ -91,6 +89,7 @@ from vibetrading_V2.execution.fills import Filler
 from vibetrading_V2.execution.matching import market_touch, oco_winner, touch_order
 from vibetrading_V2.execution.orders import WorkingOrder, estimate_price, request_problem
 from vibetrading_V2.execution.symbol_watch import SymbolWatches
+from vibetrading_V2.execution.venue_restore import restore_venue
 
 __all__ = ["Simulator"]
 
@@ -141,13 +140,9 @@ class Simulator(Execution):
         return self._book.has_working
 
     def mark(self, symbol: str, ts_ns: int, price: float, volume: float | None = None) -> None:
-        """Record the close the strategy is about to act on (and, optionally, its volume).
-
-        ``submit`` calls it with a request's ``reference_price``; call it directly before a
-        request without one. It sets the price that submit-time checks, equity and
-        signal-close fills use, and the bar time that arms new orders. ``volume`` caps
-        signal-close fills under ``max_volume_participation``.
-        """
+        """Record the close the strategy acts on (``submit`` does, with a reference price):
+        the price of submit checks, equity and signal-close fills, the bar time that arms
+        new orders; ``volume`` caps signal-close fills (``max_volume_participation``)."""
         if not (is_finite(price) and price > 0.0):
             raise ExecutionError(
                 f"cannot mark {symbol!r} at {price!r}: a mark must be a positive finite price",
@@ -164,8 +159,7 @@ class Simulator(Execution):
             del self._close_budget[symbol]
 
     def observes_symbol(self, symbol: str) -> bool:
-        """Whether ``symbol`` has orders to match or a position whose mark must follow."""
-        return self.bar_need(symbol) != 0  # NEEDS_NOTHING
+        return self.bar_need(symbol) != 0  # NEEDS_NOTHING: no order, no position to mark
 
     def bar_need(self, symbol: str) -> int:
         """The whole bar for a symbol with orders, its close for a held one, else nothing."""
@@ -194,11 +188,17 @@ class Simulator(Execution):
 
     # -- the Execution port ----------------------------------------------------------------
 
-    def start(self) -> None:
-        """Nothing to connect."""
+    def start(self) -> None:  # nothing to connect
+        pass
 
-    def close(self) -> None:
-        """Nothing to release."""
+    def close(self) -> None:  # nothing to release
+        pass
+
+    def restore_venue(self, orders: Sequence[Order], fills: Sequence[Fill],
+                      working: Sequence[Order] | None) -> None:  # after a restart, once
+        newest = restore_venue(self._account, self._book, orders, fills, working)
+        if newest is not None and newest > self._latest_ts:
+            self._latest_ts = newest
 
     def submit(self, request: OrderRequest) -> Order:
         if request.reference_price is not None:  # the close the order was priced at

@@ -20,6 +20,7 @@ PnL is the same in both views. ``realized_pnl() + unrealized_pnl() - fees()`` al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -147,6 +148,18 @@ class Ledger:
         """
         _check_fill(fill)
         self._book_fill(fill)
+
+    def restore_fills(self, fills: Sequence[Fill]) -> int:
+        """Book a restarted run's recorded fills, in order, each execution id once; return
+        how many were booked. Like ``apply_recorded_fill``, it keeps no id: the store that
+        recorded them is the deduplication of the fills still to come."""
+        seen: set[str] = set()
+        for fill in fills:
+            if fill.execution_id not in seen:
+                seen.add(fill.execution_id)
+                _check_fill(fill)
+                self._book_fill(fill)
+        return len(seen)
 
     def _book_fill(self, fill: Fill) -> None:
         symbol = fill.symbol

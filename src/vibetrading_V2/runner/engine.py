@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+
 from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import (
     AlertSink,
@@ -47,6 +49,12 @@ from vibetrading_V2.runner.events import BarEvent, EngineEvent, TimerEvent
 from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.runner.operator_controls import OperatorControls
 from vibetrading_V2.runner.protective_stops import ProtectiveStops
+from vibetrading_V2.runner.rebuild import LocalState, rebuild_local_state
+from vibetrading_V2.runner.reconcile_runtime import (
+    RECONCILE,
+    ReconcileRuntime,
+    attach_reconciliation,
+)
 from vibetrading_V2.runner.routing import IntentRouter
 from vibetrading_V2.runner.run_record import EngineRun
 from vibetrading_V2.runner.run_totals import run_totals
@@ -77,6 +85,11 @@ class EngineConfig:
     more than the bars).
     ``fast_backtest``: a backtest walks its batches with the fast driver (``False``: every
     row through the generic event step, as paper and live do; same orders and fills).
+    ``reconcile_every_ns``: reconcile with the venue at start, on ``reconcile()`` (a
+    reconnect) and on a timer of this period (``runner.reconcile_runtime``; 0: never, the
+    default, as a backtest's simulator is its own venue; a backtest that sets it walks the
+    event step: ``fast_backtest=False``); ``reconcile_grace_ns``: how long an order the venue
+    does not know stays in flight.
     """
 
     error_budget: int = 10
@@ -87,6 +100,8 @@ class EngineConfig:
     timers: tuple[tuple[str, int], ...] = ((HEARTBEAT, _MINUTE_NS), (END_OF_DAY, _DAY_NS))
     bar_time_timers: tuple[str, ...] = (END_OF_DAY,)
     fast_backtest: bool = True
+    reconcile_every_ns: int = 0
+    reconcile_grace_ns: int = 60 * NS_PER_SECOND
 
 
 class TradingEngine:
@@ -138,10 +153,7 @@ class TradingEngine:
             states.append(SlotState(strategy=slot.strategy, pipeline=slot.pipeline,
                                     breaker=breaker, router=router, histories=histories))
         simulated = isinstance(self._clock, SimulatedClock)
-        timers = TimerSchedule()
-        for name, period in config.timers:
-            if not simulated or name in config.bar_time_timers:
-                timers.every(name, period)
+        timers = _timers(config, simulated)
         stops = ProtectiveStops(risk=risk, execution=execution, ledger=ledger, store=store,
                                 clock=self._clock, logger=logger, alerts=alerts)
         self._stages = Stages(
@@ -152,16 +164,73 @@ class TradingEngine:
         self._controls = OperatorControls(store=store, stages=self._stages,
                                           account_id=config.account_id, logger=logger,
                                           alerts=alerts)
+        self._reconcile = attach_reconciliation(
+            self._stages, store, logger, config.reconcile_every_ns, config.reconcile_grace_ns,
+            fast=config.fast_backtest and simulated, row=self._event_row, alerts=alerts)
         self._step = EventStep(self._stages, self._controls.poll)
         self._fast = config.fast_backtest and simulated
+        self._store = store
+        self._local: LocalState | None = None  # what ``rebuild`` took back from the store
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:
         return tuple(slot.strategy_id for slot in self.slots)
 
+    @property
+    def local_state(self) -> LocalState:
+        """What the run knows locally after its rebuild (orders, fills, positions)."""
+        return self.rebuild()
+
+    def rebuild(self) -> LocalState:
+        """Paper and live: take back the ledger, the simulated venue and the disabled
+        strategies from the store (``runner.rebuild``), once; a backtest starts afresh."""
+        local = self._local
+        if local is None:
+            stages = self._stages
+            local = LocalState()
+            if stages.sim_clock is None:
+                breakers = [(slot.strategy_id, slot.breaker) for slot in stages.slots]
+                local = rebuild_local_state(self._store, stages.ledger, stages.execution,
+                                            breakers, self._logger)
+                stages.watching = stages.execution.observes_bars  # restored orders work
+            self._local = local
+        return local
+
+    def warm_up(self, batch: BarBatch) -> None:
+        """Bars a resumed session traded already: into every strategy's history (features
+        computed, cursors moved on, the intent last acted on remembered) without a callback,
+        an order or a timeline row, so the strategies go on as if they had never stopped."""
+        if len(batch) == 0:
+            return
+        codes = self._extend(batch)
+        counts = np.bincount(np.asarray(batch.symbol_index), minlength=len(codes)).tolist()
+        last = self.rebuild().last_intents
+        for slot in self._stages.slots:
+            for local, n in enumerate(counts):
+                if n:
+                    code = codes[local]
+                    cursor = slot.cursors[code]
+                    cursor.index = cursor.index + n
+                    intent = last.get((slot.strategy_id, cursor.symbol))
+                    if intent is not None and slot.last_out[code] is None:
+                        slot.last_out[code] = intent  # its repeat needs no new order
+
     def on_timer(self, name: str, handler: TimerHandler) -> None:
         """Call ``handler`` with each firing of the timer ``name`` (a ``TimerFired``)."""
         self._stages.on_timer(name, handler)
+
+    @property
+    def reconciliation(self) -> ReconcileRuntime | None:
+        """The run's reconciliation (``None`` unless ``reconcile_every_ns`` is set)."""
+        return self._reconcile
+
+    def reconcile(self, why: str = "reconnect") -> None:
+        """A pass now: the hook a venue adapter calls after it reconnects."""
+        if self._reconcile is not None:
+            self._reconcile.run(why)
+
+    def _event_row(self) -> int:
+        return self._step.row
 
     def step(self, event: EngineEvent) -> None:
         """Apply one event (an update, a timer, an operator's control) between batches."""
@@ -184,8 +253,10 @@ class TradingEngine:
     def _run(
         self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
     ) -> EngineRun:
+        self.rebuild()
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
+        self.reconcile("start")  # before the first strategy callback
         stages = self._stages
         kept = TimelineRecorder()  # what the results need of each batch, not the batch
         offset = 0
@@ -273,3 +344,14 @@ def _check_slots(slots: Sequence[StrategySlot]) -> None:
     if len(set(ids)) != len(ids):
         raise ConfigError(f"a strategy is given twice: {ids}", field="strategies",
                           hint="give each strategy of the account once")
+
+
+def _timers(config: EngineConfig, simulated: bool) -> TimerSchedule:
+    """The run's timers: in a backtest only those that run in bar time (and reconcile)."""
+    timers = TimerSchedule()
+    for name, period in config.timers:
+        if not simulated or name in config.bar_time_timers:
+            timers.every(name, period)
+    if config.reconcile_every_ns > 0:
+        timers.every(RECONCILE, config.reconcile_every_ns)
+    return timers

@@ -33,9 +33,11 @@ class EventStep:
     def __init__(self, stages: Stages, poll: Callable[[], None] | None = None) -> None:
         self._stages = stages
         self._poll = poll
+        self.row = 0  # the timeline row of the event being applied (reconciliation books at it)
 
     def step(self, event: EngineEvent) -> None:
         stages = self._stages
+        self.row = event.row
         if self._poll is not None:
             self._poll()
         if isinstance(event, BarEvent):

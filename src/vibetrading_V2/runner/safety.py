@@ -82,6 +82,14 @@ class StrategyBreaker:
             self._alerts.alert("high", "strategy_disabled", reason, {"ts_ns": ts})
 
 
+    def restore_disabled(self, reason: str) -> None:
+        """Open the breaker again after a restart: a strategy disabled by an earlier run stays
+        disabled (``reason``: why, as that run recorded it) until an operator re-enables it."""
+        self.disabled = True
+        if self._first_error is None:
+            self._first_error = f"disabled by an earlier run: {reason}"
+
+
 def _user_traceback(exc: BaseException) -> str:
     """The traceback of ``exc`` from the first frame outside this package (user code)."""
     tb = exc.__traceback__

@@ -86,6 +86,7 @@ class Stages:
         self.seen_updates = 0  # the cursor on the execution's update stream
         self.halted = risk.state is _HALTED
         self.paused = False  # an operator's pause: no new intents, whatever the gate says
+        self.blocked = False  # reconciliation could not read or explain the venue: likewise
         self.band_low, self.band_high, self.next_day = risk.nav_band
         # the first event starts the schedule (at its time): it is due from the start
         self.timer_due = _FIRST_EVENT if timers.names else timers.next_due_ns()
@@ -191,7 +192,7 @@ class Stages:
         state = self.risk.check_nav(ts, equity)
         self.band_low, self.band_high, self.next_day = self.risk.nav_band
         self.risk_state.after_nav(state)
-        self.halted = state is _HALTED or self.paused
+        self.halted = state is _HALTED or self.paused or self.blocked
 
     def control(self, ts: int, command: str, actor: str) -> None:
         """An operator's command: ``kill`` (halt and cancel all) or ``reset`` (lift it)."""
@@ -205,12 +206,17 @@ class Stages:
             return
         self.band_low, self.band_high, self.next_day = risk.nav_band
         self.risk_state.after_nav(state)
-        self.halted = state is _HALTED or self.paused
+        self.halted = state is _HALTED or self.paused or self.blocked
 
     def set_paused(self, paused: bool) -> None:
         """An operator's pause (``True``) or its end: no intent is acted on while paused."""
         self.paused = paused
-        self.halted = self.risk.state is _HALTED or paused
+        self.halted = self.risk.state is _HALTED or paused or self.blocked
+
+    def set_blocked(self, reason: str | None) -> None:
+        """Reconciliation's block (a reason) or its end (``None``): like a pause."""
+        self.blocked = reason is not None
+        self.halted = self.risk.state is _HALTED or self.paused or self.blocked
 
     # -- strategies ------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ from vibetrading_V2.store.records import (
 from vibetrading_V2.store.sqlite_migrations import ensure_schema
 from vibetrading_V2.store.sqlite_open import (
     check_account,
+    check_strategies,
     connect,
     make_parent,
     refuse_foreign_state,
@@ -62,11 +63,11 @@ from vibetrading_V2.store.sqlite_schema import (
     intent_row,
     order_row,
 )
+from vibetrading_V2.store.sqlite_venue import SqliteVenueRecord
 
 __all__ = ["SCHEMA_VERSION", "SqliteStateStore"]
 
 _SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
-_ROW_ORDER = {"controls": "key"}  # the other tables: seq, their write order
 _ORDER_UPDATES = ", ".join(
     f"{c.strip()} = excluded.{c.strip()}"
     for c in (ORDER_COLUMNS + ", " + IDENTITY_COLUMNS).split(",")[1:]
@@ -82,7 +83,7 @@ def _marks(row: tuple[object, ...]) -> str:
     return ", ".join("?" * len(row))
 
 
-class SqliteStateStore(StateStore, SqliteReads):
+class SqliteStateStore(StateStore, SqliteReads, SqliteVenueRecord):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,
@@ -92,8 +93,10 @@ class SqliteStateStore(StateStore, SqliteReads):
     run's clock, which stamps each row's ``recorded_ns`` (0 without one). ``run_id``,
     ``account``, ``venue``: stamped on every row; a run id is listed in ``runs`` when the
     store opens (``None``: a tool, not a run, e.g. ``cli.control``). ``adopt``: take over a
-    store whose rows name another account or venue instead of refusing it. ``vfs``:
-    SQLite's file-system layer by name (``None``: the platform's default).
+    store whose rows name another account or venue (or whose last run traded another
+    strategy set) instead of refusing it. ``vfs``: SQLite's file-system layer by name
+    (``None``: the platform's default). ``strategy_ids``: the run's strategies, checked
+    against the last run's and listed in ``runs`` (``None``: not checked).
     """
 
     def __init__(
@@ -108,6 +111,7 @@ class SqliteStateStore(StateStore, SqliteReads):
         venue: str = "simulator",
         adopt: bool = False,
         vfs: str | None = None,
+        strategy_ids: tuple[str, ...] | None = None,
     ) -> None:
         if synchronous not in _SYNC_MODES:
             raise StateStoreError(
@@ -124,6 +128,7 @@ class SqliteStateStore(StateStore, SqliteReads):
         self._identity = (run_id or "", account, venue)
         self._adopt = adopt
         self._vfs = vfs
+        self._strategy_ids = strategy_ids
         self._conn: sqlite3.Connection | None = None
         self._closed = False
         self._in_tx = False
@@ -154,8 +159,11 @@ class SqliteStateStore(StateStore, SqliteReads):
                 adopted = check_account(
                     conn, self._path, self._account, self._venue, adopt=self._adopt
                 )
+                ids = self._strategy_ids
+                if ids is not None:
+                    adopted = check_strategies(conn, self._path, ids, adopt=self._adopt) or adopted
                 if self._run_id is not None:
-                    register_run(conn, self._run_id, self._account, self._venue, adopted)
+                    register_run(conn, self._run_id, self._account, self._venue, adopted, ids)
             except BaseException:
                 conn.close()
                 raise
@@ -376,11 +384,6 @@ class SqliteStateStore(StateStore, SqliteReads):
                 self._seen_control_cursor = control_cursor(conn)
             self._seen_data_version = version
         return self._seen_control_cursor
-
-    def pragmas(self) -> dict[str, object]:
-        """The connection's journal mode, synchronous level (2: FULL) and schema version."""
-        names = ("journal_mode", "synchronous", "user_version")
-        return {n: self._query("pragmas", f"PRAGMA {n}")[0][0] for n in names}
 
     def last_run(self) -> RunRecord | None:
         """The run that most recently opened this store for the first time."""

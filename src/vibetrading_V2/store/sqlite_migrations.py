@@ -106,11 +106,14 @@ def _unsupported(message: str, path: str, hint: str | None = None) -> StoreSchem
     )
 
 
+_V3_INTENT_COLUMNS = INTENT_COLUMNS.removesuffix(", exit_offsets")
+_V3_ORDER_COLUMNS = ORDER_COLUMNS.removesuffix(", exit_offsets")
+
 # (table, its columns in version 2, which version 3 keeps and extends by the identity)
 _V2_TABLES = (
-    ("intents", f"seq, {INTENT_COLUMNS}"),
-    ("orders", f"first_seq, {ORDER_COLUMNS}"),
-    ("order_history", f"seq, {ORDER_COLUMNS}"),
+    ("intents", f"seq, {_V3_INTENT_COLUMNS}"),
+    ("orders", f"first_seq, {_V3_ORDER_COLUMNS}"),
+    ("order_history", f"seq, {_V3_ORDER_COLUMNS}"),
     ("fills", f"seq, {FILL_COLUMNS}"),
     ("vetoes", "seq, ts_ns, strategy_id, symbol, reasons, recorded_ns"),
     ("controls", "key, value, recorded_ns"),
@@ -118,7 +121,11 @@ _V2_TABLES = (
 
 
 def _v2_to_v3(conn: sqlite3.Connection, identity: Identity) -> None:
-    """Rows gain run id, account and venue; fills become unique per (venue, account, id)."""
+    """Rows gain run id, account and venue; fills become unique per (venue, account, id).
+
+    The tables are made at the current layout (``SCHEMA_STATEMENTS``): the later steps
+    add only the columns still missing.
+    """
     _, account, venue = identity
     conn.execute("DROP INDEX IF EXISTS order_history_by_id")
     for table, _columns in _V2_TABLES:
@@ -135,4 +142,27 @@ def _v2_to_v3(conn: sqlite3.Connection, identity: Identity) -> None:
     conn.execute("DROP TABLE schema_version")
 
 
-_STEPS: dict[int, Callable[[sqlite3.Connection, Identity], None]] = {2: _v2_to_v3}
+# (table, column, its type) added by version 4
+_V4_COLUMNS = (
+    ("intents", "exit_offsets", "TEXT"),
+    ("orders", "exit_offsets", "TEXT"),
+    ("order_history", "exit_offsets", "TEXT"),
+    ("runs", "strategy_ids", "TEXT"),
+)
+
+
+def _v3_to_v4(conn: sqlite3.Connection, identity: Identity) -> None:
+    """Intents and orders keep their exit offsets; a run names its strategies (NULL: an
+    older run, whose strategies are not known); a simulated venue keeps its working orders."""
+    [venue_orders] = [s for s in SCHEMA_STATEMENTS if "TABLE venue_orders" in s]
+    conn.execute(venue_orders.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+    for table, column, kind in _V4_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+_STEPS: dict[int, Callable[[sqlite3.Connection, Identity], None]] = {
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}

@@ -3,11 +3,13 @@
 The connection must really be in WAL mode with the requested ``synchronous`` level (a file
 system without shared memory or POSIX locks silently stays in rollback mode: refused), a
 new run's store must be empty, and every row must belong to the opener's account and venue
-unless the opener adopts the store knowingly. Each opening run is listed in ``runs``.
+unless the opener adopts the store knowingly; so must the strategy set its last run
+traded. Each opening run is listed in ``runs`` with its strategies.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -16,11 +18,25 @@ from urllib.parse import quote
 from vibetrading_V2.core.errors import (
     ForeignAccountError,
     ForeignStateError,
+    ForeignStrategiesError,
     StateStoreError,
     StoreDurabilityError,
 )
 
-__all__ = ["check_account", "connect", "make_parent", "refuse_foreign_state", "register_run"]
+__all__ = [
+    "ADOPT_HINT",
+    "check_account",
+    "check_strategies",
+    "connect",
+    "make_parent",
+    "refuse_foreign_state",
+    "register_run",
+]
+
+ADOPT_HINT = (
+    "give the run a new state file (--state PATH, or state.path), or take this one over "
+    "knowingly with --adopt-state (state.adopt)"
+)
 
 RUN_TABLES = ("intents", "orders", "fills", "positions", "vetoes", "controls")
 # every table whose rows name an account and a venue
@@ -108,21 +124,58 @@ def check_account(
         f"{account}@{venue}; a run never trades on another account's state",
         path=str(path),
         field="state.path",
-        hint=f"point state.path at the store of {account}@{venue} (or a new file), or open "
-        "this one with the adopt flag to take it over knowingly",
+        hint=f"point state.path at the store of {account}@{venue}; or {ADOPT_HINT}",
+    )
+
+
+def check_strategies(
+    conn: sqlite3.Connection, path: Path, strategy_ids: tuple[str, ...], *, adopt: bool
+) -> str | None:
+    """Refuse a store whose last run traded another strategy set, unless ``adopt``.
+
+    Returns the set adopted (comma separated), ``None`` if the same or none recorded yet.
+    """
+    row = conn.execute(
+        "SELECT strategy_ids FROM runs WHERE strategy_ids IS NOT NULL ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    stored = tuple(json.loads(row[0]))
+    if sorted(stored) == sorted(strategy_ids):
+        return None
+    found = ", ".join(sorted(stored)) or "(none)"
+    if adopt:
+        return found
+    missing = sorted(set(stored) - set(strategy_ids))
+    extra = sorted(set(strategy_ids) - set(stored))
+    raise ForeignStrategiesError(
+        f"the state store was written for the strategies {found}, not this run's "
+        f"{', '.join(strategy_ids)} (not in this run: {', '.join(missing) or 'none'}; new "
+        f"in this run: {', '.join(extra) or 'none'}); a run never trades on another "
+        "strategy set's state",
+        path=str(path),
+        field="strategies",
+        hint=f"run the same strategies on it; or {ADOPT_HINT}",
     )
 
 
 def register_run(
-    conn: sqlite3.Connection, run_id: str, account: str, venue: str, adopted: str | None
+    conn: sqlite3.Connection,
+    run_id: str,
+    account: str,
+    venue: str,
+    adopted: str | None,
+    strategy_ids: tuple[str, ...] | None = None,
 ) -> None:
-    """List ``run_id`` in ``runs`` (once), with the wall-clock time it first opened."""
+    """List ``run_id`` in ``runs`` (once), with the wall-clock time it first opened and the
+    strategies it trades (``None``: a run that did not say)."""
+    ids = None if strategy_ids is None else json.dumps(list(strategy_ids))
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
-            "INSERT OR IGNORE INTO runs (run_id, account, venue, opened_wall_ns, adopted_from) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (run_id, account, venue, time.time_ns(), adopted),
+            "INSERT OR IGNORE INTO runs (run_id, account, venue, opened_wall_ns, adopted_from, "
+            "strategy_ids) VALUES (?, ?, ?, ?, ?, ?)",
+            (run_id, account, venue, time.time_ns(), adopted, ids),
         )
         conn.execute("COMMIT")
     except BaseException:

@@ -97,6 +97,21 @@ class SqliteReads:
         rows = self._query("controls", "SELECT key, value FROM controls ORDER BY key")
         return {str(k): str(v) for k, v in rows}
 
+    def pragmas(self) -> dict[str, object]:
+        """The connection's journal mode, synchronous level (2: FULL) and schema version."""
+        names = ("journal_mode", "synchronous", "user_version")
+        return {n: self._query("pragmas", f"PRAGMA {n}")[0][0] for n in names}
+
+    def newest_market_ns(self) -> int | None:
+        """The newest market time of a recorded intent, order change or fill (``None``:
+        nothing recorded): how far a run got, when it could not say so itself."""
+        rows = self._query(
+            "newest_market_ns",
+            "SELECT MAX(t) FROM (SELECT MAX(ts_ns) AS t FROM intents UNION ALL "
+            "SELECT MAX(updated_ns) FROM orders UNION ALL SELECT MAX(ts_ns) FROM fills)",
+        )
+        return None if rows[0][0] is None else int(rows[0][0])
+
     def recorded_ns(self, table: str) -> list[int]:
         """When each row of ``table`` was written, on the run's clock, in the row order of
         its accessor (``order_history`` for every order row, ``controls`` by key)."""

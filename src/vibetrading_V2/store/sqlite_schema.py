@@ -1,4 +1,4 @@
-"""The SQLite state store's schema (version 3) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 4) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
 in one place. A change to any table means a new ``SCHEMA_VERSION`` and a migration step in
@@ -17,6 +17,7 @@ from typing import Any
 
 from vibetrading_V2.core.types import (
     Direction,
+    ExitOffsets,
     Fill,
     Intent,
     Order,
@@ -39,16 +40,20 @@ __all__ = [
     "fill_row",
     "intent_from_row",
     "intent_row",
+    "offsets_of",
+    "offsets_text",
     "order_from_row",
     "order_row",
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # 2: reference_price of orders, recorded_ns of every row
 # 3: user_version instead of a schema_version table; run id, account and venue on every
 #    row; fills unique per (venue, account, execution id); positions, runs and
 #    control_log tables
+# 4: exit_offsets of intents and orders (JSON); the strategy ids of each run; the
+#    simulated venue's working orders (venue_orders)
 
 IDENTITY_COLUMNS = "run_id, account, venue"
 _IDENTITY_DDL = "run_id TEXT NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL"
@@ -57,11 +62,11 @@ ORDER_COLUMNS = (
     "client_order_id, symbol, side, quantity, order_type, limit_price, stop_price, "
     "time_in_force, reduce_only, strategy_id, stop_loss, take_profit, oco_group, created_ns, "
     "status, filled_quantity, average_price, venue_order_id, reason, updated_ns, "
-    "reference_price, recorded_ns"
+    "reference_price, recorded_ns, exit_offsets"
 )
 INTENT_COLUMNS = (
     "ts_ns, strategy_id, symbol, direction, quantity, notional, weight, confidence, "
-    "stop_loss, take_profit, rationale, recorded_ns"
+    "stop_loss, take_profit, rationale, recorded_ns, exit_offsets"
 )
 FILL_COLUMNS = (
     "execution_id, client_order_id, symbol, side, quantity, price, fee, ts_ns, strategy_id, "
@@ -75,7 +80,7 @@ _ORDER_DDL = """
     stop_loss REAL, take_profit REAL, oco_group TEXT, created_ns INTEGER NOT NULL,
     status TEXT NOT NULL, filled_quantity REAL NOT NULL, average_price REAL,
     venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL, reference_price REAL,
-    recorded_ns INTEGER NOT NULL
+    recorded_ns INTEGER NOT NULL, exit_offsets TEXT
 """
 
 SCHEMA_STATEMENTS = (
@@ -84,7 +89,7 @@ SCHEMA_STATEMENTS = (
         strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
         quantity REAL, notional REAL, weight REAL, confidence REAL NOT NULL, stop_loss REAL,
         take_profit REAL, rationale TEXT NOT NULL, recorded_ns INTEGER NOT NULL,
-        {_IDENTITY_DDL})""",
+        exit_offsets TEXT, {_IDENTITY_DDL})""",
     f"""CREATE TABLE orders (
         first_seq INTEGER NOT NULL, {_ORDER_DDL}, {_IDENTITY_DDL},
         PRIMARY KEY (client_order_id))""",
@@ -108,10 +113,12 @@ SCHEMA_STATEMENTS = (
     f"""CREATE TABLE positions (
         symbol TEXT PRIMARY KEY, quantity REAL NOT NULL, average_price REAL NOT NULL,
         realized_pnl REAL NOT NULL, recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})""",
+    f"""CREATE TABLE venue_orders (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, {_ORDER_DDL}, {_IDENTITY_DDL})""",
     """CREATE TABLE runs (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
         account TEXT NOT NULL, venue TEXT NOT NULL, opened_wall_ns INTEGER NOT NULL,
-        adopted_from TEXT)""",
+        adopted_from TEXT, strategy_ids TEXT)""",
     """CREATE TABLE control_log (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, active INTEGER NOT NULL,
         action TEXT NOT NULL, reason TEXT NOT NULL, who TEXT NOT NULL,
@@ -126,7 +133,7 @@ def order_row(order: Order, recorded_ns: int) -> tuple[Any, ...]:
         r.limit_price, r.stop_price, r.time_in_force.value, int(r.reduce_only), r.strategy_id,
         r.stop_loss, r.take_profit, r.oco_group, r.created_ns, order.status.value,
         order.filled_quantity, order.average_price, order.venue_order_id, order.reason,
-        order.updated_ns, r.reference_price, recorded_ns,
+        order.updated_ns, r.reference_price, recorded_ns, offsets_text(r.exit_offsets),
     )  # fmt: skip
 
 
@@ -136,7 +143,7 @@ def order_from_row(row: Sequence[Any]) -> Order:
         order_type=OrderType(row[4]), limit_price=row[5], stop_price=row[6],
         time_in_force=TimeInForce(row[7]), reduce_only=bool(row[8]), strategy_id=row[9],
         stop_loss=row[10], take_profit=row[11], oco_group=row[12], created_ns=row[13],
-        reference_price=row[20],
+        reference_price=row[20], exit_offsets=offsets_of(row[22]),
     )  # fmt: skip
     return Order(
         request=request, status=OrderStatus(row[14]), filled_quantity=row[15],
@@ -149,6 +156,7 @@ def intent_row(ts_ns: int, strategy_id: str, intent: Intent, recorded_ns: int) -
         ts_ns, strategy_id, intent.symbol, intent.direction.value, intent.quantity,
         intent.notional, intent.weight, intent.confidence, intent.stop_loss,
         intent.take_profit, json.dumps(list(intent.rationale)), recorded_ns,
+        offsets_text(intent.exits),
     )  # fmt: skip
 
 
@@ -156,9 +164,25 @@ def intent_from_row(row: Sequence[Any]) -> IntentRecord:
     intent = Intent(
         symbol=row[2], direction=Direction(row[3]), quantity=row[4], notional=row[5],
         weight=row[6], confidence=row[7], stop_loss=row[8], take_profit=row[9],
-        rationale=tuple(json.loads(row[10])),
+        rationale=tuple(json.loads(row[10])), exits=offsets_of(row[12]),
     )  # fmt: skip
     return IntentRecord(row[0], row[1], intent)
+
+
+_OFFSET_FIELDS = ("stop_distance", "stop_pct", "take_profit_distance", "take_profit_pct")
+
+
+def offsets_text(offsets: ExitOffsets | None) -> str | None:
+    """An intent's or order's exit offsets as JSON (only the fields set), ``None`` if none."""
+    if offsets is None:
+        return None
+    fields = {name: getattr(offsets, name) for name in _OFFSET_FIELDS}
+    return json.dumps({k: v for k, v in fields.items() if v is not None}, sort_keys=True)
+
+
+def offsets_of(text: str | None) -> ExitOffsets | None:
+    """The ``ExitOffsets`` of ``offsets_text``'s JSON (``None`` stays ``None``)."""
+    return None if text is None else ExitOffsets(**json.loads(text))
 
 
 def fill_row(fill: Fill, recorded_ns: int) -> tuple[Any, ...]:

@@ -1,0 +1,134 @@
+"""The simulator's venue-side state taken back from a run's record after a restart.
+
+A simulated venue lives in the process: killed, it forgets its orders, positions and
+cash, and a restarted paper run would face a venue that never heard of them (and that
+hands out the same execution ids again). What it did is all in the run's store, recorded
+before the run acted on it: every order in its latest state and every fill. Replaying
+them puts the venue back: the fills move the account's cash and positions again (in
+recorded order), an ended order is known again (a request under its id stays answered
+by it), a working one works again with its fills so far, so its next fill's execution id
+(``<client order id>:<n>``) follows the last recorded one and never repeats.
+
+The venue's working orders come from its last checkpoint (``SqliteVenueRecord``), which
+also holds the orders it made itself (a bracket's legs); without one, the recorded orders
+still open. An order recorded in flight (sent, its outcome never recorded) is not worked:
+the simulator answers a submit at once, so the process died before it could work it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from vibetrading_V2.core.types import Fill, Order, OrderStatus, Side
+from vibetrading_V2.execution.account import QTY_TOL, SimAccount
+from vibetrading_V2.execution.book import OrderBook
+from vibetrading_V2.execution.orders import WorkingOrder
+
+__all__ = ["restore_venue"]
+
+_LEG_SUFFIXES: Final = (":sl", ":tp")
+_IN_FLIGHT: Final = OrderStatus.IN_FLIGHT
+
+
+class _OrderFills:
+    """What an order's recorded fills add up to: count, notional and fees."""
+
+    __slots__ = ("fees", "filled", "n_fills", "notional")
+
+    def __init__(self) -> None:
+        self.n_fills = 0
+        self.filled = 0.0
+        self.notional = 0.0
+        self.fees = 0.0
+
+
+def restore_venue(
+    account: SimAccount,
+    book: OrderBook,
+    orders: Sequence[Order],
+    fills: Sequence[Fill],
+    working: Sequence[Order] | None = None,
+) -> int | None:
+    """Replay ``fills`` into ``account`` and file ``orders`` in ``book``; return the newest
+    market time among them (``None``: none), after which restored orders are armed.
+
+    ``working``: the venue's working orders at its last checkpoint (``None``: none was
+    taken; then the recorded orders neither ended nor in flight work again).
+    """
+    per_order = _replay_fills(account, fills)
+    if working is None:
+        working = [o for o in orders if not o.status.is_terminal and o.status is not _IN_FLIGHT]
+    times = [f.ts_ns for f in fills] + [o.updated_ns for o in (*orders, *working)]
+    newest = max(times) if times else None
+    armed = 0 if newest is None else newest
+    live = {o.client_order_id for o in working}
+    for order in orders:
+        if order.client_order_id not in live:
+            book.reinstate(order)
+    restored: dict[str, WorkingOrder] = {}
+    for order in working:
+        done = per_order.get(order.client_order_id) or _OrderFills()
+        if done.filled >= order.request.quantity * (1.0 - QTY_TOL):  # filled since then
+            book.reinstate(_ended(order, done))
+            continue
+        restored[order.client_order_id] = again = _working(order, done, armed)
+        book.reinstate(again)
+    _relink_brackets(restored, per_order)
+    return newest
+
+
+def _replay_fills(account: SimAccount, fills: Sequence[Fill]) -> dict[str, _OrderFills]:
+    """Book ``fills`` into ``account`` in order; what they add up to per order."""
+    per_order: dict[str, _OrderFills] = {}
+    for fill in fills:
+        signed = fill.quantity if fill.side is Side.BUY else -fill.quantity
+        account.apply(fill.symbol, signed, fill.price, fill.fee)
+        done = per_order.get(fill.client_order_id)
+        if done is None:
+            done = per_order[fill.client_order_id] = _OrderFills()
+        done.n_fills += 1
+        done.filled += fill.quantity
+        done.notional += fill.quantity * fill.price
+        done.fees += fill.fee
+    for fill in fills:  # held symbols are marked at their last fill until a bar comes
+        account.set_mark(fill.symbol, fill.price)
+    return per_order
+
+
+def _ended(order: Order, done: _OrderFills) -> Order:
+    return Order(order.request, OrderStatus.FILLED, done.filled, done.notional / done.filled,
+                 order.venue_order_id, None, order.updated_ns)
+
+
+def _working(order: Order, done: _OrderFills, armed_ns: int) -> WorkingOrder:
+    """A working order as its fills left it, armed from the newest recorded time (it works
+    from the next bar on, as it would have)."""
+    restored = WorkingOrder(order.request, armed_ns, order.updated_ns)
+    if done.n_fills:
+        restored.status = OrderStatus.PARTIALLY_FILLED
+        restored.filled = done.filled
+        restored.n_fills = done.n_fills
+        restored.notional = done.notional
+        restored.fees = done.fees
+    if order.venue_order_id:
+        restored.venue_order_id = order.venue_order_id
+    return restored
+
+
+def _relink_brackets(working: dict[str, WorkingOrder], per_order: dict[str, _OrderFills]) -> None:
+    """A working bracket leg finds its working entry again; an entry that filled already has
+    its legs (the working ones), so a later fill grows them instead of making new ones."""
+    for cid, order in working.items():
+        if cid.endswith(_LEG_SUFFIXES):
+            entry = working.get(cid[: -len(_LEG_SUFFIXES[0])])
+            if entry is not None:
+                order.parent = entry
+    for cid, entry in working.items():
+        request = entry.request
+        bracketed = (request.stop_loss is not None or request.take_profit is not None
+                     or request.exit_offsets is not None)
+        if bracketed and cid in per_order:
+            entry.children = [
+                working[cid + suffix] for suffix in _LEG_SUFFIXES if cid + suffix in working
+            ]

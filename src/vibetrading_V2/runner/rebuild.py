@@ -1,0 +1,213 @@
+"""A paper or live run's state, rebuilt from its store before the first event.
+
+A restarted run must go on from where the last one stopped, not from nothing: the ledger
+books the stored fills again (in their recorded order, each execution id once), a strategy
+its circuit breaker disabled stays disabled (with its reason) until an operator re-enables
+it, and a simulated venue takes back its orders, positions and cash. The risk gate's state
+and the operator's kill switch come back through ``RiskStateKeeper.restore`` and
+``OperatorControls.start``, which the engine calls right after.
+
+The result, a ``LocalState``, is what this run knows locally; reconciliation compares it
+with what the venue says (``TradingEngine.local_state`` once the run started, or
+``TradingEngine.rebuild()`` before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Protocol, runtime_checkable
+
+from vibetrading_V2.core.ports import Logger
+from vibetrading_V2.core.types import Fill, Intent, Order, OrderStatus, Position
+from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.runner.safety import StrategyBreaker
+
+__all__ = [
+    "DISABLED_PREFIX",
+    "LocalState",
+    "RestorableVenue",
+    "StoredState",
+    "rebuild_local_state",
+]
+
+_LEGS: Final = (":sl", ":tp")  # a bracket's stop and target legs end their entry's id
+
+DISABLED_PREFIX: Final = "strategy_disabled:"
+"""The control key prefix under which a strategy's circuit breaker records why it opened;
+an operator re-enables the strategy by clearing that control."""
+
+
+class IntentView(Protocol):
+    """Why: the fields of a recorded intent a rebuild reads (``store.IntentRecord``)."""
+
+    @property
+    def ts_ns(self) -> int: ...
+
+    @property
+    def strategy_id(self) -> str: ...
+
+    @property
+    def intent(self) -> Intent: ...
+
+
+@runtime_checkable
+class StoredState(Protocol):
+    """Why: the reads a rebuild needs of a durable store (both stores have them)."""
+
+    def intents(self) -> Sequence[IntentView]: ...
+
+    def fills(self) -> list[Fill]: ...
+
+    def orders(self) -> list[Order]: ...
+
+    def controls(self) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class VenueRecord(Protocol):
+    """Why: a paper session's store also keeps the simulated venue's working orders."""
+
+    def venue_orders(self) -> list[Order] | None: ...
+
+    def venue_checkpoint_ns(self) -> int | None: ...
+
+
+@runtime_checkable
+class RestorableVenue(Protocol):
+    """Why: a simulated venue forgets everything with its process; it takes its orders,
+    positions and cash back from the run's record (a real venue keeps its own)."""
+
+    def restore_venue(
+        self, orders: Sequence[Order], fills: Sequence[Fill], working: Sequence[Order] | None
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LocalState:
+    """What a run knows locally after its rebuild: the venue's state is compared with it.
+
+    Why it exists: reconciliation needs one read-only picture of the local record, taken
+    before the first strategy callback, not the live objects it would race with.
+    ``orders``: every recorded order in its latest state, first recorded first;
+    ``fills``: every recorded fill once, in recording order; ``positions``: the ledger's
+    net positions after booking them; ``disabled``: strategy id -> why it is disabled;
+    ``last_intents``: (strategy id, symbol) -> the intent last acted on, unless a bracket
+    exit has closed what it opened since (the engine acts only on a changed output).
+    """
+
+    fills: tuple[Fill, ...] = ()
+    orders: tuple[Order, ...] = ()
+    positions: tuple[Position, ...] = ()
+    disabled: Mapping[str, str] = field(default_factory=dict)
+    last_intents: Mapping[tuple[str, str], Intent] = field(default_factory=dict)
+
+    @property
+    def open_orders(self) -> tuple[Order, ...]:
+        """The recorded orders not yet in a final state (working, in flight, cancelling)."""
+        return tuple(o for o in self.orders if not o.status.is_terminal)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.fills or self.orders or self.disabled)
+
+
+def rebuild_local_state(
+    store: object,
+    ledger: Ledger,
+    venue: object,
+    breakers: Sequence[tuple[str, StrategyBreaker]],
+    logger: Logger,
+) -> LocalState:
+    """Book the stored fills into ``ledger``, restore ``venue`` (if it is a simulated one)
+    and re-open the disabled strategies' breakers; return the state rebuilt.
+
+    A store without the reads (``StoredState``) gives an empty state and changes nothing.
+    """
+    if not isinstance(store, StoredState):
+        return LocalState()
+    fills = _unique_fills(store.fills())
+    recorded = store.orders()
+    working = _venue_working(store, recorded) if isinstance(store, VenueRecord) else None
+    orders = _with_venue_orders(recorded, working or [])
+    disabled = {
+        key.removeprefix(DISABLED_PREFIX): reason
+        for key, reason in store.controls().items()
+        if key.startswith(DISABLED_PREFIX) and reason
+    }
+    booked = ledger.restore_fills(fills)
+    if isinstance(venue, RestorableVenue) and (recorded or fills or working):
+        venue.restore_venue(recorded, fills, working)
+    for strategy_id, breaker in breakers:
+        reason = disabled.get(strategy_id)
+        if reason is not None:
+            breaker.restore_disabled(reason)
+            logger.warning("strategy_still_disabled", strategy=strategy_id, reason=reason,
+                           hint=f"clear the control {DISABLED_PREFIX}{strategy_id} to "
+                           "re-enable it")
+    last = _last_intents(store.intents(), fills, ledger)
+    state = LocalState(fills, orders, tuple(ledger.positions()), disabled, last)
+    if not state.is_empty:
+        logger.info("state_rebuilt", fills=booked, orders=len(orders),
+                    open_orders=len(state.open_orders), positions=len(state.positions),
+                    disabled=sorted(disabled), cash=ledger.cash())
+    return state
+
+
+def _last_intents(
+    records: Sequence[IntentView], fills: Sequence[Fill], ledger: Ledger
+) -> dict[tuple[str, str], Intent]:
+    """Each strategy's last recorded intent per symbol, less those a bracket exit ended
+    (a stop or target leg filled at or after it and left the strategy flat there)."""
+    last: dict[tuple[str, str], tuple[int, Intent]] = {}
+    for record in records:
+        last[(record.strategy_id, record.intent.symbol)] = (record.ts_ns, record.intent)
+    for fill in fills:
+        key = (fill.strategy_id, fill.symbol)
+        ended = (key in last and fill.client_order_id.endswith(_LEGS)
+                 and fill.ts_ns >= last[key][0] and ledger.strategy_quantity(*key) == 0.0)
+        if ended:
+            del last[key]
+    return {key: intent for key, (_, intent) in last.items()}
+
+
+def _venue_working(store: VenueRecord, recorded: list[Order]) -> list[Order] | None:
+    """The venue's working orders at its last checkpoint, and the recorded orders it
+    accepted after it (a run killed between two checkpoints); ``None``: no checkpoint."""
+    snapshot = store.venue_orders()
+    since = store.venue_checkpoint_ns()
+    if snapshot is None or since is None:
+        return None
+    known = {order.client_order_id for order in snapshot}
+    later = [
+        order for order in recorded
+        if order.request.created_ns > since and order.client_order_id not in known
+        and not order.status.is_terminal and order.status is not OrderStatus.IN_FLIGHT
+    ]
+    return snapshot + later
+
+
+def _with_venue_orders(recorded: list[Order], working: list[Order]) -> tuple[Order, ...]:
+    """The recorded orders, each in the newer of its recorded and its venue state, then the
+    orders only the venue knew of (a bracket's legs before they fill)."""
+    merged = list(recorded)
+    place = {order.client_order_id: k for k, order in enumerate(merged)}
+    for order in working:
+        k = place.get(order.client_order_id)
+        if k is None:
+            merged.append(order)
+        elif order.updated_ns >= merged[k].updated_ns and not merged[k].status.is_terminal:
+            merged[k] = order
+    return tuple(merged)
+
+
+def _unique_fills(fills: Sequence[Fill]) -> tuple[Fill, ...]:
+    """Each execution id once, at its first place (the store keys fills by venue, account
+    and execution id: one account's store holds each id once, an adopted one maybe not)."""
+    seen: set[str] = set()
+    unique: list[Fill] = []
+    for fill in fills:
+        if fill.execution_id not in seen:
+            seen.add(fill.execution_id)
+            unique.append(fill)
+    return tuple(unique)
