@@ -138,13 +138,9 @@ def add_session_fills(run: EngineRun, earlier: Sequence[Fill]) -> bool:
     """
     if not earlier:
         return True
-    timeline = run.timeline
-    codes = np.asarray(timeline.codes)
-    first_row: dict[str, int] = {}
-    for code, symbol in enumerate(timeline.symbols):
-        rows = np.flatnonzero(codes == code)
-        if len(rows):
-            first_row[symbol] = int(rows[0])
+    timeline = run.timeline  # the run's curve took them in already (``opening``)
+    first_row = {symbol: row for symbol, row in zip(
+        timeline.symbols, timeline.first_rows.tolist(), strict=True) if row >= 0}
     if any(f.symbol not in first_row for f in earlier):
         return False
     tagged = [(first_row[f.symbol], 0, k, f) for k, f in enumerate(earlier)]

@@ -106,7 +106,8 @@ def _run_and_write_tables(
         feed = mode.feed(container.feed(), container)
         with RunProgress(console, lambda: getattr(feed, "total_bars", None), label=mode.name,
                          status=_status_of(mode, container)) as progress:
-            run = engine.run(feed, progress=progress.advance)
+            earlier = engine.local_state.fills if settings.state.session else ()
+            run = engine.run(feed, progress=progress.advance, opening=earlier)
         if settings.state.session:  # the curve starts from the session's earlier fills
             add_session_fills(run, engine.local_state.fills)
         results = build_results(

@@ -120,8 +120,10 @@ def test_engine_when_two_symbols_then_bars_arrive_in_time_order_with_their_own_v
         ("BBB", T0 + 2 * HOUR, 21.0),
     ]
     assert run.symbols == ("AAA", "BBB")
-    assert run.symbol_index.tolist() == [0, 1, 0, 1, 1, 0]
-    assert run.close.tolist() == [10.0, 20.0, 11.0, 21.0, 22.0, 12.0]
+    assert len(run.timeline) == 6
+    assert run.timeline.last_closes() == {"AAA": (T0 + 4 * HOUR, 12.0),
+                                          "BBB": (T0 + 3 * HOUR, 22.0)}
+    assert run.timeline.first_last_closes() == [(10.0, 12.0), (20.0, 22.0)]
 
 
 def test_engine_when_two_symbols_then_warmup_counts_each_symbols_own_bars(
@@ -167,7 +169,7 @@ def test_engine_when_one_symbol_arrives_in_chunks_then_fills_and_features_match_
     assert chunked.fills == reference.fills
     assert chunked.fill_rows == reference.fill_rows
     assert chunked.client_order_ids == reference.client_order_ids
-    assert chunked.ts_ns.tolist() == reference.ts_ns.tolist()
+    assert _kept(chunked) == _kept(reference)
 
 
 @pytest.mark.parametrize("size", [1, 5, 16])
@@ -186,11 +188,17 @@ def test_engine_when_two_symbols_arrive_in_chunks_then_fills_and_features_match_
     assert_same_features(strategy, ref_strategy)
     assert chunked.fills == reference.fills
     assert chunked.fill_rows == reference.fill_rows
-    assert _row_symbols(chunked) == _row_symbols(reference)
+    assert _kept(chunked) == _kept(reference)
 
 
-def _row_symbols(run: EngineRun) -> list[str]:
-    return [run.symbols[code] for code in run.symbol_index.tolist()]
+def _kept(run: EngineRun) -> tuple[object, ...]:
+    """What the run kept of its rows: times, closes by symbol, the curve's bytes."""
+    timeline, curve = run.timeline, run.equity.account
+    ends = None if timeline.ends is None else timeline.ends.tolist()
+    return (timeline.times.tolist(), ends, timeline.last_closes(),
+            dict(zip(timeline.symbols, timeline.first_close.tolist(), strict=True)),
+            curve.equity.tobytes(), curve.cash.tobytes(),
+            run.equity.exposure)
 
 
 def test_engine_when_chunked_then_an_unchanged_intent_is_not_sent_again(

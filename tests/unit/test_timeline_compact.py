@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.equity import equity_curve, exposure_fraction, per_timestamp
+from vibetrading_V2.portfolio.run_equity import EquityTracker
 from vibetrading_V2.portfolio.timeline import BarTimeline
 from vibetrading_V2.portfolio.timeline_equity import timeline_equity
 from vibetrading_V2.runner.timeline_recorder import TimelineRecorder
@@ -19,6 +22,10 @@ def _batch(
 ) -> BarBatch:
     return BarBatch(symbols=symbols, symbol_index=codes, ts_ns=ts, open=close, high=close + 1.0,
                     low=close - 1.0, close=close, volume=np.ones(len(close)))
+
+
+def _recorder() -> TimelineRecorder:
+    return TimelineRecorder(EquityTracker(1_000.0), [], array("q"))
 
 
 def _rows(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -35,7 +42,7 @@ def test_recorder_when_rows_come_in_any_chunks_then_the_timeline_of_all_rows(
 ) -> None:
     symbols = tuple(f"S{i}" for i in range(k))
     codes, ts, close = _rows(seed, n, k)
-    recorder = TimelineRecorder()
+    recorder = _recorder()
     for start in range(0, n, size):
         rows = slice(start, start + size)
         present = sorted(set(codes[rows].tolist()), reverse=True)  # the batch's own codes
@@ -43,27 +50,25 @@ def test_recorder_when_rows_come_in_any_chunks_then_the_timeline_of_all_rows(
         batch = _batch(tuple(symbols[c] for c in present), local, ts[rows], close[rows])
         recorder.add(batch, present, list(symbols))
 
-    got, want = recorder.timeline(symbols), BarTimeline.from_rows(symbols, codes, ts, close)
+    got, _ = recorder.finish(symbols)
+    want = BarTimeline.from_rows(symbols, codes, ts, close)
 
-    for name in ("codes", "times", "close"):
-        assert getattr(got, name).tolist() == getattr(want, name).tolist(), name
-    assert got.row_ends().tolist() == want.row_ends().tolist()
+    assert got.times.tolist() == want.times.tolist()
     assert (got.ends is None) == (want.ends is None)
-    assert got.ts_ns.tolist() == ts.tolist()
-    assert got.codes.dtype == np.uint8
+    assert want.row_ends().tolist() == (want.row_ends() if got.ends is None else got.ends).tolist()
+    assert len(got) == n
 
 
-def test_recorder_when_more_than_256_symbols_then_codes_widen_to_two_bytes() -> None:
-    recorder = TimelineRecorder()
+def test_recorder_when_more_than_256_symbols_then_each_keeps_its_last_close() -> None:
+    recorder = _recorder()
     names = [f"S{i}" for i in range(300)]
     one = np.zeros(1, dtype=np.int64)
     recorder.add(_batch(("S3",), one, np.array([60]), np.array([1.0])), [3], names)
     recorder.add(_batch(("S299",), one, np.array([120]), np.array([2.0])), [299], names)
 
-    timeline = recorder.timeline(tuple(names))
+    timeline, _ = recorder.finish(tuple(names))
 
-    assert timeline.codes.dtype == np.uint16
-    assert timeline.codes.tolist() == [3, 299]
+    assert timeline.last_closes() == {"S3": (60, 1.0), "S299": (120, 2.0)}
 
 
 def test_rows_after_when_times_repeat_then_counts_rows_strictly_after_and_before() -> None:

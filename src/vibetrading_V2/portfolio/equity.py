@@ -1,12 +1,13 @@
 """Vectorised equity curve: cash, gross exposure and equity on every row of a bar timeline.
 
 A backtest over a million bars cannot afford a ledger snapshot per bar. Positions only
-change at fills, so the curve is rebuilt after the run from the fills and the bar
-timeline, with numpy work proportional to the fills and the rows a position is held (no
-Python step per fill unless a position closes with float dust, see
-:func:`net_quantities`). Fills are netted with the ledger's own rule
-(:class:`~vibetrading_V2.portfolio.netting.NetPosition`) and cash moves exactly as in the
-ledger, so the curve's last row equals the ledger's equity at the last marks.
+change at fills, so the curve is computed from the fills and the bar timeline (a run does
+it a batch at a time, :mod:`~vibetrading_V2.portfolio.running_equity`), with numpy work
+proportional to the fills and the rows a position is held (no Python step per fill unless
+a position closes with float dust, see :func:`net_quantities`). Fills are netted with the
+ledger's own rule (:class:`~vibetrading_V2.portfolio.netting.NetPosition`) and cash moves
+exactly as in the ledger, so the curve's last row equals the ledger's equity at the last
+marks.
 """
 
 from __future__ import annotations

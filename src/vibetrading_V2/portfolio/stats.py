@@ -77,6 +77,7 @@ from vibetrading_V2.portfolio.trade_stats import trade_summary
 from vibetrading_V2.portfolio.trades import RoundTrip
 
 __all__ = [
+    "buy_hold_of_closes",
     "buy_hold_return_pct",
     "performance_summary",
 ]
@@ -145,11 +146,15 @@ def buy_hold_return_pct(
     """Return in percent of holding every symbol from its first close to its last, equal
     weight, no fees; ``None`` without bars or with a first close that is not positive."""
     px = np.asarray(close, dtype=np.float64)
-    firsts_lasts = [
+    return buy_hold_of_closes([
         (float(px[rows[0]]), float(px[rows[1]]))
         for rows in symbol_bounds(symbol_index, n_symbols)
         if rows is not None
-    ]
+    ])
+
+
+def buy_hold_of_closes(firsts_lasts: Sequence[tuple[float, float]]) -> float | None:
+    """:func:`buy_hold_return_pct` of each symbol's first and last close."""
     if not firsts_lasts or any(first <= 0.0 for first, _ in firsts_lasts):
         return None
     moves = [last / first - 1.0 for first, last in firsts_lasts]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BarTimeline", "iso_utc", "symbol_bounds"]
+__all__ = ["BarTimeline", "RunTimeline", "iso_utc", "rows_between", "symbol_bounds"]
 
 _CHECK_ROWS = 1 << 20
 
@@ -76,14 +76,7 @@ class BarTimeline:
 
     def rows_after(self, start_ns: int, until_ns: int | None) -> int:
         """How many rows are stamped after ``start_ns`` and before ``until_ns`` (or the end)."""
-        first = int(np.searchsorted(self.times, start_ns, side="right"))
-        stop = len(self.times) if until_ns is None else int(
-            np.searchsorted(self.times, until_ns, side="left"))
-        if stop <= first:
-            return 0
-        if self.ends is None:
-            return stop - first
-        return int(self.ends[stop - 1]) - (int(self.ends[first - 1]) if first else 0)
+        return rows_between(self.times, self.ends, start_ns, until_ns)
 
     def turns(self) -> bool:
         """True when the symbols take turns in code order (row ``t * N + j`` is symbol
@@ -95,6 +88,61 @@ class BarTimeline:
         order = np.arange(k, dtype=self.codes.dtype)
         step = max(1, _CHECK_ROWS // k)  # a block at a time: no mask of every row
         return all(bool((times[t : t + step] == order).all()) for t in range(0, len(times), step))
+
+
+@dataclass(frozen=True, slots=True)
+class RunTimeline:
+    """What a run keeps of its bars once walked: each time once with the end of its rows
+    (``ends`` as in :class:`BarTimeline`), the number of rows, and by symbol code the first
+    close, the last close, the time of the last bar and the row of the first (NaN closes,
+    row -1: no bar of it).
+
+    Why it exists: the diagnostics count rows between times, buy-and-hold and the open
+    positions need each symbol's first and last bar; none needs a close or code per row.
+    """
+
+    symbols: tuple[str, ...]
+    times: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64] | None
+    rows: int
+    first_close: npt.NDArray[np.float64]
+    last_close: npt.NDArray[np.float64]
+    last_ts: npt.NDArray[np.int64]
+    first_rows: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def rows_after(self, start_ns: int, until_ns: int | None) -> int:
+        """How many rows are stamped after ``start_ns`` and before ``until_ns`` (or the end)."""
+        return rows_between(self.times, self.ends, start_ns, until_ns)
+
+    def last_closes(self) -> dict[str, tuple[int, float]]:
+        """Each symbol with a bar: its last bar's ``(ts_ns, close)``."""
+        seen = ~np.isnan(self.last_close)
+        return {s: (int(t), float(c)) for s, t, c, ok in zip(
+            self.symbols, self.last_ts.tolist(), self.last_close.tolist(), seen.tolist(),
+            strict=True) if ok}
+
+    def first_last_closes(self) -> list[tuple[float, float]]:
+        """Each symbol with a bar, in code order: its first and last close."""
+        return [(f, last) for f, last in zip(self.first_close.tolist(),
+                                             self.last_close.tolist(), strict=True)
+                if f == f]  # NaN: no bar
+
+
+def rows_between(times: npt.NDArray[np.int64], ends: npt.NDArray[np.int64] | None,
+                 start_ns: int, until_ns: int | None) -> int:
+    """How many rows of a compact timeline (each time once, ``ends`` of its rows, ``None``:
+    one row a time) are stamped after ``start_ns`` and before ``until_ns`` (or the end)."""
+    first = int(np.searchsorted(times, start_ns, side="right"))
+    stop = len(times) if until_ns is None else int(
+        np.searchsorted(times, until_ns, side="left"))
+    if stop <= first:
+        return 0
+    if ends is None:
+        return stop - first
+    return int(ends[stop - 1]) - (int(ends[first - 1]) if first else 0)
 
 
 def symbol_bounds(symbol_index: npt.ArrayLike, n_symbols: int) -> list[tuple[int, int] | None]:

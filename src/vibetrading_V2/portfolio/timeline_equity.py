@@ -1,4 +1,9 @@
-"""The equity curve per timestamp of a run's compact bar timeline (``equity.csv``'s rows).
+"""The equity curve per timestamp of a whole compact bar timeline (``equity.csv``'s rows).
+
+A run values its curve batch by batch as it goes
+(:mod:`~vibetrading_V2.portfolio.run_equity`) and keeps no timeline; this is the
+whole-timeline reference that is tested to give the same bits, and the curve of a timeline
+held in full (a strategy's PnL series of :mod:`~vibetrading_V2.portfolio.attribution`).
 
 Only the last row of each time is ever written out, so a run of N symbols on the same
 minutes is valued on one row in N: the same sums, in the same order, as the curve of every

@@ -8,9 +8,9 @@ account -> NAV check -> each strategy's ``on_bar`` -> pipeline -> book what the 
 reported. A backtest (a simulated clock) walks each batch with the fast driver
 (``backtest_driver``); otherwise every row is a ``BarEvent`` for the generic step
 (``event_loop``). Of a walked batch the engine keeps only what the results need
-(``timeline_recorder``: each row's close and symbol code, each time once, each symbol's
-candles for the report), so a streamed run or a long paper run does not hold its bars. The
-equity curve is rebuilt afterwards from the fills and that timeline, vectorised.
+(``timeline_recorder``: the equity curve per time, valued batch by batch from the fills,
+each time once, each symbol's candles for the report), so a streamed run or a long paper
+run does not hold its bars.
 
 The clock is the run's: a simulated one stands at the time of the bar being acted on (and
 the timers fire in bar time); any other (the wall clock of paper and live) runs on its own.
@@ -38,9 +38,10 @@ from vibetrading_V2.core.ports import (
     MetricsSink,
     StateStore,
 )
-from vibetrading_V2.core.types import NS_PER_SECOND
+from vibetrading_V2.core.types import NS_PER_SECOND, Fill
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
+from vibetrading_V2.portfolio.run_equity import EquityTracker
 from vibetrading_V2.runner.backtest_driver import RowPlan, walk_batch
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.collector import paused_collector, quiet_collector
@@ -130,6 +131,7 @@ class TradingEngine:
         self.slots = tuple(slots)
         self._config = config = config or EngineConfig()
         self._logger = logger
+        self._initial_cash = ledger.initial_cash
         self._clock: Clock = clock if clock is not None else SimulatedClock()
         self._risk_state = RiskStateKeeper(
             account_id=config.account_id, risk=risk, execution=execution, store=store,
@@ -237,28 +239,32 @@ class TradingEngine:
         self._step.step(event)
 
     def run(
-        self, feed: MarketFeed, progress: Callable[[int], None] | None = None
+        self, feed: MarketFeed, progress: Callable[[int], None] | None = None,
+        opening: Sequence[Fill] = (),
     ) -> EngineRun:
         """Consume the whole feed; return the run's record (fills, timeline, counters).
 
         ``progress`` (optional) is called with the number of bars walked: every 65,536
-        rows of a long batch and at the end of each batch.
+        rows of a long batch and at the end of each batch. ``opening``: a resumed session's
+        earlier fills, for the equity curve to start from (``EquityTracker``).
         """
         started = time.perf_counter()
         # the loop makes many short-lived, acyclic objects (orders, fills, records) beside a
         # large history that lives as long as the run: keep the collector off the latter
         with quiet_collector():
-            return self._run(feed, progress, started)
+            return self._run(feed, progress, started, opening)
 
     def _run(
-        self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float
+        self, feed: MarketFeed, progress: Callable[[int], None] | None, started: float,
+        opening: Sequence[Fill],
     ) -> EngineRun:
         self.rebuild()
         self._risk_state.restore()
         self._controls.start()  # a kill set before the run: it starts halted
         self.reconcile("start")  # before the first strategy callback
         stages = self._stages
-        kept = TimelineRecorder()  # what the results need of each batch, not the batch
+        equity = EquityTracker(self._initial_cash, self.strategy_ids, opening)
+        kept = TimelineRecorder(equity, stages.fills, stages.fill_rows)  # not the batches
         offset = 0
         for batch in feed.batches():
             if len(batch) == 0 and not self._fast:  # a feed's heartbeat: time passed, no bar
@@ -329,9 +335,10 @@ class TradingEngine:
 
     def _record(self, kept: TimelineRecorder, symbols: list[str]) -> EngineRun:
         stages = self._stages
+        timeline, equity = kept.finish(tuple(symbols))
         return run_totals(
             stages.slots,
-            symbols=tuple(symbols), timeline=kept.timeline(tuple(symbols)),
+            symbols=tuple(symbols), timeline=timeline, equity=equity,
             candles=kept.candles, fills=stages.fills, fill_rows=stages.fill_rows,
             state_transitions=list(self._risk_state.transitions),
         )

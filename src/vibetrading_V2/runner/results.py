@@ -11,13 +11,12 @@ import pandas as pd
 
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
-from vibetrading_V2.portfolio.attribution import strategy_figures, strategy_pnl_series
+from vibetrading_V2.portfolio.attribution import strategy_figures
 from vibetrading_V2.portfolio.equity import EquityCurve
 from vibetrading_V2.portfolio.ledger import Ledger
-from vibetrading_V2.portfolio.open_positions import OpenPosition, last_closes, open_positions
-from vibetrading_V2.portfolio.stats import buy_hold_return_pct, performance_summary
+from vibetrading_V2.portfolio.open_positions import OpenPosition, open_positions
+from vibetrading_V2.portfolio.stats import buy_hold_of_closes, performance_summary
 from vibetrading_V2.portfolio.timeline import iso_utc
-from vibetrading_V2.portfolio.timeline_equity import timeline_equity
 from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.diagnostics import diagnostics_summary
@@ -86,9 +85,10 @@ class BacktestResults:
         ids = [str(row["strategy_id"]) for row in self._strategy_rows()]
         if len(ids) < 2:
             return None
-        run = self.run
-        stamps, series = strategy_pnl_series(run.timeline, run.fills, run.fill_rows, ids)
-        return pd.DataFrame({"timestamp": times(stamps), **series}, copy=False)
+        kept = self.run.equity.strategy_pnl
+        flat = np.zeros(len(self._per_ts))  # a strategy the run did not know: no fills
+        series = {sid: kept.get(sid, flat) for sid in ids}
+        return pd.DataFrame({"timestamp": times(self._per_ts.ts_ns), **series}, copy=False)
 
     def _strategy_rows(self) -> list[Mapping[str, object]]:
         rows = self.summary.get("strategies")
@@ -112,11 +112,13 @@ def build_results(
     initial_cash: float,
     periods_per_year: float,
 ) -> BacktestResults:
-    """Rebuild the equity curve from the fills and summarise the run."""
-    timeline = run.timeline
-    per_ts, exposure = timeline_equity(timeline, run.fills, initial_cash, run.fill_rows)
+    """Summarise the run from its equity curve (valued as the run went) and its records."""
+    timeline, per_ts, exposure = run.timeline, run.equity.account, run.equity.exposure
+    if initial_cash != run.equity.initial_cash:
+        raise ValueError(f"the run was valued from a cash of {run.equity.initial_cash!r}, "
+                         f"not {initial_cash!r}: give the ledger's initial cash")
     trades = ledger.trades()
-    closes = last_closes(timeline)
+    closes = timeline.last_closes()
     held = open_positions(ledger.open_books(), closes)
     summary: dict[str, object] = dict(
         performance_summary(
@@ -130,7 +132,7 @@ def build_results(
         end=iso_utc(int(per_ts.ts_ns[-1])) if len(per_ts) else None,
         bars=run.bars,
         symbols=list(run.symbols),
-        buy_hold_return_pct=buy_hold_return_pct(timeline.codes, timeline.close, len(run.symbols)),
+        buy_hold_return_pct=buy_hold_of_closes(timeline.first_last_closes()),
         n_open_positions=len(held),
         open_positions=[p.summary_row() for p in held],
         n_orders=0,

@@ -1,16 +1,14 @@
-"""What a run leaves behind (``EngineRun``): its records, its compact bar timeline and
-each symbol's candles for the report (``runner.timeline_recorder`` builds the last two)."""
+"""What a run leaves behind (``EngineRun``): its records, its equity, its compact timeline
+and each symbol's candles for the report (``runner.timeline_recorder`` builds the last three)."""
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
 
-import numpy as np
-import numpy.typing as npt
-
 from vibetrading_V2.core.types import Fill
-from vibetrading_V2.portfolio.timeline import BarTimeline
+from vibetrading_V2.portfolio.run_equity import RunEquity
+from vibetrading_V2.portfolio.timeline import RunTimeline
 from vibetrading_V2.runner.bar_candles import SymbolCandles
 
 __all__ = ["EngineRun", "ErrorRecord", "ReasonCount"]
@@ -52,8 +50,11 @@ class EngineRun:
     """Everything a run produced, for the results builder and the reports."""
 
     symbols: tuple[str, ...]
-    timeline: BarTimeline
-    """Symbol, time and close of every bar walked, in order (fill rows point into it)."""
+    timeline: RunTimeline
+    """The times of the bars walked and each symbol's first and last bar (fill rows count
+    the bars walked, in order)."""
+    equity: RunEquity
+    """The account's curve per time, its exposure, each strategy's PnL per time."""
     fills: list[Fill]
     fill_rows: array[int]
     """The timeline row each fill was booked at (``array('q')``: 8 bytes a fill)."""
@@ -80,19 +81,3 @@ class EngineRun:
     @property
     def bars(self) -> int:
         return len(self.timeline)
-
-    @property
-    def symbol_index(self) -> npt.NDArray[np.unsignedinteger]:
-        """Each row's symbol code (one or two bytes a row)."""
-        return self.timeline.codes
-
-    @property
-    def ts_ns(self) -> npt.NDArray[np.int64]:
-        """Each row's time: a new array when a time has several rows (tests, small runs)."""
-        return self.timeline.ts_ns
-
-    @property
-    def close(self) -> npt.NDArray[np.float64]:
-        return self.timeline.close
-
-

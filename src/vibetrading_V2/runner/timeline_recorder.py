@@ -1,86 +1,62 @@
-"""What the engine keeps of each batch once it was walked: the compact timeline and candles.
+"""What the engine keeps of each batch once it was walked: the equity, times and candles.
 
 Why its own module: the engine used to keep every batch to the end of the run (seven
 64-bit columns a row: 1.1 GB for 40 symbols × a year of minutes, and without end in a
-paper or live process). Now a batch leaves behind, per row, its close (8 bytes) and its
-symbol code (1 byte, 2 beyond 256 symbols); per distinct time 16 bytes (the time and the
-end of its rows); and per symbol at most ``KEPT_CANDLES`` candles. The batch itself can go.
-The first batch's arrays are kept as they are (a one-batch backtest copies nothing); from
-the second on, the columns grow in place (``array.array``, amortised).
+paper or live process), then each row's close and symbol code (190 MB) to rebuild the
+equity curve afterwards. Now each batch is valued as it goes (``EquityTracker``: the curve
+per time, carried positions and closes) and leaves behind per distinct time 16 bytes (the
+time and the end of its rows) and the curve's values, and per symbol at most
+``KEPT_CANDLES`` candles. A batch is valued when the next one comes (a fill booked between
+batches lands on its last row), or at the end: then a one-batch backtest is valued once,
+after its loop, and a streamed run holds at most one batch's closes beyond the kept ones.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.ports import BarBatch
-from vibetrading_V2.portfolio.timeline import BarTimeline
+from vibetrading_V2.core.types import Fill
+from vibetrading_V2.portfolio.run_equity import EquityTracker, RunEquity
+from vibetrading_V2.portfolio.timeline import RunTimeline
+from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
 from vibetrading_V2.runner.bar_candles import SymbolCandles
 
 __all__ = ["TimelineRecorder"]
 
 _CANDLE_FIELDS = ("open", "high", "low", "close", "volume")
-
-
-class _Column:
-    """A numpy column that is the first part given as it is, then grows in place."""
-
-    def __init__(self, dtype: Any) -> None:
-        self.dtype = np.dtype(dtype)
-        self._first: npt.NDArray[Any] | None = None
-        self._grown: array[Any] | None = None
-
-    def add(self, values: npt.NDArray[Any]) -> None:
-        values = np.ascontiguousarray(values, dtype=self.dtype)
-        if self._first is None and self._grown is None:
-            self._first = values
-            return
-        if self._grown is None:
-            assert self._first is not None
-            self._grown = array(self.dtype.char)
-            self._grown.frombytes(self._first.data.cast("B"))
-            self._first = None
-        self._grown.frombytes(values.data.cast("B"))
-
-    def set_last(self, value: Any) -> None:
-        """Overwrite the last value (of a column this class made: never the caller's)."""
-        if self._grown is not None:
-            self._grown[-1] = value
-        else:
-            assert self._first is not None
-            self._first[-1] = value
-
-    def widened(self, dtype: Any) -> _Column:
-        """The same values in a wider type."""
-        wider = _Column(dtype)
-        wider.add(self.values().astype(dtype))
-        return wider
-
-    def values(self) -> npt.NDArray[Any]:
-        """The column (a view: the column must not grow while it is used)."""
-        if self._grown is not None:
-            return np.frombuffer(self._grown, dtype=self.dtype)
-        return self._first if self._first is not None else np.empty(0, dtype=self.dtype)
+_PIECE_ROWS = 1 << 17  # rows valued at once: the valuation's temporaries stay a few MB
+_Rows = tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]
+""" Rows of the timeline: their symbol codes, times and closes."""
 
 
 class TimelineRecorder:
     """Takes each walked batch (with its symbols' global codes) and keeps what results need.
 
-    Why it exists: a run's memory stays bounded by its bars' closes, whatever the batches.
+    Why it exists: a run's memory stays bounded by its distinct times, whatever the batches.
+    ``fills``/``fill_rows``: the run's fills and the row each was booked at (they grow);
+    ``piece_rows``: about how many rows are valued at once.
     """
 
-    def __init__(self) -> None:
-        self._codes = _Column(np.uint8)
-        self._close = _Column(np.float64)
-        self._times = _Column(np.int64)
-        self._ends = _Column(np.int64)
+    def __init__(self, equity: EquityTracker, fills: Sequence[Fill],
+                 fill_rows: array[int], piece_rows: int = _PIECE_ROWS) -> None:
+        self.equity = equity
+        self._piece_rows = piece_rows
+        self._fills = fills
+        self._fill_rows = fill_rows
+        self._times = GrowingColumn(np.int64)
+        self._ends = GrowingColumn(np.int64)
         self._rows = 0
         self._one_per_time = True  # every time so far had one row: ``ends`` is not kept
         self._last_time: int | None = None
+        self._waiting: list[_Rows] = []  # the rows not valued yet, in order
+        self._wide = False
         self.candles: dict[str, SymbolCandles] = {}
 
     def add(self, batch: BarBatch, codes: list[int], symbols: list[str]) -> None:
@@ -90,8 +66,7 @@ class TimelineRecorder:
         if n == 0:
             return
         local = np.asarray(batch.symbol_index)
-        self._add_codes(local, codes)
-        self._close.add(np.asarray(batch.close, dtype=np.float64))
+        close = np.asarray(batch.close, dtype=np.float64)
         ts = np.asarray(batch.ts_ns, dtype=np.int64)
         goes_on = self._last_time is not None and int(ts[0]) == self._last_time
         if self._one_per_time and not goes_on and not bool((ts[1:] == ts[:-1]).any()):
@@ -100,13 +75,51 @@ class TimelineRecorder:
         else:
             self._add_times(ts, goes_on)
         self._rows += n
+        self._value(self._global_codes(local, codes), ts, close, symbols)
         self._add_candles(batch, local, ts, codes, symbols)
 
-    def timeline(self, symbols: tuple[str, ...]) -> BarTimeline:
-        """The run's timeline so far (its arrays are views: take it once, at the end)."""
+    def finish(self, symbols: tuple[str, ...]) -> tuple[RunTimeline, RunEquity]:
+        """The run's timeline and equity (value the rows still waiting; take them once)."""
+        for codes, ts, close in self._waiting:
+            for a, b in _pieces(ts, 0, len(ts), self._piece_rows):
+                self._value_rows((codes[a:b], ts[a:b], close[a:b]), symbols)
+        self._waiting = []
+        times = self._times.values()
+        equity = self.equity.result(self._fills, self._fill_rows, times)
+        closes = self.equity.closes
+        closes.grow(len(symbols))
         ends = None if self._one_per_time else self._ends.values()
-        return BarTimeline(symbols, self._codes.values(), self._times.values(), ends,
-                           self._close.values())
+        timeline = RunTimeline(symbols, times, ends, self._rows, closes.first, closes.last,
+                               closes.last_ts, closes.first_row)
+        return timeline, equity
+
+    def _value(self, codes: npt.NDArray[Any], ts: npt.NDArray[np.int64],
+               close: npt.NDArray[np.float64], symbols: Sequence[str]) -> None:
+        """Value the rows that waited, but their last time (it may go on in this batch);
+        this batch's rows wait in turn (a fill booked before the next batch lands on them).
+
+        The rows waiting are views of the last batch's columns (a one-batch run is valued
+        at its end) and a copy of one time's rows before them.
+        """
+        if not self._waiting:
+            self._waiting = [(codes, ts, close)]
+            return
+        *before, (w_codes, w_ts, w_close) = self._waiting
+        for rows in before:  # the rows of one time, the next segment's times are later
+            self._value_rows(rows, symbols)
+        cut = int(np.searchsorted(w_ts, w_ts[-1], side="left"))
+        for a, b in _pieces(w_ts, 0, cut, self._piece_rows):
+            self._value_rows((w_codes[a:b], w_ts[a:b], w_close[a:b]), symbols)
+        head = int(np.searchsorted(ts, w_ts[-1], side="right"))  # the time going on
+        carry = (np.concatenate((w_codes[cut:], codes[:head])),
+                 np.concatenate((w_ts[cut:], ts[:head])),
+                 np.concatenate((w_close[cut:], close[:head])))
+        self._waiting = [carry] if head == len(ts) else [
+            carry, (codes[head:], ts[head:], close[head:])]
+
+    def _value_rows(self, rows: _Rows, symbols: Sequence[str]) -> None:
+        codes, ts, close = rows
+        self.equity.value(codes, ts, close, symbols, self._fills, self._fill_rows)
 
     def _add_times(self, ts: npt.NDArray[np.int64], goes_on: bool) -> None:
         """Each new time once and the end of its rows (``goes_on``: the batch's first time
@@ -125,16 +138,16 @@ class TimelineRecorder:
             self._times.add(times)
             self._last_time = int(times[-1])
 
-    def _add_codes(self, local: npt.NDArray[Any], codes: list[int]) -> None:
-        if max(codes) > 255 and self._codes.dtype == np.uint8:
-            self._codes = self._codes.widened(np.uint16)
-        dtype = self._codes.dtype
+    def _global_codes(self, local: npt.NDArray[Any], codes: list[int]) -> npt.NDArray[Any]:
+        """The run's code of each row (one byte, two beyond 256 symbols)."""
+        self._wide = self._wide or max(codes) > 255
+        dtype = np.uint16 if self._wide else np.uint8
         if len(codes) == 1:
-            self._codes.add(np.full(len(local), codes[0], dtype=dtype))
-        elif codes == list(range(len(codes))):
-            self._codes.add(local.astype(dtype))
-        else:
-            self._codes.add(np.asarray(codes, dtype=dtype)[local])
+            return np.full(len(local), codes[0], dtype=dtype)
+        if codes == list(range(len(codes))):
+            return local.astype(dtype)
+        by_local: npt.NDArray[Any] = np.asarray(codes, dtype=dtype)[local]
+        return by_local
 
     def _add_candles(self, batch: BarBatch, local: npt.NDArray[Any], ts: npt.NDArray[np.int64],
                      codes: list[int], symbols: list[str]) -> None:
@@ -153,3 +166,14 @@ class TimelineRecorder:
                     continue
             candles = self.candles.setdefault(symbols[code], SymbolCandles())
             candles.add(ts[rows], {f: c[rows] for f, c in columns.items()})
+
+
+def _pieces(ts: npt.NDArray[np.int64], head: int, cut: int,
+            size: int) -> list[tuple[int, int]]:
+    """``[head, cut)`` in pieces of about ``size`` rows, each of whole times."""
+    if cut <= head:
+        return []
+    targets = np.arange(head + size, cut, size)
+    starts = np.unique(np.searchsorted(ts, ts[targets], side="left"))  # where a time begins
+    bounds = [head, *starts[starts > head].tolist(), cut]
+    return list(pairwise(bounds))

@@ -1,0 +1,218 @@
+"""The equity curve per timestamp, valued a chunk of walked bars at a time during the run.
+
+A run used to keep each row's close and symbol code to the end only to rebuild the curve
+afterwards (:mod:`~vibetrading_V2.portfolio.timeline_equity`). Here each chunk of rows
+(whole timestamps, in order) is valued once with the fills booked on it, and what the next
+chunk needs is carried: each symbol's position and last close, and the cash. Kept are the
+values at the last row of each time and the count of rows holding a position. The sums are
+those of the whole-timeline curve, in the same order (each symbol's ``quantity * last
+close`` added in ascending code to ``0.0``, cash subtracted fill after fill, positions
+netted by :class:`~vibetrading_V2.portfolio.netting.NetPosition`'s rule), so the values
+are bit-identical to it. Work per chunk is numpy over its rows plus a step per symbol held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vibetrading_V2.portfolio.equity import (
+    BoolArray,
+    EquityCurve,
+    FloatArray,
+    IntArray,
+    _cash_after,
+    _covered,
+    _frozen,
+    grouped,
+)
+from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
+from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
+
+__all__ = ["BarChunk", "ChunkFills", "CurveBook", "carried_quantities"]
+
+
+@dataclass(slots=True)
+class BarChunk:
+    """Consecutive rows of a run (whole timestamps) and each symbol's close before them.
+
+    Why it exists: every book of the run values the same rows against the same marks;
+    the rows of each symbol are sorted out once, on first need.
+    """
+
+    codes: IntArray
+    ts: IntArray
+    close: FloatArray
+    close_before: FloatArray
+    """Each symbol's last close before the chunk (NaN: no bar of it yet), by code."""
+    wanted: IntArray = field(init=False)
+    """The last row of each time: the rows the curve is kept at."""
+    _bars_of: Callable[[int], IntArray] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        ts = self.ts
+        self.wanted = np.append(np.flatnonzero(ts[1:] != ts[:-1]), len(ts) - 1)
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    @property
+    def n_symbols(self) -> int:
+        return len(self.close_before)
+
+    def bars_of(self, code: int) -> IntArray:
+        """The rows of symbol ``code`` in the chunk, ascending."""
+        if self._bars_of is None:
+            self._bars_of = grouped(self.codes, self.n_symbols, self.n_symbols == 1)
+        return self._bars_of(code)
+
+    def closes_at(self, code: int, rows: IntArray) -> FloatArray:
+        """The last close of ``code`` at or before each of ``rows`` (sorted)."""
+        bars = self.bars_of(code)
+        before = self.close_before[code]
+        if len(bars) == 0:
+            return np.full(len(rows), before)
+        slot = bars.searchsorted(rows, side="right")
+        slot -= 1
+        marked: FloatArray = self.close[bars[np.maximum(slot, 0)]]
+        marked[slot < 0] = before
+        return marked
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkFills:
+    """The fills booked on a chunk's rows: symbol code, signed quantity, price, fee, and
+    the chunk's row (ascending), one array each."""
+
+    code: IntArray
+    signed: FloatArray
+    price: FloatArray
+    fee: FloatArray
+    rows: IntArray
+
+    def subset(self, mask: BoolArray) -> ChunkFills:
+        return ChunkFills(self.code[mask], self.signed[mask], self.price[mask],
+                          self.fee[mask], self.rows[mask])
+
+
+class CurveBook:
+    """One account's (or one strategy's) curve per time, valued chunk after chunk.
+
+    Why it exists: the curve is kept as the run goes, so a run keeps no close or code per
+    row; the position of each symbol and the cash are carried from chunk to chunk.
+    """
+
+    def __init__(self, initial_cash: float) -> None:
+        self.cash = float(initial_cash)
+        self.open_rows = 0
+        self._quantity: FloatArray = np.zeros(0, dtype=np.float64)
+        self._cash = GrowingColumn(np.float64)
+        self._gross = GrowingColumn(np.float64)
+        self._equity = GrowingColumn(np.float64)
+        self._invested = GrowingColumn(np.bool_)
+
+    def value(self, chunk: BarChunk, fills: ChunkFills, symbols: tuple[str, ...]) -> None:
+        """Book the chunk's fills and keep the curve at the last row of each of its times."""
+        k = chunk.n_symbols
+        if len(self._quantity) < k:
+            self._quantity = np.append(self._quantity, np.zeros(k - len(self._quantity)))
+        wanted = chunk.wanted
+        cash_after = _cash_after(fills.signed, fills.price, fills.fee, self.cash)
+        cash = cash_after[np.searchsorted(fills.rows, wanted, side="right")]
+        self.cash = float(cash_after[-1])
+        value, gross, invested = self._marked(chunk, fills, symbols)
+        self._cash.add(cash)
+        self._gross.add(gross)
+        self._equity.add(cash + value)
+        self._invested.add(invested)
+
+    def curve(self, times: IntArray) -> EquityCurve:
+        """The curve so far at ``times``, each time valued once, in order (views of the
+        kept columns: take it once, at the end)."""
+        if len(times) != len(self._cash.values()):
+            raise ValueError(f"{len(times)} times for a curve of {len(self._cash.values())}")
+        return _frozen(times.view(), self._cash.values(), self._gross.values(),
+                       self._equity.values(), self._invested.values())
+
+    def _marked(
+        self, chunk: BarChunk, fills: ChunkFills, symbols: tuple[str, ...]
+    ) -> tuple[FloatArray, FloatArray, BoolArray]:
+        """Value, gross exposure and "invested" at the wanted rows; positions moved on."""
+        wanted, n = chunk.wanted, len(chunk)
+        m = len(wanted)
+        value = np.zeros(m, dtype=np.float64)
+        gross = np.zeros(m, dtype=np.float64)
+        invested = np.zeros(m, dtype=np.bool_)
+        fills_of = grouped(fills.code, chunk.n_symbols, False)
+        traded = np.unique(fills.code)
+        held = np.union1d(np.flatnonzero(self._quantity != 0.0), traded).tolist()
+        starts, ends = [], []
+        for s in held:  # ascending code: the whole-timeline curve's order of the sums
+            mine = fills_of(s)
+            if len(mine) and np.isnan(chunk.close_before[s]):
+                _check_first_bar(chunk, int(fills.rows[mine[0]]), s, symbols)
+            bounds, qty = self._steps(s, fills, mine)
+            seg_start = np.concatenate(([0], bounds))
+            seg_end = np.append(bounds, n)
+            open_ = (qty != 0.0) & (seg_end > seg_start)
+            starts.append(seg_start[open_])
+            ends.append(seg_end[open_])
+            qty_wanted = qty[np.searchsorted(bounds, wanted, side="right")]
+            at = np.flatnonzero(qty_wanted != 0.0)
+            if len(at):
+                q = qty_wanted[at]
+                marked = chunk.closes_at(s, wanted[at])
+                marked *= q
+                value[at] += marked
+                np.negative(marked, out=marked, where=q < 0.0)  # |qty| * close, exactly
+                gross[at] += marked
+                invested[at] = True
+        self.open_rows += _covered(starts, ends)
+        return value, gross, invested
+
+    def _steps(self, code: int, fills: ChunkFills, mine: IntArray) -> tuple[IntArray, FloatArray]:
+        """The rows where the position of ``code`` changes (the last fill of each fill row)
+        and the position from each step on (the first: before the chunk's fills)."""
+        start = float(self._quantity[code])
+        if not len(mine):
+            return np.empty(0, dtype=np.int64), np.array([start])
+        rows = fills.rows[mine]
+        after = carried_quantities(start, fills.signed[mine], fills.price[mine])
+        self._quantity[code] = after[-1]
+        last = np.append(rows[1:] != rows[:-1], True)
+        return rows[last], np.concatenate(([start], after[last]))
+
+
+def carried_quantities(start: float, signed: FloatArray, price: FloatArray) -> FloatArray:
+    """The position after each fill of one symbol from a position of ``start``: the
+    running sum, unless a reduction leaves float dust (then the fills are replayed through
+    ``NetPosition``), as :func:`~vibetrading_V2.portfolio.equity.net_quantities` does."""
+    steps = np.empty(len(signed) + 1, dtype=np.float64)
+    steps[0] = start
+    steps[1:] = signed
+    running: FloatArray = np.add.accumulate(steps)
+    quantity, before = running[1:], running[:-1]
+    size, held = np.abs(signed), np.abs(before)
+    reducing = (before != 0.0) & ((before > 0.0) != (signed > 0.0))
+    dust = np.abs(size - held) <= QTY_REL_TOL * np.maximum(size, held)
+    if not (bool(np.any(reducing & dust & (quantity != 0.0)))
+            or bool(np.any(signed == 0.0)) or not bool(np.all(np.isfinite(signed)))):
+        return quantity
+    book = NetPosition(quantity=start)
+    replayed = []
+    for q, p in zip(signed.tolist(), price.tolist(), strict=True):
+        book.move(q, p)
+        replayed.append(book.quantity)
+    return np.array(replayed, dtype=np.float64)
+
+
+def _check_first_bar(chunk: BarChunk, first_row: int, code: int, symbols: tuple[str, ...]) -> None:
+    """A symbol's first fill must not come before its first bar."""
+    bars = chunk.bars_of(code)
+    if len(bars) == 0 or first_row < bars[0]:
+        raise ValueError(
+            f"a fill of {symbols[code]} is at row {first_row} of a chunk, before the first "
+            "bar of that symbol; fill_row must point at or after the symbol's first bar"
+        )
