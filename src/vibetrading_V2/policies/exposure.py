@@ -13,7 +13,7 @@ may never fill.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Final, NamedTuple, Protocol
+from typing import Final, Protocol
 
 from vibetrading_V2.core.types import Order, OrderRequest, Side
 
@@ -30,16 +30,22 @@ class PositionBook(Protocol):
     def last_price(self, symbol: str) -> float | None: ...
 
 
-class PendingExposure(NamedTuple):
+class PendingExposure:
     """What working orders would add: signed quantity in one symbol, notional elsewhere.
 
     Why it exists: the gate's limits take the position "as if pending orders filled".
-    A tuple: one is made for every order sent while others work, and a frozen dataclass
-    costs several times more to build.
+    A plain (compiled) class, read only by convention: one is made for every order sent
+    while others work, and a frozen dataclass or a named tuple costs several times more.
     """
 
-    quantity: float = 0.0  # signed, in the symbol the new order is for
-    other_gross: float = 0.0  # the growth of |position| * price of every other symbol
+    __slots__ = ("other_gross", "quantity")
+
+    def __init__(self, quantity: float = 0.0, other_gross: float = 0.0) -> None:
+        self.quantity = quantity  # signed, in the symbol the new order is for
+        self.other_gross = other_gross  # the growth of |position| * price of every other symbol
+
+    def __repr__(self) -> str:
+        return f"PendingExposure(quantity={self.quantity!r}, other_gross={self.other_gross!r})"
 
 
 NO_PENDING = PendingExposure()
