@@ -83,7 +83,7 @@ class StrategyEntry(BaseModel):
     label: str | None = None  # tells two slots of one file apart: strategy id name#label@v
 
 
-DEFAULT_CHUNK_ROWS = 1 << 18
+DEFAULT_CHUNK_ROWS = 1 << 19
 DEFAULT_ONE_BATCH_ROWS = 1 << 20
 
 
@@ -93,9 +93,9 @@ class DataSettings(BaseModel):
     ``one_batch_rows``: a run of at most this many bars (all symbols together) is one
     batch, the whole history in memory; a longer one streams from disk in batches of whole
     timestamps of at most ``chunk_rows`` rows, so memory holds a batch, not the history.
-    The defaults, 1,048,576 and 262,144 (~15 MB a batch), keep the bundled data, any hourly
+    The defaults, 1,048,576 and 524,288 (~29 MB a batch), keep the bundled data, any hourly
     or daily series and two years of one symbol's minutes in one batch, and stream 40
-    symbols' year of minutes (21 M bars) in ~80. ``chunk_rows: null``: always one batch.
+    symbols' year of minutes (21 M bars) in ~40. ``chunk_rows: null``: always one batch.
     Later batches' features are computed over a trailing window of
     ``engine.feature_window`` bars (at least twice the warm-up), not the full history:
     a strategy whose features look back further sees other values, and rolling sums

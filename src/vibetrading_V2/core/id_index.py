@@ -1,11 +1,12 @@
-"""``IdIndex``: where each of many string ids sits in its owner's list, in 4-8 bytes an id.
+"""``IdIndex``: where each of many string ids sits in its owner's list, in 16-32 bytes an id.
 
 A long backtest's records deduplicate a million ids or more (the store's execution ids,
 the simulator's client order ids). A Python set of a million strings is ~32 MiB (a 16-byte
 slot holds a hash and a pointer, and the table keeps 2 to 4 slots an id), although each id
 already lives in a list of its owner's (the fills, the orders). This index keeps only the
-positions into that list, in an open-addressing table of 4-byte slots at most half full,
-and asks the owner for the id at a position when it compares.
+positions into that list, in an open-addressing table of 8-byte slots at most half full:
+each holds the position and 31 bits of the id's hash, so a probe asks the owner for the id
+at a position (a likely cache miss) only when those bits match, and growing reads no id.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ __all__ = ["IdIndex"]
 
 _FIRST_SIZE: Final = 8
 SMALL_LIMIT: Final = 1 << 18  # ids kept in a plain dictionary up to this many
+_HASH_BITS: Final = 0x7FFFFFFF  # the hash bits a slot keeps (its home is these & mask)
+_PLACE_BITS: Final = 0xFFFFFFFF  # a slot's low half: position + 1 (0: empty)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests subclass it
@@ -36,7 +39,8 @@ class IdIndex:
     def __init__(self, small_limit: int = SMALL_LIMIT) -> None:
         self._small: dict[str, int] | None = {}  # id -> position while there are few
         self._small_limit: i64 = small_limit
-        self._slots: array[int] = array("i", bytes(4 * _FIRST_SIZE))  # position + 1; 0 empty
+        # hash bits << 32 | (position + 1); 0 empty
+        self._slots: array[int] = array("q", bytes(8 * _FIRST_SIZE))
         self._mask: i64 = _FIRST_SIZE - 1
         self._count: i64 = 0
 
@@ -55,14 +59,16 @@ class IdIndex:
             return small.get(key, -1)
         slots = self._slots
         mask = self._mask
-        h: i64 = hash(key)
-        i: i64 = h & mask
+        bits: i64 = hash(key) & _HASH_BITS
+        i: i64 = bits & mask
         while True:
             filed: i64 = slots[i]
             if filed == 0:
                 return -1
-            if self.key_at(filed - 1) == key:
-                return filed - 1
+            if filed >> 32 == bits:
+                position: i64 = (filed & _PLACE_BITS) - 1
+                if self.key_at(position) == key:
+                    return position
             i = (i + 1) & mask
 
     def add(self, key: str, position: int) -> int:
@@ -78,16 +84,18 @@ class IdIndex:
             self._grow()
         slots = self._slots
         mask = self._mask
-        h: i64 = hash(key)
-        i: i64 = h & mask
+        bits: i64 = hash(key) & _HASH_BITS
+        i: i64 = bits & mask
         while True:
             filed: i64 = slots[i]
             if filed == 0:
-                slots[i] = position + 1
+                slots[i] = bits << 32 | (position + 1)
                 self._count += 1
                 return -1
-            if self.key_at(filed - 1) == key:
-                return filed - 1
+            if filed >> 32 == bits:
+                known: i64 = (filed & _PLACE_BITS) - 1
+                if self.key_at(known) == key:
+                    return known
             i = (i + 1) & mask
 
     def forget(self, position: int) -> None:
@@ -98,9 +106,9 @@ class IdIndex:
             return
         slots = self._slots
         mask = self._mask
-        h: i64 = hash(self.key_at(position))
-        i: i64 = h & mask
-        while slots[i] != position + 1:
+        bits: i64 = hash(self.key_at(position)) & _HASH_BITS
+        i: i64 = bits & mask
+        while slots[i] != bits << 32 | (position + 1):
             if slots[i] == 0:
                 return
             i = (i + 1) & mask
@@ -112,8 +120,7 @@ class IdIndex:
             filed: i64 = slots[j]
             if filed == 0:
                 break
-            home_hash: i64 = hash(self.key_at(filed - 1))
-            home: i64 = home_hash & mask
+            home: i64 = (filed >> 32) & mask
             if (j > i and (home <= i or home > j)) or (j < i and i >= home > j):
                 slots[i] = filed
                 i = j
@@ -127,19 +134,29 @@ class IdIndex:
         size: i64 = _FIRST_SIZE
         while 2 * (count + 1) > size:
             size *= 2
-        self._rebuild(size)
-
-    def _grow(self) -> None:
-        self._rebuild(2 * (self._mask + 1))
-
-    def _rebuild(self, size: i64) -> None:
-        slots: array[int] = array("i", bytes(4 * size))
+        slots: array[int] = array("q", bytes(8 * size))
         mask: i64 = size - 1
-        for position in range(self._count):  # the ids filed are positions 0 .. count - 1
-            h: i64 = hash(self.key_at(position))
-            i: i64 = h & mask
-            while slots[i] != 0:
-                i = (i + 1) & mask
-            slots[i] = position + 1
+        for position in range(count):  # the ids filed are positions 0 .. count - 1
+            bits: i64 = hash(self.key_at(position)) & _HASH_BITS
+            _place(slots, mask, bits << 32 | (position + 1))
         self._slots = slots
         self._mask = mask
+
+    def _grow(self) -> None:
+        """Twice the slots, each entry moved to its home in them (found from its bits)."""
+        size: i64 = 2 * (self._mask + 1)
+        slots: array[int] = array("q", bytes(8 * size))
+        mask: i64 = size - 1
+        for filed in self._slots:
+            if filed != 0:
+                _place(slots, mask, filed)
+        self._slots = slots
+        self._mask = mask
+
+
+def _place(slots: array[int], mask: i64, filed: i64) -> None:
+    """Put the entry ``filed`` in the first empty slot from its home on."""
+    i: i64 = (filed >> 32) & mask
+    while slots[i] != 0:
+        i = (i + 1) & mask
+    slots[i] = filed

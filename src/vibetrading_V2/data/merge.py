@@ -9,6 +9,7 @@ that every unfinished symbol has reached are known, so each chunk merges only th
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
@@ -31,11 +32,20 @@ _NO_TIMES = np.empty(0, dtype=np.int64)
 
 def merge_parts(parts: Sequence[BarArrays]) -> Columns:
     """The parts (one per symbol, each in time order) as seven merged columns."""
+    return _merge_pieces([[bars] for bars in parts])
+
+
+def _merge_pieces(parts: Sequence[list[BarArrays]]) -> Columns:
+    """:func:`merge_parts` of parts each given as the pieces it was read in (joined only
+    where a merged column needs them joined: no copy of a symbol's rows before the merge)."""
     if len(parts) == 1:  # one symbol: already in time order, hand out the arrays as they are
-        bars = parts[0]
+        bars = _joined(parts[0])
         return [np.zeros(bars.rows, dtype=np.int64), bars.ts_ns, bars.open, bars.high,
                 bars.low, bars.close, bars.volume]
-    return _interleaved(parts) if _same_times(parts) else _sorted_by_time(parts)
+    times = [_joined_times(pieces) for pieces in parts]
+    if all(np.array_equal(ts, times[0]) for ts in times[1:]):
+        return _interleaved(parts, times[0])
+    return _sorted_by_time([_joined(pieces) for pieces in parts])
 
 
 def merged_chunks(
@@ -63,12 +73,13 @@ def merged_chunks(
         if reach is None:
             return
         counts = _chunk_counts(pending, reach, chunk_rows)
-        yield merge_parts([part.take(n) for part, n in zip(pending, counts, strict=True)])
+        yield _merge_pieces([part.take(n) for part, n in zip(pending, counts, strict=True)])
 
 
 class _Pending:
     """One symbol's rows read from its stream and not yet handed out, kept as the pieces
-    read (joined only when a chunk takes them, so reading on costs no copy)."""
+    read: a chunk takes views of them and the merge writes them straight into its columns,
+    so no symbol's rows are copied before the merge (nor kept alive by a joined copy)."""
 
     def __init__(self, pieces: Iterator[BarArrays], label: str) -> None:
         self._pieces = pieces
@@ -108,15 +119,19 @@ class _Pending:
             return self._queue[0].ts_ns[:n]
         return np.concatenate([piece.ts_ns for piece in self._queue] or [_NO_TIMES])[:n]
 
-    def take(self, n: int) -> BarArrays:
-        """The first ``n`` pending rows, no longer pending."""
-        used, held = 0, BarArrays.empty()
-        while held.rows < n:
-            held = held.followed_by(self._queue[used])
-            used += 1
-        self._queue[:used] = [held.rows_between(n)] if held.rows > n else []
+    def take(self, n: int) -> list[BarArrays]:
+        """The first ``n`` pending rows, no longer pending: views of the pieces read."""
+        taken: list[BarArrays] = []
+        rows = 0
+        while rows < n:
+            piece = self._queue.pop(0)
+            if rows + piece.rows > n:  # the rest of the piece stays pending
+                self._queue.insert(0, piece.rows_between(n - rows))
+                piece = piece.rows_between(0, n - rows)
+            taken.append(piece)
+            rows += piece.rows
         self.rows -= n
-        return held.rows_between(0, n)
+        return taken
 
     def _check_order(self, ts: npt.NDArray[np.int64]) -> None:
         steps = np.diff(ts) if self._last_ts is None else np.diff(ts, prepend=self._last_ts)
@@ -157,31 +172,50 @@ def _chunk_counts(pending: list[_Pending], reach: int, chunk_rows: int) -> list[
     return counts
 
 
-def _same_times(parts: Sequence[BarArrays]) -> bool:
-    first = parts[0].ts_ns
-    return all(np.array_equal(bars.ts_ns, first) for bars in parts[1:])
+def _joined(pieces: list[BarArrays]) -> BarArrays:
+    """The pieces as one ``BarArrays`` (the piece itself when there is one)."""
+    if len(pieces) <= 1:
+        return pieces[0] if pieces else BarArrays.empty()
+    return BarArrays(*(np.concatenate(columns) for columns in zip(*pieces, strict=True)))
 
 
-def _interleaved(parts: Sequence[BarArrays]) -> Columns:
-    """Every symbol on the same times: row ``t * k + j`` is symbol ``j``'s bar ``t``, the
-    order the stable sort gives, written symbol by symbol without a sort or a gather."""
-    k, rows = len(parts), parts[0].rows
+def _joined_times(pieces: list[BarArrays]) -> npt.NDArray[np.int64]:
+    if len(pieces) <= 1:
+        return pieces[0].ts_ns if pieces else _NO_TIMES
+    return np.concatenate([piece.ts_ns for piece in pieces])
+
+
+def _interleaved(parts: Sequence[list[BarArrays]], times: npt.NDArray[np.int64]) -> Columns:
+    """Every symbol on the same ``times``: row ``t * k + j`` is symbol ``j``'s bar ``t``,
+    the order the stable sort gives, written symbol by symbol without a sort or a gather."""
+    k, rows = len(parts), len(times)
     index = np.tile(np.arange(k, dtype=np.int64), rows)
-    ts = np.repeat(parts[0].ts_ns, k)
-    columns: Columns = [index, ts]
+    columns: Columns = [index, np.repeat(times, k)]
     # written a block of times at a time (~256 KiB of output, which stays in cache while
     # every symbol writes its stride into it), not a pass over the whole column per symbol
     block = max(64, (1 << 15) // k)
+    starts = [np.cumsum([0] + [piece.rows for piece in pieces]).tolist() for pieces in parts]
     for name in _FIELDS:
         column = np.empty(rows * k, dtype=np.float64)
         by_time = column.reshape(rows, k)
-        fields = [getattr(bars, name) for bars in parts]
+        fields = [[getattr(piece, name) for piece in pieces] for pieces in parts]
         for start in range(0, rows, block):
-            out = by_time[start : start + block]
+            stop = min(start + block, rows)
             for j, values in enumerate(fields):
-                out[:, j] = values[start : start + block]
+                _write_rows(by_time[:, j], values, starts[j], start, stop)
         columns.append(column)
     return columns
+
+
+def _write_rows(out: npt.NDArray[np.float64], pieces: list[npt.NDArray[np.float64]],
+                starts: list[int], start: int, stop: int) -> None:
+    """Rows ``start:stop`` of the pieces joined (piece ``i`` begins at row ``starts[i]``)
+    into the same rows of ``out``."""
+    i = bisect_right(starts, start) - 1
+    while start < stop:
+        end = min(stop, starts[i + 1])
+        out[start:end] = pieces[i][start - starts[i] : end - starts[i]]
+        start, i = end, i + 1
 
 
 def _sorted_by_time(parts: Sequence[BarArrays]) -> Columns:

@@ -70,13 +70,6 @@ class BarArrays(NamedTuple):
         return BarArrays(ts[start:stop], o[start:stop], h[start:stop], lo[start:stop],
                          c[start:stop], v[start:stop])
 
-    def followed_by(self, more: BarArrays) -> BarArrays:
-        """These rows and then ``more``'s, in new arrays (``more`` itself when none)."""
-        if self.rows == 0:
-            return more
-        return BarArrays(*(np.concatenate((held, new)) for held, new in
-                           zip(self, more, strict=True)))
-
     @staticmethod
     def empty() -> BarArrays:
         """No bars."""

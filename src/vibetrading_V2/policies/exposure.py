@@ -13,12 +13,13 @@ may never fill.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from vibetrading_V2.core.types import Order, OrderRequest, Side
 
 __all__ = ["NO_PENDING", "InFlightOrders", "PendingExposure", "PositionBook", "pending_exposure"]
+
+_BUY: Final = Side.BUY
 
 
 class PositionBook(Protocol):
@@ -29,15 +30,22 @@ class PositionBook(Protocol):
     def last_price(self, symbol: str) -> float | None: ...
 
 
-@dataclass(frozen=True, slots=True)
 class PendingExposure:
     """What working orders would add: signed quantity in one symbol, notional elsewhere.
 
     Why it exists: the gate's limits take the position "as if pending orders filled".
+    A plain (compiled) class, read only by convention: one is made for every order sent
+    while others work, and a frozen dataclass or a named tuple costs several times more.
     """
 
-    quantity: float = 0.0  # signed, in the symbol the new order is for
-    other_gross: float = 0.0  # the growth of |position| * price of every other symbol
+    __slots__ = ("other_gross", "quantity")
+
+    def __init__(self, quantity: float = 0.0, other_gross: float = 0.0) -> None:
+        self.quantity = quantity  # signed, in the symbol the new order is for
+        self.other_gross = other_gross  # the growth of |position| * price of every other symbol
+
+    def __repr__(self) -> str:
+        return f"PendingExposure(quantity={self.quantity!r}, other_gross={self.other_gross!r})"
 
 
 NO_PENDING = PendingExposure()
@@ -82,19 +90,12 @@ def pending_exposure(
         return NO_PENDING
     signed: dict[str, float] = {}
     prices: dict[str, float] = {}
-    remaining = [(o.request, o.request.quantity - o.filled_quantity) for o in open_orders]
-    remaining.extend((request, request.quantity) for request in in_flight)
-    for request, quantity in remaining:
-        if request.reduce_only or quantity <= 0.0:
-            continue
-        name = request.symbol
-        if name == symbol and request.strategy_id == strategy_id:
-            continue
-        step = quantity if request.side is Side.BUY else -quantity
-        signed[name] = signed.get(name, 0.0) + step
-        price = request.limit_price or request.stop_price or request.reference_price
-        if price is not None and name not in prices:
-            prices[name] = price
+    for order in open_orders:
+        request = order.request
+        _count(signed, prices, request, request.quantity - order.filled_quantity, symbol,
+               strategy_id)
+    for request in in_flight:
+        _count(signed, prices, request, request.quantity, symbol, strategy_id)
     other = 0.0
     for name, quantity in signed.items():
         if name == symbol:
@@ -103,3 +104,19 @@ def pending_exposure(
         price = book.last_price(name) or prices.get(name, 0.0)
         other += max(0.0, abs(held + quantity) - abs(held)) * price
     return PendingExposure(signed.get(symbol, 0.0), other)
+
+
+def _count(signed: dict[str, float], prices: dict[str, float], request: OrderRequest,
+           quantity: float, symbol: str, strategy_id: str) -> None:
+    """Add what ``request`` still asks for (``quantity``) to its symbol's signed total and
+    keep its symbol's first price, unless it adds no exposure or is replaced."""
+    if request.reduce_only or quantity <= 0.0:
+        return
+    name = request.symbol
+    if name == symbol and request.strategy_id == strategy_id:
+        return
+    step = quantity if request.side is _BUY else -quantity
+    signed[name] = signed.get(name, 0.0) + step
+    price = request.limit_price or request.stop_price or request.reference_price
+    if price is not None and name not in prices:
+        prices[name] = price

@@ -223,6 +223,18 @@ class Ledger:
                 value += quantity * book.mark
         return self._cash + value
 
+    def valuation(self) -> tuple[float, float]:
+        """``(equity(), gross_notional())`` from one pass over the positions (the same sums)."""
+        value = 0.0
+        gross = 0.0
+        for book in self._by_symbol:
+            quantity = book.net.quantity
+            if quantity != 0.0:
+                notional = quantity * book.mark
+                value += notional
+                gross += abs(notional)
+        return self._cash + value, gross
+
     def gross_notional(self) -> float:
         """Sum of ``|quantity| * mark`` over the net positions of every symbol."""
         gross = 0.0

@@ -294,6 +294,7 @@ class TradingEngine:
             offset += len(batch)
             if progress is not None and len(batch) > told:
                 progress(len(batch) - told)
+            del batch  # gone before the feed makes the next one: one batch in memory, not two
         symbols = list(stages.account.names)
         for slot in stages.slots:
             slot.close()

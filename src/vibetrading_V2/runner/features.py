@@ -11,9 +11,9 @@ typed ``StrategyError`` and ends the run. On a later batch (a live feed's bar) i
 returned instead: the new rows keep their raw fields and get NaN features, and the caller
 counts the error against the strategy's budget and skips those rows' ``on_bar``.
 
-A live history stays bounded: once it holds more than twice the window beside a batch's new
-rows, its oldest bars are dropped (``trimmed`` counts them), keeping the window the next
-batch's ``features()`` reads. A backtest's one batch is never trimmed.
+A live history stays bounded: before a batch, a history of more than twice the window drops
+its oldest bars but the window the batch's ``features()`` reads (``trimmed`` counts them). A
+backtest's one batch is never trimmed.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ __all__ = ["RAW_FIELDS", "FeatureBuilder"]
 RAW_FIELDS = ("open", "high", "low", "close", "volume")
 FloatArray = npt.NDArray[np.float64]
 _UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
+_RAW_NAMES = pd.Index(RAW_FIELDS)
+_CLOSE_ROW = RAW_FIELDS.index("close")
 
 
 class FeatureBuilder:
@@ -93,17 +95,12 @@ class FeatureBuilder:
         first = len(self.ts_ns) == 0
         ts_new = _frozen_view(ts_ns, np.int64)
         raw_new = {name: _frozen_view(raw[name], np.float64) for name in RAW_FIELDS}
+        if not first:
+            self._make_room()
         self._append_raw(ts_new, raw_new, first)
-        if first:
-            window_ts, window_raw = ts_new, raw_new
-        else:
-            start = max(0, len(self.ts_ns) - n_new - self._window)
-            window_ts = np.asarray(self.ts_ns[start:], dtype=np.int64)
-            window_raw = {k: np.asarray(self.columns[k][start:], dtype=np.float64)
-                          for k in RAW_FIELDS}
+        window_ts, window_raw = (ts_new, raw_new) if first else self._window_rows(n_new)
         if not compute:
             self._pad_features(n_new)
-            self._trim(n_new)
             return None
         try:
             computed = self._compute(window_ts, window_raw)
@@ -111,14 +108,11 @@ class FeatureBuilder:
             if first:  # the whole history of a backtest: the run cannot go on without it
                 raise
             self._pad_features(n_new)
-            self._trim(n_new)
             return exc
         self._store_features(computed, n_new)
         if not self._checked:
             self._check_required()
             self._checked = True
-        if not first:
-            self._trim(n_new)
         return None
 
     def _append_raw(self, ts_new: Any, raw_new: dict[str, Any], first: bool) -> None:
@@ -139,6 +133,16 @@ class FeatureBuilder:
                     column = self.columns[name] = array("d", column.tobytes())
                 column.frombytes(_bytes_of(values))
 
+    def _window_rows(self, n_new: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """The new rows and the ``window`` bars before them: their times, and their raw
+        fields as one block (a row a field), copied once from the history's columns."""
+        start = max(0, len(self.ts_ns) - n_new - self._window)
+        times = np.frombuffer(self.ts_ns, dtype=np.int64, offset=8 * start).copy()
+        block = np.empty((len(RAW_FIELDS), len(times)), dtype=np.float64)
+        for row, name in enumerate(RAW_FIELDS):
+            block[row] = np.frombuffer(self.columns[name], dtype=np.float64, offset=8 * start)
+        return times, block
+
     def _store_features(self, computed: dict[str, FloatArray], n_new: int) -> None:
         """The new rows' feature values, copied into compact arrays of doubles (8 bytes a
         value, not 32): what features() returned stays the strategy's, which could change it."""
@@ -148,16 +152,23 @@ class FeatureBuilder:
                 column = self.columns[name] = array("d", [np.nan]) * (len(self.ts_ns) - n_new)
             column.frombytes(_bytes_of(np.ascontiguousarray(values[-n_new:], dtype=np.float64)))
 
-    def _trim(self, n_new: int) -> None:
-        """Keep a live history bounded: past twice the window (plus the new rows), drop the
-        oldest bars but the window and the new rows (what the next batch's features read)."""
-        keep = self._window + n_new
-        if len(self.ts_ns) <= keep + self._window or isinstance(self.ts_ns, memoryview):
-            return  # short enough, or the first batch's view (a backtest's whole history)
-        cut = len(self.ts_ns) - keep
-        del self.ts_ns[:cut]
-        for column in self.columns.values():
-            del column[:cut]
+    def _make_room(self) -> None:
+        """Before a later batch: past twice the window, keep only the last ``window`` bars
+        (what the new rows' features and ``bar.prev`` read), so a history holds the window
+        and one batch, not two batches. The first batch's views become arrays of their tail."""
+        held = len(self.ts_ns)
+        if held <= 2 * self._window:
+            return
+        cut = held - self._window
+        if isinstance(self.ts_ns, memoryview):
+            self.ts_ns = array("q", self.ts_ns[cut:].tobytes())
+        else:
+            del self.ts_ns[:cut]
+        for name, column in self.columns.items():
+            if isinstance(column, memoryview):
+                self.columns[name] = array("d", column[cut:].tobytes())
+            else:
+                del column[:cut]
         self.trimmed += cut
 
     def _pad_features(self, n_new: int) -> None:
@@ -166,13 +177,15 @@ class FeatureBuilder:
             if name not in RAW_FIELDS:
                 column.extend(array("d", [np.nan]) * n_new)
 
-    def _compute(self, ts_ns: npt.NDArray[np.int64], raw: dict[str, FloatArray]) -> dict[
-        str, FloatArray
-    ]:
+    def _compute(self, ts_ns: npt.NDArray[np.int64],
+                 raw: dict[str, FloatArray] | FloatArray) -> dict[str, FloatArray]:
+        """The feature columns over ``raw``: the raw fields by name (a first batch's views)
+        or as one block, a row a field in ``RAW_FIELDS`` order (a later batch's window)."""
         out: dict[str, FloatArray] = {}
         if self._vol_lookback is not None:
+            close = raw["close"] if isinstance(raw, dict) else raw[_CLOSE_ROW]
             out[VOLATILITY_COLUMN] = np.asarray(
-                annualised_volatility(raw["close"], self._vol_lookback, self._periods_per_year),
+                annualised_volatility(close, self._vol_lookback, self._periods_per_year),
                 dtype=np.float64,
             )
         if not self._has_features:
@@ -184,8 +197,10 @@ class FeatureBuilder:
         )
         # the columns may be read-only views of the batch: the strategy gets a shallow copy,
         # so an in-place write in features() copies the column first (copy-on-write) and
-        # never reaches the batch, as it could not when the frame held copies
-        base = pd.DataFrame(raw, index=index, copy=False)
+        # never reaches the batch, as it could not when the frame held copies. A block
+        # makes a frame of one block (a seventh of the time of five columns by name).
+        base = (pd.DataFrame(raw, index=index, copy=False) if isinstance(raw, dict)
+                else pd.DataFrame(raw.T, index=index, columns=_RAW_NAMES, copy=False))
         frame = base.copy(deep=False)
         self._guard.active = True
         try:

@@ -125,7 +125,7 @@ class OrderPipeline:
             self._veto(ts_ns, intent.symbol, _GATE, gate,
                        tuple([BRACKET_FIXES.get(reason, "") for reason in gate]))
             return None
-        equity = self._ledger.equity()
+        equity, gross = self._ledger.valuation()
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
         last = self._last_intent.get(intent.symbol)
         self._last_intent[intent.symbol] = intent
@@ -158,7 +158,7 @@ class OrderPipeline:
             price=price,
             position_qty=net,
             equity=equity,
-            gross_notional=self._ledger.gross_notional(),
+            gross_notional=gross,
             pending_qty=pending.quantity,
             pending_gross=pending.other_gross,
         )
