@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.bar_stream import ArrayBarStream
-from vibetrading_V2.data.merge import merge_parts, merged_chunks
+from vibetrading_V2.data.merge import merge_parts, merged_chunks, merged_chunks_by_symbol
 from vibetrading_V2.data.schema import BarArrays
 
 MINUTE_NS = 60_000_000_000
@@ -87,6 +87,28 @@ def test_merged_chunks_when_concatenated_then_equal_the_one_shot_merge_and_split
         assert len(chunk[1]) > 0
         assert len(chunk[1]) <= chunk_rows or times.size == 1
         assert counts.max() <= symbols
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    minutes=st.one_of(layouts, same_times),
+    chunk_rows=st.integers(min_value=1, max_value=40),
+    sizes=st.lists(st.integers(min_value=1, max_value=7), max_size=8),
+)
+def test_merged_chunks_by_symbol_when_split_then_each_part_is_its_symbols_rows_of_the_chunk(
+    minutes: list[list[int]], chunk_rows: int, sizes: list[int]
+) -> None:
+    parts = [_bars(m, 1000.0 * (i + 1)) for i, m in enumerate(minutes)]
+    streams = [ChoppyStream(bars, sizes[i:] + sizes[:i]) for i, bars in enumerate(parts)]
+
+    for columns, own in merged_chunks_by_symbol(streams, chunk_rows,
+                                                [f"S{i}" for i in range(len(parts))]):
+        assert len(own) == len(parts)
+        for k, bars in enumerate(own):
+            mine = columns[0] == k
+            for number, values in enumerate(bars):
+                np.testing.assert_array_equal(values, columns[number + 1][mine])
+                assert values.flags.c_contiguous
 
 
 def test_merged_chunks_when_chunk_smaller_than_the_symbols_then_one_timestamp_a_chunk() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.core.ports import BarBatch, SymbolRows
 from vibetrading_V2.runner.features import RAW_FIELDS
 from vibetrading_V2.runner.histories import SymbolHistories, _turns
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
@@ -81,3 +82,31 @@ def test_extend_when_symbols_take_turns_then_views_read_as_each_symbol_alone() -
                 theirs.ts_ns, theirs.open, theirs.close, theirs.volume)
             assert np.array_equal([mine["fast"], mine["slow"]], [theirs["fast"], theirs["slow"]],
                                   equal_nan=True)
+
+
+def test_extend_when_the_batch_has_each_symbols_rows_then_same_histories_as_gathered() -> None:
+    symbols, steps = ("A", "B"), 30
+    local = np.tile(np.array([0, 1], dtype=np.int64), steps)
+    ts = np.repeat(1_000 + 60 * np.arange(steps, dtype=np.int64), 2)
+    close = 50.0 + np.cumsum(np.random.default_rng(5).normal(0.0, 1.0, len(local)))
+    gathered, given = _histories(), _histories()
+    for rows in (slice(0, 40), slice(40, None)):  # a first batch, then a later one
+        plain = _batch(symbols, local[rows], ts[rows], close[rows])
+        own = tuple(_rows_of(plain, local[rows] == k) for k in range(len(symbols)))
+        gathered.extend(plain, gathered.codes_of(plain), _never)
+        with_rows = replace(plain, by_symbol=own)
+        given.extend(with_rows, given.codes_of(with_rows), _never)
+    for symbol in symbols:
+        mine, theirs = given.cursors[symbol], gathered.cursors[symbol]
+        assert mine.history_length == theirs.history_length == steps
+        for i in range(steps):
+            mine.index = theirs.index = i
+            assert (mine.ts_ns, mine.open, mine.close) == (theirs.ts_ns, theirs.open, theirs.close)
+            assert np.array_equal([mine["fast"], mine["slow"]], [theirs["fast"], theirs["slow"]],
+                                  equal_nan=True)
+
+
+def _rows_of(batch: BarBatch, mine: Any) -> SymbolRows:
+    columns: list[Any] = [np.ascontiguousarray(np.asarray(column)[mine]) for column in (
+        batch.ts_ns, batch.open, batch.high, batch.low, batch.close, batch.volume)]
+    return SymbolRows(*columns)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from vibetrading_V2.core.order_ports import (
     AccountView,
@@ -35,7 +35,24 @@ __all__ = [
     "MetricsSink",
     "OrderGateway",
     "StateStore",
+    "SymbolRows",
 ]
+
+
+class SymbolRows(NamedTuple):
+    """One symbol's rows of a batch as contiguous columns, in time order.
+
+    Why it exists: a replay reads each symbol's bars contiguous before it merges them, and
+    the histories need them per symbol again; handing both out spares gathering every
+    symbol's rows back out of the merged columns, one strided row at a time.
+    """
+
+    ts_ns: Sequence[int]
+    open: Sequence[float]
+    high: Sequence[float]
+    low: Sequence[float]
+    close: Sequence[float]
+    volume: Sequence[float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +73,9 @@ class BarBatch:
     low: Sequence[float]
     close: Sequence[float]
     volume: Sequence[float]
+    # the same rows per symbol (``by_symbol[j]``: those of ``symbols[j]``), when the feed
+    # has them contiguous; ``None`` when it does not
+    by_symbol: tuple[SymbolRows, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.ts_ns)

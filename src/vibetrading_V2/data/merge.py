@@ -9,7 +9,6 @@ that every unfinished symbol has reached are known, so each chunk merges only th
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
@@ -20,7 +19,7 @@ from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.bar_stream import BarStream
 from vibetrading_V2.data.schema import BarArrays
 
-__all__ = ["merge_parts", "merged_chunks"]
+__all__ = ["merge_parts", "merged_chunks", "merged_chunks_by_symbol"]
 
 Columns = list[npt.NDArray[Any]]  # symbol index, time, open, high, low, close, volume
 _FIELDS = ("open", "high", "low", "close", "volume")
@@ -32,31 +31,31 @@ _NO_TIMES = np.empty(0, dtype=np.int64)
 
 def merge_parts(parts: Sequence[BarArrays]) -> Columns:
     """The parts (one per symbol, each in time order) as seven merged columns."""
-    return _merge_pieces([[bars] for bars in parts])
-
-
-def _merge_pieces(parts: Sequence[list[BarArrays]]) -> Columns:
-    """:func:`merge_parts` of parts each given as the pieces it was read in (joined only
-    where a merged column needs them joined: no copy of a symbol's rows before the merge)."""
     if len(parts) == 1:  # one symbol: already in time order, hand out the arrays as they are
-        bars = _joined(parts[0])
+        bars = parts[0]
         return [np.zeros(bars.rows, dtype=np.int64), bars.ts_ns, bars.open, bars.high,
                 bars.low, bars.close, bars.volume]
-    times = [_joined_times(pieces) for pieces in parts]
-    if all(np.array_equal(ts, times[0]) for ts in times[1:]):
-        return _interleaved(parts, times[0])
-    return _sorted_by_time([_joined(pieces) for pieces in parts])
+    return _interleaved(parts) if _same_times(parts) else _sorted_by_time(parts)
 
 
 def merged_chunks(
     streams: Sequence[BarStream], chunk_rows: int, labels: Sequence[str]
 ) -> Iterator[Columns]:
+    """The merged columns of :func:`merged_chunks_by_symbol`'s chunks."""
+    for columns, _ in merged_chunks_by_symbol(streams, chunk_rows, labels):
+        yield columns
+
+
+def merged_chunks_by_symbol(
+    streams: Sequence[BarStream], chunk_rows: int, labels: Sequence[str]
+) -> Iterator[tuple[Columns, list[BarArrays]]]:
     """The streams merged as :func:`merge_parts` merges them whole, cut into chunks of
     whole timestamps: at most ``chunk_rows`` rows (at least that many less one timestamp's
     rows, but the last), unless one timestamp alone has more.
 
-    Holds about ``2 * chunk_rows`` rows besides the chunk handed out. ``labels`` name the
-    streams in errors.
+    Each chunk comes with every stream's rows of it as contiguous arrays (those the merge
+    read them from). Holds about ``2 * chunk_rows`` rows besides the chunk handed out.
+    ``labels`` name the streams in errors.
     """
     # symbols on the same times read pieces of a chunk's share each, and a chunk takes
     # whole pieces (not joined from two) when "about chunk_rows" allows fewer than one
@@ -73,7 +72,8 @@ def merged_chunks(
         if reach is None:
             return
         counts = _chunk_counts(pending, reach, chunk_rows)
-        yield _merge_pieces([part.take(n) for part, n in zip(pending, counts, strict=True)])
+        parts = [_joined(part.take(n)) for part, n in zip(pending, counts, strict=True)]
+        yield merge_parts(parts), parts
 
 
 class _Pending:
@@ -179,43 +179,31 @@ def _joined(pieces: list[BarArrays]) -> BarArrays:
     return BarArrays(*(np.concatenate(columns) for columns in zip(*pieces, strict=True)))
 
 
-def _joined_times(pieces: list[BarArrays]) -> npt.NDArray[np.int64]:
-    if len(pieces) <= 1:
-        return pieces[0].ts_ns if pieces else _NO_TIMES
-    return np.concatenate([piece.ts_ns for piece in pieces])
+def _same_times(parts: Sequence[BarArrays]) -> bool:
+    first = parts[0].ts_ns
+    return all(np.array_equal(bars.ts_ns, first) for bars in parts[1:])
 
 
-def _interleaved(parts: Sequence[list[BarArrays]], times: npt.NDArray[np.int64]) -> Columns:
-    """Every symbol on the same ``times``: row ``t * k + j`` is symbol ``j``'s bar ``t``,
-    the order the stable sort gives, written symbol by symbol without a sort or a gather."""
-    k, rows = len(parts), len(times)
+def _interleaved(parts: Sequence[BarArrays]) -> Columns:
+    """Every symbol on the same times: row ``t * k + j`` is symbol ``j``'s bar ``t``, the
+    order the stable sort gives, written symbol by symbol without a sort or a gather."""
+    k, rows = len(parts), parts[0].rows
     index = np.tile(np.arange(k, dtype=np.int64), rows)
-    columns: Columns = [index, np.repeat(times, k)]
+    ts = np.repeat(parts[0].ts_ns, k)
+    columns: Columns = [index, ts]
     # written a block of times at a time (~256 KiB of output, which stays in cache while
     # every symbol writes its stride into it), not a pass over the whole column per symbol
     block = max(64, (1 << 15) // k)
-    starts = [np.cumsum([0] + [piece.rows for piece in pieces]).tolist() for pieces in parts]
     for name in _FIELDS:
         column = np.empty(rows * k, dtype=np.float64)
         by_time = column.reshape(rows, k)
-        fields = [[getattr(piece, name) for piece in pieces] for pieces in parts]
+        fields = [getattr(bars, name) for bars in parts]
         for start in range(0, rows, block):
-            stop = min(start + block, rows)
+            out = by_time[start : start + block]
             for j, values in enumerate(fields):
-                _write_rows(by_time[:, j], values, starts[j], start, stop)
+                out[:, j] = values[start : start + block]
         columns.append(column)
     return columns
-
-
-def _write_rows(out: npt.NDArray[np.float64], pieces: list[npt.NDArray[np.float64]],
-                starts: list[int], start: int, stop: int) -> None:
-    """Rows ``start:stop`` of the pieces joined (piece ``i`` begins at row ``starts[i]``)
-    into the same rows of ``out``."""
-    i = bisect_right(starts, start) - 1
-    while start < stop:
-        end = min(stop, starts[i + 1])
-        out[start:end] = pieces[i][start - starts[i] : end - starts[i]]
-        start, i = end, i + 1
 
 
 def _sorted_by_time(parts: Sequence[BarArrays]) -> Columns:

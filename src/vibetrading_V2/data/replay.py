@@ -16,9 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from vibetrading_V2.core.errors import ConfigError, DataValidationError
-from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.core.ports import BarBatch, SymbolRows
 from vibetrading_V2.data.bar_stream import ArrayBarStream, BarStream
-from vibetrading_V2.data.merge import merge_parts, merged_chunks
+from vibetrading_V2.data.merge import merge_parts, merged_chunks_by_symbol
 from vibetrading_V2.data.schema import BarArrays
 
 __all__ = ["BarArraySource", "ReplayFeed", "batch_from_columns"]
@@ -113,8 +113,9 @@ class ReplayFeed:
         total = self.total_bars = sum(stream.rows for stream in streams)
         step = self.chunk_rows if total > self.one_batch_rows else max(total, 1)
         labels = [f"{symbol} {self.timeframe}" for symbol in self.symbols]
-        for columns in merged_chunks(streams, step, labels):
-            yield batch_from_columns(self.symbols, *columns)
+        for columns, parts in merged_chunks_by_symbol(streams, step, labels):
+            yield batch_from_columns(self.symbols, *columns,
+                                     by_symbol=tuple(_symbol_rows(bars) for bars in parts))
 
     def _stream(self, symbol: str) -> BarStream:
         """The symbol's bars to stream: the source's own stream, else its loaded arrays."""
@@ -139,8 +140,10 @@ class ReplayFeed:
         return bars
 
 
-def batch_from_columns(symbols: tuple[str, ...], *columns: npt.NDArray[Any]) -> BarBatch:
-    """A ``BarBatch`` of numpy columns: symbol index, time, open, high, low, close, volume."""
+def batch_from_columns(symbols: tuple[str, ...], *columns: npt.NDArray[Any],
+                       by_symbol: tuple[SymbolRows, ...] | None = None) -> BarBatch:
+    """A ``BarBatch`` of numpy columns: symbol index, time, open, high, low, close, volume
+    (and, when given, each symbol's rows as contiguous columns)."""
     index, ts, o, h, lo, c, v = columns
     return BarBatch(
         symbols=symbols,
@@ -151,4 +154,10 @@ def batch_from_columns(symbols: tuple[str, ...], *columns: npt.NDArray[Any]) -> 
         low=cast(Sequence[float], lo),
         close=cast(Sequence[float], c),
         volume=cast(Sequence[float], v),
+        by_symbol=by_symbol,
     )
+
+
+def _symbol_rows(bars: BarArrays) -> SymbolRows:
+    """One symbol's arrays of a chunk as the batch's ``SymbolRows``."""
+    return SymbolRows(*(cast(Sequence[Any], column) for column in bars))

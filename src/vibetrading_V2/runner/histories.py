@@ -65,6 +65,13 @@ class SymbolHistories:
         ``features()``, so a broken strategy is neither run nor logged on every new bar.
         """
         failed: set[int] = set()
+        if batch.by_symbol is not None and len(codes) > 1:  # each symbol's rows, contiguous
+            for code, own in zip(codes, batch.by_symbol, strict=True):
+                if len(own.ts_ns):
+                    self._extend(code, np.asarray(own.ts_ns, dtype=np.int64),
+                                 {name: np.asarray(getattr(own, name), dtype=np.float64)
+                                  for name in RAW_FIELDS}, on_error, failed, compute)
+            return failed
         ts_ns = np.asarray(batch.ts_ns, dtype=np.int64)
         raw = {name: np.asarray(getattr(batch, name), dtype=np.float64) for name in RAW_FIELDS}
         if len(codes) == 1:  # one symbol (a backtest's batch): its arrays as they are
