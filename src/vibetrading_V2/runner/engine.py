@@ -138,23 +138,8 @@ class TradingEngine:
             account_id=config.account_id, risk=risk, execution=execution, store=store,
             logger=logger, alerts=alerts,
         )
-        states: list[SlotState] = []
-        for slot in slots:
-            breaker = StrategyBreaker(
-                strategy_id=slot.strategy_id, error_budget=config.error_budget, store=store,
-                logger=logger, metrics=metrics, alerts=alerts,
-            )
-            router = IntentRouter(
-                strategy=slot.strategy, strategy_id=slot.strategy_id, pipeline=slot.pipeline,
-                ledger=ledger, guard=guard, breaker=breaker,
-            )
-            histories = SymbolHistories(
-                slot.strategy, guard, required=slot.meta.required_fields,
-                window=config.feature_window, vol_lookback=config.vol_lookback,
-                periods_per_year=config.periods_per_year,
-            )
-            states.append(SlotState(strategy=slot.strategy, pipeline=slot.pipeline,
-                                    breaker=breaker, router=router, histories=histories))
+        states = [_slot_state(slot, config, store, ledger, guard, logger, metrics, alerts)
+                  for slot in slots]
         simulated = isinstance(self._clock, SimulatedClock)
         timers = _timers(config, simulated)
         stops = ProtectiveStops(risk=risk, execution=execution, ledger=ledger, store=store,
@@ -350,6 +335,28 @@ class TradingEngine:
             candles=kept.candles, fills=stages.fills, fill_rows=stages.fill_rows,
             state_transitions=list(self._risk_state.transitions),
         )
+
+
+def _slot_state(
+    slot: StrategySlot, config: EngineConfig, store: StateStore, ledger: Ledger,
+    guard: RuntimeGuard, logger: Logger, metrics: MetricsSink, alerts: AlertSink,
+) -> SlotState:
+    """A slot's run state: its breaker, its router and its symbols' histories."""
+    breaker = StrategyBreaker(
+        strategy_id=slot.strategy_id, error_budget=config.error_budget, store=store,
+        logger=logger, metrics=metrics, alerts=alerts,
+    )
+    router = IntentRouter(
+        strategy=slot.strategy, strategy_id=slot.strategy_id, pipeline=slot.pipeline,
+        ledger=ledger, guard=guard, breaker=breaker,
+    )
+    histories = SymbolHistories(
+        slot.strategy, guard, required=slot.meta.required_fields,
+        window=config.feature_window, vol_lookback=config.vol_lookback,
+        periods_per_year=config.periods_per_year,
+    )
+    return SlotState(strategy=slot.strategy, pipeline=slot.pipeline, breaker=breaker,
+                     router=router, histories=histories)
 
 
 def _check_slots(slots: Sequence[StrategySlot]) -> None:
