@@ -1,12 +1,14 @@
-"""``python -m cli.control kill|pause|resume|status --env ENV``: durable operator controls.
+"""``python -m cli.control kill|pause|resume|enable|status --env ENV``: durable controls.
 
 The controls live in the env's SQLite state store (``state.path``), so they outlive the
 process that reads them and a run that starts later sees them too. ``kill`` sets the
 kill switch (the run cancels every open order and halts), ``pause`` stops new orders,
 ``resume`` clears both. Each control is written with the wall-clock time, the OS user and
-``--reason``. ``status`` prints the current controls and the last run that opened the
-store. An env whose state is in memory or in a new store per run is refused (exit 2):
-no run would ever read a control written there. Exit codes are those of ``cli.backtest``.
+``--reason``. ``enable STRATEGY_ID`` re-enables a strategy its circuit breaker disabled
+(it stays disabled across restarts until then). ``status`` prints the current controls, the
+disabled strategies and the last run that opened the store. An env whose state is in
+memory or in a new store per run is refused (exit 2): no run would ever read a control
+written there. Exit codes are those of ``cli.backtest``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rich.console import Console
 from cli.errors import exit_code_for
 from cli.settings import AppSettings, load_settings
 from vibetrading_V2.core.errors import ConfigError, VibeTradingError
+from vibetrading_V2.runner.rebuild import DISABLED_PREFIX
 from vibetrading_V2.runner.safety import ACCOUNT_ID
 from vibetrading_V2.store.operator_controls import ControlRecord, RunRecord
 from vibetrading_V2.store.sqlite import SqliteStateStore
@@ -97,12 +100,23 @@ def _run_line(run: RunRecord | None) -> str:
             f"{_when(run.opened_wall_ns)}{adopted}")
 
 
+def _disabled(store: SqliteStateStore) -> dict[str, str]:
+    """Each disabled strategy's id and the reason its breaker gave."""
+    return {key.removeprefix(DISABLED_PREFIX): reason
+            for key, reason in store.controls().items()
+            if key.startswith(DISABLED_PREFIX) and reason}
+
+
 def _print_status(store: SqliteStateStore) -> None:
     typer.echo(f"state store: {store.path}")
     controls = store.operator_controls()
     typer.echo("controls:" if controls else "controls: none set")
     for control in controls:
         typer.echo(_control_line(control))
+    disabled = _disabled(store)
+    typer.echo("disabled strategies:" if disabled else "disabled strategies: none")
+    for strategy_id, why in sorted(disabled.items()):
+        typer.echo(f"  {strategy_id}: {why}")
     typer.echo(_run_line(store.last_run()))
 
 
@@ -146,6 +160,29 @@ def resume(env: EnvOption = "dev", reason: ReasonOption = "",
            config_dir: ConfigDirOption = None) -> None:
     """Clear the kill switch and the pause."""
     _set("resume", env, reason, config_dir)
+
+
+@app.command()
+def enable(
+    strategy_id: Annotated[str, typer.Argument(help="a strategy id `status` lists as disabled")],
+    env: EnvOption = "dev", reason: ReasonOption = "", config_dir: ConfigDirOption = None,
+) -> None:
+    """Re-enable a strategy its circuit breaker disabled: the next run starts it again."""
+    def act(store: SqliteStateStore) -> None:
+        disabled = _disabled(store)
+        if strategy_id not in disabled:
+            listed = ", ".join(sorted(disabled)) or "none"
+            raise ConfigError(
+                f"strategy {strategy_id!r} is not disabled in {store.path}",
+                field="strategy_id", hint=f"disabled strategies: {listed} (see `status`)",
+            )
+        store.set_control(DISABLED_PREFIX + strategy_id, "")
+        typer.echo(f"enabled {strategy_id} (disabled because: {disabled[strategy_id]}) by "
+                   f"{operator_name()} at {_when(time.time_ns())}: "
+                   f"{reason or '(no reason given)'}")
+        _print_status(store)
+
+    _command(env, config_dir, act)
 
 
 @app.command()

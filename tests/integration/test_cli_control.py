@@ -119,3 +119,31 @@ def test_control_when_run_as_a_module_then_the_exit_code_reaches_the_shell() -> 
     )
     assert done.returncode == 2
     assert "state.path" in done.stderr
+
+
+def test_control_enable_when_a_breaker_disabled_the_strategy_then_the_control_is_cleared(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = _with_store(monkeypatch, tmp_path)
+    with SqliteStateStore(path) as store:
+        store.set_control("strategy_disabled:sma@1.0.0", "12 errors in on_bar")
+    listed = _control("status", "--env", "paper")
+    assert "sma@1.0.0: 12 errors in on_bar" in listed.stdout
+    result = _control("enable", "sma@1.0.0", "--env", "paper", "--reason", "bug fixed")
+    assert result.exit_code == 0, result.output
+    assert "enabled sma@1.0.0" in result.stdout and "bug fixed" in result.stdout
+    with SqliteStateStore(path) as store:
+        assert store.controls().get("strategy_disabled:sma@1.0.0") == ""
+
+
+def test_control_enable_when_the_strategy_is_not_disabled_then_config_error_listing_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = _with_store(monkeypatch, tmp_path)
+    with SqliteStateStore(path) as store:
+        store.set_control("strategy_disabled:other@1.0.0", "budget spent")
+    result = _control("enable", "sma@1.0.0", "--env", "paper")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "ConfigError" in said and "'sma@1.0.0' is not disabled" in said
+    assert "other@1.0.0" in said
