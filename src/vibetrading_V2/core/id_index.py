@@ -57,19 +57,8 @@ class IdIndex:
         small = self._small
         if small is not None:
             return small.get(key, -1)
-        slots = self._slots
-        mask = self._mask
-        bits: i64 = hash(key) & _HASH_BITS
-        i: i64 = bits & mask
-        while True:
-            filed: i64 = slots[i]
-            if filed == 0:
-                return -1
-            if filed >> 32 == bits:
-                position: i64 = (filed & _PLACE_BITS) - 1
-                if self.key_at(position) == key:
-                    return position
-            i = (i + 1) & mask
+        filed: i64 = self._slots[self._slot_of(key, hash(key) & _HASH_BITS)]
+        return -1 if filed == 0 else (filed & _PLACE_BITS) - 1
 
     def add(self, key: str, position: int) -> int:
         """File ``key`` at ``position`` (the number of ids filed) unless it is filed; -1 if
@@ -82,20 +71,27 @@ class IdIndex:
             self._leave_small(len(small))  # the owner holds every id filed so far, not key
         if 2 * (self._count + 1) > self._mask + 1:
             self._grow()
+        bits: i64 = hash(key) & _HASH_BITS
+        i = self._slot_of(key, bits)
+        filed: i64 = self._slots[i]
+        if filed != 0:
+            return (filed & _PLACE_BITS) - 1
+        self._slots[i] = bits << 32 | (position + 1)
+        self._count += 1
+        return -1
+
+    def _slot_of(self, key: str, bits: i64) -> i64:
+        """The slot filing ``key`` (whose hash bits are ``bits``), or the empty slot that
+        ends its probe: a probe reads the owner's id only where the bits match."""
         slots = self._slots
         mask = self._mask
-        bits: i64 = hash(key) & _HASH_BITS
         i: i64 = bits & mask
         while True:
             filed: i64 = slots[i]
             if filed == 0:
-                slots[i] = bits << 32 | (position + 1)
-                self._count += 1
-                return -1
-            if filed >> 32 == bits:
-                known: i64 = (filed & _PLACE_BITS) - 1
-                if self.key_at(known) == key:
-                    return known
+                return i
+            if filed >> 32 == bits and self.key_at((filed & _PLACE_BITS) - 1) == key:
+                return i
             i = (i + 1) & mask
 
     def forget(self, position: int) -> None:
