@@ -214,17 +214,11 @@ class Ledger:
 
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
-        # in symbol order; a flat symbol would add a zero (marks are finite), so it is
-        # skipped: the same sum to the bit
-        value = 0.0
-        for book in self._by_symbol:
-            quantity = book.net.quantity
-            if quantity != 0.0:
-                value += quantity * book.mark
-        return self._cash + value
+        return self.valuation()[0]
 
     def valuation(self) -> tuple[float, float]:
-        """``(equity(), gross_notional())`` from one pass over the positions (the same sums)."""
+        """``(equity(), gross_notional())`` from one pass over the positions: in symbol
+        order, a flat symbol skipped (it would add a zero, its mark being finite)."""
         value = 0.0
         gross = 0.0
         for book in self._by_symbol:
@@ -237,12 +231,7 @@ class Ledger:
 
     def gross_notional(self) -> float:
         """Sum of ``|quantity| * mark`` over the net positions of every symbol."""
-        gross = 0.0
-        for book in self._by_symbol:
-            quantity = book.net.quantity
-            if quantity != 0.0:
-                gross += abs(quantity * book.mark)
-        return gross
+        return self.valuation()[1]
 
     def realized_pnl(self) -> float:
         """Gross realised PnL, summed over every strategy's books."""

@@ -78,10 +78,11 @@ class ProtectiveStops:
             return False
         close = self._close_request(request, held, now)
         price = self._ledger.last_price(symbol) or request.stop_price or 0.0
+        equity, gross = self._ledger.valuation()
         decision = self._risk.check_order(
             symbol=symbol, side=close.side, quantity=close.quantity, price=price,
-            position_qty=self._ledger.net_quantity(symbol), equity=self._ledger.equity(),
-            gross_notional=self._ledger.gross_notional(),
+            position_qty=self._ledger.net_quantity(symbol), equity=equity,
+            gross_notional=gross,
         )
         if not decision.approved:
             self._alert(now, f"{detail}: the close was refused by the risk gate "
