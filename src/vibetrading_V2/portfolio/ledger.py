@@ -317,6 +317,11 @@ class Ledger:
             if book.position.quantity != 0.0
         ]
 
+    def entry_order_id(self, strategy_id: str, symbol: str) -> str:
+        """The client id of the order that opened the strategy's open position ("": none)."""
+        book = self._book(strategy_id, symbol)
+        return "" if book is None or book.position.quantity == 0.0 else book.tracker.entry_order_id
+
     def _book(self, strategy_id: str, symbol: str) -> _StrategyBook | None:
         account = self._strategies.get(strategy_id)
         return None if account is None else account.books.get(symbol)

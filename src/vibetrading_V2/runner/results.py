@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -21,7 +22,13 @@ from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.diagnostics import diagnostics_summary
 from vibetrading_V2.runner.engine import EngineRun
-from vibetrading_V2.runner.record_tables import RecordTable, order_table, times, trade_table
+from vibetrading_V2.runner.record_tables import (
+    RecordTable,
+    order_table,
+    signal_times,
+    times,
+    trade_table,
+)
 from vibetrading_V2.runner.run_orders import run_orders
 
 __all__ = ["BacktestResults", "build_results"]
@@ -67,7 +74,12 @@ class BacktestResults:
 
     def trade_table(self) -> RecordTable:
         """``trades``' rows made a slice at a time from the run's records (for writers)."""
-        return trade_table(self._trades, self._open)
+        return trade_table(self._trades, self._open, self._signal_ns)
+
+    @cached_property
+    def _signal_ns(self) -> dict[str, int]:
+        """The bar time each trade's entry and exit orders were created at, by client id."""
+        return signal_times(self._orders, [*self._trades, *self._open])
 
     def order_table(self) -> RecordTable:
         """``orders``' rows made a slice at a time from the run's records (for writers)."""
@@ -119,7 +131,10 @@ def build_results(
                          f"not {initial_cash!r}: give the ledger's initial cash")
     trades = ledger.trades()
     closes = timeline.last_closes()
-    held = open_positions(ledger.open_books(), closes)
+    held = [
+        replace(p, entry_order_id=ledger.entry_order_id(p.strategy_id, p.symbol))
+        for p in open_positions(ledger.open_books(), closes)
+    ]
     summary: dict[str, object] = dict(
         performance_summary(
             per_ts.ts_ns, per_ts.equity, trades, initial_cash=initial_cash,
