@@ -15,7 +15,8 @@ Two views of the same fills are kept:
 When two strategies hold opposite positions in one symbol, the venue-style symbol view
 nets them (and may realise PnL the strategy view still holds as unrealised); the total
 PnL is the same in both views. ``realized_pnl() + unrealized_pnl() - fees()`` always equals
-``equity() - initial_cash``. Realised PnL is gross; fees are reported apart.
+``equity() - initial_cash - deposits()``. Realised PnL is gross; fees are reported apart.
+A deposit (a paper account's top-up) moves cash and no PnL.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class Ledger:
             raise ValueError(f"initial_cash must be a finite number, got {initial_cash!r}")
         self._initial_cash = float(initial_cash)
         self._cash = float(initial_cash)
+        self._deposits = 0.0
         self._fees = 0.0
         self._seen: set[str] = set()
         self._marks: dict[str, float] = {}
@@ -211,6 +213,17 @@ class Ledger:
 
     def cash(self) -> float:
         return self._cash
+
+    def deposit(self, amount: float) -> None:
+        """Cash paid into the account (a paper top-up): cash, not profit."""
+        if not (is_finite(amount) and amount > 0.0):
+            raise ValueError(f"a deposit must be a positive finite amount, got {amount!r}")
+        self._cash += amount
+        self._deposits += amount
+
+    def deposits(self) -> float:
+        """The cash paid in since ``initial_cash`` (never PnL)."""
+        return self._deposits
 
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
