@@ -15,12 +15,22 @@ Breaches are tested as equity levels, exactly as the band uses them:
 ``check_nav`` of each trading day (``trading_day.TradingDay``: UTC midnight by default, or
 the configured boundary in the configured time zone).
 
+Deposits (a paper top-up; negative: a withdrawal) are cash, not trading: ``book_deposit(D)``
+shifts every reference level by ``D`` at once (the peak, the day's start, and the breach
+levels made from them), so the loss measured against them stays the trading loss. A limit
+stays a fraction of the reference as it was taken (the trading peak, the day's opening
+equity), not of the deposit: ``level = shifted - limit * (shifted - deposits since taken)``.
+A reference re-taken from the account's equity (a new day's start; the next peak after a
+kill-switch reset) holds the cash then in the account, deposits included. A deposit changes
+no state by itself: a halt stays latched until ``reset_kill_switch``, a daily-loss breach
+holds to the day's end, a drawdown ``REDUCING`` lasts until trading wins the loss back.
+
 The NAV band: ``nav_band`` is ``(low, high, next_day_ns)`` such that ``check_nav(ts, e)``
 with ``low <= e <= high`` and ``ts < next_day_ns`` would change nothing (state, peak, day,
 latches), so a per-bar loop may skip the call. Re-read it after ``check_nav``,
-``activate_kill_switch``, ``reset_kill_switch`` and ``restore``. ``revision`` grows with
-every change a restart must not lose (a higher peak, a new day, a latch, a state), so the
-runner saves the snapshot exactly when it moved.
+``activate_kill_switch``, ``reset_kill_switch``, ``book_deposit`` and ``restore``.
+``revision`` grows with every change a restart must not lose (a higher peak, a new day, a
+latch, a state, a deposit), so the runner saves the snapshot exactly when it moved.
 """
 
 from __future__ import annotations
@@ -53,11 +63,15 @@ def _factor(limit: float | None) -> float | None:
     return None if limit is None else 1.0 - limit
 
 
-def _level(base: float, factor: float | None) -> float:
-    """Equity at or below which a limit is breached; ``-inf`` when off or nothing seen."""
+def _level(base: float, factor: float | None, deposits: float) -> float:
+    """Equity at or below which a limit is breached; ``-inf`` when off or nothing seen.
+
+    ``base`` is the reference shifted by the ``deposits`` booked since it was taken; the
+    limit is a fraction of the reference without them (``deposits == 0``: ``base * factor``).
+    """
     if factor is None or base == -_INF:
         return -_INF
-    return base * factor
+    return (base - deposits) * factor + deposits
 
 
 class NavGuard:
@@ -81,6 +95,9 @@ class NavGuard:
     _day_level: float
     _band_low: float
     _band_high: float
+    _deposits: float  # every deposit booked, net of withdrawals
+    _peak_deposits: float  # of them, those since the peak's frame began (re-based at reset)
+    _day_deposits: float  # of them, those since the day's start
     revision: int
 
     def __init__(self, policy: RiskPolicy, safety: SafetyPolicy | None = None) -> None:
@@ -92,7 +109,7 @@ class NavGuard:
         self._dd_factor = _factor(policy.max_drawdown)
         self._day_factor = _factor(policy.daily_loss_limit)
         self._transitions: list[StateTransition] = []
-        self._set(_ACTIVE, peak=-_INF, day_start=-_INF, day=None, daily_breached=False)
+        self.restore_snapshot(RiskSnapshot(_ACTIVE, -_INF, -_INF, None, False))
 
     # -- state -------------------------------------------------------------------------
 
@@ -114,6 +131,11 @@ class NavGuard:
         return self._day_start
 
     @property
+    def deposits(self) -> float:
+        """Every deposit booked (``book_deposit``), net of withdrawals."""
+        return self._deposits
+
+    @property
     def nav_band(self) -> tuple[float, float, int]:
         """``(low, high, next_day_ns)``: inside it ``check_nav`` would change nothing."""
         return self._band_low, self._band_high, self._next_day_ns
@@ -125,7 +147,9 @@ class NavGuard:
 
     def snapshot(self) -> RiskSnapshot:
         return RiskSnapshot(
-            self._state, self._peak, self._day_start, self._day, self._daily_breached
+            self._state, self._peak, self._day_start, self._day, self._daily_breached,
+            deposits=self._deposits, peak_deposits=self._peak_deposits,
+            day_deposits=self._day_deposits,
         )
 
     def restore(
@@ -137,16 +161,45 @@ class NavGuard:
         *,
         daily_breached: bool = False,
     ) -> None:
+        """Take back a snapshot's fields (one without deposits); see :meth:`restore_snapshot`."""
+        self.restore_snapshot(RiskSnapshot(state, peak, day_start_equity, day, daily_breached))
+
+    def restore_snapshot(self, snapshot: RiskSnapshot) -> None:
         """Take back a :meth:`snapshot` after a restart; ``HALTED`` re-latches the kill switch.
 
         Records no transition (the runner persisted them when they happened). The next
-        ``check_nav`` re-evaluates the state against the then current equity.
+        ``check_nav`` re-evaluates the state against the then current equity. The levels come
+        back shifted by the deposits the snapshot booked: none is applied again.
         """
-        snapshot = RiskSnapshot(state, peak, day_start_equity, day, daily_breached)
         snapshot.check()
-        self._set(
-            state, peak=peak, day_start=day_start_equity, day=day, daily_breached=daily_breached
-        )
+        self._deposits = snapshot.deposits
+        self._peak_deposits = snapshot.peak_deposits
+        self._day_deposits = snapshot.day_deposits
+        self._set(snapshot.state, peak=snapshot.peak, day_start=snapshot.day_start_equity,
+                  day=snapshot.day, daily_breached=snapshot.daily_breached)
+
+    def book_deposit(self, amount: float) -> None:
+        """Cash paid in (``amount > 0``; a withdrawal: ``< 0``): shift every reference by it.
+
+        The equity moves by ``amount`` and so does every level it is compared with, so the
+        state does not change and no transition is recorded; ``revision`` grows (the shifted
+        levels must reach the store). A reference not taken yet (``-inf``) stays so: the
+        equity it will be taken from holds the cash already.
+        """
+        if amount - amount != 0.0:
+            raise ValueError(f"a deposit must be a finite amount, got {amount!r}")
+        if amount == 0.0:
+            return
+        self._deposits += amount
+        if self._peak != -_INF:
+            self._peak += amount
+            self._peak_deposits += amount
+        if self._day_start != -_INF:
+            self._day_start += amount
+            self._day_deposits += amount
+        self._update_levels()
+        self.revision += 1
+        self._update_band()
 
     # -- operator controls -----------------------------------------------------------------
 
@@ -168,6 +221,7 @@ class NavGuard:
         if self._kill_latched:
             self._kill_latched = False
             self._peak = -_INF
+            self._peak_deposits = 0.0  # the next peak is taken from the equity, cash and all
             self._kill_level = self._dd_level = -_INF
             target = _REDUCING if self._daily_breached else _ACTIVE
             self._move(ts_ns, target, RiskReason.KILL_SWITCH_RESET, f"reset by {actor}")
@@ -186,8 +240,8 @@ class NavGuard:
             changed = True
         if equity > self._peak:
             self._peak = equity
-            self._kill_level = _level(equity, self._kill_factor)
-            self._dd_level = _level(equity, self._dd_factor)
+            self._kill_level = _level(equity, self._kill_factor, self._peak_deposits)
+            self._dd_level = _level(equity, self._dd_factor, self._peak_deposits)
             changed = True
         if not self._daily_breached and equity <= self._day_level:
             self._daily_breached = True
@@ -224,7 +278,8 @@ class NavGuard:
         self._day = day
         self._next_day_ns = self._days.start_ns(day + 1)
         self._day_start = equity
-        self._day_level = _level(equity, self._day_factor)
+        self._day_deposits = 0.0
+        self._day_level = _level(equity, self._day_factor, 0.0)
         self._daily_breached = False
 
     def _nav_reason(self, target: TradingState) -> RiskReason:
@@ -239,13 +294,14 @@ class NavGuard:
         policy = self.policy
         if reason is RiskReason.DAILY_LOSS:
             return breach_text("loss", "the day's start", self._day_start, equity,
-                              "daily_loss_limit", policy.daily_loss_limit)
+                               "daily_loss_limit", policy.daily_loss_limit,
+                               deposits=self._day_deposits)
         if reason is RiskReason.KILL_SWITCH:
             return breach_text("drawdown", "the peak", self._peak, equity, "kill_switch_dd",
-                              policy.kill_switch_dd)
+                               policy.kill_switch_dd, deposits=self._peak_deposits)
         if reason is RiskReason.MAX_DRAWDOWN:
             return breach_text("drawdown", "the peak", self._peak, equity, "max_drawdown",
-                              policy.max_drawdown)
+                               policy.max_drawdown, deposits=self._peak_deposits)
         return f"equity {equity:,.2f}: no loss limit breached"
 
     # -- internals ---------------------------------------------------------------------------
@@ -262,14 +318,17 @@ class NavGuard:
         self._state = state
         self._kill_latched = state is _HALTED
         self._peak = peak
-        self._kill_level = _level(peak, self._kill_factor)
-        self._dd_level = _level(peak, self._dd_factor)
         self._day = day
         self._next_day_ns = _NEVER if day is None else self._days.start_ns(day + 1)
         self._day_start = day_start
-        self._day_level = _level(day_start, self._day_factor)
+        self._update_levels()
         self._daily_breached = daily_breached
         self._band_low, self._band_high = _INF, -_INF  # empty: the next NAV is checked
+
+    def _update_levels(self) -> None:
+        self._kill_level = _level(self._peak, self._kill_factor, self._peak_deposits)
+        self._dd_level = _level(self._peak, self._dd_factor, self._peak_deposits)
+        self._day_level = _level(self._day_start, self._day_factor, self._day_deposits)
 
     def _move(self, ts_ns: int, target: TradingState, reason: RiskReason, detail: str) -> None:
         self.revision += 1

@@ -93,7 +93,10 @@ class RiskSnapshot:
 
     ``peak`` and ``day_start_equity`` are ``-inf`` and ``day`` is ``None`` before the first
     NAV was seen. ``HALTED`` implies the kill switch is latched. ``daily_breached`` keeps
-    the daily-loss latch for the rest of ``day`` even if equity recovered.
+    the daily-loss latch for the rest of ``day`` even if equity recovered. ``peak`` and
+    ``day_start_equity`` are shifted by the deposits booked since they were taken
+    (``peak_deposits``, ``day_deposits``); ``deposits`` counts every deposit booked, so a
+    restart books only those recorded after it (``RiskStateKeeper``).
     """
 
     state: Final[TradingState]
@@ -101,6 +104,9 @@ class RiskSnapshot:
     day_start_equity: Final[float]
     day: Final[int | None]
     daily_breached: Final[bool]
+    deposits: Final[float]
+    peak_deposits: Final[float]
+    day_deposits: Final[float]
 
     def __init__(
         self,
@@ -109,12 +115,23 @@ class RiskSnapshot:
         day_start_equity: float,
         day: int | None,
         daily_breached: bool = False,
+        *,
+        deposits: float = 0.0,
+        peak_deposits: float = 0.0,
+        day_deposits: float = 0.0,
     ) -> None:
         self.state = state
         self.peak = peak
         self.day_start_equity = day_start_equity
         self.day = day
         self.daily_breached = daily_breached
+        self.deposits = deposits
+        self.peak_deposits = peak_deposits
+        self.day_deposits = day_deposits
+
+    @property
+    def _cash_flows(self) -> tuple[float, float, float]:
+        return self.deposits, self.peak_deposits, self.day_deposits
 
     def check(self) -> None:
         """Raise ``StateStoreError`` unless this is a state the engine can resume from."""
@@ -124,6 +141,7 @@ class RiskSnapshot:
             and _resumable(self.day_start_equity)
             and _is_day(self.day)
             and isinstance(self.daily_breached, bool)
+            and all(_is_amount(amount) for amount in self._cash_flows)
         )
         if not ok:
             raise StateStoreError(
@@ -133,20 +151,24 @@ class RiskSnapshot:
             )
 
     def to_json(self) -> str:
-        """A stable one-line JSON text (non-finite numbers as ``null``) for the StateStore."""
-        return json.dumps(
-            {
-                "state": self.state.value,
-                "peak": self.peak if is_finite(self.peak) else None,
-                "day_start_equity": (
-                    self.day_start_equity if is_finite(self.day_start_equity) else None
-                ),
-                "day": self.day,
-                "daily_breached": self.daily_breached,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        """A stable one-line JSON text (non-finite numbers as ``null``) for the StateStore.
+
+        The deposit fields are written only once a deposit was booked: the text of an
+        account that never had one is the same as before deposits existed.
+        """
+        fields: dict[str, object] = {
+            "state": self.state.value,
+            "peak": self.peak if is_finite(self.peak) else None,
+            "day_start_equity": (
+                self.day_start_equity if is_finite(self.day_start_equity) else None
+            ),
+            "day": self.day,
+            "daily_breached": self.daily_breached,
+        }
+        if any(self._cash_flows):
+            fields.update(deposits=self.deposits, peak_deposits=self.peak_deposits,
+                          day_deposits=self.day_deposits)
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> RiskSnapshot:
@@ -165,6 +187,9 @@ class RiskSnapshot:
                 day_start_equity=_stored_number(raw["day_start_equity"]),
                 day=day,
                 daily_breached=breached,
+                deposits=_stored_amount(raw, "deposits"),
+                peak_deposits=_stored_amount(raw, "peak_deposits"),
+                day_deposits=_stored_amount(raw, "day_deposits"),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise StateStoreError(
@@ -173,6 +198,20 @@ class RiskSnapshot:
                 hint="restore the state store from backup, or clear the risk_state control "
                 "deliberately (the gate then starts ACTIVE with a fresh peak)",
             ) from None
+
+
+def _stored_amount(raw: dict[str, object], key: str) -> float:
+    """A deposit field: absent (a snapshot from before deposits) is 0."""
+    value = raw.get(key, 0.0)
+    if not _is_amount(value):
+        raise ValueError(f"{key} must be a finite number, got {value!r}")
+    assert isinstance(value, (int, float))
+    return float(value)
+
+
+def _is_amount(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 def _stored_number(value: object) -> float:
@@ -198,9 +237,16 @@ def _resumable(value: object) -> bool:
 
 
 def breach_text(
-    what: str, since: str, base: float, equity: float, limit_name: str, limit: float | None
+    what: str, since: str, base: float, equity: float, limit_name: str, limit: float | None,
+    *, deposits: float = 0.0,
 ) -> str:
-    """E.g. ``drawdown 25.3 % from the peak 1,000.00 (equity 747.00) >= max_drawdown 25 %``."""
-    loss = (1.0 - equity / base) * 100.0 if base > 0.0 else math.nan
-    return (f"{what} {loss:.1f} % from {since} {base:,.2f} (equity {equity:,.2f}) "
+    """E.g. ``drawdown 25.3 % from the peak 1,000.00 (equity 747.00) >= max_drawdown 25 %``.
+
+    ``base`` is shifted by ``deposits`` (booked since it was taken): the loss is a fraction
+    of the reference without them, and the text says how much of ``base`` is deposits.
+    """
+    reference = base - deposits
+    loss = (1.0 - (equity - deposits) / reference) * 100.0 if reference > 0.0 else math.nan
+    cash = f", {deposits:,.2f} of it deposits" if deposits else ""
+    return (f"{what} {loss:.1f} % from {since} {base:,.2f} (equity {equity:,.2f}{cash}) "
             f">= {limit_name} {(limit or 0.0) * 100.0:g} %")

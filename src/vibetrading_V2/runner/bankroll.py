@@ -6,8 +6,9 @@ runs; a backtest's fast driver never tops up), equity at or below ``TopUpRule.fl
 the ``Bankroll`` pay ``TopUpRule.amount`` in: the epoch is recorded in the store first
 (record, then act), then the cash goes into the simulated venue and the ledger, the one
 owner of the account's book. A deposit is cash, not profit: the results take it out of
-returns and PnL (``portfolio.deposits``). A restarted session books its recorded deposits
-again (``restore``) and numbers its next epoch after them.
+returns and PnL (``portfolio.deposits``), and the risk gate's levels shift by it
+(``DepositListener``: the gate's drawdown and daily loss stay the trading loss). A restarted
+session books its recorded deposits again (``restore``) and numbers its next epoch after them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from vibetrading_V2.core.errors import ConfigError
 from vibetrading_V2.core.ports import AlertSink, Clock, Logger
 from vibetrading_V2.portfolio.ledger import Ledger
 
-__all__ = ["Bankroll", "EpochStore", "FundedVenue", "TopUpRule"]
+__all__ = ["Bankroll", "DepositListener", "EpochStore", "FundedVenue", "TopUpRule"]
 
 
 @runtime_checkable
@@ -38,6 +39,15 @@ class FundedVenue(Protocol):
     """Why: a simulated venue whose cash a top-up raises (``Simulator.deposit``)."""
 
     def deposit(self, amount: float) -> None: ...
+
+
+@runtime_checkable
+class DepositListener(Protocol):
+    """Why: the risk gate's levels move with the cash paid in (``RiskStateKeeper``)."""
+
+    def book_deposit(self, ts_ns: int, amount: float) -> None: ...
+
+    def deposits_recorded(self, total: float) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,14 @@ class Bankroll:
         self._alerts = alerts
         self._run_id = run_id
         self.epochs: list[EpochRecord] = []
+        self._listener: DepositListener | None = None
+        self._restored: float | None = None  # the recorded deposits ``restore`` booked
+
+    def listen(self, listener: DepositListener) -> None:
+        """Tell ``listener`` of every deposit: the recorded ones and each top-up."""
+        self._listener = listener
+        if self._restored is not None:
+            listener.deposits_recorded(self._restored)
 
     @property
     def floor(self) -> float:
@@ -93,7 +111,9 @@ class Bankroll:
         if self._store is None or self.epochs:
             return 0.0
         self.epochs = list(self._store.epochs())
-        total = math.fsum(epoch.deposit for epoch in self.epochs)
+        total = self._restored = math.fsum(epoch.deposit for epoch in self.epochs)
+        if self._listener is not None:
+            self._listener.deposits_recorded(total)
         if total > 0.0:
             self._pay(total)
             self._logger.info("paper_epochs_restored", epochs=len(self.epochs),
@@ -110,6 +130,8 @@ class Bankroll:
             self._store.record_epoch(epoch)
         self._pay(amount)
         self.epochs.append(epoch)
+        if self._listener is not None:
+            self._listener.book_deposit(ts_ns, amount)
         fields = {"epoch": epoch.epoch, "ts_ns": ts_ns, "equity_before": equity,
                   "deposit": amount}
         self._logger.warning("paper_top_up", **fields)

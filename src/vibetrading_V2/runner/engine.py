@@ -168,6 +168,7 @@ class TradingEngine:
         (the event step only: a backtest's fast driver never does)."""
         self._bankroll = self._step.bankroll = bankroll
         self._step.floor = bankroll.floor
+        bankroll.listen(self._risk_state)  # a deposit shifts the risk gate's levels
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:

@@ -82,7 +82,8 @@ class EventStep:
             self.bankroll.top_up(ts, equity)
             account.refresh([])  # the cash moved, no quantity did
             equity = account.cash + account.market_value
-        if not stages.band_low <= equity <= stages.band_high or ts >= stages.next_day:
+            stages.check_nav(ts, equity, cursor)  # the deposit moved the gate's levels
+        elif not stages.band_low <= equity <= stages.band_high or ts >= stages.next_day:
             stages.check_nav(ts, equity, cursor)
         for slot in slots:
             if slot.disabled or code in slot.skipped:

@@ -22,6 +22,7 @@ ACCOUNT_ID: Final = "account"  # the one account of a run, until settings name a
 _HALTED: Final = TradingState.HALTED
 _LOGGED_FIRST: Final = 3  # errors logged one by one before the budget is spent
 _PACKAGE: Final = "vibetrading_V2"  # frames of the engine, not of the strategy
+_CENT_FRACTION: Final = 1e-9  # below this share of the deposits: summation noise, not cash
 
 
 class StrategyBreaker:
@@ -128,18 +129,55 @@ class RiskStateKeeper:
         # (ts_ns, from_state, to_state, reason code, detail) of each change, in order
         self.transitions: list[tuple[int, str, str, str, str]] = []
         self._saved = risk.revision  # the gate's revision last written to the store
+        self._recorded: float | None = None  # the deposits in the store, once known
+        self._restored = False  # ``restore`` ran: the gate holds the stored levels
 
     def restore(self) -> None:
-        """Take back the risk gate's state recorded by an earlier run, if any."""
+        """Take back the risk gate's state recorded by an earlier run, if any, then book the
+        deposits recorded after it was saved (``deposits_recorded``), none twice."""
+        self._restored = True
         stored = self._store.get_control(self._key)
-        if stored is None:
+        if stored is not None:
+            snapshot = RiskSnapshot.from_json(stored)
+            self._risk.restore_snapshot(snapshot)
+            self._saved = self._risk.revision
+            self._logger.info("risk_state_restored", account=self._account_id,
+                              state=str(snapshot.state))
+        self._book_unbooked_deposits()
+
+    def deposits_recorded(self, total: float) -> None:
+        """A restarted session's deposits recorded in the store (``Bankroll.restore``): the
+        gate's levels must count them all, and count each once (checked by ``restore``, or
+        now if the gate's state was restored already)."""
+        self._recorded = total
+        if self._restored:
+            self._book_unbooked_deposits()
+
+    def book_deposit(self, ts_ns: int, amount: float) -> None:
+        """Cash paid into the account now (a top-up): shift the gate's levels by it and save
+        them at once, so the store never holds equity with a deposit and levels without."""
+        self._risk.book_deposit(amount)
+        if self._recorded is not None:
+            self._recorded += amount
+        self._save()
+        self._logger.info("risk_levels_shifted", account=self._account_id, ts_ns=ts_ns,
+                          deposit=amount, deposits=self._risk.deposits)
+
+    def _book_unbooked_deposits(self) -> None:
+        """Shift the levels by the recorded deposits the gate has not booked (a session killed
+        between recording a top-up and saving the shifted levels)."""
+        if self._recorded is None:
             return
-        snapshot = RiskSnapshot.from_json(stored)
-        self._risk.restore(snapshot.state, snapshot.peak, snapshot.day_start_equity,
-                           snapshot.day, daily_breached=snapshot.daily_breached)
+        missing = self._recorded - self._risk.deposits
+        if abs(missing) > _CENT_FRACTION * max(1.0, abs(self._recorded)):
+            self._risk.book_deposit(missing)
+            self._save()
+            self._logger.warning("risk_deposits_booked_on_restore", account=self._account_id,
+                                 deposits=missing)
+
+    def _save(self) -> None:
         self._saved = self._risk.revision
-        self._logger.info("risk_state_restored", account=self._account_id,
-                          state=str(snapshot.state))
+        self._store.set_control(self._key, self._risk.snapshot().to_json())
 
     def after_nav(self, state: TradingState) -> None:
         """After ``check_nav``: save what moved, record, alert and log its transitions;
@@ -151,8 +189,7 @@ class RiskStateKeeper:
         risk = self._risk
         transitions = risk.drain_transitions()
         if risk.revision != self._saved:
-            self._saved = risk.revision
-            self._store.set_control(self._key, risk.snapshot().to_json())
+            self._save()
         for t in transitions:
             self.transitions.append(
                 (t.ts_ns, str(t.from_state), str(t.to_state), str(t.reason), t.detail)
