@@ -162,7 +162,18 @@ def _v3_to_v4(conn: sqlite3.Connection, identity: Identity) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
+def _v4_to_v5(conn: sqlite3.Connection, identity: Identity) -> None:
+    """The client id map (``client_ids``). The orders of a version-4 store keep their ids
+    (``<strategy>-<symbol>-<time>-<rank>``, with ``@`` and ``.``): no new id can equal
+    one, as new ids have neither."""
+    for statement in SCHEMA_STATEMENTS:
+        if "client_ids" in statement:
+            conn.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                         .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+
+
 _STEPS: dict[int, Callable[[sqlite3.Connection, Identity], None]] = {
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }

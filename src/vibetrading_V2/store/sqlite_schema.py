@@ -1,4 +1,4 @@
-"""The SQLite state store's schema (version 4) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 5) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
 in one place. A change to any table means a new ``SCHEMA_VERSION`` and a migration step in
@@ -47,13 +47,15 @@ __all__ = [
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # 2: reference_price of orders, recorded_ns of every row
 # 3: user_version instead of a schema_version table; run id, account and venue on every
 #    row; fills unique per (venue, account, execution id); positions, runs and
 #    control_log tables
 # 4: exit_offsets of intents and orders (JSON); the strategy ids of each run; the
 #    simulated venue's working orders (venue_orders)
+# 5: client_ids: each client order id issued (its prefix and counter) and the intent and
+#    strategy it was issued for
 
 IDENTITY_COLUMNS = "run_id, account, venue"
 _IDENTITY_DDL = "run_id TEXT NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL"
@@ -119,6 +121,11 @@ SCHEMA_STATEMENTS = (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
         account TEXT NOT NULL, venue TEXT NOT NULL, opened_wall_ns INTEGER NOT NULL,
         adopted_from TEXT, strategy_ids TEXT)""",
+    f"""CREATE TABLE client_ids (
+        seq INTEGER PRIMARY KEY, prefix TEXT NOT NULL, client_order_id TEXT NOT NULL UNIQUE,
+        strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, intent_ts_ns INTEGER NOT NULL,
+        intent_seq INTEGER, recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})""",
+    "CREATE INDEX client_ids_by_intent ON client_ids (strategy_id, symbol, intent_ts_ns)",
     """CREATE TABLE control_log (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, active INTEGER NOT NULL,
         action TEXT NOT NULL, reason TEXT NOT NULL, who TEXT NOT NULL,
