@@ -7,10 +7,14 @@ reading that catalog (as ``cli.backtest --data DIR`` does: above ``data.one_batc
 bars the replay streams it in batches of ``data.chunk_rows``, the settings' defaults unless
 ``--one-batch-rows``, ``--chunk-rows`` or ``--one-batch``) with
 ``benchmarks/strategies/sma_many_bench.py`` (the SMA(10)/SMA(30) crossover on every symbol).
-In the same process the first symbol alone runs through the same strategy: the per-bar cost
-of the N-symbol run is given as a ratio to it. Prints and writes as JSON to
-``benchmarks/results/``: engine seconds (the event loop, then building the results), bars/s,
-the per-bar ratio (also in CPU seconds, which a busy machine disturbs less), and peak RSS of
+In the same process, taking turns with the N-symbol run, every symbol runs alone through the
+same strategy (N runs, the same bars in all): the per-bar cost of the N-symbol run is given
+as a ratio to theirs, both sides timed over the same bars for about as long, so a noisy
+machine weighs on both alike. The first symbol alone, the fastest of a few short runs, gives
+a second ratio (a short run can fall in a quiet second that a long one cannot).
+Prints and writes as JSON to ``benchmarks/results/``: engine seconds (the event loop, then
+building the results), bars/s, the per-bar ratios (also in CPU seconds, which a busy machine
+disturbs less), and peak RSS of
 the N-symbol run (the kernel's high-water mark, reset just before the run: the interpreter
 and the container are part of it, the bars on disk are not). ``--full-command`` also runs
 ``python -m cli.backtest`` on the catalog in a child process and reports its wall time and
@@ -97,6 +101,14 @@ def run_once(catalog: Path, symbols: list[str], out_dir: Path,
     return figures
 
 
+def each_alone(catalog: Path, symbols: list[str], out_dir: Path,
+               data: dict[str, Any]) -> dict[str, Any]:
+    """Every symbol run alone, one after the other: the sums of their seconds and trades."""
+    runs = [run_once(catalog, [symbol], out_dir, data) for symbol in symbols]
+    return {key: sum(f[key] for f in runs)
+            for key in ("seconds", "cpu_seconds", "n_trades", "n_vetoes")}
+
+
 def feed_only(catalog: Path, symbols: list[str], out_dir: Path,
               data: dict[str, Any]) -> dict[str, Any]:
     """The replay feed alone (each batch dropped once yielded): its peak RSS above its
@@ -129,8 +141,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="runs of each (many, then one symbol, taking turns); the fastest "
                         "counts, peak RSS is the first many-symbol run's")
     parser.add_argument("--one-symbol-repeat", type=int, default=3,
-                        help="runs of the one-symbol reference after each many-symbol run "
+                        help="runs of the first symbol alone after each many-symbol run "
                         "(short, so noisier: the fastest counts)")
+    parser.add_argument("--no-each-alone", action="store_true",
+                        help="skip the reference of every symbol run alone (about as long "
+                        "as the many-symbol run)")
     parser.add_argument("--chunk-rows", type=int, default=None,
                         help="data.chunk_rows of the runs (default: the settings' default)")
     parser.add_argument("--one-batch-rows", type=int, default=None,
@@ -169,44 +184,87 @@ def _measure(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     data = _data_settings(args)
     many: list[dict[str, Any]] = []
     one: list[dict[str, Any]] = []
+    alone: list[dict[str, Any]] = []
     for _ in range(args.repeat):
         many.append(run_once(catalog, symbols, scratch / "many", data))  # the first: clean peak
+        if not args.no_each_alone:
+            alone.append(each_alone(catalog, symbols, scratch / "alone", data))
         one.extend(run_once(catalog, symbols[:1], scratch / "one", data)
                    for _ in range(args.one_symbol_repeat))
-    best_many = min(many, key=lambda f: f["seconds"])
-    best_one = min(one, key=lambda f: f["seconds"])
-    total_bars = args.symbols * args.bars_per_symbol
-    many_us = best_many["seconds"] / total_bars * 1e6
-    one_us = best_one["seconds"] / args.bars_per_symbol * 1e6
-    # CPU seconds too: on a shared machine the wall time also counts the waits for a core
-    many_cpu_us = min(f["cpu_seconds"] for f in many) / total_bars * 1e6
-    one_cpu_us = min(f["cpu_seconds"] for f in one) / args.bars_per_symbol * 1e6
-    first = many[0]
     # last: what the feed alone leaves allocated (arrow's pool keeps some) is not the run's
     feed = feed_only(catalog, symbols, scratch / "feed", data)
+    total_bars = args.symbols * args.bars_per_symbol
+    return (_many_figures(many, total_bars) | _alone_figures(many, alone, total_bars)
+            | _first_symbol_figures(many, one, total_bars, args.bars_per_symbol) | feed)
+
+
+def _us_per_bar(runs: list[dict[str, Any]], key: str, bars: int) -> float:
+    """The fastest of ``runs`` by ``key`` (seconds or CPU seconds), per bar in µs."""
+    return float(min(f[key] for f in runs)) / bars * 1e6
+
+
+def _many_figures(many: list[dict[str, Any]], total_bars: int) -> dict[str, Any]:
+    best = min(many, key=lambda f: f["seconds"])
+    first = many[0]
     return {
-        "engine_seconds": round(best_many["seconds"], 3),
+        "engine_seconds": round(best["seconds"], 3),
         "engine_runs_seconds": [round(f["seconds"], 3) for f in many],
-        "loop_seconds": round(best_many["loop_seconds"], 3),
-        "results_seconds": round(best_many["results_seconds"], 3),
-        "bars_per_second": round(total_bars / best_many["seconds"]),
-        "us_per_bar": round(many_us, 3),
-        "one_symbol_engine_seconds": round(best_one["seconds"], 3),
-        "one_symbol_runs_seconds": [round(f["seconds"], 3) for f in one],
-        "one_symbol_us_per_bar": round(one_us, 3),
-        "per_bar_ratio_to_one_symbol": round(many_us / one_us, 2),
-        "cpu_us_per_bar": round(many_cpu_us, 3),
-        "one_symbol_cpu_us_per_bar": round(one_cpu_us, 3),
-        "per_bar_cpu_ratio_to_one_symbol": round(many_cpu_us / one_cpu_us, 2),
+        "loop_seconds": round(best["loop_seconds"], 3),
+        "results_seconds": round(best["results_seconds"], 3),
+        "bars_per_second": round(total_bars / best["seconds"]),
+        "us_per_bar": round(_us_per_bar(many, "seconds", total_bars), 3),
+        "cpu_us_per_bar": round(_us_per_bar(many, "cpu_seconds", total_bars), 3),
         "rss_before_run_mb": round(first["rss_before_mb"], 1),
         "loop_peak_rss_mb": round(first["loop_peak_rss_mb"], 1),
         "peak_rss_mb": round(first["peak_rss_mb"], 1),
         "peak_rss_over_start_mb": round(first["peak_rss_mb"] - first["rss_before_mb"], 1),
+        "n_trades": best["n_trades"],
+        "n_vetoes": best["n_vetoes"],
+    }
+
+
+def _alone_figures(many: list[dict[str, Any]], alone: list[dict[str, Any]],
+                   total_bars: int) -> dict[str, Any]:
+    """The N-symbol run against every symbol run alone: the ratio of the fastest of each
+    side, and each turn's own ratio (the run and the N runs alone right after it)."""
+    if not alone:
+        return {}
+    many_us, alone_us = (_us_per_bar(many, "seconds", total_bars),
+                         _us_per_bar(alone, "seconds", total_bars))
+    many_cpu, alone_cpu = (_us_per_bar(many, "cpu_seconds", total_bars),
+                           _us_per_bar(alone, "cpu_seconds", total_bars))
+    return {
+        "each_alone_seconds": [round(f["seconds"], 3) for f in alone],
+        "each_alone_us_per_bar": round(alone_us, 3),
+        "each_alone_cpu_us_per_bar": round(alone_cpu, 3),
+        "per_bar_ratio_to_each_alone": round(many_us / alone_us, 2),
+        "per_bar_cpu_ratio_to_each_alone": round(many_cpu / alone_cpu, 2),
+        "per_bar_cpu_ratio_to_each_alone_by_turn": [
+            round(m["cpu_seconds"] / a["cpu_seconds"], 2)
+            for m, a in zip(many, alone, strict=False)],
+        "each_alone_n_trades": alone[0]["n_trades"],
+        "each_alone_n_vetoes": alone[0]["n_vetoes"],
+    }
+
+
+def _first_symbol_figures(many: list[dict[str, Any]], one: list[dict[str, Any]],
+                          total_bars: int, bars: int) -> dict[str, Any]:
+    """The N-symbol run against the fastest run of the first symbol alone."""
+    if not one:
+        return {}
+    many_us, one_us = _us_per_bar(many, "seconds", total_bars), _us_per_bar(one, "seconds", bars)
+    many_cpu = _us_per_bar(many, "cpu_seconds", total_bars)
+    one_cpu = _us_per_bar(one, "cpu_seconds", bars)
+    best_one = min(one, key=lambda f: f["seconds"])
+    return {
+        "one_symbol_engine_seconds": round(best_one["seconds"], 3),
+        "one_symbol_runs_seconds": [round(f["seconds"], 3) for f in one],
+        "one_symbol_us_per_bar": round(one_us, 3),
+        "per_bar_ratio_to_one_symbol": round(many_us / one_us, 2),
+        "one_symbol_cpu_us_per_bar": round(one_cpu, 3),
+        "per_bar_cpu_ratio_to_one_symbol": round(many_cpu / one_cpu, 2),
         "one_symbol_peak_rss_mb": round(one[0]["peak_rss_mb"], 1),
-        "n_trades": best_many["n_trades"],
         "one_symbol_n_trades": best_one["n_trades"],
-        "n_vetoes": best_many["n_vetoes"] + best_one["n_vetoes"],
-        **feed,
     }
 
 

@@ -7,6 +7,9 @@ simulator, ledger and risk gate, a slot (pipeline, sizer, breaker) per strategy.
 same process, taking turns, the one-strategy run of ``bench_sma_cross`` (SMA 10/30) on the
 same bars. Both are timed best of ``--repeat`` runs (event loop and results, each with a
 fresh container); the figure to compare is ``ratio_to_one`` (issue 11's target: <= 5x).
+Each turn runs the one-strategy case five times in a row, so the five-strategy run also
+meets, in ``ratio_to_five_ones``, five one-strategy runs back to back: as long a stretch of
+the machine as its own (the fastest single short run can fall in a quiet second).
 Both start with 1,000,000 of cash: five strategies' fees on 1M bars (~126,000 at 10 bps)
 would drain the default 100,000, and a drained account's intents are refused, which is
 cheaper than trading; the run reports ``five_n_vetoes``, 0.
@@ -81,46 +84,63 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     source = InMemoryBarSource({("GBM", "1m"): synthetic_bars(args.bars)})
-    one_times: list[float] = []
-    five_times: list[float] = []
-    peak_mb = 0.0
     with tempfile.TemporaryDirectory(prefix="vt-bench-5-") as directory:
         scratch = Path(directory)
         five = {"strategies": write_pairs(scratch / "strategies"), **CASH}
         one = {"strategy": {"name": str(TEMPLATE)}, **CASH}
-        summaries: dict[str, dict[str, Any]] = {}
-        for run in range(args.repeat):
+        runs = _take_turns(source, scratch, one, five, args.repeat)
+    figures = {"bars": args.bars, "strategies": len(PAIRS), **_figures(runs),
+               "build": build_info(), "python": platform.python_version(),
+               "machine": platform.machine()}
+    write_figures(args.out, f"strategies_{args.bars}.json", figures)
+    return 0
+
+
+def _take_turns(source: InMemoryBarSource, scratch: Path, one: dict[str, Any],
+                five: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """``repeat`` turns of five one-strategy runs, then one five-strategy run."""
+    one_times: list[list[float]] = []
+    five_times: list[float] = []
+    summaries: dict[str, dict[str, Any]] = {}
+    peak_mb = 0.0
+    for run in range(repeat):
+        turn = []
+        for _ in range(len(PAIRS)):
             gc.collect()
             seconds, summaries["one"] = run_once(source, scratch / "one", **one)
-            one_times.append(seconds)
-            gc.collect()
-            if run == 0:
-                reset_peak_rss()
-            seconds, summaries["five"] = run_once(source, scratch / "five", **five)
-            five_times.append(seconds)
-            if run == 0:
-                peak_mb = read_peak_rss_mb()
+            turn.append(seconds)
+        one_times.append(turn)
+        gc.collect()
+        if run == 0:
+            reset_peak_rss()
+        seconds, summaries["five"] = run_once(source, scratch / "five", **five)
+        five_times.append(seconds)
+        if run == 0:
+            peak_mb = read_peak_rss_mb()
+    return {"one": one_times, "five": five_times, "summaries": summaries, "peak_mb": peak_mb}
+
+
+def _figures(runs: dict[str, Any]) -> dict[str, Any]:
+    one_times: list[list[float]] = runs["one"]
+    five_times: list[float] = runs["five"]
+    summaries: dict[str, dict[str, Any]] = runs["summaries"]
+    fastest_one = min(min(turn) for turn in one_times)
+    five_ones = min(sum(turn) for turn in one_times)
     rows = summaries["five"].get("strategies", [])
-    figures = {
-        "bars": args.bars,
-        "strategies": len(PAIRS),
-        "one_seconds": round(min(one_times), 4),
+    return {
+        "one_seconds": round(fastest_one, 4),
         "five_seconds": round(min(five_times), 4),
-        "one_runs_seconds": [round(t, 4) for t in one_times],
+        "one_runs_seconds": [round(t, 4) for turn in one_times for t in turn],
         "five_runs_seconds": [round(t, 4) for t in five_times],
-        "ratio_to_one": round(min(five_times) / min(one_times), 2),
-        "five_peak_rss_mb": round(peak_mb, 1),
+        "ratio_to_one": round(min(five_times) / fastest_one, 2),
+        "five_ones_seconds": round(five_ones, 4),
+        "ratio_to_five_ones": round(5 * min(five_times) / five_ones, 2),
+        "five_peak_rss_mb": round(runs["peak_mb"], 1),
         "one_n_trades": summaries["one"]["n_trades"],
         "five_n_trades": summaries["five"]["n_trades"],
         "five_n_vetoes": summaries["five"]["n_vetoes"],
         "five_trades_per_strategy": {r["strategy_id"]: r["n_trades"] for r in rows},
-        "build": build_info(),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
     }
-    write_figures(args.out, f"strategies_{args.bars}.json", figures)
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

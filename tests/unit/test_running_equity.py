@@ -15,7 +15,7 @@ from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.equity import net_quantities
 from vibetrading_V2.portfolio.open_positions import last_closes
 from vibetrading_V2.portfolio.run_equity import EquityTracker
-from vibetrading_V2.portfolio.running_equity import carried_quantities
+from vibetrading_V2.portfolio.running_equity import carried_quantities, in_force
 from vibetrading_V2.portfolio.stats import buy_hold_of_closes, buy_hold_return_pct
 from vibetrading_V2.portfolio.timeline import BarTimeline, symbol_bounds
 from vibetrading_V2.portfolio.timeline_equity import timeline_equity
@@ -179,3 +179,18 @@ def test_carried_quantities_when_split_anywhere_then_the_positions_of_one_pass(
     rest = carried_quantities(start, signed[k:], price[k:])
 
     assert rest.tobytes() == whole[k:].tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 60), st.lists(st.integers(0, 59), max_size=12), st.data())
+def test_in_force_when_every_or_some_rows_wanted_then_the_binary_search_answer(
+    n: int, changes: list[int], data: st.DataObject
+) -> None:
+    rows = np.array(sorted(c for c in changes if c < n), dtype=np.int64)
+    after = np.arange(len(rows) + 1, dtype=np.float64) * 1.5
+    every = np.arange(n, dtype=np.int64)
+    some = np.array(sorted(set(data.draw(st.lists(st.integers(0, n - 1), max_size=n)))),
+                    dtype=np.int64)
+    for wanted in (every, some):
+        expected = after[np.searchsorted(rows, wanted, side="right")]
+        assert np.array_equal(in_force(after, rows, wanted, n), expected)

@@ -31,7 +31,7 @@ from vibetrading_V2.portfolio.equity import (
 from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
 from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
 
-__all__ = ["BarChunk", "ChunkFills", "CurveBook", "carried_quantities"]
+__all__ = ["BarChunk", "ChunkFills", "CurveBook", "carried_quantities", "in_force"]
 
 
 @dataclass(slots=True)
@@ -74,6 +74,9 @@ class BarChunk:
         before = self.close_before[code]
         if len(bars) == 0:
             return np.full(len(rows), before)
+        if len(bars) == len(self.ts):  # the only symbol: each row is its own bar
+            every: FloatArray = self.close[rows]
+            return every
         slot = bars.searchsorted(rows, side="right")
         slot -= 1
         marked: FloatArray = self.close[bars[np.maximum(slot, 0)]]
@@ -120,7 +123,7 @@ class CurveBook:
             self._quantity = np.append(self._quantity, np.zeros(k - len(self._quantity)))
         wanted = chunk.wanted
         cash_after = _cash_after(fills.signed, fills.price, fills.fee, self.cash)
-        cash = cash_after[np.searchsorted(fills.rows, wanted, side="right")]
+        cash = in_force(cash_after, fills.rows, wanted, len(chunk))
         self.cash = float(cash_after[-1])
         value, gross, invested = self._marked(chunk, fills, symbols)
         self._cash.add(cash)
@@ -159,7 +162,7 @@ class CurveBook:
             open_ = (qty != 0.0) & (seg_end > seg_start)
             starts.append(seg_start[open_])
             ends.append(seg_end[open_])
-            qty_wanted = qty[np.searchsorted(bounds, wanted, side="right")]
+            qty_wanted = in_force(qty, bounds, wanted, n)
             at = np.flatnonzero(qty_wanted != 0.0)
             if len(at):
                 q = qty_wanted[at]
@@ -183,6 +186,21 @@ class CurveBook:
         self._quantity[code] = after[-1]
         last = np.append(rows[1:] != rows[:-1], True)
         return rows[last], np.concatenate(([start], after[last]))
+
+
+def in_force(after: FloatArray, changes: IntArray, wanted: IntArray, n: int) -> FloatArray:
+    """At each of the ``wanted`` rows (ascending, of ``n``), the value in force: ``after[k]``
+    once the first ``k`` of the ``changes`` rows (ascending) have passed, at or before it.
+
+    When every row is wanted (one symbol: a row a time), each value is repeated over its
+    run of rows, several times cheaper than a binary search for every row.
+    """
+    if len(wanted) == n:
+        runs = np.diff(changes, prepend=0, append=n)
+        every: FloatArray = np.repeat(after, runs)
+        return every
+    some: FloatArray = after[np.searchsorted(changes, wanted, side="right")]
+    return some
 
 
 def carried_quantities(start: float, signed: FloatArray, price: FloatArray) -> FloatArray:
