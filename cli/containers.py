@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 from dependency_injector import containers, providers
 
+from cli.paper_bankroll import paper_bankroll
 from cli.settings import AppSettings, EngineSettings, ExecutionSettings, StateSettings
 from cli.strategy_plan import (
     PlannedStrategy,
@@ -304,6 +305,10 @@ class Container(containers.DeclarativeContainer):
     engine_config = providers.Singleton(
         _engine_config, settings.provided.engine, periods_per_year, planned
     )
+    # paper: the account is topped up at its floor (``paper.top_up``; ``cli.paper``
+    # attaches it to the engine); else None
+    bankroll = providers.Singleton(paper_bankroll, settings, ledger, venue.provider,
+                                   state_store.provider, clock, logger, alerts, run_id)
     engine = providers.Singleton(
         TradingEngine,
         slots=slots,

@@ -13,6 +13,10 @@ same file rebuilds the ledger, the simulated venue, the risk state and the strat
 lifecycle from it and trades on from the bar after the last one it traded
 (``cli/paper_session.py``); ``--new-session`` starts over, ``--adopt-state`` takes over a
 file of another account or strategy set (refused otherwise).
+
+A paper account whose equity falls to ``paper.top_up.floor`` ($10) at a bar's NAV check is
+topped up by ``paper.top_up.amount`` ($1,000); each top-up is an epoch in the state file,
+and a resumed session numbers its epochs on (``runner.bankroll``, ``cli.paper_bankroll``).
 """
 
 from __future__ import annotations
@@ -79,6 +83,9 @@ class _PaperDelivery:
     def feed(self, inner: MarketFeed, container: Container) -> MarketFeed:
         settings = self._settings
         paper = settings.paper
+        bankroll = container.bankroll()
+        if bankroll is not None:  # before the engine rebuilds: it books the recorded top-ups
+            container.engine().attach_bankroll(bankroll)
         store = container.state_store() if settings.state.session else None
         after = None if store is None else resume_point(store)
         if after is not None:  # a resumed session: only the bars it has not traded yet

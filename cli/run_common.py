@@ -111,6 +111,7 @@ def _run_and_write_tables(
             run, container.ledger(), container.execution(),
             initial_cash=settings.execution.initial_cash,
             periods_per_year=container.periods_per_year(),
+            deposits=None if (bankroll := container.bankroll()) is None else bankroll.deposits,
         )
         summary = _summary(settings, container, results.summary)
         out_dir, equity = settings.output.directory, results.equity

@@ -171,10 +171,20 @@ class OutputSettings(BaseModel):
     directory: Path = Path("runs/latest")
 
 
-class PaperSettings(BaseModel):
-    """How ``cli.paper`` replays history: its pace and how many bars it runs."""
+class TopUpSettings(BaseModel):
+    """A paper account's top-ups: ``amount`` paid in when equity falls to ``floor``."""
 
     model_config = _FROZEN
+    enabled: bool = True
+    floor: float = Field(default=10.0, allow_inf_nan=False)
+    amount: float = Field(default=1_000.0, gt=0.0, allow_inf_nan=False)
+
+
+class PaperSettings(BaseModel):
+    """How ``cli.paper`` replays history (pace, bars) and tops a paper account up."""
+
+    model_config = _FROZEN
+    top_up: TopUpSettings = Field(default_factory=TopUpSettings)  # kind paper only
     speed: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)  # 0: as fast as possible
     max_bars: int | None = Field(default=None, ge=1)  # None: the whole history
 

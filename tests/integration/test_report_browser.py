@@ -134,7 +134,9 @@ def test_report_in_chromium_when_one_row_is_zoomed_then_every_row_follows(
     assert opened.errors == []
 
 
-def _column(page: Any, index: int) -> list[str]:
+def _column(page: Any, heading: str) -> list[str]:
+    """The sort keys (else the text) of the trades table's column under ``heading``."""
+    index = page.locator("table#trades thead th").all_text_contents().index(heading)
     script = (f"rows => rows.map(r => r.cells[{index}].getAttribute('data-v')"
               f" ?? r.cells[{index}].textContent)")
     values: list[str] = page.locator("table#trades tbody tr").evaluate_all(script)
@@ -147,13 +149,13 @@ def test_report_in_chromium_when_a_trades_header_is_clicked_then_rows_sort(
     page = full.page
     pnl = page.locator("table#trades th", has_text="Net PnL")
     pnl.click()
-    up = [float(v) for v in _column(page, 8)]
+    up = [float(v) for v in _column(page, "Net PnL")]
     assert up == sorted(up) and pnl.get_attribute("aria-sort") == "ascending"
     pnl.click()
-    down = [float(v) for v in _column(page, 8)]
+    down = [float(v) for v in _column(page, "Net PnL")]
     assert down == sorted(up, reverse=True) and pnl.get_attribute("aria-sort") == "descending"
     page.locator("table#trades th", has_text="Exit time").click()
-    exits = _column(page, 5)
+    exits = _column(page, "Exit time")
     assert exits[:-1] == sorted(exits[:-1]) and exits[-1] == ""  # the open trade: last
 
 

@@ -11,7 +11,7 @@ from tests.unit.engine_helpers import HOUR, INITIAL_CASH, SID, T0, Scripted, bar
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Intent
 from vibetrading_V2.ops.report import TRADE_COLUMNS, TRADE_RUN_COLUMNS
-from vibetrading_V2.ops.summary_layout import SUMMARY_GROUPS
+from vibetrading_V2.ops.summary_layout import SESSION_KEYS, SUMMARY_GROUPS
 from vibetrading_V2.portfolio.trades import exit_reason
 from vibetrading_V2.runner.results import BacktestResults, build_results
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
@@ -188,7 +188,7 @@ def test_results_when_run_then_summary_holds_every_layout_figure_as_a_plain_valu
     summary = _results(lambda bar: go, guard, bars("AAA", CLOSES, opens=OPENS)).summary
 
     layout = {f.key for _, figures in SUMMARY_GROUPS for f in figures}
-    missing = layout - set(summary) - {"timeframe", "annualisation"}  # the data's to give
+    missing = layout - set(summary) - {"timeframe", "annualisation", *SESSION_KEYS}
     assert not missing
     for key in layout & set(summary):
         value = summary[key]

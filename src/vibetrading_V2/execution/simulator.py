@@ -114,12 +114,8 @@ class Simulator(Execution):
         self._slip = config.slippage_bps / 1e4
         self._cap = config.max_volume_participation
         self._at_close = config.fill_timing == "signal_close"
-        self._account = SimAccount(
-            config.initial_cash,
-            leverage=config.leverage,
-            allow_short=config.allow_short,
-            currency=config.currency,
-        )
+        self._account = SimAccount(config.initial_cash, leverage=config.leverage,
+                                   allow_short=config.allow_short, currency=config.currency)
         self._book = OrderBook()
         self._filler = Filler(self._fees, self._account, self._book,
                               config.bracket_arming == "next_bar")
@@ -288,6 +284,10 @@ class Simulator(Execution):
 
     def account(self) -> AccountSnapshot:
         return self._account.snapshot()
+
+    def deposit(self, amount: float) -> None:
+        """Cash paid into the simulated account: a paper top-up (``runner.bankroll``)."""
+        self._account.cash += amount
 
     @property
     def fees_paid(self) -> float:

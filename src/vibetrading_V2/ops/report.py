@@ -14,7 +14,8 @@ Input frames (one row per item; extra columns are kept, written after these):
              (empty while open), quantity, entry_price, exit_price, pnl, fees, net_pnl,
              return_pct; a run's frame adds ``TRADE_RUN_COLUMNS`` right after them:
              exit_reason (signal, stop, take_profit, risk, or open: still held, valued at
-             the last close) and duration_days
+             the last close), duration_days, entry_signal_time and exit_signal_time (the
+             bar times the entry and exit orders were created at; empty when not known)
 ``orders``   client_order_id, strategy_id, symbol, side, order_type, quantity, limit_price,
              stop_price, status, filled_quantity, average_price, reason, created_time
 ``prices``   per symbol: a frame indexed by a UTC ``DatetimeIndex`` with a ``close`` column
@@ -69,7 +70,7 @@ TRADE_COLUMNS = (
     "strategy_id", "symbol", "direction", "entry_time", "exit_time", "quantity",
     "entry_price", "exit_price", "pnl", "fees", "net_pnl", "return_pct",
 )  # fmt: skip
-TRADE_RUN_COLUMNS = ("exit_reason", "duration_days")
+TRADE_RUN_COLUMNS = ("exit_reason", "duration_days", "entry_signal_time", "exit_signal_time")
 """Written after ``TRADE_COLUMNS`` by every run; optional, so older trade tables still load."""
 ORDER_COLUMNS = (
     "client_order_id", "strategy_id", "symbol", "side", "order_type", "quantity",

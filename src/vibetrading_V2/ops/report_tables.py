@@ -123,13 +123,22 @@ def _text_column(trades: pd.DataFrame, name: str, default: str = "-") -> list[st
     return result
 
 
+def _signal_times(trades: pd.DataFrame, name: str) -> list[str | None]:
+    """A signal-time column as text (None where empty, or all None for a table without it)."""
+    if name not in trades.columns:
+        return [None] * len(trades)
+    return _times(trades[name], f"trades.{name}")
+
+
 def trades_table(trades: pd.DataFrame) -> str:
-    """Every trade (up to ``MAX_TRADE_ROWS``) with entry, exit, PnL, duration, exit reason."""
+    """Every trade (up to ``MAX_TRADE_ROWS``) with entry, exit, their signal bars, PnL,
+    duration, exit reason."""
     if not len(trades):
         return none_note("no trades")
     shown = trades.iloc[:MAX_TRADE_ROWS]
     entry = _times(shown["entry_time"], "trades.entry_time")
     exits = _times(shown["exit_time"], "trades.exit_time")
+    signals = [_signal_times(shown, "entry_signal_time"), _signal_times(shown, "exit_signal_time")]
     if "duration_days" in shown.columns:  # trades.csv's own (open trades: to the last bar)
         held = 86400.0 * shown["duration_days"].to_numpy(dtype=float)
     else:
@@ -149,15 +158,18 @@ def trades_table(trades: pd.DataFrame) -> str:
         tone = "win" if pnl[i] > 0 else "loss" if pnl[i] < 0 else ""
         rows.append([
             Cell(str(i + 1), float(i + 1)), Cell(symbol, symbol), Cell(side, side),
+            Cell(signals[0][i] or "-", signals[0][i]),
             Cell(entry[i] or "-", entry[i]), _number(columns["entry_price"][i]),
+            Cell(signals[1][i] or "-", signals[1][i]),
             Cell(exits[i] or "-", exits[i]), _number(columns["exit_price"][i]),
             _number(columns["quantity"][i]),
             Cell(_money(pnl[i]).text, float(pnl[i]), f"color:var(--{tone})" if tone else ""),
             _pct(columns["return_pct"][i]), _duration(float(held[i])), Cell(reason, reason),
         ])  # fmt: skip
     headings = [
-        ("#", "num"), ("Symbol", "text"), ("Side", "text"), ("Entry time", "text"),
-        ("Entry price", "num"), ("Exit time", "text"), ("Exit price", "num"), ("Qty", "num"),
+        ("#", "num"), ("Symbol", "text"), ("Side", "text"), ("Entry signal", "text"),
+        ("Entry time", "text"), ("Entry price", "num"), ("Exit signal", "text"),
+        ("Exit time", "text"), ("Exit price", "num"), ("Qty", "num"),
         ("Net PnL", "num"), ("Return [%]", "num"), ("Duration", "num"),
         ("Exit reason", "text"),
     ]  # fmt: skip

@@ -17,6 +17,7 @@ from vibetrading_V2.ops.formatting import display_value
 __all__ = [
     "FOOTER_KEYS",
     "HEADER_CARDS",
+    "SESSION_KEYS",
     "SUMMARY_GROUPS",
     "Figure",
     "figure_text",
@@ -68,6 +69,9 @@ SUMMARY_GROUPS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
         ("cagr_pct", "CAGR", "pct"),
         ("exposure_pct", "Exposure time", "pct"),
         ("fees", "Fees", "money"),
+        ("deposits", "Deposits (paper top-ups)", "money"),  # a paper session's only
+        ("epochs", "Top-up epochs", "count"),
+        ("net_pnl", "PnL (deposits excluded)", "money"),
     )),
     ("Risk", _figures(
         ("sharpe", "Sharpe ratio", "ratio"),
@@ -102,6 +106,9 @@ SUMMARY_GROUPS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
         ("n_state_changes", "Trading-state changes", "count"),
     )),
 )
+
+SESSION_KEYS: tuple[str, ...] = ("deposits", "epochs", "net_pnl")
+"""Figures only a paper session with top-ups has (``runner.results.deposit_figures``)."""
 
 HEADER_CARDS: tuple[str, ...] = (
     "start", "end", "duration_days", "initial_equity", "final_equity", "total_return_pct",

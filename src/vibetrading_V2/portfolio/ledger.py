@@ -15,7 +15,8 @@ Two views of the same fills are kept:
 When two strategies hold opposite positions in one symbol, the venue-style symbol view
 nets them (and may realise PnL the strategy view still holds as unrealised); the total
 PnL is the same in both views. ``realized_pnl() + unrealized_pnl() - fees()`` always equals
-``equity() - initial_cash``. Realised PnL is gross; fees are reported apart.
+``equity() - initial_cash - deposits()``. Realised PnL is gross; fees are reported apart.
+A deposit (a paper account's top-up) moves cash and no PnL.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class Ledger:
             raise ValueError(f"initial_cash must be a finite number, got {initial_cash!r}")
         self._initial_cash = float(initial_cash)
         self._cash = float(initial_cash)
+        self._deposits = 0.0
         self._fees = 0.0
         self._seen: set[str] = set()
         self._marks: dict[str, float] = {}
@@ -212,6 +214,17 @@ class Ledger:
     def cash(self) -> float:
         return self._cash
 
+    def deposit(self, amount: float) -> None:
+        """Cash paid into the account (a paper top-up): cash, not profit."""
+        if not (is_finite(amount) and amount > 0.0):
+            raise ValueError(f"a deposit must be a positive finite amount, got {amount!r}")
+        self._cash += amount
+        self._deposits += amount
+
+    def deposits(self) -> float:
+        """The cash paid in since ``initial_cash`` (never PnL)."""
+        return self._deposits
+
     def equity(self) -> float:
         """Cash plus every net position valued at its mark."""
         return self.valuation()[0]
@@ -316,6 +329,11 @@ class Ledger:
             for key, book in self._sorted_books()
             if book.position.quantity != 0.0
         ]
+
+    def entry_order_id(self, strategy_id: str, symbol: str) -> str:
+        """The client id of the order that opened the strategy's open position ("": none)."""
+        book = self._book(strategy_id, symbol)
+        return "" if book is None or book.position.quantity == 0.0 else book.tracker.entry_order_id
 
     def _book(self, strategy_id: str, symbol: str) -> _StrategyBook | None:
         account = self._strategies.get(strategy_id)

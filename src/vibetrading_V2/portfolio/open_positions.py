@@ -33,7 +33,8 @@ class OpenPosition:
     ``quantity`` is unsigned (``direction`` gives the side); ``entry_price`` is the
     average entry price, ``entry_ts_ns`` when it was opened from flat, ``fees`` the entry
     fees paid for what is still held. ``last_price`` is the symbol's last close, at
-    ``last_ts_ns``.
+    ``last_ts_ns``. ``entry_order_id``: the client id of the order that opened it ("" when
+    not known), as a closed trade's.
     """
 
     strategy_id: str
@@ -45,6 +46,7 @@ class OpenPosition:
     last_price: float
     last_ts_ns: int
     fees: float
+    entry_order_id: str = ""
 
     @property
     def unrealised_pnl(self) -> float:
@@ -57,6 +59,10 @@ class OpenPosition:
     @property
     def exit_ts_ns(self) -> int:
         return NO_TIME_NS
+
+    @property
+    def exit_order_id(self) -> str:
+        return ""
 
     @property
     def exit_price(self) -> float:

@@ -52,7 +52,9 @@ class RoundTrip:
     (``quantity * entry_price``); ``1.5`` means +1.5 %. ``entry_ts_ns`` is when the position
     was opened from flat (adding to it does not move it). ``bars_held`` is left to a caller
     that knows the bar timeline. ``exit_reason`` is one of :data:`EXIT_REASONS`, from the
-    closing order (:func:`exit_reason`).
+    closing order (:func:`exit_reason`). ``entry_order_id`` is the client id of the order
+    whose fill opened the position from flat, ``exit_order_id`` that of the closing order:
+    the links to the orders (and so to the bars that sent them: their ``created_ns``).
     """
 
     strategy_id: Final[str]
@@ -69,6 +71,8 @@ class RoundTrip:
     return_pct: Final[float]
     bars_held: Final[int | None]
     exit_reason: Final[str]
+    entry_order_id: Final[str]
+    exit_order_id: Final[str]
 
     def __init__(
         self,
@@ -86,6 +90,8 @@ class RoundTrip:
         return_pct: float,
         bars_held: int | None = None,
         exit_reason: str = "signal",
+        entry_order_id: str = "",
+        exit_order_id: str = "",
     ) -> None:
         self.strategy_id = strategy_id
         self.symbol = symbol
@@ -101,6 +107,8 @@ class RoundTrip:
         self.return_pct = return_pct
         self.bars_held = bars_held
         self.exit_reason = exit_reason
+        self.entry_order_id = entry_order_id
+        self.exit_order_id = exit_order_id
 
 
 def _return_pct(net_pnl: float, quantity: float, entry_price: float) -> float:
@@ -117,10 +125,12 @@ class TradeTracker:
     one round trip, so a trade count does not depend on how a venue split an order.
     """
 
-    __slots__ = ("_entry_ts_ns", "_last_close_order", "_last_index", "_open_fees")
+    __slots__ = ("_entry_order_id", "_entry_ts_ns", "_last_close_order", "_last_index",
+                 "_open_fees")
 
     def __init__(self) -> None:
         self._entry_ts_ns = 0
+        self._entry_order_id = ""
         self._open_fees = 0.0
         self._last_close_order = ""
         self._last_index = -1
@@ -129,6 +139,11 @@ class TradeTracker:
     def entry_ts_ns(self) -> int:
         """When the open position was opened from flat (meaningless while flat)."""
         return self._entry_ts_ns
+
+    @property
+    def entry_order_id(self) -> str:
+        """The client id of the order that opened the open position (meaningless while flat)."""
+        return self._entry_order_id
 
     @property
     def open_fees(self) -> float:
@@ -155,6 +170,7 @@ class TradeTracker:
         if opened > 0.0:
             if closed > 0.0 or quantity_before == 0.0:
                 self._entry_ts_ns = fill.ts_ns
+                self._entry_order_id = fill.client_order_id
                 self._open_fees = 0.0
             self._open_fees += open_fee
             self._last_close_order = ""
@@ -190,6 +206,8 @@ class TradeTracker:
             net_pnl=realized - fees,
             return_pct=_return_pct(realized - fees, closed, entry_price),
             exit_reason=exit_reason(fill.client_order_id),
+            entry_order_id=self._entry_order_id,
+            exit_order_id=fill.client_order_id,
         )
         order = fill.client_order_id
         if order and order == self._last_close_order and self._last_index >= 0:

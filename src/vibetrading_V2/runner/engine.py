@@ -43,6 +43,7 @@ from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.run_equity import EquityTracker
 from vibetrading_V2.runner.backtest_driver import RowPlan, walk_batch
+from vibetrading_V2.runner.bankroll import Bankroll
 from vibetrading_V2.runner.clock import SimulatedClock
 from vibetrading_V2.runner.collector import paused_collector, quiet_collector
 from vibetrading_V2.runner.event_loop import EventStep
@@ -160,6 +161,13 @@ class TradingEngine:
         self._store = store
         self._local: LocalState | None = None  # what ``rebuild`` took back from the store
         self._session_bars: SessionBars | None = None  # a run's resumed session's bars
+        self._bankroll: Bankroll | None = None  # paper: top-ups at the floor
+
+    def attach_bankroll(self, bankroll: Bankroll) -> None:
+        """Paper: top the account up at a bar's NAV check when equity reaches the floor
+        (the event step only: a backtest's fast driver never does)."""
+        self._bankroll = self._step.bankroll = bankroll
+        self._step.floor = bankroll.floor
 
     @property
     def strategy_ids(self) -> tuple[str, ...]:
@@ -181,6 +189,8 @@ class TradingEngine:
                 breakers = [(slot.strategy_id, slot.breaker) for slot in stages.slots]
                 local = rebuild_local_state(self._store, stages.ledger, stages.execution,
                                             breakers, self._logger)
+                if self._bankroll is not None and self._bankroll.restore() > 0.0:
+                    stages.account.refresh()  # the recorded top-ups' cash
                 stages.watching = stages.execution.observes_bars  # restored orders work
             self._local = local
         return local

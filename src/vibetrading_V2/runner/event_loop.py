@@ -8,9 +8,11 @@ event starts by polling the operator controls (``poll``; one cheap call while no
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from vibetrading_V2.core.order_ports import NEEDS_BAR, NEEDS_CLOSE, NEEDS_NOTHING
+from vibetrading_V2.runner.bankroll import Bankroll
 from vibetrading_V2.runner.events import (
     BarEvent,
     ControlEvent,
@@ -34,6 +36,8 @@ class EventStep:
         self._stages = stages
         self._poll = poll
         self.row = 0  # the timeline row of the event being applied (reconciliation books at it)
+        self.bankroll: Bankroll | None = None  # paper: tops the account up at the floor
+        self.floor = -math.inf  # the bankroll's floor (none: no equity reaches it)
 
     def step(self, event: EngineEvent) -> None:
         stages = self._stages
@@ -74,6 +78,10 @@ class EventStep:
         equity = account.equity_at(cursor)
         if need == NEEDS_CLOSE:
             stages.mark_close(cursor.symbol, ts, account.read_close(cursor))
+        if equity <= self.floor and self.bankroll is not None:
+            self.bankroll.top_up(ts, equity)
+            account.refresh([])  # the cash moved, no quantity did
+            equity = account.cash + account.market_value
         if not stages.band_low <= equity <= stages.band_high or ts >= stages.next_day:
             stages.check_nav(ts, equity, cursor)
         for slot in slots:

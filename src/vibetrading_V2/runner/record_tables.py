@@ -9,7 +9,7 @@ records and makes the frame of any rows, and of only the columns asked for, on d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vibetrading_V2.core.types import Order
-from vibetrading_V2.portfolio.open_positions import OpenPosition
+from vibetrading_V2.portfolio.open_positions import NO_TIME_NS, OpenPosition
 from vibetrading_V2.portfolio.trades import RoundTrip
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "int_column",
     "optional_float_column",
     "order_table",
+    "signal_times",
     "text_column",
     "times",
     "trade_table",
@@ -71,10 +72,41 @@ class RecordTable:
         return pd.DataFrame({name: self._columns[name](rows) for name in names}, copy=False)
 
 
-def trade_table(trades: Sequence[RoundTrip], held: Sequence[OpenPosition] = ()) -> RecordTable:
+def trade_table(
+    trades: Sequence[RoundTrip],
+    held: Sequence[OpenPosition] = (),
+    created_ns: Mapping[str, int] | None = None,
+) -> RecordTable:
     """``trades.csv``: closed trades in the order they closed, then the open positions
-    (``exit_reason`` ``open``, no exit time, valued at the last close)."""
-    return RecordTable([*trades, *held], _TRADE_COLUMNS)
+    (``exit_reason`` ``open``, no exit time, valued at the last close).
+
+    ``created_ns`` maps an order's client id to the bar time it was created at
+    (:func:`signal_times`): each trade's ``entry_signal_time`` and ``exit_signal_time`` are
+    those of its entry and exit orders, empty for an order not in it (and for the exit of
+    an open position).
+    """
+    created = {} if created_ns is None else created_ns
+    columns = {
+        **_TRADE_COLUMNS,
+        "entry_signal_time": _signal_times_of("entry_order_id", created),
+        "exit_signal_time": _signal_times_of("exit_order_id", created),
+    }
+    return RecordTable([*trades, *held], columns)
+
+
+def signal_times(
+    orders: Iterable[Order], rows: Iterable[RoundTrip | OpenPosition]
+) -> dict[str, int]:
+    """The ``created_ns`` of each order that opened or closed one of ``rows``, by client id.
+
+    An order is created at the time of the bar whose close decided it (the pipeline stamps
+    a strategy's order with its intent's bar; a bracket leg, with the bar its entry filled
+    at): a trade's signal bars.
+    """
+    wanted = {name for row in rows for name in (row.entry_order_id, row.exit_order_id)}
+    wanted.discard("")
+    requests = map(_REQUEST, orders)
+    return {r.client_order_id: r.created_ns for r in requests if r.client_order_id in wanted}
 
 
 def order_table(orders: Sequence[Order]) -> RecordTable:
@@ -152,6 +184,16 @@ def _optional_floats(name: str) -> Column:
 
 def _times_of(name: str) -> Column:
     return lambda rows: times(int_column(rows, name))
+
+
+def _signal_times_of(name: str, created_ns: Mapping[str, int]) -> Column:
+    """The creation times of the orders named by field ``name`` (NaT: an unknown order)."""
+
+    def column(rows: Sequence[Any]) -> pd.Series:
+        stamps = (created_ns.get(cid, NO_TIME_NS) for cid in map(attrgetter(name), rows))
+        return times(np.fromiter(stamps, dtype=np.int64, count=len(rows)))
+
+    return column
 
 
 def _of_requests(column: Column) -> Column:

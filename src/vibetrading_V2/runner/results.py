@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
 from vibetrading_V2.portfolio.attribution import strategy_figures
+from vibetrading_V2.portfolio.deposits import Deposits, growth_curve, paid_in, with_deposits
 from vibetrading_V2.portfolio.equity import EquityCurve
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.portfolio.open_positions import OpenPosition, open_positions
@@ -21,7 +23,13 @@ from vibetrading_V2.portfolio.trades import RoundTrip
 from vibetrading_V2.runner.collector import quiet_collector
 from vibetrading_V2.runner.diagnostics import diagnostics_summary
 from vibetrading_V2.runner.engine import EngineRun
-from vibetrading_V2.runner.record_tables import RecordTable, order_table, times, trade_table
+from vibetrading_V2.runner.record_tables import (
+    RecordTable,
+    order_table,
+    signal_times,
+    times,
+    trade_table,
+)
 from vibetrading_V2.runner.run_orders import run_orders
 
 __all__ = ["BacktestResults", "build_results"]
@@ -46,6 +54,7 @@ class BacktestResults:
         orders: list[Order],
         initial_cash: float,
         open_positions: Sequence[OpenPosition] = (),
+        deposits: Deposits | None = None,
     ) -> None:
         self.summary = summary
         self.run = run
@@ -54,6 +63,7 @@ class BacktestResults:
         self._open = list(open_positions)
         self._orders = orders
         self._initial_cash = initial_cash
+        self._deposits = deposits
 
     @cached_property
     def trades(self) -> pd.DataFrame:
@@ -67,7 +77,12 @@ class BacktestResults:
 
     def trade_table(self) -> RecordTable:
         """``trades``' rows made a slice at a time from the run's records (for writers)."""
-        return trade_table(self._trades, self._open)
+        return trade_table(self._trades, self._open, self._signal_ns)
+
+    @cached_property
+    def _signal_ns(self) -> dict[str, int]:
+        """The bar time each trade's entry and exit orders were created at, by client id."""
+        return signal_times(self._orders, [*self._trades, *self._open])
 
     def order_table(self) -> RecordTable:
         """``orders``' rows made a slice at a time from the run's records (for writers)."""
@@ -75,8 +90,12 @@ class BacktestResults:
 
     @cached_property
     def equity(self) -> pd.DataFrame:
-        """Equity, cash, gross exposure and drawdown per timestamp (``equity.csv``)."""
-        return _equity_frame(self._per_ts, self._initial_cash)
+        """Equity, cash, gross exposure and drawdown per timestamp (``equity.csv``); a
+        paper session with top-ups adds the cash paid in so far (``deposits``), and its
+        drawdown is that of the curve without them (``portfolio.deposits``)."""
+        if self._deposits is None:
+            return _equity_frame(self._per_ts, self._initial_cash)
+        return _deposit_equity_frame(self._per_ts, self._deposits, self._initial_cash)
 
     @cached_property
     def strategy_equity(self) -> pd.DataFrame | None:
@@ -111,21 +130,33 @@ def build_results(
     *,
     initial_cash: float,
     periods_per_year: float,
+    deposits: Deposits | None = None,
 ) -> BacktestResults:
-    """Summarise the run from its equity curve (valued as the run went) and its records."""
+    """Summarise the run from its equity curve (valued as the run went) and its records.
+
+    ``deposits``: a paper session's top-ups (market time, amount), ``None`` for an account
+    that has none (a backtest): in the curve, out of returns and PnL.
+    """
     timeline, per_ts, exposure = run.timeline, run.equity.account, run.equity.exposure
     if initial_cash != run.equity.initial_cash:
         raise ValueError(f"the run was valued from a cash of {run.equity.initial_cash!r}, "
                          f"not {initial_cash!r}: give the ledger's initial cash")
     trades = ledger.trades()
     closes = timeline.last_closes()
-    held = open_positions(ledger.open_books(), closes)
+    held = [
+        replace(p, entry_order_id=ledger.entry_order_id(p.strategy_id, p.symbol))
+        for p in open_positions(ledger.open_books(), closes)
+    ]
+    growth = per_ts.equity if deposits is None else growth_curve(
+        with_deposits(per_ts, deposits), deposits, initial_cash)
     summary: dict[str, object] = dict(
         performance_summary(
-            per_ts.ts_ns, per_ts.equity, trades, initial_cash=initial_cash,
+            per_ts.ts_ns, growth, trades, initial_cash=initial_cash,
             fees=ledger.fees(), exposure=exposure, periods_per_year=periods_per_year,
         )
     )
+    if deposits is not None:
+        summary.update(deposit_figures(per_ts, deposits, initial_cash))
     engine_seconds = run.engine_seconds
     summary.update(
         start=iso_utc(int(per_ts.ts_ns[0])) if len(per_ts) else None,
@@ -147,8 +178,23 @@ def build_results(
     summary["n_orders"] = len(orders)
     return BacktestResults(
         summary=summary, run=run, per_ts=per_ts, trades=trades, orders=orders,
-        initial_cash=initial_cash, open_positions=held,
+        initial_cash=initial_cash, open_positions=held, deposits=deposits,
     )
+
+
+def deposit_figures(
+    per_ts: EquityCurve, deposits: Deposits, initial_cash: float
+) -> dict[str, object]:
+    """What a paper session's summary adds: the account's final equity (deposits
+    included), the top-ups (``epochs``) and their sum, and the PnL without them."""
+    paid = sum(amount for _, amount in deposits)
+    final = float(with_deposits(per_ts, deposits).equity[-1]) if len(per_ts) else None
+    return {
+        "final_equity": final,
+        "deposits": paid,
+        "epochs": len(deposits),
+        "net_pnl": None if final is None else final - initial_cash - paid,
+    }
 
 
 def _equity_frame(curve: EquityCurve, initial_cash: float) -> pd.DataFrame:
@@ -167,6 +213,20 @@ def _equity_frame(curve: EquityCurve, initial_cash: float) -> pd.DataFrame:
         "gross_exposure": curve.gross_exposure, "drawdown": drawdown,
     }  # fmt: skip
     return pd.DataFrame(columns, copy=False)
+
+
+def _deposit_equity_frame(
+    per_ts: EquityCurve, deposits: Deposits, initial_cash: float
+) -> pd.DataFrame:
+    """``equity.csv`` of a paper session with top-ups: the account's equity and cash
+    (deposits in), the cash paid in so far, and the drawdown of the curve without them."""
+    account = with_deposits(per_ts, deposits)
+    frame = _equity_frame(account, initial_cash)
+    frame["deposits"] = paid_in(per_ts.ts_ns, deposits)
+    growth = growth_curve(account, deposits, initial_cash)
+    peak = np.maximum.accumulate(np.maximum(growth, initial_cash))
+    frame["drawdown"] = growth / peak - 1.0
+    return frame
 
 
 def _prices(run: EngineRun) -> dict[str, pd.DataFrame]:

@@ -43,6 +43,7 @@ from vibetrading_V2.store.records import (
     check_no_nan,
     check_order,
 )
+from vibetrading_V2.store.sqlite_epochs import SqliteEpochRecord
 from vibetrading_V2.store.sqlite_ids import SqliteClientIds
 from vibetrading_V2.store.sqlite_migrations import ensure_schema
 from vibetrading_V2.store.sqlite_open import (
@@ -84,7 +85,9 @@ def _marks(row: tuple[object, ...]) -> str:
     return ", ".join("?" * len(row))
 
 
-class SqliteStateStore(SqliteClientIds, StateStore, SqliteReads, SqliteVenueRecord):
+class SqliteStateStore(
+    SqliteClientIds, StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRecord
+):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from vibetrading_V2.core.errors import StateStoreError, StoreSchemaError
 from vibetrading_V2.store.sqlite_schema import (
+    EPOCHS_TABLE,
     FILL_COLUMNS,
     INTENT_COLUMNS,
     ORDER_COLUMNS,
@@ -172,8 +173,14 @@ def _v4_to_v5(conn: sqlite3.Connection, identity: Identity) -> None:
                          .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
 
+def _v5_to_v6(conn: sqlite3.Connection, identity: Identity) -> None:
+    """v5 -> v6: add the epochs table (a paper session's top-ups; none before)."""
+    conn.execute(EPOCHS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+
+
 _STEPS: dict[int, Callable[[sqlite3.Connection, Identity], None]] = {
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }

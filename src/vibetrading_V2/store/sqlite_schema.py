@@ -1,4 +1,4 @@
-"""The SQLite state store's schema (version 5) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 6) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
 in one place. A change to any table means a new ``SCHEMA_VERSION`` and a migration step in
@@ -30,6 +30,7 @@ from vibetrading_V2.core.types import (
 from vibetrading_V2.store.records import IntentRecord, VetoRecord
 
 __all__ = [
+    "EPOCHS_TABLE",
     "FILL_COLUMNS",
     "IDENTITY_COLUMNS",
     "INTENT_COLUMNS",
@@ -47,7 +48,7 @@ __all__ = [
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # 2: reference_price of orders, recorded_ns of every row
 # 3: user_version instead of a schema_version table; run id, account and venue on every
 #    row; fills unique per (venue, account, execution id); positions, runs and
@@ -56,6 +57,7 @@ SCHEMA_VERSION = 5
 #    simulated venue's working orders (venue_orders)
 # 5: client_ids: each client order id issued (its prefix and counter) and the intent and
 #    strategy it was issued for
+# 6: a paper session's top-up epochs (epochs)
 
 IDENTITY_COLUMNS = "run_id, account, venue"
 _IDENTITY_DDL = "run_id TEXT NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL"
@@ -84,6 +86,12 @@ _ORDER_DDL = """
     venue_order_id TEXT, reason TEXT, updated_ns INTEGER NOT NULL, reference_price REAL,
     recorded_ns INTEGER NOT NULL, exit_offsets TEXT
 """
+
+EPOCHS_TABLE = f"""CREATE TABLE epochs (
+    epoch INTEGER PRIMARY KEY, ts_ns INTEGER NOT NULL, wall_ns INTEGER NOT NULL,
+    equity_before REAL NOT NULL, deposit REAL NOT NULL, recorded_ns INTEGER NOT NULL,
+    {_IDENTITY_DDL})"""
+"""A paper session's top-ups: each starts an epoch (``store.sqlite_epochs``)."""
 
 SCHEMA_STATEMENTS = (
     f"""CREATE TABLE intents (
@@ -130,6 +138,7 @@ SCHEMA_STATEMENTS = (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, active INTEGER NOT NULL,
         action TEXT NOT NULL, reason TEXT NOT NULL, who TEXT NOT NULL,
         wall_ns INTEGER NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL)""",
+    EPOCHS_TABLE,
 )
 
 

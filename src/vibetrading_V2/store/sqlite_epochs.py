@@ -1,0 +1,57 @@
+"""A paper session's top-up epochs in the SQLite store: one row per top-up, kept for good.
+
+A paper account that falls to its floor is topped up (``runner.bankroll``); each top-up
+starts an epoch. The row is written before the cash moves, so a restarted session finds
+every deposit it made (and books it again into the ledger and the simulated venue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from vibetrading_V2.core.epochs import EpochRecord
+from vibetrading_V2.core.errors import StateStoreError
+
+__all__ = ["SqliteEpochRecord"]
+
+_COLUMNS = "epoch, ts_ns, wall_ns, equity_before, deposit, recorded_ns"
+_INSERT = f"INSERT INTO epochs ({_COLUMNS}, run_id, account, venue) VALUES ({', '.join('?' * 9)})"
+
+
+class SqliteEpochRecord:
+    """Why: the epochs table apart from the run's records; needs the store's ``_tx``,
+    ``_query``, ``_identity`` and ``_now``."""
+
+    _identity: tuple[str, str, str]
+
+    def _tx(self, action: str) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _query(self, action: str, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def _now(self) -> int:
+        raise NotImplementedError
+
+    def record_epoch(self, epoch: EpochRecord) -> None:
+        """Record a top-up; its number must be the next one (a repeat is refused)."""
+        row = (epoch.epoch, epoch.ts_ns, epoch.wall_ns, epoch.equity_before, epoch.deposit,
+               self._now(), *self._identity)
+        with self._tx("record_epoch") as conn:
+            newest = conn.execute("SELECT MAX(epoch) FROM epochs").fetchone()[0]
+            expected = (newest or 0) + 1
+            if epoch.epoch != expected:
+                raise StateStoreError(
+                    f"epoch {epoch.epoch} is not the next one (expected {expected})",
+                    field="epoch", hint="number a top-up after the epochs the store holds",
+                )
+            conn.execute(_INSERT, row)
+
+    def epochs(self) -> list[EpochRecord]:
+        """Every top-up of the store, in order."""
+        rows = self._query("epochs", f"SELECT {_COLUMNS}, run_id FROM epochs ORDER BY epoch")
+        return [EpochRecord(epoch=int(r[0]), ts_ns=int(r[1]), wall_ns=int(r[2]),
+                            equity_before=float(r[3]), deposit=float(r[4]), run_id=str(r[6]))
+                for r in rows]
