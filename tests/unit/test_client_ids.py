@@ -14,6 +14,7 @@ from vibetrading_V2.core.client_ids import (
     MAX_LENGTH,
     PREFIX_LENGTH,
     RISK_SUFFIX,
+    checked_prefix,
     entry_id,
     entry_of_leg,
     id_prefix,
@@ -88,3 +89,25 @@ def test_issued_ids_when_intents_repeat_then_ids_stay_unique_and_map_back(
         owner = ids.owner(cid)
         assert owner is not None and owner.ts_ns == 1000 + k and owner.strategy_id == "s"
         assert ids.find(1000 + k, "s", Intent.long("AAA", quantity=float(seq[k] + 1))) == cid
+
+
+def test_issued_ids_when_the_same_intent_comes_again_then_its_first_id_in_order_or_not() -> None:
+    ids = IssuedIds("seed")
+    a, b = Intent.long("EURUSD"), Intent.flat("EURUSD")
+    first = ids.issue(1, "s", a)
+    second = ids.issue(2, "s", b)
+    assert ids.find(2, "s", b) == second
+    assert ids.find(2, "s", a) is None  # issued at 1, not at 2
+    assert ids.find(1, "s", a) == first
+    earlier = ids.issue(0, "s", b)  # a clock that went back: the search reads every id
+    assert ids.find(2, "s", b) == second
+    assert ids.find(0, "s", b) == earlier
+    assert ids.find(3, "s", a) is None
+
+
+def test_checked_prefix_when_read_back_broken_then_typed_error_naming_the_fix() -> None:
+    assert checked_prefix(id_prefix("x")) == id_prefix("x")
+    for broken in ("", "has space", "x" * (PREFIX_LENGTH + 1), "a:b"):
+        with pytest.raises(ExecutionError, match="prefix") as caught:
+            checked_prefix(broken)
+        assert caught.value.hint is not None and "--new-session" in caught.value.hint

@@ -26,6 +26,7 @@ __all__ = [
     "RISK_SUFFIX",
     "STOP_LEG",
     "TAKE_PROFIT_LEG",
+    "checked_prefix",
     "entry_id",
     "entry_of_leg",
     "id_prefix",
@@ -62,14 +63,26 @@ def id_prefix(seed: str) -> str:
 
 
 def entry_id(prefix: str, seq: int) -> str:
-    """The client order id of the ``seq``-th order issued under ``prefix``."""
+    """The client order id of the ``seq``-th order issued under ``prefix`` (one that
+    ``id_prefix`` made or ``checked_prefix`` passed: it is not checked again per order)."""
     cid = f"{prefix}-{seq}"
-    if seq < 1 or len(cid) > ENTRY_MAX_LENGTH or not _ALLOWED.fullmatch(prefix):
+    if seq < 1 or len(cid) > ENTRY_MAX_LENGTH:
         raise ExecutionError(
             f"no client order id for prefix {prefix!r} and counter {seq}", field="client_order_id",
             hint=f"ids are at most {ENTRY_MAX_LENGTH} characters of [A-Za-z0-9_-]; counters "
             "start at 1")
     return cid
+
+
+def checked_prefix(prefix: str) -> str:
+    """``prefix`` as it is, if ids made from it can be sent (read back from a store)."""
+    if len(prefix) > PREFIX_LENGTH or not _ALLOWED.fullmatch(prefix):
+        raise ExecutionError(
+            f"the store's client order id prefix {prefix!r} is not one this version makes",
+            field="client_order_id",
+            hint=f"a prefix is at most {PREFIX_LENGTH} characters of [A-Za-z0-9_-]; open the "
+            "state with the version that wrote it, or start a new session (--new-session)")
+    return prefix
 
 
 def is_valid_client_id(client_order_id: str) -> bool:

@@ -3,8 +3,8 @@
 The ``n``-th id the store issues is ``<prefix>-<n>`` (``core.client_ids``); what it was
 issued for (the intent, its strategy and bar time) is kept at place ``n - 1`` of three
 columns, so a backtest's million orders cost a few bytes each. An intent handled again at
-the same bar gets its first id back: the ids of the newest bar time are kept in a small
-dictionary, older ones are searched for (a clock that goes back is rare).
+the same bar gets its first id back, found by a search from the newest id back (it ends at the
+first id of an earlier time unless a clock went back, which is rare).
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ class IssuedIds:
         self._strategies: list[str] = []
         self._intents: list[Intent] = []
         self._newest_ts = -(2**63)
-        # the ids issued at the newest bar time, by (strategy, symbol)
-        self._newest: dict[tuple[str, str], list[tuple[Intent, str]]] = {}
+        # while no id went to an earlier time than one before it, the ids of the newest
+        # time are the last ones issued, and a search can stop at the first older one
+        self._in_order = True
 
     def __len__(self) -> int:
         return len(self._intents)
@@ -49,15 +50,14 @@ class IssuedIds:
         """The id issued before for ``intent`` of ``strategy_id`` at ``ts_ns``, if any."""
         if ts_ns > self._newest_ts:  # the usual case: a new bar, nothing issued at it yet
             return None
-        if ts_ns == self._newest_ts:
-            for known, cid in self._newest.get((strategy_id, intent.symbol), ()):
-                if known == intent:
-                    return cid
-            return None
+        newest_only = self._in_order and ts_ns == self._newest_ts
         ts, strategies, intents = self._ts, self._strategies, self._intents
         for k in range(len(intents) - 1, -1, -1):
-            if ts[k] == ts_ns and strategies[k] == strategy_id and intents[k] == intent:
+            at = ts[k]
+            if at == ts_ns and strategies[k] == strategy_id and intents[k] == intent:
                 return entry_id(self.prefix, k + 1)
+            if newest_only and at != ts_ns:
+                break
         return None
 
     def issue(self, ts_ns: int, strategy_id: str, intent: Intent) -> str:
@@ -65,19 +65,11 @@ class IssuedIds:
         self._ts.append(ts_ns)
         self._strategies.append(strategy_id)
         self._intents.append(intent)
-        cid = entry_id(self.prefix, len(self._intents))
-        if ts_ns != self._newest_ts:
-            if ts_ns < self._newest_ts:
-                return cid  # found again by the search of ``find``
-            self._newest_ts = ts_ns
-            self._newest = {}
-        key = (strategy_id, intent.symbol)
-        listed = self._newest.get(key)
-        if listed is None:
-            self._newest[key] = [(intent, cid)]
+        if ts_ns < self._newest_ts:
+            self._in_order = False
         else:
-            listed.append((intent, cid))
-        return cid
+            self._newest_ts = ts_ns
+        return entry_id(self.prefix, len(self._intents))
 
     def owner(self, client_order_id: str) -> IssuedId | None:
         """What ``client_order_id`` was issued for; ``None`` if this store did not issue it."""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from vibetrading_V2.core.client_ids import entry_id, id_prefix
+from vibetrading_V2.core.client_ids import checked_prefix, entry_id, id_prefix
 from vibetrading_V2.core.types import Intent
 from vibetrading_V2.store.issued_ids import IssuedId
 from vibetrading_V2.store.sqlite_schema import INTENT_COLUMNS, intent_from_row
@@ -103,7 +103,7 @@ class SqliteClientIds:
             if prefix is None:
                 run_id = self._identity[0]
                 prefix = id_prefix(self._id_seed or run_id or secrets.token_hex(8))
-            state = self._id_state = (str(prefix), int(last), int(newest))
+            state = self._id_state = (checked_prefix(str(prefix)), int(last), int(newest))
         return state
 
     def _intent_seq(self, ts_ns: int, strategy_id: str, intent: Intent) -> int | None:
