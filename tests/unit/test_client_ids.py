@@ -73,8 +73,8 @@ def test_entry_id_when_counter_below_one_then_typed_error_naming_the_field(seq: 
 
 def test_exit_reason_when_id_names_a_leg_or_a_risk_order_then_it_says_which() -> None:
     entry = entry_id(id_prefix("x"), 7)
-    assert [exit_reason(entry + s) for s in ("", "-sl", "-tp", "-rk")] == [
-        "signal", "stop", "take_profit", "risk"]
+    assert [exit_reason(entry + s) for s in ("", "-sl", "-tp", "-rk", "-sl-cl")] == [
+        "signal", "stop", "take_profit", "risk", "risk"]
 
 
 @given(seq=st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=40))
