@@ -36,7 +36,7 @@ from typing import Any, TextIO
 from dependency_injector import containers, providers
 
 from cli.paper_bankroll import paper_bankroll
-from cli.settings import AppSettings, EngineSettings, ExecutionSettings
+from cli.settings import AppSettings, EngineSettings, ExecutionSettings, StateSettings
 from cli.strategy_plan import (
     PlannedStrategy,
     account_policies,
@@ -192,8 +192,18 @@ def _console_level(level: str) -> str:
     return "warning" if level == "off" else level
 
 
+def client_id_seed(settings: AppSettings, run_id: str) -> str:
+    """What a new store's client order id prefix derives from (``store.sqlite_ids``): at a
+    real venue the run id, so a wiped store or a second session never reissues an id the
+    venue saw; at the simulator, whose state lives in the run's store, the config hash less
+    the state settings, so a backtest (or a replayed paper session) repeats its ids."""
+    if settings.execution.venue != "simulator":
+        return run_id
+    return settings.model_copy(update={"state": StateSettings()}).config_hash()
+
+
 def _run_store(settings: AppSettings, clock: Clock, run_id: str,
-               planned: Callable[[], list[PlannedStrategy]]) -> SqliteStateStore:
+               planned: Callable[[], list[PlannedStrategy]], id_seed: str) -> SqliteStateStore:
     """A run's new store, or a paper / live session's own (``state.session``), which
     names the strategies (so they load first) and must be this account's and set's."""
     state = settings.state
@@ -201,7 +211,7 @@ def _run_store(settings: AppSettings, clock: Clock, run_id: str,
     ids = tuple(p.strategy_id for p in planned()) if session else None
     return run_store(session, settings.output.directory, state.path, clock, run_id=run_id,
                      account=ACCOUNT_ID, venue=settings.execution.venue, strategy_ids=ids,
-                     adopt=state.adopt, new_session=state.new_session)
+                     adopt=state.adopt, new_session=state.new_session, id_seed=id_seed)
 
 
 RUN_LOG = "run.log.jsonl"
@@ -255,13 +265,15 @@ class Container(containers.DeclarativeContainer):
         console_level=providers.Callable(_console_level,
                                          settings.provided.logging.console_level),
     )
+    id_seed = providers.Singleton(client_id_seed, settings, run_id)
     metrics = providers.Singleton(InMemoryMetrics)
     alerts = providers.Singleton(LogAlertSink, logger)
     state_store = providers.Selector(
         settings.provided.state.backend,
-        memory=providers.Singleton(InMemoryStateStore, clock),
+        memory=providers.Singleton(InMemoryStateStore, clock, id_seed),
         # a backtest never reads another run's state: a new store, checked empty
-        sqlite=providers.Singleton(_run_store, settings, clock, run_id, planned.provider),
+        sqlite=providers.Singleton(_run_store, settings, clock, run_id, planned.provider,
+                                   id_seed),
     )
 
     time_range = providers.Singleton(time_range, _data.start, _data.end)

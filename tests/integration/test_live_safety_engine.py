@@ -127,7 +127,7 @@ class _StopRefusingVenue(DeferredGateway):
             if entry is not None and entry.status is OrderStatus.FILLED:
                 del self._stops[entry_id]
                 request = entry.request
-                leg = OrderRequest(f"{entry_id}:sl", request.symbol, _other(request.side),
+                leg = OrderRequest(f"{entry_id}-sl", request.symbol, _other(request.side),
                                    request.quantity, OrderType.STOP, stop_price=stop,
                                    reduce_only=True, strategy_id=request.strategy_id,
                                    oco_group=f"{entry_id}:bracket", created_ns=bar.ts_ns)
@@ -146,7 +146,7 @@ def test_engine_when_a_protective_stop_is_refused_then_the_position_is_closed_an
 
     engine.run(_Bars([bars("AAA", PRICES)]))
 
-    closes = [o for o in venue.orders() if o.client_order_id.endswith(":sl:close")]
+    closes = [o for o in venue.orders() if o.client_order_id.endswith("-sl-cl")]
     assert len(closes) == 1
     close = closes[0].request
     assert (close.side, close.quantity, close.reduce_only) == (Side.SELL, 3.0, True)

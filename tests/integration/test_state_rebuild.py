@@ -162,7 +162,7 @@ def test_rebuild_when_a_stop_was_working_then_the_venue_still_works_it_after_res
     first = _start(guard, path, _long_with_stop, "r1")
     first.run(_bars(PRICES[:3]))
     [stop] = first.sim.open_orders()
-    assert stop.client_order_id.endswith(":sl")
+    assert stop.client_order_id.endswith("-sl")
 
     second = _start(guard, path, _long_with_stop, "r2")
     assert [o.client_order_id for o in second.engine.local_state.open_orders] == [

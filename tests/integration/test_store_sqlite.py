@@ -142,7 +142,7 @@ def test_sqlite_store_when_the_compiled_engine_records_into_it_then_it_holds_wha
     prices = [100.0 + i for i in range(12)]
     memory = make_rig(strategy(), RuntimeGuard())
     memory.run(bars("AAA", prices))
-    with SqliteStateStore(tmp_path / "state.sqlite") as store:
+    with SqliteStateStore(tmp_path / "state.sqlite", id_seed="memory") as store:
         sqlite = make_rig(strategy(), RuntimeGuard(), store=store)
         sqlite.run(bars("AAA", prices))
 

@@ -19,6 +19,7 @@ from cli.containers import Container
 from cli.settings import AppSettings
 from cli.strategy_plan import PlannedStrategy
 from tests.fakes import InMemoryMetrics, InMemoryStateStore, ListAlerts, ListLogger
+from vibetrading_V2.core.client_ids import entry_id, id_prefix
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import NS_PER_SECOND, Fill
 from vibetrading_V2.execution import Simulator, SimulatorConfig
@@ -174,6 +175,12 @@ def meta(
 
 
 SID = meta().strategy_id
+
+
+def client_id(n: int, seed: str = "memory") -> str:
+    """The ``n``-th client order id an ``InMemoryStateStore(id_seed=seed)`` issues (the
+    rig's store, unless a test gives its own)."""
+    return entry_id(id_prefix(seed), n)
 
 
 @dataclass

@@ -74,7 +74,7 @@ def test_keeper_when_halted_then_every_strategys_working_orders_are_cancelled() 
     account = _with_resting_brackets()
     resting = account.sim.open_orders()
     assert {o.request.strategy_id for o in resting} == set(STRATEGIES)
-    assert sorted(o.client_order_id[-3:] for o in resting) == [":sl", ":sl", ":tp", ":tp"]
+    assert sorted(o.client_order_id[-3:] for o in resting) == ["-sl", "-sl", "-tp", "-tp"]
 
     _halt(account, account.keeper())
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, make_rig
+from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, client_id, make_rig
 from vibetrading_V2.core.errors import DataValidationError, SandboxViolationError, StrategyError
 from vibetrading_V2.core.types import Intent, Side
 from vibetrading_V2.runner.engine import EngineConfig
@@ -73,13 +73,13 @@ def test_engine_when_strategy_is_disabled_then_the_loop_still_works_its_orders(
 
     assert run.strategy_disabled and run.strategy_errors == 1
     assert run.bars == len(PRICES)
-    stop_id = f"{SID}-AAA-{T0}-0:sl"
+    stop_id = f"{client_id(1)}-sl"
     assert [(f.client_order_id, f.side, f.ts_ns) for f in run.fills] == [
-        (f"{SID}-AAA-{T0}-0", Side.BUY, T0 + HOUR),
+        (client_id(1), Side.BUY, T0 + HOUR),
         (stop_id, Side.SELL, T0 + 6 * HOUR),  # the bracket stop still fires after disabling
     ]
     assert rig.ledger.position("AAA").quantity == 0.0
-    assert [f.client_order_id for f in strategy.fills] == [f"{SID}-AAA-{T0}-0"]  # no on_fill
+    assert [f.client_order_id for f in strategy.fills] == [client_id(1)]  # no on_fill
 
 
 def test_engine_when_errors_stay_within_budget_then_strategy_keeps_running(

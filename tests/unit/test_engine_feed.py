@@ -11,7 +11,6 @@ import pytest
 
 from tests.unit.engine_helpers import (
     HOUR,
-    SID,
     T0,
     ListFeed,
     Scripted,
@@ -245,7 +244,7 @@ def test_engine_when_a_symbol_first_appears_in_a_later_chunk_then_it_is_added(
     assert_same_features(strategy, ref_strategy)
     assert chunked.fills == reference.fills
     assert chunked.symbols == ("AAA", "BBB")
-    assert all(cid.startswith(f"{SID}-") for cid in chunked.client_order_ids)
+    assert chunked.client_order_ids == reference.client_order_ids
 
 
 def test_engine_when_one_bar_emits_intents_for_two_symbols_then_both_trade(

@@ -14,6 +14,7 @@ from tests.unit.engine_helpers import (
     Scripted,
     bars,
     chunks,
+    client_id,
     make_rig,
 )
 from vibetrading_V2.core.types import Intent, OrderStatus, OrderType, Side
@@ -23,7 +24,7 @@ from vibetrading_V2.strategy.guard import RuntimeGuard
 
 CLOSES = [100.0, 101.0, 102.0, 103.0, 104.0]
 OPENS = [c - 0.5 for c in CLOSES]
-ENTRY = f"{SID}-AAA-{T0}-0"
+ENTRY = client_id(1)
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +99,8 @@ def test_engine_when_intent_has_stop_loss_then_bracket_children_are_created(
 
     rig.run(bars("AAA", STOP_CLOSES[:4], opens=STOP_OPENS[:4]))
 
-    stop = rig.sim.order(f"{ENTRY}:sl")
-    take = rig.sim.order(f"{ENTRY}:tp")
+    stop = rig.sim.order(f"{ENTRY}-sl")
+    take = rig.sim.order(f"{ENTRY}-tp")
     assert stop is not None and take is not None
     assert (stop.request.order_type, stop.request.side, stop.request.stop_price) == (
         OrderType.STOP, Side.SELL, 95.0,
@@ -108,7 +109,7 @@ def test_engine_when_intent_has_stop_loss_then_bracket_children_are_created(
     assert stop.request.reduce_only and take.request.reduce_only
     assert stop.request.quantity == take.request.quantity == 10.0
     assert stop.request.strategy_id == SID
-    assert {o.client_order_id for o in rig.sim.open_orders()} == {f"{ENTRY}:sl", f"{ENTRY}:tp"}
+    assert {o.client_order_id for o in rig.sim.open_orders()} == {f"{ENTRY}-sl", f"{ENTRY}-tp"}
 
 
 def test_engine_when_price_falls_through_the_stop_loss_then_the_stop_fills(
@@ -122,14 +123,14 @@ def test_engine_when_price_falls_through_the_stop_loss_then_the_stop_fills(
 
     assert [(f.client_order_id, f.side, f.price, f.ts_ns) for f in run.fills] == [
         (ENTRY, Side.BUY, 100.0, at(1)),
-        (f"{ENTRY}:sl", Side.SELL, 95.0, at(5)),
+        (f"{ENTRY}-sl", Side.SELL, 95.0, at(5)),
     ]
-    take = rig.sim.order(f"{ENTRY}:tp")
+    take = rig.sim.order(f"{ENTRY}-tp")
     assert take is not None and take.status is OrderStatus.CANCELLED  # one cancels the other
     assert rig.ledger.position("AAA").quantity == 0.0
     assert [t.pnl for t in rig.ledger.trades()] == [-50.0]
     assert [seen[4] for seen in strategy.seen][4:] == [10.0, 0.0, 0.0]  # flat from bar 5 on
-    assert [f.client_order_id for f in strategy.fills] == [ENTRY, f"{ENTRY}:sl"]
+    assert [f.client_order_id for f in strategy.fills] == [ENTRY, f"{ENTRY}-sl"]
 
 
 def test_build_results_when_a_bracket_ran_then_orders_trades_and_summary_cover_it(
@@ -143,7 +144,7 @@ def test_build_results_when_a_bracket_ran_then_orders_trades_and_summary_cover_i
         run, rig.ledger, rig.sim, initial_cash=INITIAL_CASH, periods_per_year=8760.0
     )
 
-    assert results.orders["client_order_id"].tolist() == [ENTRY, f"{ENTRY}:sl", f"{ENTRY}:tp"]
+    assert results.orders["client_order_id"].tolist() == [ENTRY, f"{ENTRY}-sl", f"{ENTRY}-tp"]
     assert results.orders["status"].tolist() == ["filled", "filled", "cancelled"]
     assert len(results.trades) == 1 and results.trades["pnl"].iloc[0] == -50.0
     assert len(results.equity) == len(STOP_CLOSES)
@@ -162,7 +163,7 @@ def test_engine_when_an_equal_intent_is_rebuilt_every_bar_then_the_stop_loss_sur
 
     run = rig.run(bars("AAA", STOP_CLOSES, opens=STOP_OPENS))
 
-    assert [f.client_order_id for f in run.fills] == [ENTRY, f"{ENTRY}:sl"]
+    assert [f.client_order_id for f in run.fills] == [ENTRY, f"{ENTRY}-sl"]
 
 
 def test_engine_when_bars_arrive_one_per_batch_then_the_stop_loss_still_fills(
@@ -173,7 +174,7 @@ def test_engine_when_bars_arrive_one_per_batch_then_the_stop_loss_still_fills(
 
     run = rig.run(*chunks(bars("AAA", STOP_CLOSES, opens=STOP_OPENS), 1))
 
-    assert [f.client_order_id for f in run.fills] == [ENTRY, f"{ENTRY}:sl"]
+    assert [f.client_order_id for f in run.fills] == [ENTRY, f"{ENTRY}-sl"]
 
 
 def test_engine_when_the_intent_changes_to_flat_then_the_bracket_is_replaced_by_the_exit(
@@ -184,9 +185,9 @@ def test_engine_when_the_intent_changes_to_flat_then_the_bracket_is_replaced_by_
 
     run = rig.run(bars("AAA", STOP_CLOSES[:5], opens=STOP_OPENS[:5]))
 
-    exit_id = f"{SID}-AAA-{at(3)}-0"
+    exit_id = client_id(2)
     assert [(f.client_order_id, f.ts_ns) for f in run.fills] == [(ENTRY, at(1)), (exit_id, at(4))]
-    for child in (f"{ENTRY}:sl", f"{ENTRY}:tp"):
+    for child in (f"{ENTRY}-sl", f"{ENTRY}-tp"):
         recorded = rig.store.order(child)
         assert recorded is not None and recorded.status is OrderStatus.CANCELLED
     assert rig.sim.open_orders() == []

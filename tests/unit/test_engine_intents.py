@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, make_rig
+from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, client_id, make_rig
 from vibetrading_V2.core.types import Intent, OrderStatus, Side
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
@@ -49,7 +49,7 @@ def test_engine_when_the_same_intent_object_is_returned_then_it_is_sent_once(
 
     assert len(rig.store.intents()) == 1
     assert len(rig.store.orders()) == 1
-    assert run.client_order_ids == [f"{SID}-AAA-{T0}-0"]
+    assert run.client_order_ids == [client_id(1)]
     assert rig.ledger.position("AAA").quantity == 2.0
 
 
@@ -70,8 +70,8 @@ def test_engine_when_the_intent_changes_then_exactly_one_order_with_a_determinis
 
     run = rig.run(bars("AAA", FLAT_PRICES))
 
-    exit_id = f"{SID}-AAA-{T0 + 5 * HOUR}-0"
-    assert run.client_order_ids == [f"{SID}-AAA-{T0}-0", exit_id]
+    exit_id = client_id(2)
+    assert run.client_order_ids == [client_id(1), exit_id]
     recorded = rig.store.order(exit_id)
     assert recorded is not None
     assert recorded.request.side is Side.SELL
@@ -104,7 +104,7 @@ def test_engine_when_an_equal_intent_is_rebuilt_every_bar_then_it_is_sent_once(
     run = rig.run(bars("AAA", FLAT_PRICES))
 
     assert len(rig.store.intents()) == 1
-    assert run.client_order_ids == [f"{SID}-AAA-{T0}-0"]
+    assert run.client_order_ids == [client_id(1)]
 
 
 def test_engine_when_run_twice_on_the_same_bars_then_client_ids_and_fills_repeat(
@@ -182,7 +182,7 @@ def test_engine_when_on_bar_returns_an_array_then_it_is_counted_not_raised(
     assert run.bars == len(FLAT_PRICES)
 
 
-def test_pipeline_when_bar_time_goes_back_then_a_repeated_client_id_is_listed_once(
+def test_pipeline_when_bar_time_goes_back_to_a_handled_intent_then_no_second_order_is_sent(
     guard: RuntimeGuard,
 ) -> None:
     rig = make_rig(_long_then_flat(switch_at=5), guard)
@@ -191,7 +191,7 @@ def test_pipeline_when_bar_time_goes_back_then_a_repeated_client_id_is_listed_on
 
     rig.pipeline.handle(T0, long, 100.0)
     rig.pipeline.handle(T0 + HOUR, short, 100.0)  # the first is cancelled and replaced
-    rig.pipeline.handle(T0, long, 100.0)  # time went back: the first id again
+    again = rig.pipeline.handle(T0, long, 100.0)  # time went back: the first order stands
 
-    first = f"{SID}-AAA-{T0}-0"
-    assert rig.pipeline.client_order_ids == [first, f"{SID}-AAA-{T0 + HOUR}-0"]
+    assert rig.pipeline.client_order_ids == [client_id(1), client_id(2)]
+    assert again is not None and again.client_order_id == client_id(1)

@@ -6,7 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.unit.engine_helpers import HOUR, SID, T0, Rig, Scripted, bars, make_rig
+from tests.unit.engine_helpers import (
+    HOUR,
+    SID,
+    T0,
+    Rig,
+    Scripted,
+    bars,
+    client_id,
+    make_rig,
+)
 from vibetrading_V2.core.types import Intent, OrderStatus, Side, TradingState
 from vibetrading_V2.policies.config import RiskPolicy, SizingPolicy
 from vibetrading_V2.runner.engine import EngineRun
@@ -118,8 +127,8 @@ def test_engine_when_kill_switch_drawdown_then_halted_cancels_working_orders(
     assert rig.alerts.codes() == ["trading_state_halted"]
     assert rig.alerts.alerts[0].level == "critical"
     assert rig.sim.open_orders() == []
-    entry = f"{SID}-AAA-{T0}-0"
-    for child in (f"{entry}:sl", f"{entry}:tp"):
+    entry = client_id(1)
+    for child in (f"{entry}-sl", f"{entry}-tp"):
         recorded = rig.store.order(child)
         assert recorded is not None and recorded.status is OrderStatus.CANCELLED
     assert "orders_cancelled" in rig.logger.events("warning")

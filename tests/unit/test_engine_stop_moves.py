@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.unit.engine_helpers import HOUR, SID, T0, Scripted, bars, make_rig
+from tests.unit.engine_helpers import HOUR, T0, Scripted, bars, client_id, make_rig
 from vibetrading_V2.core.types import Direction, ExitOffsets, Intent, OrderStatus, OrderType
 from vibetrading_V2.strategy.base import BarView, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
-ENTRY = f"{SID}-AAA-{T0}-0"
+ENTRY = client_id(1)
 # signal close 100 on bar 0, entry at bar 1's open of 102; bar 4 falls to 95
 CLOSES = [100.0, 101.0, 100.0, 99.0, 95.0, 96.0, 97.0]
 OPENS = [100.0, 102.0, 101.0, 100.0, 99.0, 95.0, 96.0]
@@ -46,7 +46,7 @@ def test_engine_when_stop_is_a_distance_then_it_is_set_from_the_entry_fill(
 
     # 102 - 5 = 97 (from the signal close it would have been 95, touched a bar later)
     assert [(f.client_order_id, f.price, f.ts_ns) for f in run.fills] == [
-        (ENTRY, 102.0, at(1)), (f"{ENTRY}:sl", 97.0, at(4))]
+        (ENTRY, 102.0, at(1)), (f"{ENTRY}-sl", 97.0, at(4))]
 
 
 def test_engine_when_only_the_stop_changes_then_the_resting_stop_is_amended_not_replaced(
@@ -59,11 +59,11 @@ def test_engine_when_only_the_stop_changes_then_the_resting_stop_is_amended_not_
     run = rig.run(bars("AAA", CLOSES, opens=OPENS))
 
     orders = rig.sim.orders()
-    assert [o.client_order_id for o in orders] == [ENTRY, f"{ENTRY}:sl"]  # no new order
+    assert [o.client_order_id for o in orders] == [ENTRY, f"{ENTRY}-sl"]  # no new order
     assert orders[1].request.stop_price == 98.0
     assert [(f.client_order_id, f.price, f.ts_ns) for f in run.fills] == [
-        (ENTRY, 102.0, at(1)), (f"{ENTRY}:sl", 98.0, at(4))]
-    recorded = rig.store.order(f"{ENTRY}:sl")
+        (ENTRY, 102.0, at(1)), (f"{ENTRY}-sl", 98.0, at(4))]
+    recorded = rig.store.order(f"{ENTRY}-sl")
     assert recorded is not None and recorded.status is OrderStatus.FILLED
 
 
@@ -77,10 +77,10 @@ def test_engine_when_a_trailing_stop_follows_the_close_then_each_bar_amends_the_
     run = rig.run(bars("AAA", closes))
 
     [stop] = [o for o in rig.sim.orders() if o.request.order_type is OrderType.STOP]
-    assert stop.client_order_id == f"{ENTRY}:sl" and stop.request.stop_price == 105.0
+    assert stop.client_order_id == f"{ENTRY}-sl" and stop.request.stop_price == 105.0
     # bought at bar 1's open (102); bar 5 opens at 103, through the stop: filled there
     assert [(f.client_order_id, f.price) for f in run.fills] == [
-        (ENTRY, 102.0), (f"{ENTRY}:sl", 103.0)]
+        (ENTRY, 102.0), (f"{ENTRY}-sl", 103.0)]
     assert len(rig.sim.orders()) == 3  # the entry, its stop, and the re-entry after it
 
 
@@ -93,7 +93,7 @@ def test_engine_when_a_distance_stop_changes_then_it_moves_from_the_entry_fill(
 
     rig.run(bars("AAA", CLOSES[:4], opens=OPENS[:4]))
 
-    stop = rig.sim.order(f"{ENTRY}:sl")
+    stop = rig.sim.order(f"{ENTRY}-sl")
     assert stop is not None and stop.request.stop_price == 98.0  # 102 - 4
 
 
@@ -121,12 +121,12 @@ def test_engine_when_the_same_intent_follows_a_stop_out_then_it_enters_again(
 
     run = rig.run(bars("AAA", CLOSES, opens=OPENS))
 
-    again = f"{SID}-AAA-{at(4)}-0"
+    again = client_id(2)
     assert [(f.client_order_id, f.price, f.ts_ns) for f in run.fills] == [
-        (ENTRY, 102.0, at(1)), (f"{ENTRY}:sl", 97.0, at(4)), (again, 95.0, at(5))]
+        (ENTRY, 102.0, at(1)), (f"{ENTRY}-sl", 97.0, at(4)), (again, 95.0, at(5))]
     assert [seen[4] for seen in strategy.seen] == [0.0, 10.0, 10.0, 10.0, 0.0, 10.0, 10.0]
-    assert [f.client_order_id for f in strategy.fills][:2] == [ENTRY, f"{ENTRY}:sl"]
-    stop = rig.sim.order(f"{again}:sl")
+    assert [f.client_order_id for f in strategy.fills][:2] == [ENTRY, f"{ENTRY}-sl"]
+    stop = rig.sim.order(f"{again}-sl")
     assert stop is not None and stop.request.stop_price == 90.0  # from the new fill
 
 
@@ -169,7 +169,7 @@ def test_engine_when_the_stop_is_dropped_then_the_resting_stop_is_cancelled(
 
     run = rig.run(bars("AAA", CLOSES, opens=OPENS))
 
-    stop = rig.sim.order(f"{ENTRY}:sl")
+    stop = rig.sim.order(f"{ENTRY}-sl")
     assert stop is not None and stop.status is OrderStatus.CANCELLED
     assert [f.client_order_id for f in run.fills] == [ENTRY]  # held through the fall
     assert rig.ledger.position("AAA").quantity == 10.0

@@ -99,7 +99,7 @@ def _entry_at_open(arming: str, bar_2_low: float) -> tuple[Simulator, list[Fill]
 def test_simulator_when_entry_fills_then_its_legs_are_priced_from_the_fill() -> None:
     sim, fills = _entry_at_open("entry_bar", 101.0)
     assert [f.price for f in fills] == [102.0]
-    sl, tp = sim.order("e:sl"), sim.order("e:tp")
+    sl, tp = sim.order("e-sl"), sim.order("e-tp")
     assert sl is not None and tp is not None
     assert sl.request.stop_price == 99.0  # 102 - 3, not the signal close's 97
     assert tp.request.limit_price == pytest.approx(112.2)
@@ -108,7 +108,7 @@ def test_simulator_when_entry_fills_then_its_legs_are_priced_from_the_fill() -> 
 def test_simulator_when_arming_is_entry_bar_then_the_stop_fills_on_the_entry_bar() -> None:
     _, fills = _entry_at_open("entry_bar", 98.0)
     assert [(f.client_order_id, f.price, f.ts_ns) for f in fills] == [
-        ("e", 102.0, 2), ("e:sl", 99.0, 2)]
+        ("e", 102.0, 2), ("e-sl", 99.0, 2)]
 
 
 def test_simulator_when_arming_is_next_bar_then_the_stop_waits_for_the_next_bar() -> None:
@@ -116,7 +116,7 @@ def test_simulator_when_arming_is_next_bar_then_the_stop_waits_for_the_next_bar(
     assert [f.client_order_id for f in fills] == ["e"]  # the bar's low of 98 is not checked
     step(sim, 3, 100.0, 100.0, 98.5, 99.0)
     later = sim.drain_fills()
-    assert [(f.client_order_id, f.price, f.ts_ns) for f in later] == [("e:sl", 99.0, 3)]
+    assert [(f.client_order_id, f.price, f.ts_ns) for f in later] == [("e-sl", 99.0, 3)]
 
 
 def test_simulator_when_offsets_are_not_positive_then_the_order_is_rejected() -> None:

@@ -13,7 +13,7 @@ from vibetrading_V2.portfolio.open_positions import open_positions
 def test_open_books_when_partly_closed_then_the_rest_keeps_its_entry_time_and_fee_share() -> None:
     ledger = Ledger(10_000.0)
     ledger.apply_fill(fill(Side.BUY, 10.0, 100.0, fee=1.0, ts=1, order="e"))
-    ledger.apply_fill(fill(Side.SELL, 4.0, 110.0, fee=1.0, ts=2, order="x:sl"))
+    ledger.apply_fill(fill(Side.SELL, 4.0, 110.0, fee=1.0, ts=2, order="x-sl"))
 
     ((sid, symbol, quantity, price, entry_ts, fees),) = ledger.open_books()
     assert (sid, symbol, quantity, price, entry_ts) == ("a", "BTC", 6.0, 100.0, 1)

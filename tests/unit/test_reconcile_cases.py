@@ -111,13 +111,13 @@ def test_reconcile_when_venue_placed_a_leg_of_our_order_then_it_is_recorded_as_o
     rig.venue.put(Order(entry, OrderStatus.FILLED, 2.0, PRICE, "v-1", None, NOW))
     rig.venue.fill(fill("s1-BTC-1:1", entry, 2.0))
     rig.venue.hold("BTC", 2.0)
-    stop = request("s1-BTC-1:sl", side=Side.SELL)
+    stop = request("s1-BTC-1-sl", side=Side.SELL)
     rig.venue.put(Order(stop, OrderStatus.NEW, 0.0, None, "v-2", None, NOW))
 
     report = rig.reconciler.run(NOW)
 
-    assert [(d.kind, d.subject) for d in _found(report)] == [("venue_leg", "s1-BTC-1:sl")]
-    assert rig.status("s1-BTC-1:sl") is OrderStatus.NEW
+    assert [(d.kind, d.subject) for d in _found(report)] == [("venue_leg", "s1-BTC-1-sl")]
+    assert rig.status("s1-BTC-1-sl") is OrderStatus.NEW
     assert report.blocked is None
 
 

@@ -157,9 +157,9 @@ def test_results_when_the_take_profit_is_hit_then_exit_reason_take_profit(
     ("client_order_id", "reason"),
     [
         ("s@1-AAA-1700000000-0", "signal"),
-        ("s@1-AAA-1700000000-0:sl", "stop"),
-        ("s@1-AAA-1700000000-0:tp", "take_profit"),
-        ("s@1-AAA-1700000000-0:risk", "risk"),
+        ("s@1-AAA-1700000000-0-sl", "stop"),
+        ("s@1-AAA-1700000000-0-tp", "take_profit"),
+        ("s@1-AAA-1700000000-0-rk", "risk"),
         ("", "signal"),
     ],
 )

@@ -29,6 +29,6 @@ def test_run_orders_when_entries_have_brackets_then_each_leg_follows_its_entry()
     ids = [o.client_order_id for o in run_orders(rig.sim)]
 
     entry, exit_, second = run.client_order_ids[:3]
-    assert ids[:4] == [entry, f"{entry}:sl", f"{entry}:tp", exit_]
-    assert ids[4:7] == [second, f"{second}:sl", f"{second}:tp"]
+    assert ids[:4] == [entry, f"{entry}-sl", f"{entry}-tp", exit_]
+    assert ids[4:7] == [second, f"{second}-sl", f"{second}-tp"]
     assert len(ids) == len(set(ids)) == len(rig.sim.orders())

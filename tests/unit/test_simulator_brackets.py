@@ -28,7 +28,7 @@ def _status(sim: Simulator, coid: str) -> tuple[OrderStatus, str | None]:
 def test_bracket_when_entry_fills_then_reduce_only_sl_and_tp_work() -> None:
     sim = make_sim()
     _long_with_bracket(sim)
-    sl, tp = sim.order("e:sl"), sim.order("e:tp")
+    sl, tp = sim.order("e-sl"), sim.order("e-tp")
     assert sl is not None and tp is not None
     assert (sl.request.order_type, sl.request.stop_price, sl.request.side) == (
         OrderType.STOP,
@@ -40,7 +40,7 @@ def test_bracket_when_entry_fills_then_reduce_only_sl_and_tp_work() -> None:
     assert sl.request.quantity == tp.request.quantity == 10
     assert sl.request.oco_group == tp.request.oco_group == "e:bracket"
     assert sl.request.strategy_id == "s"
-    assert [o.client_order_id for o in sim.open_orders()] == ["e:sl", "e:tp"]
+    assert [o.client_order_id for o in sim.open_orders()] == ["e-sl", "e-tp"]
 
 
 def test_bracket_when_sl_and_tp_touched_in_one_bar_then_stop_fills_and_tp_cancelled() -> None:
@@ -48,9 +48,9 @@ def test_bracket_when_sl_and_tp_touched_in_one_bar_then_stop_fills_and_tp_cancel
     _long_with_bracket(sim)
     step(sim, 3, 100.0, 111.0, 94.0, 100.0)
     [fill] = sim.drain_fills()
-    assert (fill.client_order_id, fill.price, fill.quantity) == ("e:sl", 95.0, 10.0)
-    assert _status(sim, "e:sl") == (OrderStatus.FILLED, None)
-    assert _status(sim, "e:tp") == (OrderStatus.CANCELLED, "oco_cancelled")
+    assert (fill.client_order_id, fill.price, fill.quantity) == ("e-sl", 95.0, 10.0)
+    assert _status(sim, "e-sl") == (OrderStatus.FILLED, None)
+    assert _status(sim, "e-tp") == (OrderStatus.CANCELLED, "oco_cancelled")
     assert sim.position("AAA").quantity == 0.0
     assert sim.position("AAA").realized_pnl == pytest.approx(10 * (95.0 - 100.0))
     assert not sim.observes_bars
@@ -61,8 +61,8 @@ def test_bracket_when_only_tp_touched_then_tp_fills_at_limit_and_sl_cancelled() 
     _long_with_bracket(sim)
     step(sim, 3, 104.0, 111.0, 103.0, 108.0)
     [fill] = sim.drain_fills()
-    assert (fill.client_order_id, fill.price, fill.liquidity) == ("e:tp", 110.0, "maker")
-    assert _status(sim, "e:sl") == (OrderStatus.CANCELLED, "oco_cancelled")
+    assert (fill.client_order_id, fill.price, fill.liquidity) == ("e-tp", 110.0, "maker")
+    assert _status(sim, "e-sl") == (OrderStatus.CANCELLED, "oco_cancelled")
     assert sim.position("AAA").realized_pnl == pytest.approx(100.0)
 
 
@@ -71,7 +71,7 @@ def test_bracket_when_open_gaps_through_sl_then_sl_fills_at_open() -> None:
     _long_with_bracket(sim)
     step(sim, 3, 90.0, 112.0, 89.0, 100.0)
     [fill] = sim.drain_fills()
-    assert (fill.client_order_id, fill.price) == ("e:sl", 90.0)
+    assert (fill.client_order_id, fill.price) == ("e-sl", 90.0)
 
 
 def test_bracket_when_open_gaps_through_tp_and_sl_also_touched_then_tp_fills_at_open() -> None:
@@ -79,8 +79,8 @@ def test_bracket_when_open_gaps_through_tp_and_sl_also_touched_then_tp_fills_at_
     _long_with_bracket(sim)
     step(sim, 3, 112.0, 113.0, 94.0, 100.0)
     [fill] = sim.drain_fills()
-    assert (fill.client_order_id, fill.price) == ("e:tp", 112.0)
-    assert _status(sim, "e:sl") == (OrderStatus.CANCELLED, "oco_cancelled")
+    assert (fill.client_order_id, fill.price) == ("e-tp", 112.0)
+    assert _status(sim, "e-sl") == (OrderStatus.CANCELLED, "oco_cancelled")
 
 
 def test_bracket_when_entry_fills_at_open_then_children_evaluated_same_bar() -> None:
@@ -90,7 +90,7 @@ def test_bracket_when_entry_fills_at_open_then_children_evaluated_same_bar() -> 
     step(sim, 2, 100.0, 111.0, 99.0, 105.0)
     assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [
         ("e", 100.0),
-        ("e:tp", 110.0),
+        ("e-tp", 110.0),
     ]
 
 
@@ -101,7 +101,7 @@ def test_bracket_when_entry_fills_inside_bar_then_only_sl_checked_from_entry_pri
     step(sim, 2, 100.0, 104.0, 94.0, 99.0)  # entry at 98, then the low 94 hits the stop
     assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [
         ("e", 98.0),
-        ("e:sl", 95.0),
+        ("e-sl", 95.0),
     ]
 
 
@@ -112,7 +112,7 @@ def test_bracket_when_entry_fills_inside_bar_then_tp_waits_for_next_bar() -> Non
     step(sim, 2, 100.0, 104.0, 97.0, 99.0)  # the high may have come before the entry
     assert [f.client_order_id for f in sim.drain_fills()] == ["e"]
     step(sim, 3, 101.0, 104.0, 100.0, 103.0)
-    assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("e:tp", 103.0)]
+    assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("e-tp", 103.0)]
 
 
 def test_bracket_when_signal_close_entry_then_children_start_next_bar() -> None:
@@ -122,7 +122,7 @@ def test_bracket_when_signal_close_entry_then_children_start_next_bar() -> None:
     sim.observe_bar(Bar("AAA", 1, 100.0, 100.0, 90.0, 100.0, 1e6))  # bar 1 again: not evaluated
     assert [f.client_order_id for f in sim.drain_fills()] == ["e"]
     step(sim, 2, 96.0, 97.0, 94.0, 95.0)
-    assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("e:sl", 95.0)]
+    assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [("e-sl", 95.0)]
 
 
 def test_bracket_when_tp_fills_then_entry_remainder_cancelled() -> None:
@@ -130,14 +130,14 @@ def test_bracket_when_tp_fills_then_entry_remainder_cancelled() -> None:
     flat_bar(sim, 1, 100.0)
     sim.submit(buy("e", 100, stop_loss=95.0, take_profit=110.0, **limit(100.0)))
     step(sim, 2, 101.0, 101.0, 99.5, 100.0, volume=100.0)  # 50 of 100 at the limit
-    assert sim.order("e:tp").request.quantity == 50  # type: ignore[union-attr]
+    assert sim.order("e-tp").request.quantity == 50  # type: ignore[union-attr]
     step(sim, 3, 105.0, 111.0, 104.5, 110.0, volume=1_000.0)
     assert [(f.client_order_id, f.quantity) for f in sim.drain_fills()] == [
         ("e", 50.0),
-        ("e:tp", 50.0),
+        ("e-tp", 50.0),
     ]
     assert _status(sim, "e") == (OrderStatus.CANCELLED, "bracket_exit")
-    assert _status(sim, "e:sl") == (OrderStatus.CANCELLED, "oco_cancelled")
+    assert _status(sim, "e-sl") == (OrderStatus.CANCELLED, "oco_cancelled")
     assert not sim.observes_bars
 
 
@@ -147,8 +147,8 @@ def test_bracket_when_position_closed_by_other_order_then_children_cancelled() -
     sim.submit(sell("x", 10))
     flat_bar(sim, 3, 101.0)
     assert [f.client_order_id for f in sim.drain_fills()] == ["x"]
-    assert _status(sim, "e:sl") == (OrderStatus.CANCELLED, "reduce_only_position_closed")
-    assert _status(sim, "e:tp") == (OrderStatus.CANCELLED, "reduce_only_position_closed")
+    assert _status(sim, "e-sl") == (OrderStatus.CANCELLED, "reduce_only_position_closed")
+    assert _status(sim, "e-tp") == (OrderStatus.CANCELLED, "reduce_only_position_closed")
     assert not sim.observes_bars
 
 
@@ -179,7 +179,7 @@ def test_bracket_when_short_entry_and_price_rises_then_buy_stop_covers() -> None
     step(sim, 3, 101.0, 106.0, 89.0, 100.0)  # both touched: the stop wins
     assert [(f.client_order_id, f.side, f.price) for f in sim.drain_fills()] == [
         ("e", Side.SELL, 100.0),
-        ("e:sl", Side.BUY, 105.0),
+        ("e-sl", Side.BUY, 105.0),
     ]
     assert sim.position("AAA").realized_pnl == pytest.approx(-50.0)
 
@@ -200,8 +200,8 @@ def test_reduce_only_when_larger_than_position_then_fills_position_and_cancels_r
 def test_bracket_when_a_leg_id_was_submitted_before_then_execution_error_names_the_id() -> None:
     sim = make_sim()
     flat_bar(sim, 1, 100.0)
-    sim.submit(sell("e:sl", 1, **limit(200.0)))
+    sim.submit(sell("e-sl", 1, **limit(200.0)))
     sim.submit(buy("e", 10, stop_loss=95.0, take_profit=110.0))
 
-    with pytest.raises(ExecutionError, match=r"'e:sl'.*already used"):
+    with pytest.raises(ExecutionError, match=r"'e-sl'.*already used"):
         step(sim, 2, 100.0, 101.0, 99.0, 100.0)

@@ -85,11 +85,11 @@ def test_amend_when_stop_loss_child_trailed_then_new_stop_used() -> None:
     flat_bar(sim, 1, 100.0)
     sim.submit(buy("e", 10, stop_loss=90.0))
     flat_bar(sim, 2, 100.0)
-    sim.amend("e:sl", stop_price=98.0)
+    sim.amend("e-sl", stop_price=98.0)
     step(sim, 3, 99.0, 100.0, 97.0, 99.0)
     assert [(f.client_order_id, f.price) for f in sim.drain_fills()] == [
         ("e", 100.0),
-        ("e:sl", 98.0),
+        ("e-sl", 98.0),
     ]
 
 

@@ -26,8 +26,10 @@ does next::
     │       ├── OrderRejectedError      refused: final, never re-send the same request
     │       ├── TransientVenueError     surely not applied (rate limit, busy): retry
     │       └── OrderOutcomeUnknownError
-    │                                   may have been applied: query the venue by client
-    │                                   order id, never re-send
+    │           │                       may have been applied: query the venue by client
+    │           │                       order id, never re-send
+    │           └── DuplicateClientOrderIdError
+    │                                   the venue holds an order under this id: query it
     └── StateStoreError                 durable state cannot be read or written (stop)
         └── ForeignStateError           a new run's store holds another run's state (also a
                                         UserInputError: exit code 2); its subclasses: the
@@ -37,10 +39,11 @@ The three venue outcomes will be raised by the order gateways of the venue adapt
 (``venues/``: issue 11's in-memory fake gateway, then Bybit and IBKR), on the engine's
 synchronous side of their bridge, when ``submit`` / ``cancel`` / ``amend`` / ``cancel_all``
 learn how the venue answered (``client_order_id`` is ``None`` only for a request about no
-single order, such as cancel-all). The engine's order path (issue 11's runtime rework) will then
-record a rejection and move on, retry a transient failure under the *same* client order id,
-and park an unknown outcome until the account view's query by client order id settles it.
-Nothing raises them yet; the simulator answers synchronously and never needs them.
+single order, such as cancel-all). The order pipeline's submit (``runner.order_identity``)
+records a rejection and moves on, and queries the venue by client order id on an unknown
+outcome or a duplicate id, leaving the order in flight for reconciliation when the query
+cannot settle it; a transient failure still reaches the caller. The simulator answers
+synchronously and never raises them; the test gateway answers duplicate ids on request.
 :func:`is_retryable` is the one question a retry loop may ask.
 
 Every error carries a plain ``message``, and where known the ``path`` and ``line`` it is
@@ -56,6 +59,7 @@ __all__ = [
     "BundleValidationError",
     "ConfigError",
     "DataValidationError",
+    "DuplicateClientOrderIdError",
     "ExecutionError",
     "ForbiddenImport",
     "ForbiddenImportError",
@@ -293,6 +297,14 @@ class OrderOutcomeUnknownError(VenueError):
     ) -> None:
         super().__init__(message, venue=venue, client_order_id=client_order_id, reason=reason,
                          hint=hint or "query the venue for this client order id; do not re-send")
+
+
+class DuplicateClientOrderIdError(OrderOutcomeUnknownError):
+    """The venue refused a submit because it already holds an order under its client id.
+
+    Why it exists: that answer means the order exists (an earlier send of it got through);
+    the caller queries it by ``client_order_id`` and adopts it, never sends it again.
+    """
 
 
 def is_retryable(exc: BaseException) -> bool:

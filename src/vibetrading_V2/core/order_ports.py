@@ -240,7 +240,9 @@ class StateStore(metaclass=ABCMeta):
     """Durable record of intents, orders, fills, vetoes and operator controls.
 
     Record, then act: the pipeline writes here before it sends or reports anything.
-    ``record_fill`` returns ``False`` for an execution id it already holds.
+    ``record_fill`` returns ``False`` for an execution id it already holds. Client order ids
+    come from here too (``issue_client_id``): a counter the store keeps under a run prefix,
+    and the map from each id to the intent and strategy it was issued for.
 
     Transactions: between ``begin()`` and ``commit()`` (or ``with store.transaction():``)
     every record call commits together or not at all, so a fill, its order's new state,
@@ -293,6 +295,15 @@ class StateStore(metaclass=ABCMeta):
 
     @abstractmethod
     def set_control(self, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def client_id_for(self, ts_ns: int, strategy_id: str, intent: Intent) -> str | None:
+        """The client order id issued before for this intent (of ``strategy_id`` at bar
+        time ``ts_ns``), or ``None``: an intent handled again gets its first order back."""
+
+    @abstractmethod
+    def issue_client_id(self, ts_ns: int, strategy_id: str, intent: Intent) -> str:
+        """A client order id never issued before, recorded with the intent it is for."""
 
     @abstractmethod
     def get_control(self, key: str) -> str | None: ...

@@ -203,9 +203,9 @@ class Intent:
 class OrderRequest:
     """An order the pipeline asks an ``Execution`` to work.
 
-    The pipeline derives ``client_order_id`` from the strategy id, the symbol, the bar time
-    and the order's rank among its orders of that bar (``<strategy>-<symbol>-<ts_ns>-<n>``;
-    bracket legs add ``:sl`` / ``:tp``), so a rerun sends the same ids. An ``Execution``
+    The pipeline takes ``client_order_id`` from the store: ``<run prefix>-<counter>``, at
+    most 36 characters of ``[A-Za-z0-9_-]`` with the ``-sl`` / ``-tp`` a venue adds for
+    bracket legs (``core.client_ids``); a backtest rerun sends the same ids. An ``Execution``
     answers a known id with the order filed under it: a request sent twice is one order.
     ``reference_price``: the close the pipeline priced the order at (a simulator fills
     signal-close orders and checks cash at it; a venue may ignore it).

@@ -73,7 +73,7 @@ class OrderBook:
             raise ExecutionError(
                 f"cannot create order {request.client_order_id!r}: the id is already used",
                 field="client_order_id",
-                hint="ids ending in ':sl' or ':tp' are the bracket legs of an order; do not "
+                hint="ids ending in '-sl' or '-tp' are the bracket legs of an order; do not "
                 "submit such ids yourself",
             )
         return order

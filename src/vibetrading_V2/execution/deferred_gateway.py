@@ -13,6 +13,8 @@ arrives. This gateway does exactly that, deterministically:
 * Fills and order changes are reported through ``updates(cursor)`` only, never as the
   return value of a call; ``observes_bars`` is true while an order is working.
 * Times are market times: an order's ``updated_ns`` and a fill's ``ts_ns`` are bar times.
+* A submit of a client id it already holds returns that order, or, with
+  ``answer_duplicates``, raises ``DuplicateClientOrderIdError`` as Bybit answers it.
 * While ``unreachable`` is set, every read of the account (``order``, ``orders``,
   ``open_orders``, ``positions``, ``account``, ``updates``) raises ``TransientVenueError``:
   a venue that cannot be reached, which reconciliation must never read as "flat".
@@ -22,7 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vibetrading_V2.core.errors import ExecutionError, TransientVenueError
+from vibetrading_V2.core.errors import (
+    DuplicateClientOrderIdError,
+    ExecutionError,
+    TransientVenueError,
+)
 from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     AccountSnapshot,
@@ -71,7 +77,7 @@ class DeferredGateway(Execution):
 
     def __init__(
         self, *, delay: int = 0, initial_cash: float = 0.0, fee_rate: float = 0.0,
-        currency: str = "USD",
+        currency: str = "USD", answer_duplicates: bool = False,
     ) -> None:
         if delay < 0:
             raise ExecutionError(f"delay must be >= 0, got {delay}", field="delay",
@@ -90,6 +96,7 @@ class DeferredGateway(Execution):
         self.started = False
         self.closed = False
         self.unreachable = False
+        self.answer_duplicates = answer_duplicates
 
     # -- the OrderGateway port -------------------------------------------------------------
 
@@ -101,6 +108,10 @@ class DeferredGateway(Execution):
 
     def submit(self, request: OrderRequest) -> Order:
         known = self._orders.get(request.client_order_id)
+        if known is not None and self.answer_duplicates:
+            raise DuplicateClientOrderIdError(
+                f"order {request.client_order_id!r} exists already", venue="deferred",
+                client_order_id=request.client_order_id, reason="duplicate_client_order_id")
         if known is not None:  # idempotent on the client id
             return known
         if request.reference_price is not None and request.symbol not in self._last:

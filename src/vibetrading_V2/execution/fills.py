@@ -157,7 +157,7 @@ class Filler:
         entry.children = []
         for suffix, kind, limit, stop in _bracket_legs(request, touch.price, entry.is_buy):
             child_request = OrderRequest(
-                client_order_id=f"{request.client_order_id}:{suffix}",
+                client_order_id=f"{request.client_order_id}-{suffix}",  # LEG_SUFFIXES
                 symbol=request.symbol,
                 side=Side.SELL if entry.is_buy else Side.BUY,
                 quantity=quantity,

@@ -33,7 +33,7 @@ Only the open is known to happen first in a bar; the order of high and low is un
   member. If several members of a group are touched on the same bar, a fill at the open
   wins; otherwise a stop wins over a limit (conservative); then submission order.
 * **Brackets.** An entry with ``stop_loss`` / ``take_profit`` creates, on its first fill,
-  a reduce-only STOP ``<id>:sl`` and LIMIT ``<id>:tp`` in OCO group ``<id>:bracket`` for
+  a reduce-only STOP ``<id>-sl`` and LIMIT ``<id>-tp`` in OCO group ``<id>:bracket`` for
   the filled quantity; later entry fills add to them. If the entry filled at the open,
   the children are evaluated on the same bar (the rest of the bar came after). If it
   filled inside the bar, on that bar only the stop loss is checked, starting from the

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from vibetrading_V2.core.client_ids import LEG_SUFFIXES
 from vibetrading_V2.core.types import Fill, Order, OrderStatus, Side
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
@@ -27,7 +28,7 @@ from vibetrading_V2.execution.orders import WorkingOrder
 
 __all__ = ["restore_venue"]
 
-_LEG_SUFFIXES: Final = (":sl", ":tp")
+_LEG_SUFFIXES: Final = LEG_SUFFIXES
 _IN_FLIGHT: Final = OrderStatus.IN_FLIGHT
 
 

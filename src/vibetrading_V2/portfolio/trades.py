@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final
 
+from vibetrading_V2.core.client_ids import CLOSE_SUFFIX, RISK_SUFFIX, STOP_LEG, TAKE_PROFIT_LEG
 from vibetrading_V2.core.types import Direction, Fill
 from vibetrading_V2.portfolio.netting import Move, NetChange
 
@@ -20,22 +21,24 @@ _SHORT: Final = Direction.SHORT
 
 EXIT_REASONS: Final = ("signal", "stop", "take_profit", "risk", "open")
 """Every ``exit_reason`` a trade row can carry (``open``: still held at the end)."""
-RISK_ORDER_SUFFIX: Final = ":risk"
+RISK_ORDER_SUFFIX: Final = RISK_SUFFIX
 """Ends the id of an order sent on the risk gate's demand (a halt or reduce flattening)."""
 
 
 def exit_reason(client_order_id: str) -> str:
     """Why a position was closed, from the id of the closing order.
 
-    A bracket's stop leg (``<entry id>:sl``) is ``stop``, its take-profit leg (``:tp``)
-    ``take_profit``, an order sent on the risk gate's demand (``:risk``) ``risk``; any other
-    order came from a strategy's intent: ``signal``.
+    A bracket's stop leg (``<entry id>-sl``) is ``stop``, its take-profit leg (``-tp``)
+    ``take_profit``; an order sent on the risk gate's demand (``-rk``) and the close sent
+    when a protective stop was refused (``<stop id>-cl``) are ``risk``: the safety rules,
+    not the strategy, closed the position. Any other order came from a strategy's intent:
+    ``signal``.
     """
-    if client_order_id.endswith(":sl"):
+    if client_order_id.endswith(STOP_LEG):
         return "stop"
-    if client_order_id.endswith(":tp"):
+    if client_order_id.endswith(TAKE_PROFIT_LEG):
         return "take_profit"
-    if client_order_id.endswith(RISK_ORDER_SUFFIX):
+    if client_order_id.endswith((RISK_ORDER_SUFFIX, CLOSE_SUFFIX)):
         return "risk"
     return "signal"
 

@@ -1,7 +1,7 @@
 """Moving the stop or target of an open position: which resting legs change, and to what.
 
 A strategy moves (or trails) its stop by returning its intent again with only the stop
-changed. The pipeline then amends the resting bracket legs (``<entry>:sl`` / ``<entry>:tp``)
+changed. The pipeline then amends the resting bracket legs (``<entry>-sl`` / ``<entry>-tp``)
 instead of sizing a new order; this module finds the legs and the level each should have.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from vibetrading_V2.core.client_ids import entry_of_leg
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Direction, Intent, Order, OrderType
 
@@ -69,9 +70,9 @@ def exit_moves(
         request = order.request
         cid = order.client_order_id
         if (request.strategy_id != strategy_id or request.symbol != intent.symbol
-                or not request.reduce_only or not cid.endswith((":sl", ":tp"))):
+                or not request.reduce_only or (entry_id := entry_of_leg(cid)) is None):
             continue
-        entry = execution.order(cid[:-3])
+        entry = execution.order(entry_id)
         fill_price = None if entry is None else entry.average_price
         stop = request.order_type is _STOP
         has_stop, has_target = has_stop or stop, has_target or not stop

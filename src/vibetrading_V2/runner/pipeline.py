@@ -3,7 +3,9 @@
 The same path runs in every environment. It is entered only when a strategy's intent for a
 symbol changes, so its cost does not grow with the number of bars. Record, then act: the
 intent and the order (as ``IN_FLIGHT``) are written to the ``StateStore`` before the order
-is sent; every veto is recorded with its machine-readable reasons.
+is sent; every veto is recorded with its machine-readable reasons. Client order ids come
+from the store (``issue_client_id``): an intent handled again gets its first id back and,
+when the venue holds that order, no second one (``order_identity``).
 
 An intent that repeats the last one but for its stop or target amends the resting bracket
 legs (``exit_moves``), through the risk gate, unsized. Vetoes, resizes and intents that look
@@ -37,6 +39,7 @@ from vibetrading_V2.runner.exit_moves import (
     exit_moves,
     only_exits_differ,
 )
+from vibetrading_V2.runner.order_identity import handled_order, submit_once
 from vibetrading_V2.runner.tally import ReasonTally
 
 __all__ = ["OrderPipeline"]
@@ -86,12 +89,6 @@ class OrderPipeline:
         self._metrics = metrics
         self._logger = logger
         self._sent: list[str] = []
-        # ids are unique while bar times never go back (see _next_client_id); if they did,
-        # an id may have been sent twice and ``client_order_ids`` lists it once
-        self._ids_may_repeat = False
-        self._id_prefix: dict[str, str] = {}  # "<strategy>-<symbol>-" per symbol
-        self._seq_ts = -1  # the bar time of the last client id, and its rank in that bar
-        self._seq = 0
         self.vetoes = 0
         self.veto_tally = ReasonTally()
         self.resize_tally = ReasonTally()
@@ -108,7 +105,7 @@ class OrderPipeline:
     @property
     def client_order_ids(self) -> list[str]:
         """Every client order id this pipeline sent, in order."""
-        return list(dict.fromkeys(self._sent)) if self._ids_may_repeat else list(self._sent)
+        return list(self._sent)
 
     def handle(
         self, ts_ns: int, intent: Intent, price: float, volatility: float | None = None
@@ -125,6 +122,11 @@ class OrderPipeline:
             self._veto(ts_ns, intent.symbol, _GATE, gate,
                        tuple([BRACKET_FIXES.get(reason, "") for reason in gate]))
             return None
+        issued = self._store.client_id_for(ts_ns, self.strategy_id, intent)
+        if issued is not None and (
+            known := handled_order(self._execution, self._risk.in_flight, issued)
+        ) is not None:
+            return known  # this intent was handled before: its order stands, never a second
         equity, gross = self._ledger.valuation()
         current = self._ledger.strategy_quantity(self.strategy_id, intent.symbol)
         last = self._last_intent.get(intent.symbol)
@@ -152,31 +154,25 @@ class OrderPipeline:
         pending = self._risk.pending(working, strategy_id=self.strategy_id,
                                      symbol=intent.symbol, book=self._ledger)
         decision = self._risk.check_order(
-            symbol=intent.symbol,
-            side=side,
-            quantity=quantity,
-            price=price,
-            position_qty=net,
-            equity=equity,
-            gross_notional=gross,
-            pending_qty=pending.quantity,
-            pending_gross=pending.other_gross,
-        )
+            symbol=intent.symbol, side=side, quantity=quantity, price=price, position_qty=net,
+            equity=equity, gross_notional=gross, pending_qty=pending.quantity,
+            pending_gross=pending.other_gross)
         if not decision.approved:
             reasons = tuple([str(r) for r in decision.reasons])
             self._veto(ts_ns, intent.symbol, _RISK, reasons, decision.details)
             return None
         self._cancel_working(intent.symbol, working)  # the new target replaces them
-        return self._route(self._request(ts_ns, intent, price, target, current, net))
+        cid = issued or self._store.issue_client_id(ts_ns, self.strategy_id, intent)
+        return self._route(self._request(cid, ts_ns, intent, price, target, current, net))
 
-    def _request(self, ts_ns: int, intent: Intent, price: float, target: float,
+    def _request(self, cid: str, ts_ns: int, intent: Intent, price: float, target: float,
                  current: float, net: float) -> OrderRequest:
-        """The market order from this strategy's ``current`` quantity to ``target``."""
+        """The market order ``cid`` from this strategy's ``current`` quantity to ``target``."""
         delta = target - current
         quantity = abs(delta)
         grows = abs(target) > abs(current) and intent.direction is not _FLAT
         return OrderRequest(
-            client_order_id=self._next_client_id(ts_ns, intent.symbol),
+            client_order_id=cid,
             symbol=intent.symbol,
             side=_BUY if delta > 0 else _SELL,
             quantity=quantity,
@@ -347,9 +343,11 @@ class OrderPipeline:
         self._store.record_order(in_flight)
         sent = self._risk.in_flight
         sent.sent(request)  # counted by the exposure checks until answered
-        order = self._execution.submit(request)
-        sent.answered(request.client_order_id)
+        order = submit_once(self._execution, in_flight, self._logger)
         self._sent.append(request.client_order_id)
+        if order is in_flight:  # the outcome is unknown: reconciliation will settle it
+            return order
+        sent.answered(request.client_order_id)
         self._store.record_order(order)
         if order.status is not _REJECTED:
             self._n_accepted += 1
@@ -381,17 +379,6 @@ class OrderPipeline:
             self._logger.info("intent_vetoed", strategy=self.strategy_id, symbol=symbol,
                               stage=stage, reasons=list(reasons), details=list(details),
                               ts_ns=ts_ns)
-
-    def _next_client_id(self, ts_ns: int, symbol: str) -> str:
-        """Deterministic id: strategy, symbol, bar time and the order's rank in that bar."""
-        if ts_ns < self._seq_ts:
-            self._ids_may_repeat = True
-        seq = self._seq + 1 if self._seq_ts == ts_ns else 0
-        self._seq_ts = ts_ns
-        self._seq = seq
-        if (prefix := self._id_prefix.get(symbol)) is None:
-            prefix = self._id_prefix[symbol] = f"{self.strategy_id}-{symbol}-"
-        return f"{prefix}{ts_ns}-{seq}"
 
 
 def _valid_size(value: float | None) -> bool:

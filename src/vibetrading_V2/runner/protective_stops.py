@@ -7,7 +7,7 @@ limit its loss. The engine then, on the same event: raises a critical alert and 
 ``protective_stop_failed``; cancels the bracket's other legs; and sends a reduce-only
 market order closing the strategy's position in that symbol, through the risk gate (a
 reducing order passes in ACTIVE and REDUCING; in HALTED the kill already cancelled all and
-the alert says the close was refused). Its client id is the stop's with ``:close``, so a
+the alert says the close was refused). Its client id is the stop's with ``-cl``, so a
 replay of the same rejection never closes twice.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from vibetrading_V2.core.client_ids import CLOSE_SUFFIX
 from vibetrading_V2.core.ports import AlertSink, Clock, Execution, Logger, StateStore
 from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus, OrderType, Side
 from vibetrading_V2.policies.risk import RiskEngine
@@ -94,7 +95,7 @@ class ProtectiveStops:
 
     def _close_request(self, stop: OrderRequest, held: float, now: int) -> OrderRequest:
         return OrderRequest(
-            client_order_id=f"{stop.client_order_id}:close",
+            client_order_id=f"{stop.client_order_id}{CLOSE_SUFFIX}",
             symbol=stop.symbol,
             side=Side.SELL if held > 0.0 else Side.BUY,
             quantity=abs(held),

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Protocol, runtime_checkable
 
+from vibetrading_V2.core.client_ids import is_bracket_leg
 from vibetrading_V2.core.ports import Logger
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
 from vibetrading_V2.portfolio.ledger import Ledger
@@ -30,8 +31,6 @@ __all__ = [
     "StoredState",
     "rebuild_local_state",
 ]
-
-_LEGS: Final = (":sl", ":tp")  # a bracket's stop and target legs end their entry's id
 
 DISABLED_PREFIX: Final = "strategy_disabled:"
 """The control key prefix under which a strategy's circuit breaker records why it opened;
@@ -195,7 +194,7 @@ def _last_intents(
         last[(record.strategy_id, record.intent.symbol)] = (record.ts_ns, record.intent)
     for fill in fills:
         key = (fill.strategy_id, fill.symbol)
-        ended = (key in last and fill.client_order_id.endswith(_LEGS)
+        ended = (key in last and is_bracket_leg(fill.client_order_id)
                  and fill.ts_ns >= last[key][0] and ledger.strategy_quantity(*key) == 0.0)
         if ended:
             del last[key]

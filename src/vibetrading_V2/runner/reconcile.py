@@ -11,7 +11,7 @@ a pass reads it whole. A pass that did read it:
    then the ledger), each execution id once however often the venue lists it;
 2. settles each working local order by the table of ``reconcile_rules``;
 3. records each open venue order the local record does not know: a leg the venue placed
-   for one of our orders (``<id>:sl`` / ``<id>:tp``, a bracket's stop and target) as ours,
+   for one of our orders (``<id>-sl`` / ``<id>-tp``, a bracket's stop and target) as ours,
    any other as external (never cancelled: someone else placed it, and cancelling it is
    theirs to decide);
 4. compares each symbol's net position with the venue's: a mismatch the booked fills
@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from vibetrading_V2.core.client_ids import entry_of_leg
 from vibetrading_V2.core.order_ports import AccountView
 from vibetrading_V2.core.ports import Logger
 from vibetrading_V2.core.types import AccountSnapshot, Fill, Order, Position
@@ -244,7 +245,7 @@ class Reconciler:
             adopted += 1
             what = (f"{order.request.side} {order.request.quantity:g} {order.request.symbol}, "
                     f"{order.status}")
-            parent = cid[:-3] if cid.endswith((":sl", ":tp")) else None
+            parent = entry_of_leg(cid)
             if parent is not None and (parent in working or record.order(parent) is not None):
                 found.append(Discrepancy(now_ns, "venue_leg", cid,
                                          f"recorded: {what}, a leg the venue placed for {parent}"))

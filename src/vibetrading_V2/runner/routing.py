@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from array import array
 
+from vibetrading_V2.core.client_ids import LEG_SUFFIXES
 from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.types import Fill, Intent
 from vibetrading_V2.portfolio.ledger import Ledger
@@ -126,7 +127,7 @@ class IntentRouter:
             held = self._ledger.strategy_quantity(self._strategy_id, fill.symbol)
             cursor.position = held
             cid = fill.client_order_id
-            if held == 0.0 and (cid.endswith(":sl") or cid.endswith(":tp")):
+            if held == 0.0 and cid.endswith(LEG_SUFFIXES):
                 self._end_intents(fill.symbol)
         if tell and self._has_on_fill and not self._breaker.disabled:
             self._guard.active = True

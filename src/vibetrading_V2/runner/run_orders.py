@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from typing import Final
 
+from vibetrading_V2.core.client_ids import LEG_SUFFIXES, STOP_LEG
 from vibetrading_V2.core.ports import Execution
 from vibetrading_V2.core.types import Order
 
 __all__ = ["BRACKET_SUFFIXES", "run_orders"]
 
-BRACKET_SUFFIXES: Final = (":sl", ":tp")
-_SUFFIX_LENGTH: Final = 3
+BRACKET_SUFFIXES: Final = LEG_SUFFIXES
+_SUFFIX_LENGTH: Final = len(STOP_LEG)
 
 
 def run_orders(execution: Execution) -> list[Order]:
     """Every order the execution knows, in its last state, in the order they were sent;
-    each entry's bracket legs (``<id>:sl``, ``<id>:tp``) right after it."""
+    each entry's bracket legs (``<id>-sl``, ``<id>-tp``) right after it."""
     every = execution.orders()
     legs: dict[str, list[Order]] = {}
     for order in every:

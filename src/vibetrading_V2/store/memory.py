@@ -25,6 +25,7 @@ from vibetrading_V2.core.errors import StateStoreError
 from vibetrading_V2.core.id_index import IdIndex
 from vibetrading_V2.core.ports import Clock, StateStore
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
+from vibetrading_V2.store.issued_ids import IssuedId, IssuedIds
 from vibetrading_V2.store.records import (
     RECORDED_TABLES,
     IntentRecord,
@@ -55,11 +56,14 @@ class InMemoryStateStore(StateStore):
 
     Read accessors return fresh lists in recording order; ``orders()`` lists each client
     order id once, at the position it was first recorded, in its latest state. ``clock``:
-    the run's clock, which stamps each row's ``recorded_ns`` (0 without one).
+    the run's clock, which stamps each row's ``recorded_ns`` (0 without one). ``id_seed``
+    names the run for its client order ids (``IssuedIds``; a backtest's config hash); the
+    ids it issued stay issued through a rollback.
     """
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, id_seed: str = "memory") -> None:
         self._clock = clock
+        self._ids = IssuedIds(id_seed)
         # recorded_ns of each row, per table but controls (kept by key), in row order, less
         # the row's own time (an intent's, veto's or fill's ts_ns, an order's updated_ns):
         # as runs of equal values, a backtest's (its clock stands at the bar's time) are one
@@ -161,6 +165,16 @@ class InMemoryStateStore(StateStore):
 
     def get_control(self, key: str) -> str | None:
         return self._controls.get(key)
+
+    def client_id_for(self, ts_ns: int, strategy_id: str, intent: Intent) -> str | None:
+        return self._ids.find(ts_ns, strategy_id, intent)
+
+    def issue_client_id(self, ts_ns: int, strategy_id: str, intent: Intent) -> str:
+        return self._ids.issue(ts_ns, strategy_id, intent)
+
+    def client_id_owner(self, client_order_id: str) -> IssuedId | None:
+        """What ``client_order_id`` was issued for (the id -> intent, strategy map)."""
+        return self._ids.owner(client_order_id)
 
     # --- transactions: nothing to make durable, but a rollback drops what it covers ------
 

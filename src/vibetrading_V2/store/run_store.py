@@ -44,12 +44,13 @@ def new_run_store(
     run_id: str | None = None,
     account: str = "account",
     venue: str = "simulator",
+    id_seed: str | None = None,
 ) -> SqliteStateStore:
     """The opened SQLite store of a run that starts from nothing, checked empty.
 
     Opened here, so a foreign store is refused before the run starts rather than at its
     first order. ``clock`` stamps each row's ``recorded_ns``; ``run_id``, ``account`` and
-    ``venue`` name the run and whose rows it writes.
+    ``venue`` name the run and whose rows it writes; ``id_seed`` its client id prefix.
     """
     if path is None:
         target = Path(out_dir) / RUN_STORE_NAME
@@ -57,7 +58,8 @@ def new_run_store(
     else:
         target = Path(path)
     return SqliteStateStore(
-        target, new_run=True, clock=clock, run_id=run_id, account=account, venue=venue
+        target, new_run=True, clock=clock, run_id=run_id, account=account, venue=venue,
+        id_seed=id_seed,
     ).open()
 
 
@@ -71,6 +73,7 @@ def session_store(
     strategy_ids: tuple[str, ...] | None = None,
     adopt: bool = False,
     new_session: bool = False,
+    id_seed: str | None = None,
 ) -> SqliteStateStore:
     """The opened store of a resumable paper or live session at ``path``.
 
@@ -89,7 +92,7 @@ def session_store(
     kind = SqliteStateStore if crash is None else CrashingStore
     store = kind(
         target, clock=clock, run_id=run_id, account=account, venue=venue,
-        strategy_ids=strategy_ids, adopt=adopt,
+        strategy_ids=strategy_ids, adopt=adopt, id_seed=id_seed,
     )  # fmt: skip
     if isinstance(store, CrashingStore):
         store.crash = crash
@@ -108,12 +111,14 @@ def run_store(
     strategy_ids: tuple[str, ...] | None = None,
     adopt: bool = False,
     new_session: bool = False,
+    id_seed: str | None = None,
 ) -> SqliteStateStore:
     """The SQLite store of a run: with ``session`` and a ``path`` (a paper or live session),
     ``session_store``; else a new store checked empty (``new_run_store``)."""
     if not session or path is None:
-        return new_run_store(out_dir, path, clock, run_id=run_id, account=account, venue=venue)
+        return new_run_store(out_dir, path, clock, run_id=run_id, account=account, venue=venue,
+                             id_seed=id_seed)
     return session_store(
         path, clock, run_id=run_id, account=account, venue=venue, strategy_ids=strategy_ids,
-        adopt=adopt, new_session=new_session,
+        adopt=adopt, new_session=new_session, id_seed=id_seed,
     )  # fmt: skip

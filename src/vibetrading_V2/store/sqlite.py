@@ -44,6 +44,7 @@ from vibetrading_V2.store.records import (
     check_order,
 )
 from vibetrading_V2.store.sqlite_epochs import SqliteEpochRecord
+from vibetrading_V2.store.sqlite_ids import SqliteClientIds
 from vibetrading_V2.store.sqlite_migrations import ensure_schema
 from vibetrading_V2.store.sqlite_open import (
     check_account,
@@ -84,7 +85,9 @@ def _marks(row: tuple[object, ...]) -> str:
     return ", ".join("?" * len(row))
 
 
-class SqliteStateStore(StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRecord):
+class SqliteStateStore(
+    SqliteClientIds, StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRecord
+):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,
@@ -97,7 +100,8 @@ class SqliteStateStore(StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRe
     store whose rows name another account or venue (or whose last run traded another
     strategy set) instead of refusing it. ``vfs``: SQLite's file-system layer by name
     (``None``: the platform's default). ``strategy_ids``: the run's strategies, checked
-    against the last run's and listed in ``runs`` (``None``: not checked).
+    against the last run's and listed in ``runs`` (``None``: not checked). ``id_seed``:
+    the seed of the client id prefix when the store has issued none (``SqliteClientIds``).
     """
 
     def __init__(
@@ -113,6 +117,7 @@ class SqliteStateStore(StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRe
         adopt: bool = False,
         vfs: str | None = None,
         strategy_ids: tuple[str, ...] | None = None,
+        id_seed: str | None = None,
     ) -> None:
         if synchronous not in _SYNC_MODES:
             raise StateStoreError(
@@ -130,6 +135,7 @@ class SqliteStateStore(StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRe
         self._adopt = adopt
         self._vfs = vfs
         self._strategy_ids = strategy_ids
+        self._id_seed = id_seed
         self._conn: sqlite3.Connection | None = None
         self._closed = False
         self._in_tx = False
@@ -195,11 +201,7 @@ class SqliteStateStore(StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRe
         """The one place where sqlite3 errors become ``StateStoreError``."""
         try:
             yield
-        except sqlite3.Error as exc:
-            raise StateStoreError(
-                f"state store {action} failed: {exc}", path=str(self._path)
-            ) from exc
-        except OverflowError as exc:  # an int beyond SQLite's 64-bit range
+        except (sqlite3.Error, OverflowError) as exc:  # overflow: beyond SQLite's 64 bits
             raise StateStoreError(
                 f"state store {action} failed: {exc}", path=str(self._path)
             ) from exc

@@ -163,8 +163,14 @@ def _v3_to_v4(conn: sqlite3.Connection, identity: Identity) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
-def _v4_to_v5(conn: sqlite3.Connection, identity: Identity) -> None:  # placeholder: ids
-    """Order identity (the ids helper's step); nothing of the epochs."""
+def _v4_to_v5(conn: sqlite3.Connection, identity: Identity) -> None:
+    """The client id map (``client_ids``). The orders of a version-4 store keep their ids
+    (``<strategy>-<symbol>-<time>-<rank>``, with ``@`` and ``.``): no new id can equal
+    one, as new ids have neither."""
+    for statement in SCHEMA_STATEMENTS:
+        if "client_ids" in statement:
+            conn.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                         .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
 
 def _v5_to_v6(conn: sqlite3.Connection, identity: Identity) -> None:

@@ -38,7 +38,7 @@ ADOPT_HINT = (
     "knowingly with --adopt-state (state.adopt)"
 )
 
-RUN_TABLES = ("intents", "orders", "fills", "positions", "vetoes", "controls")
+RUN_TABLES = ("intents", "orders", "fills", "positions", "vetoes", "controls", "client_ids")
 # every table whose rows name an account and a venue
 _ACCOUNT_TABLES = ("runs", "control_log", *RUN_TABLES, "order_history")
 

@@ -55,7 +55,8 @@ SCHEMA_VERSION = 6
 #    control_log tables
 # 4: exit_offsets of intents and orders (JSON); the strategy ids of each run; the
 #    simulated venue's working orders (venue_orders)
-# 5: (ids: order identity)
+# 5: client_ids: each client order id issued (its prefix and counter) and the intent and
+#    strategy it was issued for
 # 6: a paper session's top-up epochs (epochs)
 
 IDENTITY_COLUMNS = "run_id, account, venue"
@@ -128,6 +129,11 @@ SCHEMA_STATEMENTS = (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
         account TEXT NOT NULL, venue TEXT NOT NULL, opened_wall_ns INTEGER NOT NULL,
         adopted_from TEXT, strategy_ids TEXT)""",
+    f"""CREATE TABLE client_ids (
+        seq INTEGER PRIMARY KEY, prefix TEXT NOT NULL, client_order_id TEXT NOT NULL UNIQUE,
+        strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, intent_ts_ns INTEGER NOT NULL,
+        intent_seq INTEGER, recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})""",
+    "CREATE INDEX client_ids_by_intent ON client_ids (strategy_id, symbol, intent_ts_ns)",
     """CREATE TABLE control_log (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, active INTEGER NOT NULL,
         action TEXT NOT NULL, reason TEXT NOT NULL, who TEXT NOT NULL,
