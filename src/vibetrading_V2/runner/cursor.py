@@ -34,8 +34,8 @@ class BarCursor:
     """
 
     __slots__ = (
-        "_at", "_cached", "_close", "_columns", "_index", "_lookback", "_names", "_offset", "_ts",
-        "position", "symbol",
+        "_at", "_cached", "_close", "_columns", "_first", "_first_name", "_index", "_lookback",
+        "_names", "_offset", "_second", "_second_name", "_ts", "position", "symbol",
     )
 
     def __init__(self, symbol: str, lookback: int | None = None) -> None:
@@ -54,6 +54,11 @@ class BarCursor:
         # objects finds them faster than hashing into the dictionary
         self._names: list[str] = []
         self._cached: list[Any] = []
+        # the first two names read and their columns again, compared before the list
+        self._first_name: str | None = None
+        self._first: Any = ()
+        self._second_name: str | None = None
+        self._second: Any = ()
 
     def bind(self, ts_ns: Sequence[int], columns: dict[str, Any], offset: int = 0) -> None:
         """Point the cursor at this symbol's history (raw fields and feature columns).
@@ -68,6 +73,8 @@ class BarCursor:
         self._close = columns["close"]
         self._names = []
         self._cached = []
+        self._first_name = self._second_name = None
+        self._first = self._second = ()
 
     @property
     def index(self) -> int:
@@ -106,6 +113,10 @@ class BarCursor:
         return float(self._columns["volume"][self._at])
 
     def __getitem__(self, name: str) -> Any:  # a float; Any keeps the stored float as is
+        if name is self._first_name:
+            return self._first[self._at]
+        if name is self._second_name:
+            return self._second[self._at]
         names = self._names
         for k in range(len(names)):
             if names[k] is name:
@@ -158,6 +169,10 @@ class BarCursor:
         if len(self._names) < _CACHED_NAMES:
             self._names.append(name)
             self._cached.append(column)
+            if self._first_name is None:
+                self._first_name, self._first = name, column
+            elif self._second_name is None:
+                self._second_name, self._second = name, column
         return column
 
     @property
