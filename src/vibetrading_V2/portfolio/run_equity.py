@@ -78,7 +78,8 @@ class _Books:
     def __init__(self, initial_cash: float, strategy_ids: list[str]) -> None:
         self.account = CurveBook(initial_cash)
         several = len(strategy_ids) > 1
-        self.strategies = {sid: CurveBook(0.0) for sid in strategy_ids} if several else {}
+        self.strategies = ({sid: CurveBook(0.0, equity_only=True) for sid in strategy_ids}
+                           if several else {})
 
     def value(self, chunk: BarChunk, fills: Sequence[Fill], rows: IntArray,
               symbols: tuple[str, ...]) -> None:
@@ -92,7 +93,7 @@ class _Books:
 
     def result(self, rows: int, times: IntArray, initial_cash: float) -> RunEquity:
         exposure = self.account.open_rows / rows if rows else 0.0
-        pnl = {sid: book.curve(times).equity for sid, book in self.strategies.items()}
+        pnl = {sid: book.equity(times) for sid, book in self.strategies.items()}
         return RunEquity(self.account.curve(times), exposure, pnl, initial_cash)
 
 

@@ -107,8 +107,11 @@ class CurveBook:
     row; the position of each symbol and the cash are carried from chunk to chunk.
     """
 
-    def __init__(self, initial_cash: float) -> None:
+    def __init__(self, initial_cash: float, *, equity_only: bool = False) -> None:
+        """``equity_only``: keep the equity alone (a strategy's book: its curve is its
+        PnL), not the cash, gross exposure, "invested" flags and open rows."""
         self.cash = float(initial_cash)
+        self.equity_only = equity_only
         self.open_rows = 0
         self._quantity: FloatArray = np.zeros(0, dtype=np.float64)
         self._cash = GrowingColumn(np.float64)
@@ -126,14 +129,24 @@ class CurveBook:
         cash = in_force(cash_after, fills.rows, wanted, len(chunk))
         self.cash = float(cash_after[-1])
         value, gross, invested = self._marked(chunk, fills, symbols)
-        self._cash.add(cash)
-        self._gross.add(gross)
         self._equity.add(cash + value)
-        self._invested.add(invested)
+        if not self.equity_only:
+            self._cash.add(cash)
+            self._gross.add(gross)
+            self._invested.add(invested)
+
+    def equity(self, times: IntArray) -> FloatArray:
+        """The equity so far at ``times`` (a view of the kept column: take it once)."""
+        kept: FloatArray = self._equity.values()
+        if len(times) != len(kept):
+            raise ValueError(f"{len(times)} times for a curve of {len(kept)}")
+        return kept
 
     def curve(self, times: IntArray) -> EquityCurve:
         """The curve so far at ``times``, each time valued once, in order (views of the
         kept columns: take it once, at the end)."""
+        if self.equity_only:
+            raise ValueError("a book that keeps its equity only has no whole curve")
         if len(times) != len(self._cash.values()):
             raise ValueError(f"{len(times)} times for a curve of {len(self._cash.values())}")
         return _frozen(times.view(), self._cash.values(), self._gross.values(),
@@ -142,12 +155,14 @@ class CurveBook:
     def _marked(
         self, chunk: BarChunk, fills: ChunkFills, symbols: tuple[str, ...]
     ) -> tuple[FloatArray, FloatArray, BoolArray]:
-        """Value, gross exposure and "invested" at the wanted rows; positions moved on."""
+        """Value, gross exposure and "invested" at the wanted rows (an equity-only book:
+        the value; the others empty); positions moved on."""
         wanted, n = chunk.wanted, len(chunk)
         m = len(wanted)
         value = np.zeros(m, dtype=np.float64)
-        gross = np.zeros(m, dtype=np.float64)
-        invested = np.zeros(m, dtype=np.bool_)
+        kept = 0 if self.equity_only else m  # an equity-only book fills neither
+        gross = np.zeros(kept, dtype=np.float64)
+        invested = np.zeros(kept, dtype=np.bool_)
         fills_of = grouped(fills.code, chunk.n_symbols, False)
         traded = np.unique(fills.code)
         held = np.union1d(np.flatnonzero(self._quantity != 0.0), traded).tolist()
@@ -169,10 +184,12 @@ class CurveBook:
                 marked = chunk.closes_at(s, wanted[at])
                 marked *= q
                 value[at] += marked
-                np.negative(marked, out=marked, where=q < 0.0)  # |qty| * close, exactly
-                gross[at] += marked
-                invested[at] = True
-        self.open_rows += _covered(starts, ends)
+                if not self.equity_only:
+                    np.negative(marked, out=marked, where=q < 0.0)  # |qty| * close, exactly
+                    gross[at] += marked
+                    invested[at] = True
+        if not self.equity_only:
+            self.open_rows += _covered(starts, ends)
         return value, gross, invested
 
     def _steps(self, code: int, fills: ChunkFills, mine: IntArray) -> tuple[IntArray, FloatArray]:
