@@ -50,14 +50,17 @@ def restore_venue(
     orders: Sequence[Order],
     fills: Sequence[Fill],
     working: Sequence[Order] | None = None,
+    deposits: Sequence[tuple[int, float]] = (),
 ) -> int | None:
     """Replay ``fills`` into ``account`` and file ``orders`` in ``book``; return the newest
     market time among them (``None``: none), after which restored orders are armed.
 
     ``working``: the venue's working orders at its last checkpoint (``None``: none was
     taken; then the recorded orders neither ended nor in flight work again).
+    ``deposits``: a paper session's top-ups as (fills before it, amount), paid in at those
+    places among the fills, as the run paid them.
     """
-    per_order = _replay_fills(account, fills)
+    per_order = _replay_fills(account, fills, deposits)
     if working is None:
         working = [o for o in orders if not o.status.is_terminal and o.status is not _IN_FLIGHT]
     times = [f.ts_ns for f in fills] + [o.updated_ns for o in (*orders, *working)]
@@ -79,10 +82,15 @@ def restore_venue(
     return newest
 
 
-def _replay_fills(account: SimAccount, fills: Sequence[Fill]) -> dict[str, _OrderFills]:
-    """Book ``fills`` into ``account`` in order; what they add up to per order."""
+def _replay_fills(account: SimAccount, fills: Sequence[Fill],
+                  deposits: Sequence[tuple[int, float]]) -> dict[str, _OrderFills]:
+    """Book ``fills`` and ``deposits`` into ``account`` in order; what the fills add up
+    to per order."""
     per_order: dict[str, _OrderFills] = {}
-    for fill in fills:
+    due = list(deposits)
+    for n, fill in enumerate(fills):
+        while due and due[0][0] <= n:
+            account.cash += due.pop(0)[1]
         signed = fill.quantity if fill.side is Side.BUY else -fill.quantity
         account.apply(fill.symbol, signed, fill.price, fill.fee)
         done = per_order.get(fill.client_order_id)
@@ -92,6 +100,8 @@ def _replay_fills(account: SimAccount, fills: Sequence[Fill]) -> dict[str, _Orde
         done.filled += fill.quantity
         done.notional += fill.quantity * fill.price
         done.fees += fill.fee
+    for _, amount in due:
+        account.cash += amount
     for fill in fills:  # held symbols are marked at their last fill until a bar comes
         account.set_mark(fill.symbol, fill.price)
     return per_order
