@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from vibetrading_V2.core.errors import StateStoreError, StoreSchemaError
 from vibetrading_V2.store.sqlite_schema import (
+    DISCREPANCIES_TABLE,
     EPOCHS_TABLE,
     FILL_COLUMNS,
     INTENT_COLUMNS,
@@ -188,7 +189,9 @@ _V7_FILLS_BEFORE = """UPDATE epochs SET fills_before = (
 def _v6_to_v7(conn: sqlite3.Connection, identity: Identity) -> None:
     """v6 -> v7: each epoch keeps its place among the fills (``fills_before``), so a
     restart books its deposit where the run did; an older epoch's place is taken from
-    the market and recorded times."""
+    the market and recorded times. Reconciliation's discrepancies get a table (none were
+    kept before: they were only logged)."""
+    conn.execute(DISCREPANCIES_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
     present = {row[1] for row in conn.execute("PRAGMA table_info(epochs)")}
     if "fills_before" not in present:
         conn.execute("ALTER TABLE epochs ADD COLUMN fills_before INTEGER NOT NULL DEFAULT 0")
