@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from typing import Final
 
 from vibetrading_V2.core.client_ids import LEG_SUFFIXES
-from vibetrading_V2.core.types import Fill, Order, OrderStatus, Side
+from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Side
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
+from vibetrading_V2.execution.fills import bracket_legs
 from vibetrading_V2.execution.orders import WorkingOrder
 
 __all__ = ["restore_venue"]
@@ -35,13 +36,15 @@ _IN_FLIGHT: Final = OrderStatus.IN_FLIGHT
 class _OrderFills:
     """What an order's recorded fills add up to: count, notional and fees."""
 
-    __slots__ = ("fees", "filled", "n_fills", "notional")
+    __slots__ = ("fees", "filled", "first_price", "first_ts", "n_fills", "notional")
 
     def __init__(self) -> None:
         self.n_fills = 0
         self.filled = 0.0
         self.notional = 0.0
         self.fees = 0.0
+        self.first_price = 0.0
+        self.first_ts = 0
 
 
 def restore_venue(
@@ -79,7 +82,39 @@ def restore_venue(
         restored[order.client_order_id] = again = _working(order, done, armed)
         book.reinstate(again)
     _relink_brackets(restored, per_order)
+    _make_lost_legs(book, orders, per_order, armed)
     return newest
+
+
+def _make_lost_legs(book: OrderBook, orders: Sequence[Order],
+                    per_order: dict[str, _OrderFills], armed_ns: int) -> None:
+    """The legs of a filled bracket entry that the venue made after its last checkpoint
+    died with it, unrecorded: made again from the entry's first fill, as it made them, and
+    armed from the newest recorded time (a killed run's protective stop is not lost)."""
+    for order in orders:
+        request = order.request
+        done = per_order.get(request.client_order_id)
+        bracketed = (request.stop_loss is not None or request.take_profit is not None
+                     or request.exit_offsets is not None)
+        if done is None or not bracketed or request.client_order_id.endswith(_LEG_SUFFIXES):
+            continue
+        entry = book.get(request.client_order_id)
+        is_buy = request.side is Side.BUY
+        for suffix, kind, limit, stop in bracket_legs(request, done.first_price, is_buy):
+            leg_id = f"{request.client_order_id}-{suffix}"
+            if book.get(leg_id) is not None or leg_id in per_order:
+                continue
+            leg = book.create(OrderRequest(
+                client_order_id=leg_id, symbol=request.symbol,
+                side=Side.SELL if is_buy else Side.BUY, quantity=done.filled, order_type=kind,
+                limit_price=limit, stop_price=stop, reduce_only=True,
+                strategy_id=request.strategy_id,
+                oco_group=f"{request.client_order_id}:bracket", created_ns=done.first_ts,
+            ), armed_ns, done.first_ts)
+            if isinstance(entry, WorkingOrder):
+                leg.parent = entry
+                entry.children = [*(entry.children or []), leg]
+            book.activate(leg)
 
 
 def _replay_fills(account: SimAccount, fills: Sequence[Fill],
@@ -96,6 +131,8 @@ def _replay_fills(account: SimAccount, fills: Sequence[Fill],
         done = per_order.get(fill.client_order_id)
         if done is None:
             done = per_order[fill.client_order_id] = _OrderFills()
+        if not done.n_fills:
+            done.first_price, done.first_ts = fill.price, fill.ts_ns
         done.n_fills += 1
         done.filled += fill.quantity
         done.notional += fill.quantity * fill.price

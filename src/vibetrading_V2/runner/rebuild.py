@@ -239,12 +239,15 @@ def _last_intents(
 
 
 def _venue_working(store: VenueRecord, recorded: list[Order]) -> list[Order] | None:
-    """The venue's working orders at its last checkpoint, and the recorded orders it
-    accepted after it (a run killed between two checkpoints); ``None``: no checkpoint."""
+    """The venue's working orders at its last checkpoint less those recorded ended since
+    (a leg cancelled before an exit), and the recorded orders it accepted after it (a run
+    killed between two checkpoints); ``None``: no checkpoint."""
     snapshot = store.venue_orders()
     since = store.venue_checkpoint_ns()
     if snapshot is None or since is None:
         return None
+    ended = {order.client_order_id for order in recorded if order.status.is_terminal}
+    snapshot = [o for o in snapshot if o.client_order_id not in ended]  # ended since
     known = {order.client_order_id for order in snapshot}
     later = [
         order for order in recorded
