@@ -6,7 +6,8 @@ kill switch (the run cancels every open order and halts), ``pause`` stops new or
 ``resume`` clears both. Each control is written with the wall-clock time, the OS user and
 ``--reason``. ``enable STRATEGY_ID`` re-enables a strategy its circuit breaker disabled
 (it stays disabled across restarts until then). ``status`` prints the current controls, the
-disabled strategies and the last run that opened the store. An env whose state is in
+disabled strategies, the last run that opened the store and the last reconciliation
+discrepancies with their resolutions. An env whose state is in
 memory or in a new store per run is refused (exit 2): no run would ever read a control
 written there. Exit codes are those of ``cli.backtest``.
 """
@@ -35,6 +36,7 @@ from vibetrading_V2.store.sqlite import SqliteStateStore
 __all__ = ["app", "control_store_path", "operator_name"]
 
 app = typer.Typer(add_completion=False, help=__doc__, pretty_exceptions_enable=False)
+LAST_DISCREPANCIES = 10  # ``status`` lists the newest reconciliation discrepancies
 
 EnvOption = Annotated[str, typer.Option(help="config/<env>.yaml to layer on base.yaml")]
 ReasonOption = Annotated[str, typer.Option(help="why, kept with the control")]
@@ -118,6 +120,12 @@ def _print_status(store: SqliteStateStore) -> None:
     for strategy_id, why in sorted(disabled.items()):
         typer.echo(f"  {strategy_id}: {why}")
     typer.echo(_run_line(store.last_run()))
+    found = store.discrepancies(last=LAST_DISCREPANCIES)
+    typer.echo(f"last {len(found)} reconciliation discrepancies:" if found
+               else "reconciliation discrepancies: none recorded")
+    for item in found:
+        blocks = " (blocks trading)" if item.blocks else ""
+        typer.echo(f"  {item.kind} {item.subject}{blocks}: {item.resolution}")
 
 
 def _command(env: str, config_dir: Path | None, act: Callable[[SqliteStateStore], None]) -> None:

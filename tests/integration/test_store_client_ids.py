@@ -96,7 +96,7 @@ def test_sqlite_store_when_opening_a_version_4_store_then_it_migrates_and_issues
     conn.executescript(_V4_FIXTURE.read_text(encoding="utf-8"))
     conn.close()
     with SqliteStateStore(path, run_id="r5", account="acc1", venue="simulator") as store:
-        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 6
+        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 7
         [old] = store.orders()  # the old order keeps its old id
         assert (old.client_order_id, old.status) == ("s1@1.0.0-ETH-1000-0", OrderStatus.FILLED)
         assert [f.execution_id for f in store.fills()] == ["e1"]

@@ -36,7 +36,7 @@ def _tables(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("version", [4, 5])
-def test_sqlite_store_when_opening_a_store_without_epochs_then_migrated_to_v6_and_usable(
+def test_sqlite_store_when_opening_a_store_without_epochs_then_migrated_and_usable(
     tmp_path: Path, version: int,
 ) -> None:
     path = _older_store(tmp_path / "old.sqlite", version)
@@ -51,6 +51,6 @@ def test_sqlite_store_when_opening_a_store_without_epochs_then_migrated_to_v6_an
         assert [e.epoch for e in store.epochs()] == [1]
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     finally:
         conn.close()

@@ -29,7 +29,7 @@ def test_sqlite_store_when_opening_a_version_2_store_then_its_rows_survive_migra
 ) -> None:
     path = _v2_store(tmp_path / "old.sqlite")
     with SqliteStateStore(path, run_id="r3", account="acc1", venue="simulator") as store:
-        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 6  # through 3, 4, 5
+        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 7  # through 3, 4, 5, 6
         assert [(i.strategy_id, i.intent.symbol) for i in store.intents()] == [("s1", "ETH")]
         [order] = store.orders()
         assert (order.client_order_id, order.status, order.filled_quantity) == (

@@ -42,7 +42,7 @@ def test_store_when_a_version_3_store_is_opened_then_migrated_and_its_rows_kept(
 ) -> None:
     path = _v3_store(tmp_path / "v3.sqlite")
     with SqliteStateStore(path, run_id="r4", account="acc1", strategy_ids=("s1",)) as store:
-        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 6
+        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 7
         [order] = store.orders()
         assert (order.client_order_id, order.status) == ("c1", OrderStatus.FILLED)
         assert order.request.exit_offsets is None  # older rows had none

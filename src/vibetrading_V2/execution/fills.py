@@ -17,7 +17,7 @@ from vibetrading_V2.execution.fees import FeeSchedule
 from vibetrading_V2.execution.matching import Touch
 from vibetrading_V2.execution.orders import WorkingOrder
 
-__all__ = ["Filler"]
+__all__ = ["Filler", "bracket_legs"]
 
 _FILLED: Final = OrderStatus.FILLED
 _PARTIALLY_FILLED: Final = OrderStatus.PARTIALLY_FILLED
@@ -155,7 +155,7 @@ class Filler:
             return
         request = entry.request
         entry.children = []
-        for suffix, kind, limit, stop in _bracket_legs(request, touch.price, entry.is_buy):
+        for suffix, kind, limit, stop in bracket_legs(request, touch.price, entry.is_buy):
             child_request = OrderRequest(
                 client_order_id=f"{request.client_order_id}-{suffix}",  # LEG_SUFFIXES
                 symbol=request.symbol,
@@ -182,7 +182,7 @@ class Filler:
             self._book.activate(child)
 
 
-def _bracket_legs(
+def bracket_legs(
     request: OrderRequest, fill_price: float, is_buy: bool
 ) -> list[tuple[str, OrderType, float | None, float | None]]:
     """The stop and target legs of an entry first filled at ``fill_price``: its prices, or

@@ -191,8 +191,9 @@ class Simulator(Execution):
         pass
 
     def restore_venue(self, orders: Sequence[Order], fills: Sequence[Fill],
-                      working: Sequence[Order] | None) -> None:  # after a restart, once
-        newest = restore_venue(self._account, self._book, orders, fills, working)
+                      working: Sequence[Order] | None,
+                      deposits: Sequence[tuple[int, float]] = ()) -> None:  # after a restart
+        newest = restore_venue(self._account, self._book, orders, fills, working, deposits)
         if newest is not None and newest > self._latest_ts:
             self._latest_ts = newest
 

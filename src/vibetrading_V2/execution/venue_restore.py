@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from typing import Final
 
 from vibetrading_V2.core.client_ids import LEG_SUFFIXES
-from vibetrading_V2.core.types import Fill, Order, OrderStatus, Side
+from vibetrading_V2.core.types import Fill, Order, OrderRequest, OrderStatus, Side
 from vibetrading_V2.execution.account import QTY_TOL, SimAccount
 from vibetrading_V2.execution.book import OrderBook
+from vibetrading_V2.execution.fills import bracket_legs
 from vibetrading_V2.execution.orders import WorkingOrder
 
 __all__ = ["restore_venue"]
@@ -35,13 +36,15 @@ _IN_FLIGHT: Final = OrderStatus.IN_FLIGHT
 class _OrderFills:
     """What an order's recorded fills add up to: count, notional and fees."""
 
-    __slots__ = ("fees", "filled", "n_fills", "notional")
+    __slots__ = ("fees", "filled", "first_price", "first_ts", "n_fills", "notional")
 
     def __init__(self) -> None:
         self.n_fills = 0
         self.filled = 0.0
         self.notional = 0.0
         self.fees = 0.0
+        self.first_price = 0.0
+        self.first_ts = 0
 
 
 def restore_venue(
@@ -50,14 +53,17 @@ def restore_venue(
     orders: Sequence[Order],
     fills: Sequence[Fill],
     working: Sequence[Order] | None = None,
+    deposits: Sequence[tuple[int, float]] = (),
 ) -> int | None:
     """Replay ``fills`` into ``account`` and file ``orders`` in ``book``; return the newest
     market time among them (``None``: none), after which restored orders are armed.
 
     ``working``: the venue's working orders at its last checkpoint (``None``: none was
     taken; then the recorded orders neither ended nor in flight work again).
+    ``deposits``: a paper session's top-ups as (fills before it, amount), paid in at those
+    places among the fills, as the run paid them.
     """
-    per_order = _replay_fills(account, fills)
+    per_order = _replay_fills(account, fills, deposits)
     if working is None:
         working = [o for o in orders if not o.status.is_terminal and o.status is not _IN_FLIGHT]
     times = [f.ts_ns for f in fills] + [o.updated_ns for o in (*orders, *working)]
@@ -76,22 +82,63 @@ def restore_venue(
         restored[order.client_order_id] = again = _working(order, done, armed)
         book.reinstate(again)
     _relink_brackets(restored, per_order)
+    _make_lost_legs(book, orders, per_order, armed)
     return newest
 
 
-def _replay_fills(account: SimAccount, fills: Sequence[Fill]) -> dict[str, _OrderFills]:
-    """Book ``fills`` into ``account`` in order; what they add up to per order."""
+def _make_lost_legs(book: OrderBook, orders: Sequence[Order],
+                    per_order: dict[str, _OrderFills], armed_ns: int) -> None:
+    """The legs of a filled bracket entry that the venue made after its last checkpoint
+    died with it, unrecorded: made again from the entry's first fill, as it made them, and
+    armed from the newest recorded time (a killed run's protective stop is not lost)."""
+    for order in orders:
+        request = order.request
+        done = per_order.get(request.client_order_id)
+        bracketed = (request.stop_loss is not None or request.take_profit is not None
+                     or request.exit_offsets is not None)
+        if done is None or not bracketed or request.client_order_id.endswith(_LEG_SUFFIXES):
+            continue
+        entry = book.get(request.client_order_id)
+        is_buy = request.side is Side.BUY
+        for suffix, kind, limit, stop in bracket_legs(request, done.first_price, is_buy):
+            leg_id = f"{request.client_order_id}-{suffix}"
+            if book.get(leg_id) is not None or leg_id in per_order:
+                continue
+            leg = book.create(OrderRequest(
+                client_order_id=leg_id, symbol=request.symbol,
+                side=Side.SELL if is_buy else Side.BUY, quantity=done.filled, order_type=kind,
+                limit_price=limit, stop_price=stop, reduce_only=True,
+                strategy_id=request.strategy_id,
+                oco_group=f"{request.client_order_id}:bracket", created_ns=done.first_ts,
+            ), armed_ns, done.first_ts)
+            if isinstance(entry, WorkingOrder):
+                leg.parent = entry
+                entry.children = [*(entry.children or []), leg]
+            book.activate(leg)
+
+
+def _replay_fills(account: SimAccount, fills: Sequence[Fill],
+                  deposits: Sequence[tuple[int, float]]) -> dict[str, _OrderFills]:
+    """Book ``fills`` and ``deposits`` into ``account`` in order; what the fills add up
+    to per order."""
     per_order: dict[str, _OrderFills] = {}
-    for fill in fills:
+    due = list(deposits)
+    for n, fill in enumerate(fills):
+        while due and due[0][0] <= n:
+            account.cash += due.pop(0)[1]
         signed = fill.quantity if fill.side is Side.BUY else -fill.quantity
         account.apply(fill.symbol, signed, fill.price, fill.fee)
         done = per_order.get(fill.client_order_id)
         if done is None:
             done = per_order[fill.client_order_id] = _OrderFills()
+        if not done.n_fills:
+            done.first_price, done.first_ts = fill.price, fill.ts_ns
         done.n_fills += 1
         done.filled += fill.quantity
         done.notional += fill.quantity * fill.price
         done.fees += fill.fee
+    for _, amount in due:
+        account.cash += amount
     for fill in fills:  # held symbols are marked at their last fill until a bar comes
         account.set_mark(fill.symbol, fill.price)
     return per_order

@@ -107,7 +107,8 @@ class Bankroll:
         return [(epoch.ts_ns, epoch.deposit) for epoch in self.epochs]
 
     def restore(self) -> float:
-        """A restarted session: book the recorded top-ups again; return their sum."""
+        """A restarted session: take back the recorded top-ups (the rebuild booked each
+        at its place among the fills, ``runner.rebuild``); return their sum."""
         if self._store is None or self.epochs:
             return 0.0
         self.epochs = list(self._store.epochs())
@@ -115,7 +116,6 @@ class Bankroll:
         if self._listener is not None:
             self._listener.deposits_recorded(total)
         if total > 0.0:
-            self._pay(total)
             self._logger.info("paper_epochs_restored", epochs=len(self.epochs),
                               deposits=total)
         return total

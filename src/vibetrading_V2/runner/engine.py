@@ -190,8 +190,9 @@ class TradingEngine:
                 breakers = [(slot.strategy_id, slot.breaker) for slot in stages.slots]
                 local = rebuild_local_state(self._store, stages.ledger, stages.execution,
                                             breakers, self._logger)
-                if self._bankroll is not None and self._bankroll.restore() > 0.0:
-                    stages.account.refresh()  # the recorded top-ups' cash
+                if self._bankroll is not None:
+                    self._bankroll.restore()
+                stages.account.refresh()  # the rebuilt cash and quantities
                 stages.watching = stages.execution.observes_bars  # restored orders work
             self._local = local
         return local

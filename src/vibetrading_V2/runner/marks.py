@@ -59,7 +59,9 @@ class AccountMarks:
         self._codes[symbol] = len(self.names)
         self.names.append(symbol)
         ledger = self._ledger
-        self.marks.append(SymbolMark(ledger.net_quantity(symbol), ledger.last_price(symbol) or 0.0))
+        mark = SymbolMark(ledger.net_quantity(symbol), ledger.last_price(symbol) or 0.0)
+        self.marks.append(mark)
+        self.market_value += mark.qty * mark.close  # a resumed session's holding counts
 
     def code_of(self, symbol: str) -> int:
         """The code of ``symbol`` (its place in ``names``), -1 if the run never saw it."""

@@ -1,7 +1,9 @@
 """A paper or live run's state, rebuilt from its store before the first event.
 
 A restarted run must go on from where the last one stopped, not from nothing: the ledger
-books the stored fills again (in their recorded order, each execution id once), a strategy
+books the stored fills again (in their recorded order, each execution id once) and a paper
+session's top-ups at their places among them (so its cash is the uninterrupted run's to
+the last bit: a float sum depends on its order), a strategy
 its circuit breaker disabled stays disabled (with its reason) until an operator re-enables
 it, and a simulated venue takes back its orders, positions and cash. The risk gate's state
 and the operator's kill switch come back through ``RiskStateKeeper.restore`` and
@@ -73,6 +75,13 @@ class VenueRecord(Protocol):
 
 
 @runtime_checkable
+class DepositRecord(Protocol):
+    """Why: a paper session's top-ups are booked where the run booked them, among the fills."""
+
+    def deposit_places(self) -> list[tuple[int, float]]: ...
+
+
+@runtime_checkable
 class ResumeRecord(Protocol):
     """Why: a session stopped between an intent and its order trades that bar again, so
     that intent is not the last one acted on."""
@@ -86,7 +95,8 @@ class RestorableVenue(Protocol):
     positions and cash back from the run's record (a real venue keeps its own)."""
 
     def restore_venue(
-        self, orders: Sequence[Order], fills: Sequence[Fill], working: Sequence[Order] | None
+        self, orders: Sequence[Order], fills: Sequence[Fill], working: Sequence[Order] | None,
+        deposits: Sequence[tuple[int, float]] = (),
     ) -> None: ...
 
     def submit(self, request: OrderRequest) -> Order: ...
@@ -135,14 +145,16 @@ def rebuild_local_state(
     breakers: Sequence[tuple[str, StrategyBreaker]],
     logger: Logger,
 ) -> LocalState:
-    """Book the stored fills into ``ledger``, restore ``venue`` (if it is a simulated one)
-    and re-open the disabled strategies' breakers; return the state rebuilt.
+    """Book the stored fills and top-ups into ``ledger``, restore ``venue`` (if it is a
+    simulated one) and re-open the disabled strategies' breakers; return the state rebuilt.
 
     A store without the reads (``StoredState``) gives an empty state and changes nothing.
     """
     if not isinstance(store, StoredState):
         return LocalState()
-    fills = _unique_fills(store.fills())
+    stored = store.fills()
+    fills = _unique_fills(stored)
+    deposits = _deposit_places(store, stored) if isinstance(store, DepositRecord) else []
     recorded = store.orders()
     working = _venue_working(store, recorded) if isinstance(store, VenueRecord) else None
     unsent = _never_sent(recorded, working) if isinstance(venue, RestorableVenue) else []
@@ -153,9 +165,9 @@ def rebuild_local_state(
         for key, reason in store.controls().items()
         if key.startswith(DISABLED_PREFIX) and reason
     }
-    booked = ledger.restore_fills(fills)
-    if isinstance(venue, RestorableVenue) and (recorded or fills or working):
-        venue.restore_venue(recorded, fills, working)
+    booked = _book_in_order(ledger, fills, deposits)
+    if isinstance(venue, RestorableVenue) and (recorded or fills or working or deposits):
+        venue.restore_venue(recorded, fills, working, deposits)
     if isinstance(venue, RestorableVenue) and unsent:
         recorded = _send_again(store, venue, recorded, unsent, logger)
     orders = _with_venue_orders(recorded, working or [])
@@ -173,6 +185,31 @@ def rebuild_local_state(
                     open_orders=len(state.open_orders), positions=len(state.positions),
                     disabled=sorted(disabled), cash=ledger.cash())
     return state
+
+
+def _deposit_places(store: DepositRecord, stored: Sequence[Fill]) -> list[tuple[int, float]]:
+    """The recorded top-ups as (how many of the fills booked precede it, amount): the
+    store counts its fill rows, the ledger books each execution id once."""
+    places = store.deposit_places()
+    if not places:
+        return []
+    seen: set[str] = set()
+    unique_before = [0]
+    for fill in stored:
+        seen.add(fill.execution_id)
+        unique_before.append(len(seen))
+    return [(unique_before[min(before, len(stored))], amount) for before, amount in places]
+
+
+def _book_in_order(ledger: Ledger, fills: Sequence[Fill],
+                   deposits: Sequence[tuple[int, float]]) -> int:
+    """Book ``fills`` with each deposit at its place among them; return the fills booked."""
+    booked = start = 0
+    for before, amount in deposits:
+        booked += ledger.restore_fills(fills[start:before])
+        start = max(start, before)
+        ledger.deposit(amount)
+    return booked + ledger.restore_fills(fills[start:])
 
 
 def _acted_intents(store: StoredState) -> Sequence[IntentView]:
@@ -202,12 +239,15 @@ def _last_intents(
 
 
 def _venue_working(store: VenueRecord, recorded: list[Order]) -> list[Order] | None:
-    """The venue's working orders at its last checkpoint, and the recorded orders it
-    accepted after it (a run killed between two checkpoints); ``None``: no checkpoint."""
+    """The venue's working orders at its last checkpoint less those recorded ended since
+    (a leg cancelled before an exit), and the recorded orders it accepted after it (a run
+    killed between two checkpoints); ``None``: no checkpoint."""
     snapshot = store.venue_orders()
     since = store.venue_checkpoint_ns()
     if snapshot is None or since is None:
         return None
+    ended = {order.client_order_id for order in recorded if order.status.is_terminal}
+    snapshot = [o for o in snapshot if o.client_order_id not in ended]  # ended since
     known = {order.client_order_id for order in snapshot}
     later = [
         order for order in recorded

@@ -19,15 +19,18 @@ a pass reads it whole. A pass that did read it:
    balance is recorded (fees, funding and transfers happen at the venue) but blocks nothing.
 
 Every difference becomes a ``Discrepancy`` (kind, subject, resolution), logged, kept in
-``records`` and, where the local record has a place for them (``DiscrepancyLog``), recorded
-there too; one still standing at the next pass (an order kept in flight, a block) is not
-recorded again, so a second pass over the same venue state changes and records nothing.
+``records`` and, where the local record has a place for them (``DiscrepancyLog``: the
+SQLite store's ``discrepancies`` table), recorded there too, in one transaction with the
+orders and fills the pass recorded to resolve them (a store with ``begin``/``commit``); one
+still standing at the next pass (an order kept in flight, a block) is not recorded again,
+so a second pass over the same venue state changes and records nothing.
 Trading is unblocked by the first pass that finds nothing blocking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -78,6 +81,17 @@ class DiscrepancyLog(Protocol):
 
     def record_discrepancy(self, ts_ns: int, kind: str, subject: str, resolution: str,
                            blocks: bool) -> None: ...
+
+
+@runtime_checkable
+class Transactional(Protocol):
+    """Why: a store whose writes a pass can commit together (``StateStore.begin``)."""
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
 
 
 class LocalBook(Protocol):
@@ -182,14 +196,29 @@ class Reconciler:
                                  f"{exc}); trading stays blocked until a read succeeds", True)]
             return self._finish(now_ns, found, 0)
         before = {s: self._book.net_quantity(s) for s in {*snapshot.positions, *self._held()}}
-        found, booked = self._book_missing(now_ns, snapshot.fills)
-        changed = len(booked)
-        changed += self._settle_orders(now_ns, working, snapshot, found)
-        changed += self._adopt_external(now_ns, working, snapshot, found)
-        self._compare_positions(now_ns, before, snapshot.positions, booked, found)
-        self._compare_cash(now_ns, snapshot.account, found)
-        self._cursor = snapshot.cursor
-        return self._finish(now_ns, found, changed)
+        with self._one_transaction():  # each resolution lands with its discrepancy
+            found, booked = self._book_missing(now_ns, snapshot.fills)
+            changed = len(booked)
+            changed += self._settle_orders(now_ns, working, snapshot, found)
+            changed += self._adopt_external(now_ns, working, snapshot, found)
+            self._compare_positions(now_ns, before, snapshot.positions, booked, found)
+            self._compare_cash(now_ns, snapshot.account, found)
+            self._cursor = snapshot.cursor
+            return self._finish(now_ns, found, changed)
+
+    @contextmanager
+    def _one_transaction(self) -> Iterator[None]:
+        record = self._record
+        if not isinstance(record, Transactional):
+            yield
+            return
+        record.begin()
+        try:
+            yield
+        except BaseException:
+            record.rollback()
+            raise
+        record.commit()
 
     def _held(self) -> list[str]:
         return [position.symbol for position in self._book.positions()]

@@ -2,7 +2,8 @@
 
 The crash test (``benchmarks/crash_test.py``, ``tests/integration/test_crash_restart.py``)
 kills a paper session at precise places: between an intent's record and its order's, with
-an order recorded in flight but not sent, with a fill received but not committed...
+a client id issued but no order recorded, with an order recorded in flight but not sent,
+with a fill received but not committed...
 ``VIBETRADING_CRASH_AT=<point>:<count>`` names the point and which time it is reached
 (1 = the first). ``cli.paper`` reads the variable once at start and arms the hook
 (``arm``); only then does ``session_store`` open a ``CrashingStore``, so an unarmed run
@@ -37,6 +38,7 @@ CRASH_ENV_VAR: Final = "VIBETRADING_CRASH_AT"
 
 POINTS: Final = (
     "intent_recorded",  # the intent committed, its order not yet recorded
+    "id_issued",  # the order's client id committed, the order not yet recorded in flight
     "order_in_flight",  # the order committed in flight, not yet sent to the venue
     "order_sent",  # the venue answered, the answer not yet committed
     "order_recorded",  # the venue's answer committed
@@ -113,6 +115,11 @@ class CrashingStore(SqliteStateStore):
     def record_intent(self, ts_ns: int, strategy_id: str, intent: Intent) -> None:
         super().record_intent(ts_ns, strategy_id, intent)
         self._reach("intent_recorded")
+
+    def issue_client_id(self, ts_ns: int, strategy_id: str, intent: Intent) -> str:
+        issued = super().issue_client_id(ts_ns, strategy_id, intent)
+        self._reach("id_issued")
+        return issued
 
     def record_order(self, order: Order) -> None:
         status = order.status

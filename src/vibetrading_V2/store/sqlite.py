@@ -12,9 +12,9 @@ A connection is used from the thread that opened it only. With ``new_run=True`` 
 backtest) the first ``open()`` refuses a file that already holds run rows
 (``ForeignStateError``) instead of trading on state another run left behind.
 
-Every row carries ``run_id``, ``account`` and ``venue`` (the tables: ``sqlite_schema``).
-``ts_ns``, ``created_ns`` and ``updated_ns`` are market times; ``recorded_ns`` is when the
-row was written, on the run's clock (the wall clock in paper and live).
+Every row carries ``run_id``, ``account`` and ``venue`` (tables: ``sqlite_schema``). ``ts_ns``,
+``created_ns`` and ``updated_ns`` are market times; ``recorded_ns`` is when the row was
+written, on the run's clock (the wall clock in paper and live).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from vibetrading_V2.store.records import (
     check_no_nan,
     check_order,
 )
+from vibetrading_V2.store.sqlite_discrepancies import SqliteDiscrepancyRecord
 from vibetrading_V2.store.sqlite_epochs import SqliteEpochRecord
 from vibetrading_V2.store.sqlite_ids import SqliteClientIds
 from vibetrading_V2.store.sqlite_migrations import ensure_schema
@@ -85,9 +86,8 @@ def _marks(row: tuple[object, ...]) -> str:
     return ", ".join("?" * len(row))
 
 
-class SqliteStateStore(
-    SqliteClientIds, StateStore, SqliteReads, SqliteVenueRecord, SqliteEpochRecord
-):
+class SqliteStateStore(SqliteClientIds, StateStore, SqliteReads, SqliteVenueRecord,
+                       SqliteEpochRecord, SqliteDiscrepancyRecord):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from vibetrading_V2.core.errors import StateStoreError, StoreSchemaError
 from vibetrading_V2.store.sqlite_schema import (
+    DISCREPANCIES_TABLE,
     EPOCHS_TABLE,
     FILL_COLUMNS,
     INTENT_COLUMNS,
@@ -178,9 +179,29 @@ def _v5_to_v6(conn: sqlite3.Connection, identity: Identity) -> None:
     conn.execute(EPOCHS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
 
 
+# a version-6 epoch's place among the fills: after those of an earlier market time, and
+# after those of its own time recorded no later than it (the order a run books them in)
+_V7_FILLS_BEFORE = """UPDATE epochs SET fills_before = (
+    SELECT COUNT(*) FROM fills WHERE fills.ts_ns < epochs.ts_ns
+    OR (fills.ts_ns = epochs.ts_ns AND fills.recorded_ns <= epochs.recorded_ns))"""
+
+
+def _v6_to_v7(conn: sqlite3.Connection, identity: Identity) -> None:
+    """v6 -> v7: each epoch keeps its place among the fills (``fills_before``), so a
+    restart books its deposit where the run did; an older epoch's place is taken from
+    the market and recorded times. Reconciliation's discrepancies get a table (none were
+    kept before: they were only logged)."""
+    conn.execute(DISCREPANCIES_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+    present = {row[1] for row in conn.execute("PRAGMA table_info(epochs)")}
+    if "fills_before" not in present:
+        conn.execute("ALTER TABLE epochs ADD COLUMN fills_before INTEGER NOT NULL DEFAULT 0")
+        conn.execute(_V7_FILLS_BEFORE)
+
+
 _STEPS: dict[int, Callable[[sqlite3.Connection, Identity], None]] = {
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }

@@ -112,28 +112,19 @@ class SqliteReads:
         )
         return None if rows[0][0] is None else int(rows[0][0])
 
-    def unfinished_bar_after(self, checkpoint_ns: int) -> bool:
-        """Whether the bar after ``checkpoint_ns`` stopped between an intent and its order:
-        an intent recorded after it, and no order created nor veto recorded after it. A
-        restarted session trades that bar again (the intent never acted)."""
-        rows = self._query(
-            "unfinished_bar_after",
-            "SELECT EXISTS (SELECT 1 FROM intents WHERE ts_ns > ?1) AND NOT EXISTS "
-            "(SELECT 1 FROM orders WHERE created_ns > ?1) AND NOT EXISTS "
-            "(SELECT 1 FROM vetoes WHERE ts_ns > ?1)",
-            (checkpoint_ns,),
-        )
-        return bool(rows[0][0])
-
     def resume_after_ns(self, checkpoint_ns: int | None) -> int | None:
         """The market time a restarted session trades on after (``None``: a new session):
-        the newest time recorded, or the checkpoint when the bar after it is unfinished."""
-        newest = self.newest_market_ns()
+        its last checkpoint, or the newest time recorded when it has none.
+
+        A bar time is checkpointed when it is done, so a record newer than the checkpoint
+        belongs to a bar the killed run was still trading (its resting orders matched, its
+        strategies not yet called, say): that bar is traded again. What it did is not done
+        twice: an intent handled again finds its client id, and the simulated venue takes
+        back the orders and fills recorded since the checkpoint (``runner.rebuild``).
+        """
         if checkpoint_ns is None:
-            return newest
-        if newest is None or newest <= checkpoint_ns or self.unfinished_bar_after(checkpoint_ns):
-            return checkpoint_ns
-        return newest
+            return self.newest_market_ns()
+        return checkpoint_ns
 
     def recorded_ns(self, table: str) -> list[int]:
         """When each row of ``table`` was written, on the run's clock, in the row order of

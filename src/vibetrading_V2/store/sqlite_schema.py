@@ -1,4 +1,4 @@
-"""The SQLite state store's schema (version 6) and its row <-> core type mappings.
+"""The SQLite state store's schema (version 7) and its row <-> core type mappings.
 
 Kept apart from the connection handling in ``sqlite.py`` so the table layout can be read
 in one place. A change to any table means a new ``SCHEMA_VERSION`` and a migration step in
@@ -30,6 +30,7 @@ from vibetrading_V2.core.types import (
 from vibetrading_V2.store.records import IntentRecord, VetoRecord
 
 __all__ = [
+    "DISCREPANCIES_TABLE",
     "EPOCHS_TABLE",
     "FILL_COLUMNS",
     "IDENTITY_COLUMNS",
@@ -48,7 +49,7 @@ __all__ = [
     "veto_from_row",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # 2: reference_price of orders, recorded_ns of every row
 # 3: user_version instead of a schema_version table; run id, account and venue on every
 #    row; fills unique per (venue, account, execution id); positions, runs and
@@ -58,6 +59,8 @@ SCHEMA_VERSION = 6
 # 5: client_ids: each client order id issued (its prefix and counter) and the intent and
 #    strategy it was issued for
 # 6: a paper session's top-up epochs (epochs)
+# 7: each epoch's place among the fills (fills_before: the fills recorded before it);
+#    reconciliation's discrepancies, each with its resolution (discrepancies)
 
 IDENTITY_COLUMNS = "run_id, account, venue"
 _IDENTITY_DDL = "run_id TEXT NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL"
@@ -90,8 +93,15 @@ _ORDER_DDL = """
 EPOCHS_TABLE = f"""CREATE TABLE epochs (
     epoch INTEGER PRIMARY KEY, ts_ns INTEGER NOT NULL, wall_ns INTEGER NOT NULL,
     equity_before REAL NOT NULL, deposit REAL NOT NULL, recorded_ns INTEGER NOT NULL,
-    {_IDENTITY_DDL})"""
+    {_IDENTITY_DDL}, fills_before INTEGER NOT NULL DEFAULT 0)"""
 """A paper session's top-ups: each starts an epoch (``store.sqlite_epochs``)."""
+
+DISCREPANCIES_TABLE = f"""CREATE TABLE discrepancies (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ns INTEGER NOT NULL, kind TEXT NOT NULL,
+    subject TEXT NOT NULL, resolution TEXT NOT NULL, blocks INTEGER NOT NULL,
+    recorded_ns INTEGER NOT NULL, {_IDENTITY_DDL})"""
+"""Reconciliation's differences with the venue, each with its resolution
+(``store.sqlite_discrepancies``)."""
 
 SCHEMA_STATEMENTS = (
     f"""CREATE TABLE intents (
@@ -139,6 +149,7 @@ SCHEMA_STATEMENTS = (
         action TEXT NOT NULL, reason TEXT NOT NULL, who TEXT NOT NULL,
         wall_ns INTEGER NOT NULL, account TEXT NOT NULL, venue TEXT NOT NULL)""",
     EPOCHS_TABLE,
+    DISCREPANCIES_TABLE,
 )
 
 
