@@ -15,7 +15,7 @@ first few of each logged, the totals once at the end (``log_totals``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from vibetrading_V2.core.numeric import is_finite
@@ -83,6 +83,9 @@ class OrderPipeline:
         self._universe = frozenset(universe)
         self._execution = execution
         self._store = store
+        # a durable store commits a fill with its order's new state (``SqliteFillEvents``)
+        self._record_with_order: Callable[[Fill, Order | None], bool] | None = getattr(
+            store, "record_fill_with_order", None)
         self._ledger = ledger
         self._sizer = sizer
         self._risk = risk
@@ -222,13 +225,18 @@ class OrderPipeline:
         return changed
 
     def record_fill(self, fill: Fill) -> bool:
-        """Record, then book: the store first, then the ledger. ``False`` for a duplicate."""
-        if not self._store.record_fill(fill):
-            return False
-        self._ledger.apply_recorded_fill(fill)  # the store's check was the dedupe
+        """Record, then book: the store first (the fill with its order's new state, in one
+        transaction when the store is durable), then the ledger. ``False`` for a duplicate."""
         order = self._execution.order(fill.client_order_id)
-        if order is not None:  # the order's filled state is part of the record too
+        joint = self._record_with_order
+        if joint is not None:
+            if not joint(fill, order):
+                return False
+        elif not self._store.record_fill(fill):
+            return False
+        elif order is not None:  # the order's filled state is part of the record too
             self._store.record_order(order)
+        self._ledger.apply_recorded_fill(fill)  # the store's check was the dedupe
         sid = fill.strategy_id
         self._n_fills[sid] = self._n_fills.get(sid, 0) + 1
         return True
@@ -348,7 +356,10 @@ class OrderPipeline:
         if order is in_flight:  # the outcome is unknown: reconciliation will settle it
             return order
         sent.answered(request.client_order_id)
-        self._store.record_order(order)
+        if order.filled_quantity == 0.0 or self._record_with_order is None:
+            # an answer that filled already is recorded with its fill, in one transaction:
+            # killed before it, the order is still in flight and is sent again on restart
+            self._store.record_order(order)
         if order.status is not _REJECTED:
             self._n_accepted += 1
         else:

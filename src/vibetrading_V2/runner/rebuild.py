@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol, runtime_checkable
 
 from vibetrading_V2.core.client_ids import is_bracket_leg
-from vibetrading_V2.core.ports import Logger
+from vibetrading_V2.core.ports import ExecutionUpdates, Logger
 from vibetrading_V2.core.types import Fill, Intent, Order, OrderRequest, OrderStatus, Position
 from vibetrading_V2.portfolio.ledger import Ledger
 from vibetrading_V2.runner.safety import StrategyBreaker
@@ -101,12 +101,31 @@ class RestorableVenue(Protocol):
 
     def submit(self, request: OrderRequest) -> Order: ...
 
+    @property
+    def update_count(self) -> int: ...
+
+    def updates(self, cursor: int) -> ExecutionUpdates: ...
+
 
 @runtime_checkable
 class OrderRecord(Protocol):
     """Why: an order resent after a restart has its answer recorded like any other."""
 
     def record_order(self, order: Order) -> None: ...
+
+
+@runtime_checkable
+class FillEventRecord(Protocol):
+    """Why: a resent order's fills land with its answer, in one transaction (a durable
+    store's ``record_fill_with_order``)."""
+
+    def record_fill_with_order(self, fill: Fill, order: Order | None) -> bool: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +188,9 @@ def rebuild_local_state(
     if isinstance(venue, RestorableVenue) and (recorded or fills or working or deposits):
         venue.restore_venue(recorded, fills, working, deposits)
     if isinstance(venue, RestorableVenue) and unsent:
-        recorded = _send_again(store, venue, recorded, unsent, logger)
+        recorded, resent = _send_again(store, venue, recorded, unsent, logger)
+        booked += ledger.restore_fills(resent)  # the session's own: at their bars' rows
+        fills = (*fills, *resent)
     orders = _with_venue_orders(recorded, working or [])
     for strategy_id, breaker in breakers:
         reason = disabled.get(strategy_id)
@@ -262,28 +283,51 @@ def _never_sent(recorded: Sequence[Order], working: Sequence[Order] | None) -> l
 
     The simulator lives in the run's process: its answer to an order recorded in flight was
     lost with the process (killed between the record and the send, or before the answer's
-    record), and the venue's checkpoint, taken after each bar, cannot hold it either.
+    record), and the venue's checkpoint, taken after each bar, cannot hold it either (nor
+    can a checkpoint never taken: ``working`` is ``None`` when the first bar died).
     """
-    if working is None:
-        return []
-    held = {order.client_order_id for order in working}
+    held = {order.client_order_id for order in working or ()}
     return [o for o in recorded
             if o.status is OrderStatus.IN_FLIGHT and o.client_order_id not in held]
 
 
 def _send_again(store: object, venue: RestorableVenue, recorded: list[Order],
-                unsent: Sequence[Order], logger: Logger) -> list[Order]:
+                unsent: Sequence[Order], logger: Logger) -> tuple[list[Order], list[Fill]]:
     """Send ``unsent`` to the simulated venue under their own client ids, record each
-    answer; the recorded orders with those answers in their places."""
+    answer with the fills it came with; the recorded orders with those answers in their
+    places, and those fills (the dead process's, at their bars: not this start's first)."""
     answers: dict[str, Order] = {}
+    resent: list[Fill] = []
     for order in unsent:
+        before = venue.update_count
         answer = venue.submit(order.request)
-        if isinstance(store, OrderRecord):
-            store.record_order(answer)
+        fills = [f for f in venue.updates(before).fills
+                 if f.client_order_id == answer.client_order_id]
+        if _record_answer(store, answer, fills):
+            resent.extend(fills)  # else the run's first drain records and books them
         answers[answer.client_order_id] = answer
         logger.info("order_sent_after_restart", client_order_id=answer.client_order_id,
-                    status=str(answer.status))
-    return [answers.pop(o.client_order_id, o) for o in recorded] + list(answers.values())
+                    status=str(answer.status), fills=len(fills))
+    merged = [answers.pop(o.client_order_id, o) for o in recorded] + list(answers.values())
+    return merged, resent
+
+
+def _record_answer(store: object, answer: Order, fills: Sequence[Fill]) -> bool:
+    """Record a resent order's ``answer`` and its ``fills`` together (one transaction);
+    whether the fills were recorded."""
+    if fills and isinstance(store, FillEventRecord):
+        store.begin()
+        try:
+            for fill in fills:
+                store.record_fill_with_order(fill, answer if fill is fills[-1] else None)
+        except BaseException:
+            store.rollback()
+            raise
+        store.commit()
+        return True
+    if isinstance(store, OrderRecord):
+        store.record_order(answer)
+    return False
 
 
 def _with_venue_orders(recorded: list[Order], working: list[Order]) -> tuple[Order, ...]:

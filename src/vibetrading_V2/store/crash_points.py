@@ -44,7 +44,7 @@ POINTS: Final = (
     "order_recorded",  # the venue's answer committed
     "cancel_requested",  # a cancel's answer received, not yet committed
     "fill_received",  # a fill received, not yet committed
-    "fill_committed",  # the fill committed, its order's filled state not yet
+    "fill_committed",  # the fill committed (with its order's new state, when one is given)
     "bar_checkpoint",  # a bar time finished, its checkpoint not yet committed
     "bar_committed",  # the bar time's checkpoint committed
 )
@@ -107,6 +107,7 @@ class CrashingStore(SqliteStateStore):
     """
 
     crash: CrashAt | None = None
+    _fill_in_tx = False  # a fill recorded in the open transaction: committed with it
 
     def _reach(self, point: str) -> None:
         if self.crash is not None:
@@ -133,8 +134,21 @@ class CrashingStore(SqliteStateStore):
     def record_fill(self, fill: Fill) -> bool:
         self._reach("fill_received")
         new = super().record_fill(fill)
-        self._reach("fill_committed")
+        if self._in_tx:
+            self._fill_in_tx = True
+        else:
+            self._reach("fill_committed")
         return new
+
+    def commit(self) -> None:
+        super().commit()
+        if self._fill_in_tx:
+            self._fill_in_tx = False
+            self._reach("fill_committed")
+
+    def rollback(self) -> None:
+        self._fill_in_tx = False
+        super().rollback()
 
     def checkpoint_venue(
         self, ts_ns: int, orders: Sequence[Order], controls: dict[str, str]

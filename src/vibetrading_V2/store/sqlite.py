@@ -2,7 +2,7 @@
 
 Record, then act: paper and live write every intent, order state, fill, position, veto and
 control here before acting. Each record call is one transaction in WAL mode, unless the
-caller groups several (``begin``/``commit`` or ``with store.transaction():``).
+caller groups several (``begin``/``commit``, ``record_fill_with_order``).
 
 ``open()`` (or entering the context manager; or the first call, lazily) connects, refuses
 a file system without WAL (``StoreDurabilityError``), creates or migrates the schema
@@ -14,8 +14,7 @@ backtest) the first ``open()`` refuses a file that already holds run rows
 
 Every row carries ``run_id``, ``account`` and ``venue`` (tables: ``sqlite_schema``). ``ts_ns``,
 ``created_ns`` and ``updated_ns`` are market times; ``recorded_ns`` is when the row was
-written, on the run's clock (the wall clock in paper and live).
-"""
+written, on the run's clock (the wall clock in paper and live)."""
 
 from __future__ import annotations
 
@@ -45,6 +44,7 @@ from vibetrading_V2.store.records import (
 )
 from vibetrading_V2.store.sqlite_discrepancies import SqliteDiscrepancyRecord
 from vibetrading_V2.store.sqlite_epochs import SqliteEpochRecord
+from vibetrading_V2.store.sqlite_fill_events import SqliteFillEvents
 from vibetrading_V2.store.sqlite_ids import SqliteClientIds
 from vibetrading_V2.store.sqlite_migrations import ensure_schema
 from vibetrading_V2.store.sqlite_open import (
@@ -87,7 +87,7 @@ def _marks(row: tuple[object, ...]) -> str:
 
 
 class SqliteStateStore(SqliteClientIds, StateStore, SqliteReads, SqliteVenueRecord,
-                       SqliteEpochRecord, SqliteDiscrepancyRecord):
+                       SqliteEpochRecord, SqliteDiscrepancyRecord, SqliteFillEvents):
     """The durable ``StateStore``: same API and checks as ``InMemoryStateStore``, on disk.
 
     ``synchronous`` is SQLite's durability knob: ``FULL`` (default) syncs every commit,

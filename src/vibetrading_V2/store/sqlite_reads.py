@@ -114,7 +114,8 @@ class SqliteReads:
 
     def resume_after_ns(self, checkpoint_ns: int | None) -> int | None:
         """The market time a restarted session trades on after (``None``: a new session):
-        its last checkpoint, or the newest time recorded when it has none.
+        its last checkpoint, or just before the newest time recorded when it has none (the
+        bar of that record was not finished: no checkpoint says so).
 
         A bar time is checkpointed when it is done, so a record newer than the checkpoint
         belongs to a bar the killed run was still trading (its resting orders matched, its
@@ -123,7 +124,8 @@ class SqliteReads:
         back the orders and fills recorded since the checkpoint (``runner.rebuild``).
         """
         if checkpoint_ns is None:
-            return self.newest_market_ns()
+            newest = self.newest_market_ns()
+            return None if newest is None else newest - 1
         return checkpoint_ns
 
     def recorded_ns(self, table: str) -> list[int]:
