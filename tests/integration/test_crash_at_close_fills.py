@@ -88,7 +88,7 @@ def _killed_and_resumed(files: Path, work: Path, crash: str) -> tuple[int, Path]
     return first, out
 
 
-@pytest.mark.parametrize("crash", FOUND_BROKEN + SWEEP)
+@pytest.mark.parametrize("crash", list(dict.fromkeys(FOUND_BROKEN + SWEEP)))
 def test_paper_session_when_killed_at_a_commit_point_then_it_ends_as_the_uninterrupted_run(
     session: tuple[Path, Path], tmp_path: Path, crash: str,
 ) -> None:
