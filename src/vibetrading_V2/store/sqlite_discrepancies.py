@@ -9,10 +9,9 @@ latest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+
+from vibetrading_V2.store.sqlite_part import SqlitePart
 
 __all__ = ["DiscrepancyRecord", "SqliteDiscrepancyRecord"]
 
@@ -30,20 +29,9 @@ class DiscrepancyRecord:
     blocks: bool
 
 
-class SqliteDiscrepancyRecord:
+class SqliteDiscrepancyRecord(SqlitePart):
     """Why: the discrepancies table apart from the run's records; needs the store's
     ``_tx``, ``_query``, ``_identity`` and ``_now``."""
-
-    _identity: tuple[str, str, str]
-
-    def _tx(self, action: str) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _query(self, action: str, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
-
-    def _now(self) -> int:
-        raise NotImplementedError
 
     def record_discrepancy(self, ts_ns: int, kind: str, subject: str, resolution: str,
                            blocks: bool) -> None:

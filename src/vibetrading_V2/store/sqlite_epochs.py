@@ -9,12 +9,9 @@ deposit at that place among the fills, so its cash is the same to the last bit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from typing import Any
-
 from vibetrading_V2.core.epochs import EpochRecord
 from vibetrading_V2.core.errors import StateStoreError
+from vibetrading_V2.store.sqlite_part import SqlitePart
 
 __all__ = ["SqliteEpochRecord"]
 
@@ -23,20 +20,9 @@ _INSERT = (f"INSERT INTO epochs ({_COLUMNS}, run_id, account, venue, fills_befor
            f"VALUES ({', '.join('?' * 9)}, (SELECT COUNT(*) FROM fills))")
 
 
-class SqliteEpochRecord:
+class SqliteEpochRecord(SqlitePart):
     """Why: the epochs table apart from the run's records; needs the store's ``_tx``,
     ``_query``, ``_identity`` and ``_now``."""
-
-    _identity: tuple[str, str, str]
-
-    def _tx(self, action: str) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _query(self, action: str, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
-
-    def _now(self) -> int:
-        raise NotImplementedError
 
     def record_epoch(self, epoch: EpochRecord) -> None:
         """Record a top-up, after the fills recorded so far; its number must be the next

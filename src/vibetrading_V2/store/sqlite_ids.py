@@ -12,13 +12,11 @@ or another session on the same account, gets another prefix).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from typing import Any
 
 from vibetrading_V2.core.client_ids import checked_prefix, entry_id, id_prefix
 from vibetrading_V2.core.types import Intent
 from vibetrading_V2.store.issued_ids import IssuedId
+from vibetrading_V2.store.sqlite_part import SqlitePart
 from vibetrading_V2.store.sqlite_schema import INTENT_COLUMNS, intent_from_row
 
 __all__ = ["SqliteClientIds"]
@@ -33,24 +31,14 @@ _INSERT = (
 )
 
 
-class SqliteClientIds:
+class SqliteClientIds(SqlitePart):
     """Why: the store's client id counter and map, apart from its other records; needs the
     store's ``_tx``, ``_query``, ``_identity``, ``_now`` and ``_id_seed``. First among the
     store's bases, so its methods fill the port's abstract ones."""
 
-    _identity: tuple[str, str, str]
     _id_seed: str | None
     # prefix, the last counter and the newest intent time issued: read once, then kept
     _id_state: tuple[str, int, int] | None = None
-
-    def _tx(self, action: str) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _query(self, action: str, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
-
-    def _now(self) -> int:
-        raise NotImplementedError
 
     def client_id_for(self, ts_ns: int, strategy_id: str, intent: Intent) -> str | None:
         """The id issued before for ``intent`` of ``strategy_id`` at bar time ``ts_ns``."""

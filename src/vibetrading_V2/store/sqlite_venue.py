@@ -11,11 +11,10 @@ a new simulator (``Simulator.restore_venue``) with the recorded fills.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from typing import Any
 
 from vibetrading_V2.core.types import Order
 from vibetrading_V2.store.records import check_order
+from vibetrading_V2.store.sqlite_part import SqlitePart
 from vibetrading_V2.store.sqlite_schema import ORDER_COLUMNS, order_from_row, order_row
 
 __all__ = ["VENUE_CHECKPOINT_KEY", "SqliteVenueRecord"]
@@ -26,20 +25,9 @@ VENUE_CHECKPOINT_KEY = "venue_checkpoint_ns"
 _INSERT = f"INSERT INTO venue_orders ({ORDER_COLUMNS}, run_id, account, venue) VALUES "
 
 
-class SqliteVenueRecord:
+class SqliteVenueRecord(SqlitePart):
     """Why: the simulated venue's working orders, apart from the run's own record; needs
     the store's ``_tx``, ``_query``, ``_identity`` and ``_now``."""
-
-    _identity: tuple[str, str, str]
-
-    def _tx(self, action: str) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _query(self, action: str, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
-
-    def _now(self) -> int:
-        raise NotImplementedError
 
     def checkpoint_venue(
         self, ts_ns: int, orders: Sequence[Order], controls: dict[str, str]
