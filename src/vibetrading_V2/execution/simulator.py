@@ -7,9 +7,8 @@ request's ``reference_price`` marks its symbol at its ``created_ns`` as it is su
 as ``mark`` does. Fills and order changes are read from ``updates``. After a restart,
 ``restore_venue`` takes back the venue's state from the run's record.
 
-The intra-bar rule
-------------------
-Only the open is known to happen first in a bar; the order of high and low is unknown.
+The intra-bar rule: only the open is known to happen first in a bar; the order of high and
+low is unknown.
 
 * **Arming.** An order is evaluated only on bars newer than the newest bar the simulator
   had seen (through ``observe_bar`` or ``mark``, any symbol) when it arrived: an order
