@@ -18,8 +18,9 @@ disturbs less), and peak RSS of
 the N-symbol run (the kernel's high-water mark, reset just before the run: the interpreter
 and the container are part of it, the bars on disk are not). ``--full-command`` also runs
 ``python -m cli.backtest`` on the catalog in a child process and reports its wall time and
-peak RSS, outputs included. Measures only; nothing is asserted. Not part of ``make bench``:
-the default size is 40 x 525,600. """
+peak RSS, outputs included. Measures only; nothing is asserted. The last case of ``make
+bench`` (about 4 minutes at the default size, 40 x 525,600); ``make bench-many`` runs it
+alone. """
 
 from __future__ import annotations
 
