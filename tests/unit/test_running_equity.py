@@ -15,7 +15,7 @@ from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.equity import net_quantities
 from vibetrading_V2.portfolio.open_positions import last_closes
 from vibetrading_V2.portfolio.run_equity import EquityTracker
-from vibetrading_V2.portfolio.running_equity import carried_quantities, in_force
+from vibetrading_V2.portfolio.running_equity import in_force
 from vibetrading_V2.portfolio.stats import buy_hold_of_closes, buy_hold_return_pct
 from vibetrading_V2.portfolio.timeline import BarTimeline, symbol_bounds
 from vibetrading_V2.portfolio.timeline_equity import timeline_equity
@@ -167,7 +167,7 @@ def test_tracker_when_a_fill_row_lies_past_the_last_row_then_refused() -> None:
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(st.tuples(st.sampled_from(_SIZES), st.booleans()), min_size=1, max_size=30),
        st.integers(0, 30))
-def test_carried_quantities_when_split_anywhere_then_the_positions_of_one_pass(
+def test_net_quantities_when_split_anywhere_then_the_positions_of_one_pass(
     moves: list[tuple[float, bool]], split: int
 ) -> None:
     signed = np.array([q if buy else -q for q, buy in moves])
@@ -176,7 +176,7 @@ def test_carried_quantities_when_split_anywhere_then_the_positions_of_one_pass(
     k = min(split, len(signed) - 1)
     start = float(whole[k - 1]) if k else 0.0
 
-    rest = carried_quantities(start, signed[k:], price[k:])
+    rest = net_quantities(signed[k:], price[k:], start)
 
     assert rest.tobytes() == whole[k:].tobytes()
 

@@ -232,8 +232,9 @@ def grouped(
     return lambda k: order[bounds[k] : bounds[k + 1]]
 
 
-def net_quantities(signed: FloatArray, price: FloatArray) -> FloatArray:
-    """The position after each fill of one symbol, netted by :class:`NetPosition`'s rule.
+def net_quantities(signed: FloatArray, price: FloatArray, start: float = 0.0) -> FloatArray:
+    """The position after each fill of one symbol from a position of ``start``, netted by
+    :class:`NetPosition`'s rule.
 
     Adding, reducing and flipping all leave ``before + signed`` (a flip's remainder is that
     sum exactly), so the positions are the running sum of the signed quantities, except
@@ -241,15 +242,15 @@ def net_quantities(signed: FloatArray, price: FloatArray) -> FloatArray:
     used where no such reset is needed, which is checked; otherwise (and for zero or
     non-finite quantities) the fills are replayed through ``NetPosition`` one by one.
     """
-    quantity: FloatArray = np.add.accumulate(signed)
-    before = np.concatenate(([0.0], quantity[:-1]))
+    running: FloatArray = np.add.accumulate(np.concatenate(([start], signed)))
+    quantity, before = running[1:], running[:-1]
     size, held = np.abs(signed), np.abs(before)
     reducing = (before != 0.0) & ((before > 0.0) != (signed > 0.0))
     dust = np.abs(size - held) <= QTY_REL_TOL * np.maximum(size, held)
     if not (bool(np.any(reducing & dust & (quantity != 0.0)))
             or bool(np.any(signed == 0.0)) or not bool(np.all(np.isfinite(signed)))):
         return quantity
-    book = NetPosition()
+    book = NetPosition(quantity=start)
     replayed = []
     for q, p in zip(signed.tolist(), price.tolist(), strict=True):
         book.move(q, p)

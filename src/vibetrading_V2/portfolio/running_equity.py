@@ -27,11 +27,11 @@ from vibetrading_V2.portfolio.equity import (
     _covered,
     _frozen,
     grouped,
+    net_quantities,
 )
-from vibetrading_V2.portfolio.netting import QTY_REL_TOL, NetPosition
 from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
 
-__all__ = ["BarChunk", "ChunkFills", "CurveBook", "carried_quantities", "in_force"]
+__all__ = ["BarChunk", "ChunkFills", "CurveBook", "in_force"]
 
 
 @dataclass(slots=True)
@@ -199,7 +199,7 @@ class CurveBook:
         if not len(mine):
             return np.empty(0, dtype=np.int64), np.array([start])
         rows = fills.rows[mine]
-        after = carried_quantities(start, fills.signed[mine], fills.price[mine])
+        after = net_quantities(fills.signed[mine], fills.price[mine], start)
         self._quantity[code] = after[-1]
         last = np.append(rows[1:] != rows[:-1], True)
         return rows[last], np.concatenate(([start], after[last]))
@@ -218,29 +218,6 @@ def in_force(after: FloatArray, changes: IntArray, wanted: IntArray, n: int) -> 
         return every
     some: FloatArray = after[np.searchsorted(changes, wanted, side="right")]
     return some
-
-
-def carried_quantities(start: float, signed: FloatArray, price: FloatArray) -> FloatArray:
-    """The position after each fill of one symbol from a position of ``start``: the
-    running sum, unless a reduction leaves float dust (then the fills are replayed through
-    ``NetPosition``), as :func:`~vibetrading_V2.portfolio.equity.net_quantities` does."""
-    steps = np.empty(len(signed) + 1, dtype=np.float64)
-    steps[0] = start
-    steps[1:] = signed
-    running: FloatArray = np.add.accumulate(steps)
-    quantity, before = running[1:], running[:-1]
-    size, held = np.abs(signed), np.abs(before)
-    reducing = (before != 0.0) & ((before > 0.0) != (signed > 0.0))
-    dust = np.abs(size - held) <= QTY_REL_TOL * np.maximum(size, held)
-    if not (bool(np.any(reducing & dust & (quantity != 0.0)))
-            or bool(np.any(signed == 0.0)) or not bool(np.all(np.isfinite(signed)))):
-        return quantity
-    book = NetPosition(quantity=start)
-    replayed = []
-    for q, p in zip(signed.tolist(), price.tolist(), strict=True):
-        book.move(q, p)
-        replayed.append(book.quantity)
-    return np.array(replayed, dtype=np.float64)
 
 
 def _check_first_bar(chunk: BarChunk, first_row: int, code: int, symbols: tuple[str, ...]) -> None:
