@@ -64,6 +64,13 @@ def start(state: Path, out: Path, bars: int, crash: str | None) -> int:
     """One start of the paper command in a forked child; its exit code (-9: killed)."""
     argv = ["--env", "paper", "--speed", "0", "--max-bars", str(bars), "--strategy",
             str(STRATEGY), "--state", str(state), "--out", str(out)]
+    return forked_paper(argv, crash)
+
+
+def forked_paper(argv: list[str], crash: str | None, settings: dict[str, str] | None = None) -> int:
+    """``cli.paper`` with ``argv`` in a forked child, silenced, with no ``VT_*`` settings of
+    the calling shell but ``settings``, killed at ``crash`` (``point:count``) if given; its
+    exit code (-9: killed)."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 1
@@ -73,6 +80,7 @@ def start(state: Path, out: Path, bars: int, crash: str | None) -> int:
             os.dup2(devnull, 2)
             for name in [k for k in os.environ if k.startswith("VT_")]:
                 del os.environ[name]  # the calling shell's settings are not the command's
+            os.environ.update(settings or {})
             if crash is None:
                 os.environ.pop(CRASH_ENV_VAR, None)
             else:

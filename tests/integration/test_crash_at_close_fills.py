@@ -12,15 +12,14 @@ same command until it completes, and must end with the uninterrupted run's ``ord
 from __future__ import annotations
 
 import json
-import os
 import signal
 from pathlib import Path
 
 import pytest
 
-from cli.paper import app  # imported before the forks: a start pays for the run only
+from benchmarks.crash_test import forked_paper  # imports cli.paper before the forks
 from tests.integration.losing_session import write_losing_session
-from vibetrading_V2.store.crash_points import CRASH_ENV_VAR, POINTS
+from vibetrading_V2.store.crash_points import POINTS
 
 FILES = ("orders.csv", "trades.csv", "equity.csv")
 KILLED = -signal.SIGKILL
@@ -38,27 +37,7 @@ def _start(files: Path, state: Path, out: Path, crash: str | None) -> int:
     """One start of the session's paper command in a forked child; its exit code."""
     argv = ["--env", "paper", "--speed", "0", "--strategy", str(files / "buy_high_sell_low.py"),
             "--data", str(files / "SWING.csv"), "--state", str(state), "--out", str(out)]
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        code = 1
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            for name in [k for k in os.environ if k.startswith("VT_")]:
-                del os.environ[name]
-            os.environ.update(SETTINGS)
-            os.environ.pop(CRASH_ENV_VAR, None)
-            if crash is not None:
-                os.environ[CRASH_ENV_VAR] = crash
-            app(args=argv)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    return forked_paper(argv, crash, SETTINGS)
 
 
 def _final_equity(out: Path) -> object:
