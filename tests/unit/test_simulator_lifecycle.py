@@ -154,7 +154,7 @@ def test_order_when_updated_then_carries_venue_id_and_bar_time() -> None:
     flat_bar(sim, 7, 100.0)
     order = sim.order("o1")
     assert order is not None
-    assert (order.venue_order_id, order.updated_ns, order.average_price) == ("sim-1", 7, 100.0)
+    assert (order.venue_order_id, order.updated_ns, order.average_price) == ("o1", 7, 100.0)
 
 
 def test_order_when_an_earlier_order_finished_then_found_and_listed_in_submission_order() -> None:

@@ -110,9 +110,11 @@ class WorkingOrder:
         self.snapshot_fills = 0
 
     def number(self, seq: int) -> None:
-        """Give the order its place in submission order and its venue id."""
+        """Give the order its place in submission order and its venue id: the client id
+        itself (unique per account, issue after issue), the same string object, so an
+        order keeps no second id (a run of 800,000 orders would hold ~45 MB of them)."""
         self.seq = seq
-        self.venue_order_id = f"sim-{seq}"
+        self.venue_order_id = self.request.client_order_id
 
     def set_request(self, request: OrderRequest) -> None:
         """Adopt a (validated) request; its prices are cached as plain floats."""
