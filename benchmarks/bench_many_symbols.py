@@ -37,7 +37,9 @@ from benchmarks.bench_sma_cross import SEED, synthetic_bars
 from benchmarks.full_command import run_full_command, write_catalog
 from benchmarks.harness import (
     bench_container,
+    cpu_split,
     current_rss_mb,
+    first_touch_us_per_page,
     read_peak_rss_mb,
     reset_peak_rss,
     results_of,
@@ -82,14 +84,19 @@ def run_once(catalog: Path, symbols: list[str], out_dir: Path,
     rss_before = current_rss_mb()
     reset_peak_rss()
     started, cpu_started = time.perf_counter(), time.process_time()
+    user, system, faults = cpu_split()
     run = engine.run(feed)
     loop_seconds = time.perf_counter() - started
     loop_peak = read_peak_rss_mb()
     results = results_of(run, settings, container)
     seconds = time.perf_counter() - started
+    user_after, system_after, faults_after = cpu_split()
     figures = {
         "seconds": seconds,
         "cpu_seconds": time.process_time() - cpu_started,
+        "user_seconds": user_after - user,
+        "system_seconds": system_after - system,
+        "minor_faults": faults_after - faults,
         "loop_seconds": loop_seconds,
         "results_seconds": seconds - loop_seconds,
         "rss_before_mb": rss_before,
@@ -107,7 +114,8 @@ def each_alone(catalog: Path, symbols: list[str], out_dir: Path,
     """Every symbol run alone, one after the other: the sums of their seconds and trades."""
     runs = [run_once(catalog, [symbol], out_dir, data) for symbol in symbols]
     return {key: sum(f[key] for f in runs)
-            for key in ("seconds", "cpu_seconds", "n_trades", "n_vetoes")}
+            for key in ("seconds", "cpu_seconds", "user_seconds", "system_seconds",
+                        "minor_faults", "n_trades", "n_vetoes")}
 
 
 def feed_only(catalog: Path, symbols: list[str], out_dir: Path,
@@ -183,6 +191,7 @@ def _measure(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     symbols = [symbol_name(i) for i in range(args.symbols)]
     catalog = write_many(scratch / "catalog", args.symbols, args.bars_per_symbol)
     data = _data_settings(args)
+    fresh_us, again_us = first_touch_us_per_page()
     many: list[dict[str, Any]] = []
     one: list[dict[str, Any]] = []
     alone: list[dict[str, Any]] = []
@@ -195,7 +204,9 @@ def _measure(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     # last: what the feed alone leaves allocated (arrow's pool keeps some) is not the run's
     feed = feed_only(catalog, symbols, scratch / "feed", data)
     total_bars = args.symbols * args.bars_per_symbol
-    return (_many_figures(many, total_bars) | _alone_figures(many, alone, total_bars)
+    machine = {"first_touch_us_per_page": round(fresh_us, 2),
+               "touch_again_us_per_page": round(again_us, 2)}
+    return (machine | _many_figures(many, total_bars) | _alone_figures(many, alone, total_bars)
             | _first_symbol_figures(many, one, total_bars, args.bars_per_symbol) | feed)
 
 
@@ -215,6 +226,9 @@ def _many_figures(many: list[dict[str, Any]], total_bars: int) -> dict[str, Any]
         "bars_per_second": round(total_bars / best["seconds"]),
         "us_per_bar": round(_us_per_bar(many, "seconds", total_bars), 3),
         "cpu_us_per_bar": round(_us_per_bar(many, "cpu_seconds", total_bars), 3),
+        "user_us_per_bar": round(best["user_seconds"] / total_bars * 1e6, 3),
+        "system_us_per_bar": round(best["system_seconds"] / total_bars * 1e6, 3),
+        "minor_faults": best["minor_faults"],
         "rss_before_run_mb": round(first["rss_before_mb"], 1),
         "loop_peak_rss_mb": round(first["loop_peak_rss_mb"], 1),
         "peak_rss_mb": round(first["peak_rss_mb"], 1),
@@ -243,6 +257,13 @@ def _alone_figures(many: list[dict[str, Any]], alone: list[dict[str, Any]],
         "per_bar_cpu_ratio_to_each_alone_by_turn": [
             round(m["cpu_seconds"] / a["cpu_seconds"], 2)
             for m, a in zip(many, alone, strict=False)],
+        "each_alone_user_us_per_bar": round(_us_per_bar(alone, "user_seconds", total_bars), 3),
+        "each_alone_system_us_per_bar": round(
+            _us_per_bar(alone, "system_seconds", total_bars), 3),
+        "each_alone_minor_faults": min(f["minor_faults"] for f in alone),
+        "per_bar_user_ratio_to_each_alone": round(
+            _us_per_bar(many, "user_seconds", total_bars)
+            / _us_per_bar(alone, "user_seconds", total_bars), 2),
         "each_alone_n_trades": alone[0]["n_trades"],
         "each_alone_n_vetoes": alone[0]["n_vetoes"],
     }
