@@ -101,10 +101,11 @@ def cpu_split() -> tuple[float, float, int]:
 def first_touch_us_per_page(size_mb: int = 256) -> tuple[float, float]:
     """What the machine charges for memory: µs per 4 KiB page to touch ``size_mb`` of fresh
     anonymous memory once, then the same for a second mapping made right after the first
-    was unmapped (pages the kernel hands back at once).
+    was unmapped (pages the kernel may hand back at once).
 
-    A virtual machine whose host backs a guest page only on its first touch charges the
-    first far more than the second: a run that keeps growing pays it for every page.
+    A probe of a quiet moment: on a virtual machine whose host backs a guest page only on
+    its first touch, a run that grows beyond the pages it freed seconds before can pay far
+    more a page (``system_us_per_bar`` and ``minor_faults`` of the runs show what it paid).
     """
     size = size_mb << 20
     seconds: list[float] = []
