@@ -18,7 +18,7 @@ its request alone, the accepted row that follows it its venue order id alone (se
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final, TypeAlias
 
 from vibetrading_V2.core.errors import StateStoreError
@@ -62,7 +62,9 @@ class InMemoryStateStore(StateStore):
     """
 
     def __init__(self, clock: Clock | None = None, id_seed: str = "memory") -> None:
-        self._clock = clock
+        # the clock's reading, bound once: a call through the port looks the method up
+        # by name on every row, and a backtest records five rows an order
+        self._now_ns: Callable[[], int] | None = None if clock is None else clock.now_ns
         self._ids = IssuedIds(id_seed)
         # recorded_ns of each row, per table but controls (kept by key), in row order, less
         # the row's own time (an intent's, veto's or fill's ts_ns, an order's updated_ns):
@@ -282,8 +284,8 @@ class InMemoryStateStore(StateStore):
                                                 self._recorded[table].tolist(), strict=True)]
 
     def _now(self) -> int:
-        clock = self._clock
-        return 0 if clock is None else clock.now_ns()
+        now_ns = self._now_ns
+        return 0 if now_ns is None else now_ns()
 
     def _latest(self) -> dict[str, Order]:
         """Each order's latest state, in the order the ids were first recorded."""
