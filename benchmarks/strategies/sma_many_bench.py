@@ -3,6 +3,8 @@
 The universe is ``S000`` ... ``S199``; a run trades the symbols it is given (``--symbols``
 of the backtest, ``data.symbols`` in settings), each on its own: long 10 units while
 SMA(fast) > SMA(slow), flat otherwise. Same costs, sizing and risk as ``sma_bench``.
+``trade: 0`` keeps every read of ``on_bar`` and sends no intent (``instruction_split``
+weighs the orders of a run against that quiet twin).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class SmaManyBench(Strategy):
         # one intent object per symbol and side, returned again while nothing changes
         self.go_long = {symbol: Intent.long(symbol) for symbol in UNIVERSE}
         self.go_flat = {symbol: Intent.flat(symbol) for symbol in UNIVERSE}
+        if not int(params.trade):
+            self.on_bar = self._quiet  # type: ignore[method-assign]
 
     def features(self, frame: pd.DataFrame) -> pd.DataFrame:
         close = frame["close"]
@@ -47,6 +51,11 @@ class SmaManyBench(Strategy):
         side = self.go_long if bar["fast"] > bar["slow"] else self.go_flat
         return side[bar.symbol]
 
+    def _quiet(self, bar: BarView) -> StrategyOutput:
+        side = self.go_long if bar["fast"] > bar["slow"] else self.go_flat
+        side[bar.symbol]  # the trading version's look-up, its result unused
+        return None
+
 
 def get_bundle() -> StrategyBundle:
     return StrategyBundle(
@@ -57,7 +66,8 @@ def get_bundle() -> StrategyBundle:
             universe=UNIVERSE,
             timeframe="1m",
             required_fields=("close",),
-            params={"fast": Param(10, low=2, high=100), "slow": Param(30, low=3, high=500)},
+            params={"fast": Param(10, low=2, high=100), "slow": Param(30, low=3, high=500),
+                    "trade": Param(1, low=0, high=1)},
         ),
         build=SmaManyBench,
         overrides=PolicyOverrides(
