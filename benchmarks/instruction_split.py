@@ -16,7 +16,7 @@ than with one (``per_order_extra``): the code whose work grows with the symbols.
 .venv/bin/python -m benchmarks.instruction_split [--symbols 40] [--bars 230400] [--top 25]
 ```
 
-Needs ``valgrind`` on the PATH. About a minute of two cores.
+Needs ``valgrind`` on the PATH; about two minutes on two cores.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _inclusive(annotated: str) -> dict[str, int]:
         name = where.rsplit(":", 1)[-1]
         if where == "PROGRAM":
             functions["(total)"] = count
-        elif name.startswith("CPyDef_"):
+        elif name.startswith("CPyDef_"):  # listed again under each inlined file: the most
             key = name.removeprefix("CPyDef_")
             functions[key] = max(functions.get(key, 0), count)
     return functions
