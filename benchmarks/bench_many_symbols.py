@@ -45,6 +45,8 @@ from benchmarks.harness import (
     results_of,
     write_figures,
 )
+from cli.containers import Container
+from cli.settings import AppSettings
 from vibetrading_V2.ops.build import build_info
 
 HERE = Path(__file__).resolve().parent
@@ -66,24 +68,33 @@ def write_many(root: Path, n_symbols: int, bars: int) -> Path:
     return root
 
 
-def run_once(catalog: Path, symbols: list[str], out_dir: Path,
-             data: dict[str, Any]) -> dict[str, Any]:
-    """One engine run (fresh container) and its results: seconds of each stage, peak RSS
-    after the loop and after the results (the mark reset just before), trades."""
-    settings, container = bench_container(
+def many_container(catalog: Path, symbols: list[str], out_dir: Path,
+                   data: dict[str, Any] | None = None,
+                   params: dict[str, Any] | None = None) -> tuple[AppSettings, Container]:
+    """A fresh container running ``STRATEGY`` (with ``params``) on ``symbols`` of the
+    catalog, ``data`` layered on the data settings."""
+    return bench_container(
         None, out_dir,
-        strategy={"name": str(STRATEGY)},
-        data={"catalog": str(catalog), "user_catalog": None, "symbols": symbols, **data},
+        strategy={"name": str(STRATEGY), "params": params or {}},
+        data={"catalog": str(catalog), "user_catalog": None, "symbols": symbols,
+              **(data or {})},
         # fees of ~10,000 round trips a year per symbol must not drain the account (a drained
         # account has every later order vetoed, and vetoes are cheaper than trades)
         execution={"initial_cash": CASH_PER_SYMBOL * len(symbols)},
     )
+
+
+def run_once(catalog: Path, symbols: list[str], out_dir: Path,
+             data: dict[str, Any]) -> dict[str, Any]:
+    """One engine run (fresh container) and its results: seconds of each stage, peak RSS
+    after the loop and after the results (the mark reset just before), trades."""
+    settings, container = many_container(catalog, symbols, out_dir, data)
     engine = container.engine()
     feed = container.feed()
     gc.collect()
     rss_before = current_rss_mb()
     reset_peak_rss()
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started = time.perf_counter()
     user, system, faults = cpu_split()
     run = engine.run(feed)
     loop_seconds = time.perf_counter() - started
@@ -93,7 +104,7 @@ def run_once(catalog: Path, symbols: list[str], out_dir: Path,
     user_after, system_after, faults_after = cpu_split()
     figures = {
         "seconds": seconds,
-        "cpu_seconds": time.process_time() - cpu_started,
+        "cpu_seconds": (user_after - user) + (system_after - system),
         "user_seconds": user_after - user,
         "system_seconds": system_after - system,
         "minor_faults": faults_after - faults,
@@ -122,10 +133,7 @@ def feed_only(catalog: Path, symbols: list[str], out_dir: Path,
               data: dict[str, Any]) -> dict[str, Any]:
     """The replay feed alone (each batch dropped once yielded): its peak RSS above its
     start, seconds, and the number and largest size of its batches."""
-    _, container = bench_container(
-        None, out_dir, strategy={"name": str(STRATEGY)},
-        data={"catalog": str(catalog), "user_catalog": None, "symbols": symbols, **data},
-    )
+    _, container = many_container(catalog, symbols, out_dir, data)
     feed = container.feed()
     gc.collect()
     rss_before = current_rss_mb()

@@ -32,8 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_many_symbols import CASH_PER_SYMBOL, STRATEGY, symbol_name, write_many
-from benchmarks.harness import bench_container, write_figures
+from benchmarks.bench_many_symbols import many_container, symbol_name, write_many
+from benchmarks.harness import write_figures
 
 HERE = Path(__file__).resolve().parent
 _ENTRY = "CPyDef_engine___TradingEngine___run"
@@ -43,13 +43,8 @@ _LINE = re.compile(r"^\s*([\d,]+) \([^)]*\)\s+(\S+)")
 def child(catalog: Path, n_symbols: int, trade: int) -> None:
     """One engine run (the process valgrind watches); prints its fills."""
     with tempfile.TemporaryDirectory(prefix="vt-split-") as out:
-        _, container = bench_container(
-            None, Path(out),
-            strategy={"name": str(STRATEGY), "params": {"trade": trade}},
-            data={"catalog": str(catalog), "user_catalog": None,
-                  "symbols": [symbol_name(i) for i in range(n_symbols)]},
-            execution={"initial_cash": CASH_PER_SYMBOL * n_symbols},
-        )
+        symbols = [symbol_name(i) for i in range(n_symbols)]
+        _, container = many_container(catalog, symbols, Path(out), params={"trade": trade})
         run = container.engine().run(container.feed())
         print(json.dumps({"fills": len(run.fills)}))
         container.logger().close()
