@@ -26,14 +26,19 @@ _CURVE = ("ts_ns", "cash", "gross_exposure", "equity", "invested")
 _OWNERS = ("alpha", "beta")
 
 
-def _timeline(rng: np.random.Generator, n_times: int, k: int) -> tuple[np.ndarray, ...]:
+def _timeline(rng: np.random.Generator, n_times: int, k: int,
+              turns: bool = False) -> tuple[np.ndarray, ...]:
     """Each time a random, shuffled set of symbols (a symbol may start late); a few times
-    hold a symbol twice."""
+    hold a symbol twice. ``turns``: every symbol at every time, in one order (a merged
+    feed's usual layout), but a few times where one symbol stands in for another."""
     codes, ts = [], []
     for t in range(n_times):
-        present = rng.permutation(k)[: rng.integers(1, k + 1)].tolist()
+        present = (list(range(k)) if turns
+                   else rng.permutation(k)[: rng.integers(1, k + 1)].tolist())
         if rng.random() < 0.1:
             present.append(present[0])
+            if turns and k > 1:
+                del present[-2]  # as many rows a time, one symbol twice and one missing
         codes += present
         ts += [t * 60] * len(present)
     close = np.round(rng.uniform(10.0, 200.0, len(codes)), 2)
@@ -92,14 +97,14 @@ def _replay(symbols: list[str], codes: np.ndarray, ts: np.ndarray, close: np.nda
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 5), st.integers(0, 60),
        st.lists(st.integers(0, 400), max_size=8), st.booleans(), st.booleans(),
-       st.integers(1, 80), st.integers(0, 3))
+       st.integers(1, 80), st.integers(0, 3), st.booleans())
 def test_recorder_when_batches_cut_anywhere_then_equity_bit_identical_to_the_whole_timeline(
     seed: int, n_times: int, k: int, n_fills: int, cuts: list[int], late: bool,
-    several: bool, piece: int, n_opening: int,
+    several: bool, piece: int, n_opening: int, turns: bool,
 ) -> None:
     rng = np.random.default_rng(seed)
     symbols = [f"S{i}" for i in range(k)]
-    codes, ts, close = _timeline(rng, n_times, k)
+    codes, ts, close = _timeline(rng, n_times, k, turns)
     fills, rows = _fills(rng, codes, ts, close, symbols, n_fills)
     cuts = sorted(min(c, len(codes)) for c in cuts)
     ids = _OWNERS if several else ("alpha",)

@@ -50,6 +50,8 @@ class BarChunk:
     wanted: IntArray = field(init=False)
     """The last row of each time: the rows the curve is kept at."""
     _bars_of: Callable[[int], IntArray] | None = field(init=False, default=None)
+    _every_time: dict[int, bool] | None = field(init=False, default=None)
+    """Per symbol code asked: whether it has a bar at every time of the chunk."""
 
     def __post_init__(self) -> None:
         ts = self.ts
@@ -67,6 +69,25 @@ class BarChunk:
         if self._bars_of is None:
             self._bars_of = grouped(self.codes, self.n_symbols, self.n_symbols == 1)
         return self._bars_of(code)
+
+    def closes_at_times(self, code: int, at: IntArray) -> FloatArray:
+        """``closes_at(code, wanted[at])``: the close of ``code`` at the end of those times.
+
+        When the symbol has a bar at every time of the chunk (the symbols taking turns, a
+        merged feed's usual layout), the close at the end of the j-th time is its j-th
+        bar's: picked, with no search.
+        """
+        if self._every_time is None:
+            self._every_time = {}
+        every = self._every_time.get(code)
+        if every is None:
+            bars = self.bars_of(code)
+            every = self._every_time[code] = len(bars) == len(self.wanted) and bool(
+                np.array_equal(self.ts[bars], self.ts[self.wanted]))
+        if every:
+            marked: FloatArray = self.close[self.bars_of(code)[at]]
+            return marked
+        return self.closes_at(code, self.wanted[at])
 
     def closes_at(self, code: int, rows: IntArray) -> FloatArray:
         """The last close of ``code`` at or before each of ``rows`` (sorted)."""
@@ -181,7 +202,7 @@ class CurveBook:
             at = np.flatnonzero(qty_wanted != 0.0)
             if len(at):
                 q = qty_wanted[at]
-                marked = chunk.closes_at(s, wanted[at])
+                marked = chunk.closes_at_times(s, at)
                 marked *= q
                 value[at] += marked
                 if not self.equity_only:
@@ -216,7 +237,10 @@ def in_force(after: FloatArray, changes: IntArray, wanted: IntArray, n: int) -> 
         runs = np.diff(changes, prepend=0, append=n)
         every: FloatArray = np.repeat(after, runs)
         return every
-    some: FloatArray = after[np.searchsorted(changes, wanted, side="right")]
+    # the same over the wanted rows: where each change falls among them, then each value
+    # repeated up to the next (a search per change, not one per wanted row)
+    falls = np.searchsorted(wanted, changes, side="left")
+    some: FloatArray = np.repeat(after, np.diff(falls, prepend=0, append=len(wanted)))
     return some
 
 
