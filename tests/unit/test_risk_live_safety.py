@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from tests.fakes import ManualClock
 from vibetrading_V2.core.errors import ConfigError
+from vibetrading_V2.core.order_ports import PositionBook
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     Order,
@@ -47,7 +48,7 @@ def _open(symbol: str, side: Side, quantity: float, *, strategy: str = "other",
     return Order(request, OrderStatus.NEW, filled_quantity=filled)
 
 
-class _Book:
+class _Book(PositionBook):
     """Positions and marks as the ledger answers them."""
 
     def __init__(self, held: dict[str, float]) -> None:

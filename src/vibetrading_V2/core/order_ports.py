@@ -34,6 +34,7 @@ __all__ = [
     "Execution",
     "ExecutionUpdates",
     "OrderGateway",
+    "PositionBook",
     "StateStore",
     "StoreTransaction",
 ]
@@ -233,6 +234,23 @@ class Execution(OrderGateway):
     @abstractmethod
     def update_count(self) -> int:
         """The cursor ``updates`` would return now."""
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class PositionBook(metaclass=ABCMeta):
+    """The account's net positions and marks, as the ledger keeps them.
+
+    Why a base class: the risk gate asks it about every other symbol with an order working,
+    for every order it checks; the compiled ledger is then called directly.
+    """
+
+    @abstractmethod
+    def net_quantity(self, symbol: str) -> float:
+        """The account's net quantity in ``symbol`` (0.0 if never traded)."""
+
+    @abstractmethod
+    def last_price(self, symbol: str) -> float | None:
+        """The price ``symbol`` is valued at, or ``None`` if it was never marked nor filled."""
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)

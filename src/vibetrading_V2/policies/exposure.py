@@ -13,21 +13,14 @@ may never fill.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Final, Protocol
+from typing import Final
 
+from vibetrading_V2.core.order_ports import PositionBook
 from vibetrading_V2.core.types import Order, OrderRequest, Side
 
 __all__ = ["NO_PENDING", "InFlightOrders", "PendingExposure", "PositionBook", "pending_exposure"]
 
 _BUY: Final = Side.BUY
-
-
-class PositionBook(Protocol):
-    """Why: the account's positions and marks, as the ledger keeps them."""
-
-    def net_quantity(self, symbol: str) -> float: ...
-
-    def last_price(self, symbol: str) -> float | None: ...
 
 
 class PendingExposure:

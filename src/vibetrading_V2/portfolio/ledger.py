@@ -27,6 +27,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
+from vibetrading_V2.core.order_ports import PositionBook
 from vibetrading_V2.core.types import Fill, Position, Side
 from vibetrading_V2.portfolio.netting import NetPosition
 from vibetrading_V2.portfolio.trades import RoundTrip, TradeTracker
@@ -94,7 +95,7 @@ class _StrategyAccount:
         self.n_trades = 0
 
 
-class Ledger:
+class Ledger(PositionBook):
     """Cash, net positions, realised/unrealised PnL and fees, per symbol and per strategy.
 
     ``apply_fill`` (or ``apply_recorded_fill``, see there) moves cash by
