@@ -77,15 +77,18 @@ class BarChunk:
         merged feed's usual layout), the close at the end of the j-th time is its j-th
         bar's: picked, with no search.
         """
+        bars = self.bars_of(code)
+        if len(bars) == len(self.ts):  # the only symbol: each row is its own bar
+            own: FloatArray = self.close[self.wanted[at]]
+            return own
         if self._every_time is None:
             self._every_time = {}
         every = self._every_time.get(code)
         if every is None:
-            bars = self.bars_of(code)
             every = self._every_time[code] = len(bars) == len(self.wanted) and bool(
                 np.array_equal(self.ts[bars], self.ts[self.wanted]))
         if every:
-            marked: FloatArray = self.close[self.bars_of(code)[at]]
+            marked: FloatArray = self.close[bars[at]]
             return marked
         return self.closes_at(code, self.wanted[at])
 
