@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from vibetrading_V2.core.errors import StrategyError
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
@@ -229,3 +230,21 @@ def _read(cursor: BarCursor, name: str) -> list[float]:
         cursor.index = row
         values.append(float(cursor[name]))
     return values
+
+
+class _Twice(Recorder):
+    """Returns one feature name twice (a concat of two frames that share a column)."""
+
+    def features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        close = frame["close"]
+        return pd.concat([close.rolling(3).mean().rename("fast"),
+                          close.rolling(5).mean().rename("fast")], axis=1)
+
+
+def test_features_when_a_column_name_is_returned_twice_then_strategy_error_names_it(
+    guard: RuntimeGuard,
+) -> None:
+    ts, raw = _bars()
+    builder = FeatureBuilder("X", _Twice(), guard, required=("close",), window=50)
+    with pytest.raises(StrategyError, match=r"\['fast'\] more than once"):
+        builder.extend(ts, raw)

@@ -229,15 +229,21 @@ class FeatureBuilder:
                 f"features() returned {len(result)} rows for a frame of {rows} rows",
                 hint="keep the input index: one output row per input row, no dropna()",
             )
+        if not result.columns.is_unique:
+            twice = sorted({str(name) for name in result.columns[result.columns.duplicated()]})
+            raise StrategyError(
+                f"features() returned the column(s) {twice} more than once",
+                hint="give each feature column its own name",
+            )
         columns: dict[str, FloatArray] = {}
-        for name in result.columns:
+        for name, values in result.items():  # by position: no look-up of each name
             if not isinstance(name, str) or name in RAW_FIELDS or name == VOLATILITY_COLUMN:
                 raise StrategyError(
                     f"features() returned a column named {name!r}, which is not allowed",
                     hint=f"use a new string name; {list(RAW_FIELDS)} are the raw fields",
                 )
             try:  # interned: on_bar's bar["name"] then finds it by identity, not by compare
-                columns[sys.intern(name)] = result[name].to_numpy(dtype=np.float64)
+                columns[sys.intern(name)] = values.to_numpy(dtype=np.float64)
             except (TypeError, ValueError) as exc:
                 raise StrategyError(
                     f"feature column {name!r} is not numeric: {exc}",
