@@ -4,7 +4,8 @@ The run's kept columns (each distinct time, the end of its rows, the equity curv
 time) grow by a batch at a time for as long as the run goes on. The first part is kept as
 it came (a one-batch backtest copies nothing); past it the column lives in a buffer that
 doubles when full, so each value is copied a bounded number of times however long the
-run (the unused end of a buffer is never touched, so it takes no memory).
+run (the spare end of a buffer is never written, so a large one's spare pages take no
+memory).
 """
 
 from __future__ import annotations
