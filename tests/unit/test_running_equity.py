@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.core.ports import BarBatch, SymbolRows
 from vibetrading_V2.core.types import Fill, Side
 from vibetrading_V2.portfolio.equity import net_quantities
 from vibetrading_V2.portfolio.open_positions import last_closes
@@ -199,3 +199,39 @@ def test_in_force_when_every_or_some_rows_wanted_then_the_binary_search_answer(
     for wanted in (every, some):
         expected = after[np.searchsorted(rows, wanted, side="right")]
         assert np.array_equal(in_force(after, rows, wanted, n), expected)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(2, 5),
+       st.lists(st.integers(0, 1500), max_size=6))
+def test_recorder_when_batches_carry_each_symbols_rows_then_candles_as_from_the_merged_rows(
+    seed: int, n_times: int, k: int, cuts: list[int],
+) -> None:
+    rng = np.random.default_rng(seed)
+    symbols = [f"S{i}" for i in range(k)]
+    codes, ts, close = _timeline(rng, n_times, k, turns=True)
+    fields = {f: np.round(rng.uniform(10.0, 200.0, len(codes)), 2)
+              for f in ("open", "high", "low", "volume")}
+    merged, split = (TimelineRecorder(EquityTracker(1.0, ("a",), []), [], array("q"), 64)
+                     for _ in range(2))
+    bounds = [0, *sorted(min(c, len(codes)) for c in cuts), len(codes)]
+    for a, b in pairwise(bounds):
+        if a == b:
+            continue
+        present = sorted(set(codes[a:b].tolist()))
+        local = np.array([present.index(c) for c in codes[a:b].tolist()], dtype=np.int64)
+        columns = {"ts_ns": ts[a:b], "close": close[a:b],
+                   **{f: v[a:b] for f, v in fields.items()}}
+        own = tuple(SymbolRows(*(np.ascontiguousarray(columns[f][local == j]) for f in
+                                 ("ts_ns", "open", "high", "low", "close", "volume")))
+                    for j in range(len(present)))
+        for recorder, by_symbol in ((merged, None), (split, own)):
+            recorder.add(BarBatch(symbols=tuple(symbols[c] for c in present),
+                                  symbol_index=local, by_symbol=by_symbol, **columns),
+                         present, symbols)
+    assert merged.candles.keys() == split.candles.keys()
+    for name, candles in merged.candles.items():
+        want, got = candles.arrays(), split.candles[name].arrays()
+        assert want[0].tobytes() == got[0].tobytes() and want[1].tobytes() == got[1].tobytes()
+        for f in want[2]:
+            assert want[2][f].tobytes() == got[2][f].tobytes(), (name, f)

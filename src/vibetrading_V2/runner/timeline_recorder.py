@@ -151,6 +151,13 @@ class TimelineRecorder:
 
     def _add_candles(self, batch: BarBatch, local: npt.NDArray[Any], ts: npt.NDArray[np.int64],
                      codes: list[int], symbols: list[str]) -> None:
+        if batch.by_symbol is not None and len(codes) > 1:  # each symbol's rows, contiguous
+            for code, own in zip(codes, batch.by_symbol, strict=True):
+                if len(own.ts_ns):
+                    candles = self.candles.setdefault(symbols[code], SymbolCandles())
+                    candles.add(np.asarray(own.ts_ns, dtype=np.int64), {
+                        f: np.asarray(getattr(own, f), dtype=np.float64) for f in _CANDLE_FIELDS})
+            return
         columns = {f: np.asarray(getattr(batch, f), dtype=np.float64) for f in _CANDLE_FIELDS}
         k, n = len(codes), len(ts)
         turns = k > 1 and n % k == 0 and bool(
