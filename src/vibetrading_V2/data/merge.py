@@ -21,7 +21,9 @@ from vibetrading_V2.data.schema import BarArrays
 
 __all__ = ["merge_parts", "merged_chunks", "merged_chunks_by_symbol"]
 
-Columns = list[npt.NDArray[Any]]  # symbol index, time, open, high, low, close, volume
+# symbol index, time, open, high, low, close, volume: arrays, the last five perhaps
+# ``InterleavedColumn`` s (arrays once read)
+Columns = list[Any]
 _FIELDS = ("open", "high", "low", "close", "volume")
 _MAX_PIECE_ROWS = 1 << 16
 _MIN_PIECE_ROWS = 1 << 10
@@ -29,13 +31,25 @@ _LAST = int(np.iinfo(np.int64).max)  # every symbol done: all pending rows are k
 _NO_TIMES = np.empty(0, dtype=np.int64)
 
 
-def merge_parts(parts: Sequence[BarArrays]) -> Columns:
-    """The parts (one per symbol, each in time order) as seven merged columns."""
+def merge_parts(parts: Sequence[BarArrays], *, lazy: bool = False) -> Columns:
+    """The parts (one per symbol, each in time order) as seven merged columns.
+
+    ``lazy``: symbols on the same times get their five price and volume columns merged
+    when first read (``InterleavedColumn``), for a caller that also hands out the parts.
+    """
     if len(parts) == 1:  # one symbol: already in time order, hand out the arrays as they are
         bars = parts[0]
         return [np.zeros(bars.rows, dtype=np.int64), bars.ts_ns, bars.open, bars.high,
                 bars.low, bars.close, bars.volume]
-    return _interleaved(parts) if _same_times(parts) else _sorted_by_time(parts)
+    if not _same_times(parts):
+        return _sorted_by_time(parts)
+    k, rows = len(parts), parts[0].rows
+    columns: Columns = [np.tile(np.arange(k, dtype=np.int64), rows),
+                        np.repeat(parts[0].ts_ns, k)]
+    for name in _FIELDS:
+        column = InterleavedColumn([getattr(bars, name) for bars in parts])
+        columns.append(column if lazy else np.asarray(column))
+    return columns
 
 
 def merged_chunks(
@@ -73,7 +87,7 @@ def merged_chunks_by_symbol(
             return
         counts = _chunk_counts(pending, reach, chunk_rows)
         parts = [_joined(part.take(n)) for part, n in zip(pending, counts, strict=True)]
-        yield merge_parts(parts), parts
+        yield merge_parts(parts, lazy=True), parts
 
 
 class _Pending:
@@ -184,26 +198,50 @@ def _same_times(parts: Sequence[BarArrays]) -> bool:
     return all(np.array_equal(bars.ts_ns, first) for bars in parts[1:])
 
 
-def _interleaved(parts: Sequence[BarArrays]) -> Columns:
-    """Every symbol on the same times: row ``t * k + j`` is symbol ``j``'s bar ``t``, the
-    order the stable sort gives, written symbol by symbol without a sort or a gather."""
-    k, rows = len(parts), parts[0].rows
-    index = np.tile(np.arange(k, dtype=np.int64), rows)
-    ts = np.repeat(parts[0].ts_ns, k)
-    columns: Columns = [index, ts]
+class InterleavedColumn(Sequence[float]):
+    """One field of symbols on the same times, merged when first read: row ``t * k + j``
+    is symbol ``j``'s bar ``t``, the order the stable sort gives, written symbol by symbol
+    without a sort or a gather.
+
+    Why it exists: a replay batch also hands out each symbol's rows contiguous, and the
+    run reads those; its merged open, high, low and volume would be written and never read.
+    """
+
+    def __init__(self, fields: list[npt.NDArray[np.float64]]) -> None:
+        self._fields: list[npt.NDArray[np.float64]] | None = fields
+        self._rows, self._k = len(fields[0]), len(fields)
+        self._merged: npt.NDArray[np.float64] | None = None
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]:
+        values = self._values()
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+    def __len__(self) -> int:
+        return self._rows * self._k
+
+    def __getitem__(self, at: Any) -> Any:
+        return self._values()[at]
+
+    def _values(self) -> npt.NDArray[np.float64]:
+        if self._merged is None:
+            assert self._fields is not None
+            self._merged = _interleave(self._fields, self._rows)
+            self._fields = None  # the parts' arrays are theirs again
+        return self._merged
+
+
+def _interleave(fields: list[npt.NDArray[np.float64]], rows: int) -> npt.NDArray[np.float64]:
+    k = len(fields)
+    column = np.empty(rows * k, dtype=np.float64)
+    by_time = column.reshape(rows, k)
     # written a block of times at a time (~256 KiB of output, which stays in cache while
     # every symbol writes its stride into it), not a pass over the whole column per symbol
     block = max(64, (1 << 15) // k)
-    for name in _FIELDS:
-        column = np.empty(rows * k, dtype=np.float64)
-        by_time = column.reshape(rows, k)
-        fields = [getattr(bars, name) for bars in parts]
-        for start in range(0, rows, block):
-            out = by_time[start : start + block]
-            for j, values in enumerate(fields):
-                out[:, j] = values[start : start + block]
-        columns.append(column)
-    return columns
+    for start in range(0, rows, block):
+        out = by_time[start : start + block]
+        for j, values in enumerate(fields):
+            out[:, j] = values[start : start + block]
+    return column
 
 
 def _sorted_by_time(parts: Sequence[BarArrays]) -> Columns:
