@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.bar_stream import ArrayBarStream
-from vibetrading_V2.data.merge import merge_parts, merged_chunks, merged_chunks_by_symbol
+from vibetrading_V2.data.merge import (
+    InterleavedColumn,
+    merge_parts,
+    merged_chunks,
+    merged_chunks_by_symbol,
+)
 from vibetrading_V2.data.schema import BarArrays
 
 MINUTE_NS = 60_000_000_000
@@ -142,3 +147,14 @@ def test_merged_chunks_when_a_stream_goes_back_in_time_then_data_validation_erro
     backwards = BarArrays(*(np.concatenate((c[5:], c[:5])) for c in bars))
     with pytest.raises(DataValidationError, match=r"S0: .*unsorted or duplicate"):
         list(merged_chunks([ChoppyStream(backwards, [5])], 100, ["S0"]))
+
+
+def test_interleaved_column_when_read_then_rows_by_time_and_a_copy_asked_for_is_its_own() -> None:
+    column = InterleavedColumn([np.array([1.0, 2.0, 3.0]), np.array([10.0, 20.0, 30.0])])
+    assert len(column) == 6
+    assert np.asarray(column).tolist() == [1.0, 10.0, 2.0, 20.0, 3.0, 30.0]
+    assert column[3] == 20.0
+    mine = np.array(column)  # numpy asks for a copy
+    mine[0] = -1.0
+    assert np.asarray(column)[0] == 1.0
+    assert np.asarray(column, dtype=np.float32).dtype == np.float32

@@ -19,7 +19,7 @@ from vibetrading_V2.core.errors import DataValidationError
 from vibetrading_V2.data.bar_stream import BarStream
 from vibetrading_V2.data.schema import BarArrays
 
-__all__ = ["merge_parts", "merged_chunks", "merged_chunks_by_symbol"]
+__all__ = ["InterleavedColumn", "merge_parts", "merged_chunks", "merged_chunks_by_symbol"]
 
 # symbol index, time, open, high, low, close, volume: arrays, the last five perhaps
 # ``InterleavedColumn`` s (arrays once read)
@@ -214,7 +214,9 @@ class InterleavedColumn(Sequence[float]):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]:
         values = self._values()
-        return values if dtype is None else values.astype(dtype, copy=False)
+        if dtype is not None:
+            values = values.astype(dtype, copy=False)
+        return values.copy() if copy else values  # a copy asked for is never the one kept
 
     def __len__(self) -> int:
         return self._rows * self._k
