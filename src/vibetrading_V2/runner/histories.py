@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
-from vibetrading_V2.core.ports import BarBatch
+from vibetrading_V2.core.ports import BarBatch, SymbolRows
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.strategy.base import Strategy
 from vibetrading_V2.strategy.guard import RuntimeGuard
 
-__all__ = ["ErrorCounter", "SymbolHistories"]
+__all__ = ["ErrorCounter", "SymbolHistories", "symbol_rows"]
 
 # counts one strategy error at a bar time of a symbol (``StrategyBreaker.failed``)
 ErrorCounter = Callable[[int, str, BaseException], None]
@@ -66,11 +66,8 @@ class SymbolHistories:
         """
         failed: set[int] = set()
         if batch.by_symbol is not None and len(codes) > 1:  # each symbol's rows, contiguous
-            for code, own in zip(codes, batch.by_symbol, strict=True):
-                if len(own.ts_ns):
-                    self._extend(code, np.asarray(own.ts_ns, dtype=np.int64),
-                                 {name: np.asarray(getattr(own, name), dtype=np.float64)
-                                  for name in RAW_FIELDS}, on_error, failed, compute)
+            for code, ts_own, raw_own in symbol_rows(batch.by_symbol, codes):
+                self._extend(code, ts_own, raw_own, on_error, failed, compute)
             return failed
         ts_ns = np.asarray(batch.ts_ns, dtype=np.int64)
         raw = {name: np.asarray(getattr(batch, name), dtype=np.float64) for name in RAW_FIELDS}
@@ -126,6 +123,17 @@ class SymbolHistories:
         if error is not None:
             failed.add(code)
             on_error(int(ts_ns[0]), symbol, error)
+
+
+def symbol_rows(
+    by_symbol: Sequence[SymbolRows], codes: list[int]
+) -> Iterator[tuple[int, np.ndarray, dict[str, np.ndarray]]]:
+    """Each symbol's rows of a batch as it hands them over (``BarBatch.by_symbol``): its
+    code, times and raw fields as arrays; a symbol without a row in the batch is left out."""
+    for code, own in zip(codes, by_symbol, strict=True):
+        if len(own.ts_ns):
+            yield code, np.asarray(own.ts_ns, dtype=np.int64), {
+                name: np.asarray(getattr(own, name), dtype=np.float64) for name in RAW_FIELDS}
 
 
 def _turns(local: np.ndarray, n_symbols: int) -> list[int]:

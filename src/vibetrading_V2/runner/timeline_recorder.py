@@ -27,6 +27,7 @@ from vibetrading_V2.portfolio.run_equity import EquityTracker, RunEquity
 from vibetrading_V2.portfolio.timeline import RunTimeline
 from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
 from vibetrading_V2.runner.bar_candles import SymbolCandles
+from vibetrading_V2.runner.histories import symbol_rows
 
 __all__ = ["TimelineRecorder"]
 
@@ -152,11 +153,8 @@ class TimelineRecorder:
     def _add_candles(self, batch: BarBatch, local: npt.NDArray[Any], ts: npt.NDArray[np.int64],
                      codes: list[int], symbols: list[str]) -> None:
         if batch.by_symbol is not None and len(codes) > 1:  # each symbol's rows, contiguous
-            for code, own in zip(codes, batch.by_symbol, strict=True):
-                if len(own.ts_ns):
-                    candles = self.candles.setdefault(symbols[code], SymbolCandles())
-                    candles.add(np.asarray(own.ts_ns, dtype=np.int64), {
-                        f: np.asarray(getattr(own, f), dtype=np.float64) for f in _CANDLE_FIELDS})
+            for code, ts_own, fields in symbol_rows(batch.by_symbol, codes):
+                self.candles.setdefault(symbols[code], SymbolCandles()).add(ts_own, fields)
             return
         columns = {f: np.asarray(getattr(batch, f), dtype=np.float64) for f in _CANDLE_FIELDS}
         k, n = len(codes), len(ts)
