@@ -50,7 +50,7 @@ class BarChunk:
     wanted: IntArray = field(init=False)
     """The last row of each time: the rows the curve is kept at."""
     _bars_of: Callable[[int], IntArray] | None = field(init=False, default=None)
-    _every_time: dict[int, bool] | None = field(init=False, default=None)
+    _every_time: dict[int, bool] = field(init=False, default_factory=dict)
     """Per symbol code asked: whether it has a bar at every time of the chunk."""
 
     def __post_init__(self) -> None:
@@ -78,19 +78,18 @@ class BarChunk:
         bar's: picked, with no search.
         """
         bars = self.bars_of(code)
-        if len(bars) == len(self.ts):  # the only symbol: each row is its own bar
-            own: FloatArray = self.close[self.wanted[at]]
-            return own
-        if self._every_time is None:
-            self._every_time = {}
+        if len(bars) == len(self.ts) or not self._at_every_time(code, bars):
+            return self.closes_at(code, self.wanted[at])  # the only symbol: picked there too
+        marked: FloatArray = self.close[bars[at]]
+        return marked
+
+    def _at_every_time(self, code: int, bars: IntArray) -> bool:
+        """Whether ``code`` has a bar at every time of the chunk (asked once per code)."""
         every = self._every_time.get(code)
         if every is None:
             every = self._every_time[code] = len(bars) == len(self.wanted) and bool(
                 np.array_equal(self.ts[bars], self.ts[self.wanted]))
-        if every:
-            marked: FloatArray = self.close[bars[at]]
-            return marked
-        return self.closes_at(code, self.wanted[at])
+        return every
 
     def closes_at(self, code: int, rows: IntArray) -> FloatArray:
         """The last close of ``code`` at or before each of ``rows`` (sorted)."""
