@@ -54,10 +54,8 @@ class IssuedIds:
         ts, strategies, intents = self._ts, self._strategies, self._intents
         for k in range(len(intents) - 1, -1, -1):
             at = ts[k]
-            if at == ts_ns and strategies[k] == strategy_id:
-                issued = intents[k]  # another symbol's (the usual other id at a bar) is
-                if issued.symbol == intent.symbol and issued == intent:  # told at once
-                    return entry_id(self.prefix, k + 1)
+            if at == ts_ns and strategies[k] == strategy_id and intents[k] == intent:
+                return entry_id(self.prefix, k + 1)
             if newest_only and at != ts_ns:
                 break
         return None
