@@ -33,6 +33,8 @@ from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
 
 __all__ = ["BarChunk", "ChunkFills", "CurveBook", "in_force"]
 
+_DENSE = 4  # a symbol held at a quarter of the wanted rows or more is added over all of them
+
 
 @dataclass(slots=True)
 class BarChunk:
@@ -52,6 +54,8 @@ class BarChunk:
     _bars_of: Callable[[int], IntArray] | None = field(init=False, default=None)
     _every_time: dict[int, bool] = field(init=False, default_factory=dict)
     """Per symbol code asked: whether it has a bar at every time of the chunk."""
+    _turn: dict[int, int] | None = field(init=False, default=None)
+    """In the turns layout, each code's place in every time's rows (else empty)."""
 
     def __post_init__(self) -> None:
         ts = self.ts
@@ -69,6 +73,28 @@ class BarChunk:
         if self._bars_of is None:
             self._bars_of = grouped(self.codes, self.n_symbols, self.n_symbols == 1)
         return self._bars_of(code)
+
+    def closes_at_wanted(self, code: int) -> FloatArray | None:
+        """``closes_at(code, wanted)`` without a search where the layout gives it: the only
+        symbol's closes, or in the turns layout (every time holds the same symbols in the
+        same order, one row each) a strided view of ``close``; else ``None``."""
+        if self.n_symbols == 1 or len(self.wanted) == len(self.ts):
+            if len(self.bars_of(code)) != len(self.ts):
+                return None
+            every: FloatArray = (self.close if len(self.wanted) == len(self.ts)
+                                 else self.close[self.wanted])
+            return every
+        place = self._turn_places().get(code)
+        if place is None:
+            return None
+        turn: FloatArray = self.close[place :: len(self._turn_places())]
+        return turn
+
+    def _turn_places(self) -> dict[int, int]:
+        """Each code's place in a time's rows in the turns layout (made once); else empty."""
+        if self._turn is None:
+            self._turn = _turn_places(self.codes, self.ts, len(self.wanted))
+        return self._turn
 
     def closes_at_times(self, code: int, at: IntArray) -> FloatArray:
         """``closes_at(code, wanted[at])``: the close of ``code`` at the end of those times.
@@ -201,10 +227,15 @@ class CurveBook:
             starts.append(seg_start[open_])
             ends.append(seg_end[open_])
             qty_wanted = in_force(qty, bounds, wanted, n)
-            at = np.flatnonzero(qty_wanted != 0.0)
+            held_at = qty_wanted != 0.0
+            closes = chunk.closes_at_wanted(s)
+            if closes is not None and _DENSE * int(np.count_nonzero(held_at)) >= m:
+                self._add_dense(value, gross, invested, qty_wanted, held_at, closes)
+                continue
+            at = np.flatnonzero(held_at)
             if len(at):
                 q = qty_wanted[at]
-                marked = chunk.closes_at_times(s, at)
+                marked = chunk.closes_at_times(s, at) if closes is None else closes[at]
                 marked *= q
                 value[at] += marked
                 if not self.equity_only:
@@ -214,6 +245,18 @@ class CurveBook:
         if not self.equity_only:
             self.open_rows += _covered(starts, ends)
         return value, gross, invested
+
+    def _add_dense(self, value: FloatArray, gross: FloatArray, invested: BoolArray,
+                   qty: FloatArray, held_at: BoolArray, closes: FloatArray) -> None:
+        """A symbol held at most wanted rows, added over all of them: ``+0.0`` where it is
+        not held leaves a sum as it is, so the values are those of the held rows alone."""
+        marked = np.zeros(len(qty), dtype=np.float64)
+        np.multiply(closes, qty, out=marked, where=held_at)
+        value += marked
+        if not self.equity_only:
+            np.negative(marked, out=marked, where=qty < 0.0)  # |qty| * close, exactly
+            gross += marked
+            invested |= held_at
 
     def _steps(self, code: int, fills: ChunkFills, mine: IntArray) -> tuple[IntArray, FloatArray]:
         """The rows where the position of ``code`` changes (the last fill of each fill row)
@@ -244,6 +287,22 @@ def in_force(after: FloatArray, changes: IntArray, wanted: IntArray, n: int) -> 
     falls = np.searchsorted(wanted, changes, side="left")
     some: FloatArray = np.repeat(after, np.diff(falls, prepend=0, append=len(wanted)))
     return some
+
+
+def _turn_places(codes: IntArray, ts: IntArray, n_times: int) -> dict[int, int]:
+    """Each code's place in a time's rows when every time's rows are the same codes in the
+    same order, one row each (the symbols taking turns); else an empty dictionary."""
+    n = len(codes)
+    if n_times == 0 or n % n_times:
+        return {}
+    width = n // n_times
+    first = codes[:width].tolist()
+    if len(set(first)) != width:
+        return {}
+    blocks, times = codes.reshape(n_times, width), ts.reshape(n_times, width)
+    if not (bool((blocks == blocks[:1]).all()) and bool((times == times[:, :1]).all())):
+        return {}
+    return {code: place for place, code in enumerate(first)}
 
 
 def _check_first_bar(chunk: BarChunk, first_row: int, code: int, symbols: tuple[str, ...]) -> None:

@@ -32,7 +32,7 @@ from vibetrading_V2.runner.histories import symbol_rows
 __all__ = ["TimelineRecorder"]
 
 _CANDLE_FIELDS = ("open", "high", "low", "close", "volume")
-_PIECE_ROWS = 1 << 17  # rows valued at once: the valuation's temporaries stay a few MB
+_PIECE_ROWS = 1 << 19  # rows valued at once: the valuation's temporaries stay a few MB
 _Rows = tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]
 """ Rows of the timeline: their symbol codes, times and closes."""
 
