@@ -88,6 +88,7 @@ def merged_chunks_by_symbol(
         counts = _chunk_counts(pending, reach, chunk_rows)
         parts = [_joined(part.take(n)) for part, n in zip(pending, counts, strict=True)]
         yield merge_parts(parts, lazy=True), parts
+        del parts  # let the chunk handed out go before the next one is read
 
 
 class _Pending:

@@ -114,8 +114,11 @@ class ReplayFeed:
         step = self.chunk_rows if total > self.one_batch_rows else max(total, 1)
         labels = [f"{symbol} {self.timeframe}" for symbol in self.symbols]
         for columns, parts in merged_chunks_by_symbol(streams, step, labels):
-            yield batch_from_columns(self.symbols, *columns,
-                                     by_symbol=tuple(_symbol_rows(bars) for bars in parts))
+            batch = batch_from_columns(self.symbols, *columns,
+                                       by_symbol=tuple(_symbol_rows(bars) for bars in parts))
+            del columns, parts  # held here, they would keep this batch while the next is read
+            yield batch
+            del batch
 
     def _stream(self, symbol: str) -> BarStream:
         """The symbol's bars to stream: the source's own stream, else its loaded arrays."""
