@@ -94,23 +94,29 @@ class BarCursor:
 
     @property
     def open(self) -> float:
-        return float(self._columns["open"][self._at])
+        value: float = self._columns["open"][self._at]
+        return value
 
     @property
     def high(self) -> float:
-        return float(self._columns["high"][self._at])
+        value: float = self._columns["high"][self._at]
+        return value
 
     @property
     def low(self) -> float:
-        return float(self._columns["low"][self._at])
+        value: float = self._columns["low"][self._at]
+        return value
 
     @property
     def close(self) -> float:
-        return float(self._close[self._at])
+        # a column of doubles gives a float: unboxed as it is, not converted by ``float()``
+        value: float = self._close[self._at]
+        return value
 
     @property
     def volume(self) -> float:
-        return float(self._columns["volume"][self._at])
+        value: float = self._columns["volume"][self._at]
+        return value
 
     def __getitem__(self, name: str) -> Any:  # a float; Any keeps the stored float as is
         if name is self._first_name:
