@@ -32,7 +32,11 @@ from vibetrading_V2.runner.histories import symbol_rows
 __all__ = ["TimelineRecorder"]
 
 _CANDLE_FIELDS = ("open", "high", "low", "close", "volume")
-_PIECE_ROWS = 1 << 19  # rows valued at once: the valuation's temporaries stay a few MB
+# times valued at once: the valuation's temporaries (a few arrays of a value a time) stay a
+# few MB, and so do its arrays of a value a row when a time has one row (one symbol); with
+# many symbols a time has many rows, and a batch is valued in one piece, not a piece a few
+# thousand times long, each costing a step per symbol held
+_PIECE_TIMES = 1 << 18
 _Rows = tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]
 """ Rows of the timeline: their symbol codes, times and closes."""
 
@@ -42,13 +46,13 @@ class TimelineRecorder:
 
     Why it exists: a run's memory stays bounded by its distinct times, whatever the batches.
     ``fills``/``fill_rows``: the run's fills and the row each was booked at (they grow);
-    ``piece_rows``: about how many rows are valued at once.
+    ``piece_times``: about how many times are valued at once.
     """
 
     def __init__(self, equity: EquityTracker, fills: Sequence[Fill],
-                 fill_rows: array[int], piece_rows: int = _PIECE_ROWS) -> None:
+                 fill_rows: array[int], piece_times: int = _PIECE_TIMES) -> None:
         self.equity = equity
-        self._piece_rows = piece_rows
+        self._piece_times = piece_times
         self._fills = fills
         self._fill_rows = fill_rows
         self._times = GrowingColumn(np.int64)
@@ -82,7 +86,7 @@ class TimelineRecorder:
     def finish(self, symbols: tuple[str, ...]) -> tuple[RunTimeline, RunEquity]:
         """The run's timeline and equity (value the rows still waiting; take them once)."""
         for codes, ts, close in self._waiting:
-            for a, b in _pieces(ts, 0, len(ts), self._piece_rows):
+            for a, b in _pieces(ts, 0, len(ts), self._piece_rows(ts)):
                 self._value_rows((codes[a:b], ts[a:b], close[a:b]), symbols)
         self._waiting = []
         times = self._times.values()
@@ -109,7 +113,7 @@ class TimelineRecorder:
         for rows in before:  # the rows of one time, the next segment's times are later
             self._value_rows(rows, symbols)
         cut = int(np.searchsorted(w_ts, w_ts[-1], side="left"))
-        for a, b in _pieces(w_ts, 0, cut, self._piece_rows):
+        for a, b in _pieces(w_ts, 0, cut, self._piece_rows(w_ts)):
             self._value_rows((w_codes[a:b], w_ts[a:b], w_close[a:b]), symbols)
         head = int(np.searchsorted(ts, w_ts[-1], side="right"))  # the time going on
         carry = (np.concatenate((w_codes[cut:], codes[:head])),
@@ -117,6 +121,11 @@ class TimelineRecorder:
                  np.concatenate((w_close[cut:], close[:head])))
         self._waiting = [carry] if head == len(ts) else [
             carry, (codes[head:], ts[head:], close[head:])]
+
+    def _piece_rows(self, ts: npt.NDArray[np.int64]) -> int:
+        """The rows of about ``piece_times`` times of ``ts`` (its rows a time on average)."""
+        times = 1 + int(np.count_nonzero(ts[1:] != ts[:-1])) if len(ts) else 1
+        return self._piece_times * max(1, len(ts) // times)
 
     def _value_rows(self, rows: _Rows, symbols: Sequence[str]) -> None:
         codes, ts, close = rows
