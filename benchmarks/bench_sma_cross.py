@@ -4,7 +4,7 @@ Generates ``--bars`` bars of a geometric Brownian motion (fixed seed, prices rou
 decimals), runs ``benchmarks/strategies/sma_bench.py`` through the real container
 (registry, sandbox, policies, risk gate, simulator, ledger, results) and, in the same
 process, a plain-Python loop that keeps two running SMAs and checks the cross: the floor.
-Both are timed best of ``--repeat`` (3) runs, taking turns, the engine with a fresh
+Both are timed best of ``--repeat`` (5) runs, taking turns, the engine with a fresh
 container each time; after each engine run its outputs (CSVs, summary, report) are
 written and timed too. Then the whole command, ``python -m cli.backtest``, runs on the
 same bars in a child process (``--full-runs``, see ``benchmarks.full_command``). Prints
@@ -116,7 +116,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bars", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=HERE / "results")
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="floor and engine runs (each engine run a fresh container), "
                         "taking turns; the fastest of each counts")
     parser.add_argument("--full-runs", type=int, default=1,

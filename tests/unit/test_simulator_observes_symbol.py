@@ -81,3 +81,29 @@ def test_observe_close_when_not_the_symbol_asked_last_then_marks_it_all_the_same
     unasked.observe_close("AAA", 3, 90.0)
     assert asked.account() == unasked.account()
     assert asked.account().equity < make_sim().account().equity
+
+
+def test_bar_watch_when_asked_through_the_handle_then_the_answers_by_name() -> None:
+    by_watch, by_name = make_sim(), make_sim()
+    watch = by_watch.bar_watch("AAA")
+    assert watch is by_watch.bar_watch("AAA")  # one handle per symbol
+    for sim in (by_watch, by_name):
+        flat_bar(sim, 1, 100.0)
+    assert watch.need() == by_name.bar_need("AAA") == NEEDS_NOTHING
+    for sim in (by_watch, by_name):
+        sim.submit(buy("b", 1))
+    assert watch.need() == by_name.bar_need("AAA") == NEEDS_BAR
+    for sim in (by_watch, by_name):
+        flat_bar(sim, 2, 100.0)
+        sim.submit(buy("c", 1, symbol="BBB", reference_price=50.0, created_ns=2))
+    assert watch.need() == by_name.bar_need("AAA") == NEEDS_CLOSE
+    assert watch.close_seen(3, 93.5) == by_name.observe_close("AAA", 3, 93.5)
+    assert by_watch.account() == by_name.account() != make_sim().account()
+
+
+def test_bar_watch_when_the_gateway_has_no_handle_of_its_own_then_asks_it_by_name() -> None:
+    gateway = DeferredGateway()
+    watch = gateway.bar_watch("AAA")
+    assert watch.symbol == "AAA"
+    assert watch.need() == gateway.bar_need("AAA") == NEEDS_NOTHING
+    assert watch.close_seen(1, 100.0) == gateway.observe_close("AAA", 1, 100.0)

@@ -31,6 +31,7 @@ __all__ = [
     "NEEDS_NOTHING",
     "AccountView",
     "BarPrices",
+    "BarWatch",
     "Execution",
     "ExecutionUpdates",
     "OrderGateway",
@@ -119,7 +120,8 @@ class OrderGateway(metaclass=ABCMeta):
     is true, and after any order was sent (only bars of symbols for which
     ``observes_symbol`` is true); ``observe_bar`` returns whether the gateway still wants
     bars. ``bar_need`` may say that a symbol's bar is needed only for its close (a held
-    symbol with nothing to match): the engine then calls ``observe_close`` instead.
+    symbol with nothing to match): the engine then calls ``observe_close`` instead. A
+    loop over many symbols asks both through each symbol's ``bar_watch``, made once.
     """
 
     @abstractmethod
@@ -173,6 +175,31 @@ class OrderGateway(metaclass=ABCMeta):
         """See a bar of ``symbol`` by its time and close only (``bar_need`` said
         ``NEEDS_CLOSE``); return whether bars are still wanted (default: ignore it)."""
         return self.observes_bars
+
+    def bar_watch(self, symbol: str) -> BarWatch:
+        """``bar_need`` and ``observe_close`` of ``symbol`` without naming it again (default:
+        a handle that asks them by name; a gateway may answer from the symbol's own state)."""
+        return BarWatch(self, symbol)
+
+
+class BarWatch:
+    """One symbol's ``bar_need`` and ``observe_close`` at a gateway, made once per symbol.
+
+    Why it exists: while any order works, a loop over many symbols asks on every row what
+    the row's bar is needed for; a handle per symbol spares the gateway a look-up by name.
+    """
+
+    def __init__(self, gateway: OrderGateway, symbol: str) -> None:
+        self.gateway = gateway
+        self.symbol = symbol
+
+    def need(self) -> int:
+        """``gateway.bar_need(symbol)``."""
+        return self.gateway.bar_need(self.symbol)
+
+    def close_seen(self, ts_ns: int, close: float) -> bool:
+        """``gateway.observe_close(symbol, ts_ns, close)``."""
+        return self.gateway.observe_close(self.symbol, ts_ns, close)
 
 
 class AccountView(Protocol):

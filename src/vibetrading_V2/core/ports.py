@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, Protocol
 from vibetrading_V2.core.order_ports import (
     AccountView,
     BarPrices,
+    BarWatch,
     Execution,
     ExecutionUpdates,
     OrderGateway,
@@ -27,6 +28,7 @@ __all__ = [
     "AlertSink",
     "BarBatch",
     "BarPrices",
+    "BarWatch",
     "Clock",
     "Execution",
     "ExecutionUpdates",

@@ -69,7 +69,7 @@ from typing import Final
 
 from vibetrading_V2.core.errors import ExecutionError
 from vibetrading_V2.core.numeric import is_finite
-from vibetrading_V2.core.ports import BarPrices, Execution, ExecutionUpdates
+from vibetrading_V2.core.ports import BarPrices, BarWatch, Execution, ExecutionUpdates
 from vibetrading_V2.core.types import (
     NS_PER_SECOND,
     AccountSnapshot,
@@ -118,7 +118,7 @@ class Simulator(Execution):
         self._book = OrderBook()
         self._filler = Filler(self._fees, self._account, self._book,
                               config.bracket_arming == "next_bar")
-        self._watches = SymbolWatches(self._book, self._account)
+        self._watches = SymbolWatches(self, self._book, self._account)
         self._mark_ts: dict[str, int] = {}
         self._close_budget: dict[str, float] = {}
         self._latest_ts = _NEVER
@@ -159,6 +159,9 @@ class Simulator(Execution):
     def bar_need(self, symbol: str) -> int:
         """The whole bar for a symbol with orders, its close for a held one, else nothing."""
         return self._watches.need(symbol)
+
+    def bar_watch(self, symbol: str) -> BarWatch:
+        return self._watches.watch(symbol)
 
     def observe_close(self, symbol: str, ts_ns: int, close: float) -> bool:
         """``observe_bar`` of a bar with no order to match: its close marks the symbol."""
@@ -231,14 +234,8 @@ class Simulator(Execution):
             book.compact(name)
         return [order.to_order() for order in ended]
 
-    def amend(
-        self,
-        client_order_id: str,
-        *,
-        quantity: float | None = None,
-        limit_price: float | None = None,
-        stop_price: float | None = None,
-    ) -> Order:
+    def amend(self, client_order_id: str, *, quantity: float | None = None,
+              limit_price: float | None = None, stop_price: float | None = None) -> Order:
         order = self._working_order(client_order_id, "amend")
         old = order.request
         new = replace(

@@ -136,10 +136,11 @@ def walk_batch(
     plan = RowPlan(batch, codes, slots[0].cursors)
     single, row_symbol, base = plan.single, plan.row_symbol, plan.base
     first, many = slots[0], len(slots) > 1  # the first slot's work is written out, others looped
-    account, execution = stages.account, stages.execution
+    account, execution, watches = stages.account, stages.execution, stages.watches
     first_cursors, first_live, cursors_of, live_of = _code_tables(slots, many)
     s: int = plan.first_code
     account.select(s)
+    watch = watches[s]  # what the execution needs of the symbol's bars, asked per row
     # the first slot's cursor: the bar the execution and marks read
     cursor, live_first = first_cursors[s], first_live[s]
     cursors: list[BarCursor] = cursors_of[s] if many else []
@@ -157,19 +158,19 @@ def walk_batch(
             if code != s:
                 s = code
                 account.select(s)
-                cursor, live_first = first_cursors[s], first_live[s]
+                cursor, live_first, watch = first_cursors[s], first_live[s], watches[s]
                 if many:
                     cursors, live = cursors_of[s], live_of[s]
             idx = cursor.index + 1  # the symbol's next bar (``RowPlan`` checked the start)
         cursor.index = idx  # the row's bar: read by the execution, stages and on_bar
         if i >= timer_row:
             timer_row = _fire_due(stages, plan, cursor, i)
-        need = execution.bar_need(cursor.symbol) if stages.watching else _NOTHING
+        need = watch.need() if stages.watching else _NOTHING
         if need == _BAR:
             stages.match(cursor, offset + i, plan.time_at(i))
         equity = account.equity_at(cursor)  # below: NaN also leaves the band
         if need == _CLOSE:  # a held symbol with no order: the execution's mark follows it
-            stages.mark_close(cursor.symbol, plan.time_at(i), account.read_close(cursor))
+            stages.mark_close(watch, plan.time_at(i), account.read_close(cursor))
         if not band_low <= equity <= band_high or i >= day_row:
             band_low, band_high, day_row = _check_nav(stages, plan, cursor, equity, i)
         if live_first and not first.breaker.disabled:

@@ -314,9 +314,8 @@ class TradingEngine:
         codes: list[int] = []
         for slot in stages.slots:
             codes = slot.extend(batch)  # every slot sees the same batches: the same codes
-        account = stages.account
-        for symbol in stages.slots[0].histories.symbols[len(account.names):]:
-            account.add(symbol)
+        for symbol in stages.slots[0].histories.symbols[len(stages.account.names):]:
+            stages.add_symbol(symbol)
         return codes
 
     def _walk(

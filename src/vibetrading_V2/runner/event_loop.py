@@ -72,12 +72,13 @@ class EventStep:
         now = stages.timer_now(ts)
         if now >= stages.timer_due:
             stages.fire_timers(now)
-        need = stages.execution.bar_need(cursor.symbol) if stages.watching else NEEDS_NOTHING
+        watch = stages.watches[code]
+        need = watch.need() if stages.watching else NEEDS_NOTHING
         if need == NEEDS_BAR:
             stages.match(cursor, row, ts)
         equity = account.equity_at(cursor)
         if need == NEEDS_CLOSE:
-            stages.mark_close(cursor.symbol, ts, account.read_close(cursor))
+            stages.mark_close(watch, ts, account.read_close(cursor))
         if equity <= self.floor and self.bankroll is not None:
             self.bankroll.top_up(ts, equity)
             account.refresh([])  # the cash moved, no quantity did

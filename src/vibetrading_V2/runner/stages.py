@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable
 from typing import Final
 
-from vibetrading_V2.core.ports import Clock, Execution, Logger
+from vibetrading_V2.core.ports import BarWatch, Clock, Execution, Logger
 from vibetrading_V2.core.types import Fill, Intent, TradingState
 from vibetrading_V2.policies.risk import RiskEngine
 from vibetrading_V2.portfolio.ledger import Ledger
@@ -76,6 +76,7 @@ class Stages:
         self.logger = logger
         self.stops = stops  # closes a position whose protective stop was refused
         self.account = AccountMarks(ledger)
+        self.watches: list[BarWatch] = []  # each symbol's, by code (``add_symbol``)
         self.fills: list[Fill] = []
         self.fill_rows: array[int] = array("q")  # 8 bytes a fill, not an int object
         # orders appear only through submits made here, so the flag says when the execution
@@ -141,10 +142,15 @@ class Stages:
         self.watching = self.execution.observe_bar(cursor)  # false once nothing works
         self.drain(row)
 
-    def mark_close(self, symbol: str, ts: int, close: float) -> None:
+    def mark_close(self, watch: BarWatch, ts: int, close: float) -> None:
         """The execution needs only the bar's close (``NEEDS_CLOSE``: nothing to match)."""
         self.stamp(ts)
-        self.watching = self.execution.observe_close(symbol, ts, close)
+        self.watching = watch.close_seen(ts, close)
+
+    def add_symbol(self, symbol: str) -> None:
+        """A symbol first seen: its place in the account and its watch at the execution."""
+        self.account.add(symbol)
+        self.watches.append(self.execution.bar_watch(symbol))
 
     def pending(self) -> bool:
         """Whether the execution reported anything since the last ``drain`` (one compare)."""
