@@ -3,6 +3,7 @@ every refusal of the one-shot load raised before the first batch."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,11 @@ import pytest
 from vibetrading_V2.core.errors import ConfigError, DataValidationError
 from vibetrading_V2.data import parquet_io
 from vibetrading_V2.data.catalog import ParquetCatalog
+from vibetrading_V2.data.manifest import entry_for_file, read_manifest, write_manifest
 from vibetrading_V2.data.parquet_io import write_bars
 from vibetrading_V2.data.replay import ReplayFeed
 from vibetrading_V2.data.schema import BarArrays
+from vibetrading_V2.data.validation import CHECKS_VERSION
 from vibetrading_V2.data.writer import CatalogWriter
 
 MINUTE_NS = 60_000_000_000
@@ -154,3 +157,51 @@ def test_catalog_stream_when_a_timestamp_is_null_then_the_one_shot_error(tmp_pat
     streamed = _message(lambda: list(catalog.bar_stream("NUL", "1m").pieces(3)))
     assert streamed == _message(lambda: catalog.load_arrays("NUL", "1m"))
     assert "missing timestamp at row 4" in streamed
+
+
+def test_writer_when_it_writes_bars_then_the_manifest_records_the_checks_they_passed(
+    tmp_path: Path,
+) -> None:
+    _catalog(tmp_path)
+    entries = read_manifest(tmp_path / "manifest.json")
+    assert entries is not None
+    assert {entry.checked for entry in entries.values()} == {CHECKS_VERSION}
+
+
+@pytest.mark.parametrize("checked", [CHECKS_VERSION, CHECKS_VERSION - 1, None])
+def test_catalog_stream_when_the_manifest_vouches_for_a_file_then_only_its_times_rechecked(
+    tmp_path: Path, checked: int | None
+) -> None:
+    """A file the writer checked (by the current checks) is not read for its prices before
+    the replay: here one is forged with a bad close to show it. An older or no record of
+    the checks: every check again, before the first batch."""
+    catalog = _catalog(tmp_path)
+    bars = _bars(np.arange(2000), 50.0)
+    bars.close[1500] = np.nan
+    write_bars(bars, tmp_path / "1min" / "BAD.parquet")
+    entries = read_manifest(tmp_path / "manifest.json") or {}
+    forged = dataclasses.replace(entry_for_file(tmp_path, "BAD", "1m"), checked=checked)
+    write_manifest(tmp_path / "manifest.json", [*entries.values(), forged])
+    feed = ReplayFeed(catalog, ["AAA", "BAD"], "1m", chunk_rows=100)
+
+    if checked == CHECKS_VERSION:
+        assert len(next(feed.batches())) <= 100
+        assert feed.total_bars == 5000
+    else:
+        assert "NaN or infinite" in _message(lambda: next(feed.batches()))
+    assert "NaN or infinite" in _message(lambda: catalog.load_arrays("BAD", "1m"))
+
+
+def test_catalog_stream_when_a_vouched_file_has_unsorted_times_then_refused_all_the_same(
+    tmp_path: Path,
+) -> None:
+    catalog = _catalog(tmp_path)
+    bars = _bars(np.arange(2000), 50.0)
+    bars.ts_ns[1200], bars.ts_ns[1201] = bars.ts_ns[1201], bars.ts_ns[1200]
+    write_bars(bars, tmp_path / "1min" / "BAD.parquet")
+    entries = read_manifest(tmp_path / "manifest.json") or {}
+    forged = dataclasses.replace(entry_for_file(tmp_path, "BAD", "1m"), checked=CHECKS_VERSION)
+    write_manifest(tmp_path / "manifest.json", [*entries.values(), forged])
+    streamed = _message(lambda: next(ReplayFeed(catalog, ["BAD"], "1m",
+                                                chunk_rows=100).batches()))
+    assert streamed == _message(lambda: catalog.load_arrays("BAD", "1m"))

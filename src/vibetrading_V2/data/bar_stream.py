@@ -4,6 +4,11 @@ A streamed replay must not trade on a file that a one-shot load would refuse, no
 half way through a run: a catalog file is therefore read twice, once piece by piece to run
 every check of the one-shot load (the same errors, naming the same row), then again piece
 by piece for the replay. Neither pass holds more than a piece of the file.
+
+A file the catalog's writer checked (its manifest entry records the version of the checks
+it passed, and the file still hashes to the entry's sha256) is vouched for: the first pass
+reads only its timestamps (the time checks, the spacing and the rows in the range), not
+its prices and volumes, which are most of the file.
 """
 
 from __future__ import annotations
@@ -59,12 +64,13 @@ class ParquetBarStream:
     """
 
     def __init__(self, path: Path, timeframe: str, start_ns: int | None,
-                 end_ns: int | None, *, spacing_fix: str) -> None:
+                 end_ns: int | None, *, spacing_fix: str, vouched: bool = False) -> None:
+        """``vouched``: the catalog's writer checked the file's prices and volumes."""
         self.path = Path(path)
         self._range = (start_ns, end_ns)
         self._held: BarArrays | None = None
         self._stat = _stat(self.path)
-        self._rows = self._check(timeframe, spacing_fix)
+        self._rows = self._check(timeframe, spacing_fix, vouched)
 
     @property
     def rows(self) -> int:
@@ -86,10 +92,12 @@ class ParquetBarStream:
             raise self._changed(f"the replay read {rows:,} bars where the check counted "
                                 f"{self._rows:,}: it changed during the run")
 
-    def _check(self, timeframe: str, spacing_fix: str) -> int:
-        """Every check of the one-shot load, piece by piece; the rows in the range."""
+    def _check(self, timeframe: str, spacing_fix: str, vouched: bool) -> int:
+        """Every check of the one-shot load, piece by piece (a vouched file: those of its
+        times); the rows in the range."""
         source = str(self.path)
-        read = read_pieces(self.path, BAR_COLUMNS, _CHECK_PIECE_ROWS, *self._range)
+        read = read_pieces(self.path, () if vouched else BAR_COLUMNS, _CHECK_PIECE_ROWS,
+                           *self._range)
         if read is None:  # nulls possible in the timestamps: the one-shot read names them
             ts, cols = read_columns(self.path, BAR_COLUMNS, *self._range)
             self._held = _bars(ts, cols)
@@ -99,7 +107,10 @@ class ParquetBarStream:
         checker = BarChecker(source=source)
         meter = SpacingMeter(timeframe)
         for ts, cols in read:
-            checker.add(_bars(ts, cols))
+            if vouched:
+                checker.add_times(ts)
+            else:
+                checker.add(_bars(ts, cols))
             meter.add(ts)
         checker.finish()
         refuse_mismatch(meter.spacing(), source=source, fix=spacing_fix)

@@ -40,7 +40,7 @@ from vibetrading_V2.data.sessions import (
     detect_session,
 )
 from vibetrading_V2.data.spacing import check_spacing
-from vibetrading_V2.data.validation import check_bar_arrays
+from vibetrading_V2.data.validation import CHECKS_VERSION, check_bar_arrays
 
 __all__ = ["ParquetCatalog", "missing_directory"]
 
@@ -113,10 +113,11 @@ class ParquetCatalog:
     ) -> ParquetBarStream:
         """One dataset's bars to read piece by piece, checked as :meth:`load_arrays` checks
         them (manifest and sha256 included) before this returns."""
-        path = self._dataset_path(symbol, timeframe)
+        path, entry = self._dataset(symbol, timeframe)
         _check_range(start_ns, end_ns)
+        vouched = entry is not None and entry.checked == CHECKS_VERSION  # its sha256 matched
         return ParquetBarStream(path, timeframe, start_ns, end_ns,
-                                spacing_fix=_spacing_fix(symbol, path))
+                                spacing_fix=_spacing_fix(symbol, path), vouched=vouched)
 
     def load_bars(
         self,
@@ -193,6 +194,10 @@ class ParquetCatalog:
         return read_manifest(self.root / MANIFEST_NAME)
 
     def _dataset_path(self, symbol: str, timeframe: str) -> Path:
+        return self._dataset(symbol, timeframe)[0]
+
+    def _dataset(self, symbol: str, timeframe: str) -> tuple[Path, DatasetEntry | None]:
+        """The dataset's file, checked against its manifest entry (``None``: no manifest)."""
         check_timeframe(timeframe)
         check_symbol(symbol)
         path = self.root / dataset_relpath(symbol, timeframe)
@@ -210,7 +215,7 @@ class ParquetCatalog:
                     hint=f"the file was added by hand; {_REIMPORT}",
                 )
             self._verify(path, entry)
-        return path
+        return path, entry
 
     def _verify(self, path: Path, entry: DatasetEntry) -> None:
         expected = dataset_relpath(entry.symbol, entry.timeframe)

@@ -49,6 +49,9 @@ class DatasetEntry:
     source_sha256: str | None = None
     session: str | None = None  # "24x7", "24x5" or "exchange", detected on import
     bars_per_session: int | None = None  # of intraday exchange bars
+    checked: int | None = None
+    """The version of the bar checks (``validation.CHECKS_VERSION``) the bars passed when
+    the catalog's writer wrote them; ``None``: a file the writer did not check."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -118,6 +121,7 @@ def _entry(item: Mapping[str, Any]) -> DatasetEntry:
         source_sha256=_opt(item.get("source_sha256")),
         session=_opt(item.get("session")),
         bars_per_session=_opt_int(item.get("bars_per_session")),
+        checked=_opt_int(item.get("checked")),
     )
 
 

@@ -47,7 +47,8 @@ class ReplayFeed:
     ``one_batch_rows`` bars (default: ``chunk_rows``) is one batch, and a longer one comes in
     batches of whole timestamps of at most ``chunk_rows`` rows (one timestamp of more
     symbols than that is a batch of its own), read from the source as they are needed.
-    Either way every dataset is checked in full before the first batch is yielded. Data
+    Either way every dataset is checked in full before the first batch is yielded (a file
+    its catalog vouches for, by its timestamps: ``bar_stream``). Data
     is read when ``batches()`` is iterated, not in the constructor; an empty range yields
     no batch.
     """

@@ -6,6 +6,7 @@ construction; only the import command builds a ``CatalogWriter``.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from vibetrading_V2.core.errors import DataValidationError
@@ -25,7 +26,7 @@ from vibetrading_V2.data.schema import (
     dataset_relpath,
 )
 from vibetrading_V2.data.spacing import check_spacing
-from vibetrading_V2.data.validation import check_bar_arrays
+from vibetrading_V2.data.validation import CHECKS_VERSION, check_bar_arrays
 
 __all__ = ["CatalogWriter"]
 
@@ -77,9 +78,9 @@ class CatalogWriter:
         )
         entries = self._current_entries()
         write_bars(bars, path)
-        entry = entry_for_file(
-            self.root, symbol, timeframe, source=source, source_sha256=source_sha256
-        )
+        described = entry_for_file(self.root, symbol, timeframe, source=source,
+                                   source_sha256=source_sha256)
+        entry = dataclasses.replace(described, checked=CHECKS_VERSION)  # checked above
         entries[entry.key] = entry
         write_manifest(self.root / MANIFEST_NAME, entries.values())
         return entry
