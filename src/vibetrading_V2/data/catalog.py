@@ -112,7 +112,8 @@ class ParquetCatalog:
         end_ns: int | None = None,
     ) -> ParquetBarStream:
         """One dataset's bars to read piece by piece, checked as :meth:`load_arrays` checks
-        them (manifest and sha256 included) before this returns."""
+        them (manifest and sha256 included) before this returns; a file this catalog's
+        writer checked (its entry's ``checked``) by its timestamps only."""
         path, entry = self._dataset(symbol, timeframe)
         _check_range(start_ns, end_ns)
         vouched = entry is not None and entry.checked == CHECKS_VERSION  # its sha256 matched

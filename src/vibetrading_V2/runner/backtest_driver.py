@@ -140,9 +140,8 @@ def walk_batch(
     first_cursors, first_live, cursors_of, live_of = _code_tables(slots, many)
     s: int = plan.first_code
     account.select(s)
-    watch = watches[s]  # what the execution needs of the symbol's bars, asked per row
-    # the first slot's cursor: the bar the execution and marks read
-    cursor, live_first = first_cursors[s], first_live[s]
+    # the first slot's cursor (the bar the execution and marks read), the symbol's watch
+    cursor, live_first, watch = first_cursors[s], first_live[s], watches[s]
     cursors: list[BarCursor] = cursors_of[s] if many else []
     live: list[bool] = live_of[s] if many else []
     band_low, band_high = stages.band_low, stages.band_high
