@@ -19,8 +19,8 @@ the N-symbol run (the kernel's high-water mark, reset just before the run: the i
 and the container are part of it, the bars on disk are not). ``--full-command`` also runs
 ``python -m cli.backtest`` on the catalog in a child process and reports its wall time and
 peak RSS, outputs included. Measures only; nothing is asserted. The last case of ``make
-bench`` (about 4 minutes at the default size, 40 x 525,600); ``make bench-many`` runs it
-alone. """
+bench`` (about 5 minutes at the default size, 40 x 525,600, two turns); ``make
+bench-many`` runs it alone. """
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--symbols", type=int, default=40)
     parser.add_argument("--bars-per-symbol", type=int, default=525_600)
-    parser.add_argument("--repeat", type=int, default=1,
+    parser.add_argument("--repeat", type=int, default=2,
                         help="runs of each (many, then one symbol, taking turns); the fastest "
                         "counts, peak RSS is the first many-symbol run's")
     parser.add_argument("--one-symbol-repeat", type=int, default=3,
