@@ -75,39 +75,31 @@ class BarChunk:
         return self._bars_of(code)
 
     def closes_at_wanted(self, code: int) -> FloatArray | None:
-        """``closes_at(code, wanted)`` without a search where the layout gives it: the only
-        symbol's closes, or in the turns layout (every time holds the same symbols in the
-        same order, one row each) a strided view of ``close``; else ``None``."""
-        if self.n_symbols == 1 or len(self.wanted) == len(self.ts):
-            if len(self.bars_of(code)) != len(self.ts):
-                return None
-            every: FloatArray = (self.close if len(self.wanted) == len(self.ts)
-                                 else self.close[self.wanted])
+        """``closes_at(code, wanted)`` where the layout gives it without a search; else
+        ``None``. In the turns layout (every time holds the same symbols in the same order,
+        one row each: a merged feed's usual one) a strided view of ``close``; the only
+        symbol's closes; a symbol with a bar at every time, its bars' closes."""
+        if self.n_symbols > 1 and len(self.wanted) < len(self.ts):
+            places = self._turn_places()
+            place = places.get(code)
+            if place is not None:
+                turn: FloatArray = self.close[place :: len(places)]
+                return turn
+        bars = self.bars_of(code)
+        if len(bars) == len(self.ts):  # the only symbol: a time's last row is its bar
+            only: FloatArray = (self.close if len(self.wanted) == len(self.ts)
+                                else self.close[self.wanted])
+            return only
+        if self._at_every_time(code, bars):
+            every: FloatArray = self.close[bars]
             return every
-        place = self._turn_places().get(code)
-        if place is None:
-            return None
-        turn: FloatArray = self.close[place :: len(self._turn_places())]
-        return turn
+        return None
 
     def _turn_places(self) -> dict[int, int]:
         """Each code's place in a time's rows in the turns layout (made once); else empty."""
         if self._turn is None:
             self._turn = _turn_places(self.codes, self.ts, len(self.wanted))
         return self._turn
-
-    def closes_at_times(self, code: int, at: IntArray) -> FloatArray:
-        """``closes_at(code, wanted[at])``: the close of ``code`` at the end of those times.
-
-        When the symbol has a bar at every time of the chunk (the symbols taking turns, a
-        merged feed's usual layout), the close at the end of the j-th time is its j-th
-        bar's: picked, with no search.
-        """
-        bars = self.bars_of(code)
-        if len(bars) == len(self.ts) or not self._at_every_time(code, bars):
-            return self.closes_at(code, self.wanted[at])  # the only symbol: picked there too
-        marked: FloatArray = self.close[bars[at]]
-        return marked
 
     def _at_every_time(self, code: int, bars: IntArray) -> bool:
         """Whether ``code`` has a bar at every time of the chunk (asked once per code)."""
@@ -235,7 +227,7 @@ class CurveBook:
             at = np.flatnonzero(held_at)
             if len(at):
                 q = qty_wanted[at]
-                marked = chunk.closes_at_times(s, at) if closes is None else closes[at]
+                marked = chunk.closes_at(s, wanted[at]) if closes is None else closes[at]
                 marked *= q
                 value[at] += marked
                 if not self.equity_only:
