@@ -40,6 +40,7 @@ FloatArray = npt.NDArray[np.float64]
 _UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
 _RAW_NAMES = pd.Index(RAW_FIELDS)
 _CLOSE_ROW = RAW_FIELDS.index("close")
+_DOUBLE = np.dtype(np.float64)
 
 
 class FeatureBuilder:
@@ -229,19 +230,21 @@ class FeatureBuilder:
                 f"features() returned {len(result)} rows for a frame of {rows} rows",
                 hint="keep the input index: one output row per input row, no dropna()",
             )
-        if not result.columns.is_unique:
+        names = result.columns.tolist()
+        all_text = all(type(name) is str for name in names)
+        if not (len(set(names)) == len(names) if all_text else result.columns.is_unique):
             twice = sorted({str(name) for name in result.columns[result.columns.duplicated()]})
             raise StrategyError(
                 f"features() returned the column(s) {twice} more than once",
                 hint="give each feature column its own name",
             )
+        if all_text and _all_doubles(result):  # the usual frame: its values as one block
+            return _block_columns(result, names)
         columns: dict[str, FloatArray] = {}
         for name, values in result.items():  # by position: no look-up of each name
-            if not isinstance(name, str) or name in RAW_FIELDS or name == VOLATILITY_COLUMN:
-                raise StrategyError(
-                    f"features() returned a column named {name!r}, which is not allowed",
-                    hint=f"use a new string name; {list(RAW_FIELDS)} are the raw fields",
-                )
+            if not isinstance(name, str):
+                raise _refused_name(name)
+            _check_name(name)
             try:  # interned: on_bar's bar["name"] then finds it by identity, not by compare
                 columns[sys.intern(name)] = values.to_numpy(dtype=np.float64)
             except (TypeError, ValueError) as exc:
@@ -261,6 +264,34 @@ class FeatureBuilder:
                 hint=f"available: {sorted(self.columns)}; compute them in features() or fix "
                 "required_fields",
             )
+
+
+def _check_name(name: str) -> None:
+    """Refuse a feature column named as a raw field or the engine's own column."""
+    if name in RAW_FIELDS or name == VOLATILITY_COLUMN:
+        raise _refused_name(name)
+
+
+def _refused_name(name: object) -> StrategyError:
+    return StrategyError(
+        f"features() returned a column named {name!r}, which is not allowed",
+        hint=f"use a new string name; {list(RAW_FIELDS)} are the raw fields",
+    )
+
+
+def _all_doubles(frame: pd.DataFrame) -> bool:
+    """Whether every column of ``frame`` holds numpy doubles (what ``features()`` usually
+    returns: rolling statistics of the raw fields)."""
+    return all(dtype == _DOUBLE for dtype in frame.dtypes.tolist())
+
+
+def _block_columns(frame: pd.DataFrame, names: list[str]) -> dict[str, FloatArray]:
+    """The columns of an all-double ``frame`` of string names (checked as in ``_columns_of``),
+    read from one array of its values rather than a ``Series`` each."""
+    for name in names:
+        _check_name(name)
+    values = frame.to_numpy(dtype=np.float64)
+    return {sys.intern(name): values[:, k] for k, name in enumerate(names)}
 
 
 def _frozen_view(values: npt.ArrayLike, dtype: type[np.generic]) -> Any:
