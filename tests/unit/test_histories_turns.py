@@ -10,20 +10,9 @@ import pandas as pd
 
 from vibetrading_V2.core.ports import BarBatch, SymbolRows
 from vibetrading_V2.runner.features import RAW_FIELDS
-from vibetrading_V2.runner.histories import SymbolHistories, _turns
+from vibetrading_V2.runner.histories import SymbolHistories
 from vibetrading_V2.strategy.base import BarView, Strategy, StrategyOutput
 from vibetrading_V2.strategy.guard import RuntimeGuard
-
-
-def test_turns_when_symbols_take_turns_then_each_first_row() -> None:
-    local = np.array([2, 0, 1] * 4, dtype=np.int64)
-    assert _turns(local, 3) == [1, 2, 0]
-
-
-def test_turns_when_order_changes_or_a_symbol_misses_a_time_then_empty() -> None:
-    assert _turns(np.array([0, 1, 1, 0], dtype=np.int64), 2) == []
-    assert _turns(np.array([0, 1, 0], dtype=np.int64), 2) == []
-    assert _turns(np.array([0, 0, 1, 1], dtype=np.int64), 2) == []
 
 
 class _Smas(Strategy):

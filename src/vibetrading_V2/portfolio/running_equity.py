@@ -29,6 +29,7 @@ from vibetrading_V2.portfolio.equity import (
     grouped,
     net_quantities,
 )
+from vibetrading_V2.portfolio.row_layout import turn_places
 from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
 
 __all__ = ["BarChunk", "ChunkFills", "CurveBook", "in_force"]
@@ -288,13 +289,10 @@ def _turn_places(codes: IntArray, ts: IntArray, n_times: int) -> dict[int, int]:
     if n_times == 0 or n % n_times:
         return {}
     width = n // n_times
-    first = codes[:width].tolist()
-    if len(set(first)) != width:
+    places = turn_places(codes, width)
+    if not places or not bool((ts.reshape(n_times, width) == ts[::width, None]).all()):
         return {}
-    blocks, times = codes.reshape(n_times, width), ts.reshape(n_times, width)
-    if not (bool((blocks == blocks[:1]).all()) and bool((times == times[:, :1]).all())):
-        return {}
-    return {code: place for place, code in enumerate(first)}
+    return places
 
 
 def _check_first_bar(chunk: BarChunk, first_row: int, code: int, symbols: tuple[str, ...]) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from vibetrading_V2.core.ports import BarBatch, SymbolRows
+from vibetrading_V2.portfolio.row_layout import turn_places
 from vibetrading_V2.runner.cursor import BarCursor
 from vibetrading_V2.runner.features import RAW_FIELDS, FeatureBuilder
 from vibetrading_V2.strategy.base import Strategy
@@ -76,11 +77,11 @@ class SymbolHistories:
                 self._extend(codes[0], ts_ns, raw, on_error, failed, compute)
             return failed
         local = np.asarray(batch.symbol_index, dtype=np.int64)
-        turns = _turns(local, len(codes))
+        places = turn_places(local, len(codes))
         for k, code in enumerate(codes):
             # symbols taking turns: each one's rows are a strided view of the batch, no copy
             rows: slice | np.ndarray = (
-                slice(turns[k], None, len(codes)) if turns else np.flatnonzero(local == k)
+                slice(places[k], None, len(codes)) if places else np.flatnonzero(local == k)
             )
             if len(ts_ns[rows]):
                 self._extend(code, ts_ns[rows], {name: raw[name][rows] for name in raw},
@@ -134,20 +135,3 @@ def symbol_rows(
         if len(own.ts_ns):
             yield code, np.asarray(own.ts_ns, dtype=np.int64), {
                 name: np.asarray(getattr(own, name), dtype=np.float64) for name in RAW_FIELDS}
-
-
-def _turns(local: np.ndarray, n_symbols: int) -> list[int]:
-    """Each symbol's first row when the symbols take turns in one fixed order (every symbol
-    on every time, a merged feed's usual layout); empty otherwise."""
-    n = len(local)
-    if n == 0 or n % n_symbols:
-        return []
-    first = local[:n_symbols]
-    if sorted(first.tolist()) != list(range(n_symbols)):
-        return []
-    if not bool(np.all(local.reshape(-1, n_symbols) == first)):
-        return []
-    where = [0] * n_symbols
-    for j, k in enumerate(first.tolist()):
-        where[k] = j
-    return where

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from vibetrading_V2.core.ports import BarBatch
 from vibetrading_V2.core.types import Fill
+from vibetrading_V2.portfolio.row_layout import turn_places
 from vibetrading_V2.portfolio.run_equity import EquityTracker, RunEquity
 from vibetrading_V2.portfolio.timeline import RunTimeline
 from vibetrading_V2.portfolio.timeline_columns import GrowingColumn
@@ -166,14 +167,13 @@ class TimelineRecorder:
                 self.candles.setdefault(symbols[code], SymbolCandles()).add(ts_own, fields)
             return
         columns = {f: np.asarray(getattr(batch, f), dtype=np.float64) for f in _CANDLE_FIELDS}
-        k, n = len(codes), len(ts)
-        turns = k > 1 and n % k == 0 and bool(
-            (local.reshape(-1, k) == np.arange(k)).all())
+        k = len(codes)
+        places = turn_places(local, k) if k > 1 else {}
         for j, code in enumerate(codes):
             if k == 1:
                 rows: Any = slice(None)
-            elif turns:
-                rows = slice(j, None, k)
+            elif places:
+                rows = slice(places[j], None, k)
             else:
                 rows = np.flatnonzero(local == j)
                 if not len(rows):
