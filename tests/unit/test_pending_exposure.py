@@ -9,7 +9,7 @@ from vibetrading_V2.core.order_ports import PositionBook
 from vibetrading_V2.core.types import Order, OrderRequest, OrderStatus, OrderType, Side
 from vibetrading_V2.policies.exposure import pending_exposure
 
-SYMBOLS = [f"S{k}" for k in range(12)]  # more than the names a scan finds before an index
+SYMBOLS = [f"S{k}" for k in range(12)]  # some symbols recur among the orders, some do not
 PRICES = st.one_of(st.none(), st.just(0.0), st.floats(1.0, 1_000.0))
 
 
