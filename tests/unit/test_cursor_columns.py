@@ -42,3 +42,22 @@ def test_getitem_when_name_unknown_then_key_error_naming_the_nearest() -> None:
     cursor.index = 0
     with pytest.raises(KeyError, match="fast"):
         cursor["fasst"]
+
+
+def test_follow_when_both_hold_the_same_rows_then_reads_the_leads_bar() -> None:
+    lead, other = BarCursor("AAA"), BarCursor("AAA")
+    lead.bind(array("q", [0, 1]), _columns(1.0))
+    other.bind(array("q", [0, 1]), _columns(100.0))
+    lead.index = 1
+    other.follow(lead)
+    assert (other.index, other.ts_ns, other["fast"], other.close) == (1, 1, 2000.0, 200.0)
+
+
+def test_follow_when_its_history_dropped_more_rows_then_reads_its_own_row_of_the_bar() -> None:
+    lead, other = BarCursor("AAA"), BarCursor("AAA")
+    lead.bind(array("q", [5, 6, 7]), {name: array("d", [1.0, 2.0, 3.0]) for name in _RAW})
+    other.bind(array("q", [6, 7]), {name: array("d", [20.0, 30.0]) for name in _RAW},
+               offset=1)  # a live history that dropped the symbol's first bar
+    lead.index = 2
+    other.follow(lead)
+    assert (other.index, other.ts_ns, other.close) == (2, 7, 30.0)

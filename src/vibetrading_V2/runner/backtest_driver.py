@@ -233,10 +233,13 @@ def _decide_others(
     """``on_bar`` and the pipeline for every slot but the first, in slot order, each on its
     own cursor moved to the row's bar (the first slot's is moved inline)."""
     slots = stages.slots
+    lead = cursors[0]
     for j in range(1, len(slots)):
-        cursors[j].index = idx
-        slot = slots[j]
-        if live[j] and not slot.breaker.disabled:
-            out = stages.decide(slot, cursors[j], code, idx)
-            if out is not None:
-                stages.act(slot, code, out, cursors[j], row)
+        cursor = cursors[j]
+        cursor.follow(lead)
+        if live[j]:
+            slot = slots[j]
+            if not slot.breaker.disabled:
+                out = stages.decide(slot, cursor, code, idx)
+                if out is not None:
+                    stages.act(slot, code, out, cursor, row)

@@ -87,6 +87,12 @@ class BarCursor:
         # the row in the columns, made a Python int once here, not on every column read
         self._at = value - self._offset
 
+    def follow(self, lead: BarCursor) -> None:
+        """Stand at ``lead``'s bar (another strategy's cursor of the same symbol): over the
+        same rows, share its row object rather than make one more each bar."""
+        self._index = lead._index
+        self._at = lead._at if self._offset == lead._offset else lead._index - self._offset
+
     @property
     def ts_ns(self) -> int:
         ts: int = self._ts[self._at]
