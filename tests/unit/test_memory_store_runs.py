@@ -24,19 +24,32 @@ def test_runs_when_values_appended_and_truncated_then_read_back_as_a_list(
     ops: list[tuple[str, int]],
 ) -> None:
     ints, texts = IntRuns(), TextRuns()
+    turns = TextRuns(plain_after=2)  # turns to a plain list of codes after a few runs
     model: list[int] = []
     for op, n in ops:
         if op == "append":
             ints.append(n - 1)  # negative values too
             texts.append(f"s{n}")
+            turns.append(f"s{n}")
             model.append(n - 1)
         else:
             ints.truncate(n)
             texts.truncate(n)
+            turns.truncate(n)
             del model[n:]
-        assert len(ints) == len(texts) == len(model)
+        assert len(ints) == len(texts) == len(turns) == len(model)
     assert ints.tolist() == model
-    assert texts.tolist() == [f"s{v + 1}" for v in model]
+    assert texts.tolist() == turns.tolist() == [f"s{v + 1}" for v in model]
+
+
+def test_text_runs_when_strategies_take_turns_then_a_code_a_row_read_back_in_order() -> None:
+    texts = TextRuns()
+    model = [f"sma_pair_{k % 5}" for k in range(1_000)]
+    for value in model:
+        texts.append(value)
+    texts.truncate(997)
+    texts.append("sma_pair_9")
+    assert texts.tolist() == [*model[:997], "sma_pair_9"]
 
 
 def _fill(k: int, order: int) -> Fill:

@@ -32,16 +32,22 @@ class IntRuns:
     def __len__(self) -> int:
         return self._rows
 
-    def append(self, value: int) -> None:
+    @property
+    def runs(self) -> int:
+        return len(self._values)
+
+    def append(self, value: int) -> bool:
+        """Append ``value``; True when it starts a run (it differs from the last)."""
         rows = self._rows
         if rows and value == self._last:
             self._rows = rows + 1
-            return
+            return False
         if rows:
             self._closed_ends.append(rows)
         self._values.append(value)
         self._last = value
         self._rows = rows + 1
+        return True
 
     def truncate(self, rows: int) -> None:
         """Keep the first ``rows`` rows."""
@@ -58,37 +64,54 @@ class IntRuns:
 
 
 class TextRuns:
-    """A column of strings as runs (the strategy id of each intent): ``IntRuns`` of each
-    distinct string's code.
+    """A column of strings (the strategy id of each intent): each distinct string once, and
+    each row's code as runs (``IntRuns``) while rows mostly repeat the one before, or as a
+    plain list of codes once they mostly do not.
 
-    Why it exists: a few strategies' ids repeat for every intent; the runs are kept once,
-    by ``IntRuns``, and each distinct string once here.
+    Why it exists: one strategy's id repeats for every intent (no bytes a row); the intents
+    of several strategies take turns, where a run a row would cost two appends and 16 bytes
+    (``plain_after``: the runs seen before that is decided).
     """
 
-    __slots__ = ("_code_of", "_codes", "_texts")
+    __slots__ = ("_code_of", "_codes", "_plain", "_plain_after", "_texts")
 
-    def __init__(self) -> None:
+    def __init__(self, plain_after: int = 64) -> None:
         self._codes = IntRuns()
+        self._plain: list[int] | None = None  # the codes a row, once runs no longer pay
+        self._plain_after = plain_after
         self._code_of: dict[str, int] = {}
         self._texts: list[str] = []
 
     def __len__(self) -> int:
-        return len(self._codes)
+        plain = self._plain
+        return len(self._codes) if plain is None else len(plain)
 
     def append(self, value: str) -> None:
         code = self._code_of.get(value)
         if code is None:
             code = self._code_of[value] = len(self._texts)
             self._texts.append(value)
-        self._codes.append(code)
+        plain = self._plain
+        if plain is not None:
+            plain.append(code)
+            return
+        codes = self._codes
+        if codes.append(code) and codes.runs > self._plain_after and 2 * codes.runs > len(codes):
+            self._plain = codes.tolist()
+            self._codes = IntRuns()
 
     def truncate(self, rows: int) -> None:
         """Keep the first ``rows`` rows (a string no longer used keeps its code)."""
-        self._codes.truncate(rows)
+        plain = self._plain
+        if plain is None:
+            self._codes.truncate(rows)
+        else:
+            del plain[rows:]
 
     def tolist(self) -> list[str]:
         texts = self._texts
-        return [texts[code] for code in self._codes.tolist()]
+        plain = self._plain
+        return [texts[code] for code in (self._codes.tolist() if plain is None else plain)]
 
 
 def _cut(closed_ends: array[int], rows: int) -> int:
