@@ -86,10 +86,12 @@ class _Books:
         code, signed, price, fee = _fill_columns(fills, symbols)
         booked = ChunkFills(code, signed, price, fee, rows)
         self.account.value(chunk, booked, symbols)
-        if self.strategies:
-            owner = np.array([f.strategy_id for f in fills], dtype=object)
-            for sid, book in self.strategies.items():
-                book.value(chunk, booked.subset(owner == sid), symbols)
+        if self.strategies:  # each fill's strategy by number: no string compared per book
+            number = {sid: k for k, sid in enumerate(self.strategies)}
+            owner = np.fromiter((number.get(f.strategy_id, -1) for f in fills),
+                                dtype=np.int64, count=len(fills))
+            for k, book in enumerate(self.strategies.values()):
+                book.value(chunk, booked.subset(owner == k), symbols)
 
     def result(self, rows: int, times: IntArray, initial_cash: float) -> RunEquity:
         exposure = self.account.open_rows / rows if rows else 0.0
