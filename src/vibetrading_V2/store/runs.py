@@ -3,7 +3,8 @@
 A backtest stamps every row with its clock's time, and the rows of one bar (its fills'
 orders, its intents and their orders) share one time: a year of minutes books about
 three million rows on a few hundred thousand times. Kept as runs, a row costs a fraction
-of the 8 bytes a plain column would take; the strategy id of each intent likewise.
+of the 8 bytes a plain column would take; the strategy id of each intent likewise, while one
+strategy trades (several take turns: then a code a row, ``TextRuns``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class IntRuns:
 
     @property
     def runs(self) -> int:
+        """How many runs the rows make (the open one included)."""
         return len(self._values)
 
     def append(self, value: int) -> bool:
