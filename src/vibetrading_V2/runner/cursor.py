@@ -90,8 +90,11 @@ class BarCursor:
     def follow(self, lead: BarCursor) -> None:
         """Stand at ``lead``'s bar (another strategy's cursor of the same symbol): over the
         same rows, share its row object rather than make one more each bar."""
-        self._index = lead._index
-        self._at = lead._at if self._offset == lead._offset else lead._index - self._offset
+        if self._offset == lead._offset:
+            self._index = lead._index
+            self._at = lead._at
+        else:
+            self.index = lead._index
 
     @property
     def ts_ns(self) -> int:
