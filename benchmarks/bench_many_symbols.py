@@ -9,8 +9,10 @@ bars the replay streams it in batches of ``data.chunk_rows``, the settings' defa
 ``benchmarks/strategies/sma_many_bench.py`` (the SMA(10)/SMA(30) crossover on every symbol).
 In the same process, taking turns with the N-symbol run, every symbol runs alone through the
 same strategy (N runs, the same bars in all): the per-bar cost of the N-symbol run is given
-as a ratio to theirs, both sides timed over the same bars for about as long, so a noisy
-machine weighs on both alike. The first symbol alone, the fastest of a few short runs, gives
+as a ratio to theirs, both sides timed over the same bars for about as long. A turn brackets
+the N-symbol run: the first half of the symbols alone before it, the second half after it, so
+a machine that speeds up or slows down over the turn weighs on both sides alike; each turn's
+ratio is kept, and their median. The first symbol alone, the fastest of a few short runs, gives
 a second ratio (a short run can fall in a quiet second that a long one cannot).
 Prints and writes as JSON to ``benchmarks/results/``: engine seconds (the event loop, then
 building the results), bars/s, the per-bar ratios (also in CPU seconds, which a busy machine
@@ -19,7 +21,7 @@ the N-symbol run (the kernel's high-water mark, reset just before the run: the i
 and the container are part of it, the bars on disk are not). ``--full-command`` also runs
 ``python -m cli.backtest`` on the catalog in a child process and reports its wall time and
 peak RSS, outputs included. Measures only; nothing is asserted. The last case of ``make
-bench`` (about 5 minutes at the default size, 40 x 525,600, two turns); ``make
+bench`` (about 3 minutes at the default size, 40 x 525,600, three turns); ``make
 bench-many`` runs it alone. """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -120,13 +123,28 @@ def run_once(catalog: Path, symbols: list[str], out_dir: Path,
     return figures
 
 
+_SUMMED = ("seconds", "cpu_seconds", "user_seconds", "system_seconds", "minor_faults",
+           "n_trades", "n_vetoes")
+
+
 def each_alone(catalog: Path, symbols: list[str], out_dir: Path,
                data: dict[str, Any]) -> dict[str, Any]:
     """Every symbol run alone, one after the other: the sums of their seconds and trades."""
     runs = [run_once(catalog, [symbol], out_dir, data) for symbol in symbols]
-    return {key: sum(f[key] for f in runs)
-            for key in ("seconds", "cpu_seconds", "user_seconds", "system_seconds",
-                        "minor_faults", "n_trades", "n_vetoes")}
+    return {key: sum(f[key] for f in runs) for key in _SUMMED}
+
+
+def bracketed_turn(catalog: Path, symbols: list[str], scratch: Path, data: dict[str, Any],
+                   alone: bool) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """One turn: the first half of ``symbols`` alone, the N-symbol run, the second half
+    alone (``alone`` false: the N-symbol run only). Returns the run and the sums alone."""
+    half = len(symbols) // 2
+    before = each_alone(catalog, symbols[:half], scratch / "alone", data) if alone else None
+    many = run_once(catalog, symbols, scratch / "many", data)
+    if before is None:
+        return many, None
+    after = each_alone(catalog, symbols[half:], scratch / "alone", data)
+    return many, {key: before[key] + after[key] for key in _SUMMED}
 
 
 def feed_only(catalog: Path, symbols: list[str], out_dir: Path,
@@ -154,9 +172,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--symbols", type=int, default=40)
     parser.add_argument("--bars-per-symbol", type=int, default=525_600)
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of each (many, then one symbol, taking turns); the fastest "
-                        "counts, peak RSS is the first many-symbol run's")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="turns (half the symbols alone, the many-symbol run, the other half "
+                        "alone, then the first symbol alone); the fastest counts, peak RSS is "
+                        "the first many-symbol run's")
     parser.add_argument("--one-symbol-repeat", type=int, default=3,
                         help="runs of the first symbol alone after each many-symbol run "
                         "(short, so noisier: the fastest counts)")
@@ -204,9 +223,10 @@ def _measure(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     one: list[dict[str, Any]] = []
     alone: list[dict[str, Any]] = []
     for _ in range(args.repeat):
-        many.append(run_once(catalog, symbols, scratch / "many", data))  # the first: clean peak
-        if not args.no_each_alone:
-            alone.append(each_alone(catalog, symbols, scratch / "alone", data))
+        run, sums = bracketed_turn(catalog, symbols, scratch, data, not args.no_each_alone)
+        many.append(run)  # the peak reported is the first run's
+        if sums is not None:
+            alone.append(sums)
         one.extend(run_once(catalog, symbols[:1], scratch / "one", data)
                    for _ in range(args.one_symbol_repeat))
     # last: what the feed alone leaves allocated (arrow's pool keeps some) is not the run's
@@ -256,15 +276,15 @@ def _alone_figures(many: list[dict[str, Any]], alone: list[dict[str, Any]],
                          _us_per_bar(alone, "seconds", total_bars))
     many_cpu, alone_cpu = (_us_per_bar(many, "cpu_seconds", total_bars),
                            _us_per_bar(alone, "cpu_seconds", total_bars))
+    by_turn = [m["cpu_seconds"] / a["cpu_seconds"] for m, a in zip(many, alone, strict=True)]
     return {
         "each_alone_seconds": [round(f["seconds"], 3) for f in alone],
         "each_alone_us_per_bar": round(alone_us, 3),
         "each_alone_cpu_us_per_bar": round(alone_cpu, 3),
         "per_bar_ratio_to_each_alone": round(many_us / alone_us, 2),
         "per_bar_cpu_ratio_to_each_alone": round(many_cpu / alone_cpu, 2),
-        "per_bar_cpu_ratio_to_each_alone_by_turn": [
-            round(m["cpu_seconds"] / a["cpu_seconds"], 2)
-            for m, a in zip(many, alone, strict=False)],
+        "per_bar_cpu_ratio_to_each_alone_by_turn": [round(r, 2) for r in by_turn],
+        "per_bar_cpu_ratio_to_each_alone_median": round(statistics.median(by_turn), 2),
         "each_alone_user_us_per_bar": round(_us_per_bar(alone, "user_seconds", total_bars), 3),
         "each_alone_system_us_per_bar": round(
             _us_per_bar(alone, "system_seconds", total_bars), 3),
