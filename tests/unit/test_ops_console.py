@@ -7,7 +7,7 @@ import time
 
 from rich.console import Console
 
-from vibetrading_V2.ops.console import RunProgress, print_summary_table
+from vibetrading_V2.ops.console import RunProgress, print_summary_table, summary_footer
 
 
 def _printed(summary: dict[str, object]) -> str:
@@ -42,6 +42,14 @@ def test_summary_table_when_identity_and_timing_given_then_footer_not_figures() 
     footer = text.strip().splitlines()[-1]
     assert "s@1.0.0" in footer and "config_hash ab" in footer and "0.50 s" in footer
     assert "Other" not in text
+
+
+def test_summary_footer_when_run_is_paced_below_one_bar_a_second_then_rate_not_zero() -> None:
+    slow = summary_footer({"engine_seconds": 3.23, "bars_per_second": 0.3096})
+    fast = summary_footer({"engine_seconds": 0.5, "bars_per_second": 185_578.4})
+
+    assert "(0.31 bars/s)" in slow
+    assert "(185,578 bars/s)" in fast
 
 
 def test_run_progress_when_run_is_short_then_nothing_is_printed() -> None:

@@ -68,8 +68,16 @@ def summary_footer(summary: Mapping[str, object]) -> str:
     parts = [f"{key} {summary[key]}" for key in FOOTER_KEYS if summary.get(key) is not None]
     seconds, rate = summary.get("engine_seconds"), summary.get("bars_per_second")
     if isinstance(seconds, int | float) and isinstance(rate, int | float):
-        parts.append(f"engine {seconds:,.2f} s ({rate:,.0f} bars/s)")
+        parts.append(f"engine {seconds:,.2f} s ({_rate(rate)} bars/s)")
     return " · ".join(parts)
+
+
+def _rate(bars_per_second: float) -> str:
+    """Whole bars a second, or two significant figures below ten (a paced paper run of
+    hourly bars does well under one a second, which is not "0")."""
+    if bars_per_second >= 10 or bars_per_second == 0:
+        return f"{bars_per_second:,.0f}"
+    return f"{bars_per_second:.2g}"
 
 
 def print_summary_table(
