@@ -177,7 +177,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         "alone, then the first symbol alone); the fastest counts, peak RSS is "
                         "the first many-symbol run's")
     parser.add_argument("--one-symbol-repeat", type=int, default=3,
-                        help="runs of the first symbol alone after each many-symbol run "
+                        help="runs of the first symbol alone at the end of each turn "
                         "(short, so noisier: the fastest counts)")
     parser.add_argument("--no-each-alone", action="store_true",
                         help="skip the reference of every symbol run alone (about as long "
