@@ -54,7 +54,7 @@ pytest: $(NATIVE) $(CHROMIUM)
 
 test: lint typecheck imports pytest
 
-# the 40-symbol case (40 x 525,600 bars, three turns, about 3 minutes) is part of bench;
+# the 40-symbol case (40 x 525,600 bars, five turns, about 5 minutes) is part of bench;
 # bench-many runs it alone (ARGS="--symbols 40 --bars-per-symbol 50000" for a shorter run)
 bench: $(NATIVE)
 	$(BIN)/python -m benchmarks.bench_sma_cross

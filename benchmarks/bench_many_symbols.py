@@ -21,8 +21,9 @@ the N-symbol run (the kernel's high-water mark, reset just before the run: the i
 and the container are part of it, the bars on disk are not). ``--full-command`` also runs
 ``python -m cli.backtest`` on the catalog in a child process and reports its wall time and
 peak RSS, outputs included. Measures only; nothing is asserted. The last case of ``make
-bench`` (about 3 minutes at the default size, 40 x 525,600, three turns); ``make
-bench-many`` runs it alone. """
+bench`` (about 5 minutes at the default size, 40 x 525,600, five turns: a single turn
+on a shared machine ranges over +-20 %, the median of five much less); ``make bench-many``
+runs it alone."""
 
 from __future__ import annotations
 
@@ -172,7 +173,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--symbols", type=int, default=40)
     parser.add_argument("--bars-per-symbol", type=int, default=525_600)
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="turns (half the symbols alone, the many-symbol run, the other half "
                         "alone, then the first symbol alone); the fastest counts, peak RSS is "
                         "the first many-symbol run's")
