@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.bench_sma_cross import ratio_figures, floor_loop, main, synthetic_bars
+from benchmarks.bench_sma_cross import floor_loop, main, ratio_figures, synthetic_bars
 
 
 def test_benchmark_when_run_on_small_input_then_writes_engine_and_full_command_figures(
