@@ -31,7 +31,7 @@ def test_synthetic_bars_when_generated_then_deterministic_and_consistent() -> No
     assert floor_loop(first["close"].tolist()) > 0
 
 
-def testratio_figures_when_floors_ran_back_to_back_then_a_turn_is_weighed_by_their_mean() -> None:
+def test_ratio_figures_when_floors_ran_back_to_back_then_a_turn_is_weighed_by_their_mean() -> None:
     figures = ratio_figures([0.50, 0.45], [[0.20, 0.10, 0.15], [0.16, 0.14, 0.15]])
     assert figures["floor_seconds"] == 0.15
     assert figures["ratio_to_floor"] == 3.0
