@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ from benchmarks.harness import (
     read_peak_rss_mb,
     reset_peak_rss,
     results_of,
+    turn_ratios,
     write_figures,
 )
 from cli.containers import Container
@@ -284,8 +284,7 @@ def _alone_figures(many: list[dict[str, Any]], alone: list[dict[str, Any]],
         "each_alone_cpu_us_per_bar": round(alone_cpu, 3),
         "per_bar_ratio_to_each_alone": round(many_us / alone_us, 2),
         "per_bar_cpu_ratio_to_each_alone": round(many_cpu / alone_cpu, 2),
-        "per_bar_cpu_ratio_to_each_alone_by_turn": [round(r, 2) for r in by_turn],
-        "per_bar_cpu_ratio_to_each_alone_median": round(statistics.median(by_turn), 2),
+        **turn_ratios("per_bar_cpu_ratio_to_each_alone", by_turn),
         "each_alone_user_us_per_bar": round(_us_per_bar(alone, "user_seconds", total_bars), 3),
         "each_alone_system_us_per_bar": round(
             _us_per_bar(alone, "system_seconds", total_bars), 3),

@@ -24,7 +24,6 @@ import argparse
 import gc
 import platform
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from benchmarks.harness import (
     read_peak_rss_mb,
     reset_peak_rss,
     results_of,
+    turn_ratios,
     write_figures,
 )
 from vibetrading_V2.data.memory import InMemoryBarSource
@@ -160,8 +160,7 @@ def ratio_figures(engine_times: list[float], floor_times: list[list[float]]) -> 
         "floor_runs_seconds": [[round(t, 4) for t in stretch] for stretch in floor_times],
         "floor_seconds": round(floor_seconds, 4),
         "ratio_to_floor": round(engine_seconds / floor_seconds, 2),
-        "ratio_to_floor_by_turn": [round(r, 2) for r in by_turn],
-        "ratio_to_floor_median": round(statistics.median(by_turn), 2),
+        **turn_ratios("ratio_to_floor", by_turn),
         "fastest_floor_run_seconds": round(fastest_floor_run, 4),
         "ratio_to_fastest_floor_run": round(engine_seconds / fastest_floor_run, 2),
     }

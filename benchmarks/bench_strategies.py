@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -36,6 +35,7 @@ from benchmarks.harness import (
     read_peak_rss_mb,
     reset_peak_rss,
     results_of,
+    turn_ratios,
     write_figures,
 )
 from vibetrading_V2.data.memory import InMemoryBarSource
@@ -141,8 +141,7 @@ def _figures(runs: dict[str, Any]) -> dict[str, Any]:
         "ratio_to_one": round(min(five_times) / fastest_one, 2),
         "five_ones_seconds": round(five_ones, 4),
         "ratio_to_five_ones": round(5 * min(five_times) / five_ones, 2),
-        "ratio_to_five_ones_by_turn": [round(r, 2) for r in by_turn],
-        "ratio_to_five_ones_median": round(statistics.median(by_turn), 2),
+        **turn_ratios("ratio_to_five_ones", by_turn),
         "five_peak_rss_mb": round(runs["peak_mb"], 1),
         "one_n_trades": summaries["one"]["n_trades"],
         "five_n_trades": summaries["five"]["n_trades"],

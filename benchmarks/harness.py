@@ -7,6 +7,7 @@ import contextlib
 import json
 import mmap
 import resource
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,13 @@ def write_figures(out: Path, name: str, figures: dict[str, Any]) -> None:
     width = max(map(len, figures), default=0)
     for key, value in figures.items():
         print(f"{key:>{width}}: {value}")
+
+
+def turn_ratios(name: str, ratios: list[float]) -> dict[str, Any]:
+    """Each turn's ratio (``<name>_by_turn``) and their median (``<name>_median``): on a
+    shared machine one turn can be far off, the median of several much less."""
+    return {f"{name}_by_turn": [round(r, 2) for r in ratios],
+            f"{name}_median": round(statistics.median(ratios), 2)}
 
 
 def cpu_split() -> tuple[float, float, int]:
