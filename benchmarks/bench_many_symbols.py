@@ -270,7 +270,8 @@ def _many_figures(many: list[dict[str, Any]], total_bars: int) -> dict[str, Any]
 def _alone_figures(many: list[dict[str, Any]], alone: list[dict[str, Any]],
                    total_bars: int) -> dict[str, Any]:
     """The N-symbol run against every symbol run alone: the ratio of the fastest of each
-    side, and each turn's own ratio (the run and the N runs alone right after it)."""
+    side, and each turn's own ratio (the run and the N runs alone around it, half before
+    and half after) with their median."""
     if not alone:
         return {}
     many_us, alone_us = (_us_per_bar(many, "seconds", total_bars),
